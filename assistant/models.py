@@ -1,0 +1,171 @@
+"""The typed objects the pipeline passes between its steps: ingest → chunk → embed → store → retrieve.
+
+They are plain pydantic models so that the CLI's ``--json`` output, the UI and the tests all see the same
+shapes, validated.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date as _date
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, computed_field, field_validator
+
+_DATE_RE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
+
+
+def date_key(value: str | None, *, end: bool = False) -> int:
+    """An ISO date (``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD``) as a sortable integer ``YYYYMMDD``.
+
+    A partial date stands for its whole period: its first day, or its last when ``end`` is true, so that a
+    range filter ``2024-08-01..2024-08-31`` includes a document dated just ``2024-08``.
+    """
+    if not value:
+        return 0
+    parts = value.split("-")
+    year = int(parts[0])
+    month = int(parts[1]) if len(parts) > 1 else (12 if end else 1)
+    day = int(parts[2]) if len(parts) > 2 else (31 if end else 1)
+    return year * 10000 + month * 100 + day
+
+
+class Document(BaseModel):
+    """One article as stored: its cleaned text and what we know about it."""
+
+    model_config = ConfigDict(frozen=False)
+
+    doc_id: str = Field(description="Stable id derived from the normalised content.")
+    source: str = Field(description="File name the document was read from.")
+    title: str
+    lang: str = Field(description="ISO 639-1 code from the offline detector.")
+    date: str | None = Field(None, description="ISO date stated in the text (YYYY[-MM[-DD]]).")
+    text: str = Field(description="Cleaned main text; chunk offsets point into it.")
+    story_id: str | None = Field(None, description="Group of documents telling the same story.")
+    n_chunks: int = 0
+    ingested_at: str | None = None
+
+    @field_validator("date")
+    @classmethod
+    def _iso_date(cls, value: str | None) -> str | None:
+        if value is not None and not _DATE_RE.match(value):
+            raise ValueError(f"not an ISO date: {value!r}")
+        return value
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def chars(self) -> int:
+        return len(self.text)
+
+
+class DocumentInfo(BaseModel):
+    """A document's metadata without its text: what ``assistant docs`` lists."""
+
+    doc_id: str
+    source: str
+    title: str
+    lang: str
+    date: str | None = None
+    chars: int
+    n_chunks: int
+    story_id: str | None = None
+    ingested_at: str | None = None
+
+
+class Chunk(BaseModel):
+    """A passage of a document, small enough to embed and to quote."""
+
+    chunk_id: str
+    doc_id: str
+    ordinal: int = Field(ge=0)
+    text: str
+    start: int = Field(ge=0, description="Offset of the first character in the document text.")
+    end: int = Field(ge=0, description="Offset after the last character in the document text.")
+    lang: str
+    tokens: int = Field(ge=0, description="Length in cl100k_base tokens.")
+
+
+class Hit(BaseModel):
+    """A retrieved passage with everything needed to cite it."""
+
+    doc_id: str
+    source: str
+    title: str
+    lang: str
+    date: str | None = None
+    chunk_id: str
+    text: str
+    start: int
+    end: int
+    score: float = Field(description="Fused relevance score (higher is better).")
+    dense_score: float | None = None
+    lexical_score: float | None = None
+    story_id: str | None = None
+    also_in: list[str] = Field(
+        default_factory=list, description="Other languages the same passage is available in (its story)."
+    )
+
+
+class SearchFilters(BaseModel):
+    """Restrictions on what a search may return."""
+
+    langs: list[str] = Field(default_factory=list)
+    doc_ids: list[str] = Field(default_factory=list)
+    sources: list[str] = Field(default_factory=list)
+    date_from: str | None = None
+    date_to: str | None = None
+
+    @field_validator("date_from", "date_to")
+    @classmethod
+    def _iso(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        if not _DATE_RE.match(value):
+            raise ValueError(f"dates are YYYY, YYYY-MM or YYYY-MM-DD, not {value!r}")
+        _date(*(int(p) for p in (value.split("-") + ["01", "01"])[:3]))  # rejects 2024-13-40
+        return value
+
+    def is_empty(self) -> bool:
+        return not (self.langs or self.doc_ids or self.sources or self.date_from or self.date_to)
+
+
+class Story(BaseModel):
+    """Documents that tell the same story in different languages."""
+
+    story_id: str
+    doc_ids: list[str]
+    sources: list[str]
+    langs: list[str]
+    title: str
+
+
+IngestStatus = Literal["added", "unchanged", "replaced", "failed"]
+
+
+class IngestResult(BaseModel):
+    """What happened to one file."""
+
+    path: str
+    status: IngestStatus
+    doc_id: str | None = None
+    n_chunks: int = 0
+    tokens: int = 0
+    error: str | None = None
+
+
+class IngestReport(BaseModel):
+    """What happened to every file of one ``ingest`` call."""
+
+    results: list[IngestResult] = Field(default_factory=list)
+    seconds: float = 0.0
+
+    def count(self, status: IngestStatus) -> int:
+        return sum(1 for r in self.results if r.status == status)
+
+    @property
+    def failed(self) -> list[IngestResult]:
+        return [r for r in self.results if r.status == "failed"]
+
+    @property
+    def tokens(self) -> int:
+        return sum(r.tokens for r in self.results)
