@@ -1,0 +1,108 @@
+"""Rule-based sentence splitting for the news languages we ship with (en, de, fr, id, vi and kin).
+
+Why rules and not a model: the splitter must be offline, fast, deterministic and return exact character
+spans (chunks, citations and highlights all point into the original text). The rules cover what breaks
+naive splitting in news text: abbreviations and titles ("Dr.", "z.B.", "M.", "Tp."), initials ("B."),
+German ordinal dates ("am 10. Mai"), decimals ("6.000"), and quotes after the full stop.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import NamedTuple
+
+
+class Span(NamedTuple):
+    start: int
+    end: int
+
+
+_ABBREVIATIONS = {
+    # English
+    "mr", "mrs", "ms", "dr", "prof", "st", "jr", "sr", "vs", "etc", "inc", "ltd", "co", "corp", "no",
+    "gen", "gov", "sen", "rep", "capt", "col", "lt", "sgt", "rev", "fig", "approx", "dept", "est", "u.s",
+    "e.g", "i.e", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec",
+    # German
+    "nr", "z.b", "bzw", "ca", "hr", "fr", "dipl", "mio", "mrd", "jh", "abs", "vgl", "usw", "u.a", "d.h",
+    "s.o", "s.u", "inkl", "evtl", "ggf", "bzgl", "str", "tel",
+    # French
+    "mme", "mlle", "mm", "cf", "env", "av", "bd", "hab",
+    # Indonesian / Malay
+    "bpk", "jl", "dll", "dsb", "dkk", "sdr", "no", "hlm", "tsb",
+    # Vietnamese (titles and "thành phố")
+    "tp", "ts", "ths", "pgs", "gs", "ths", "bs", "ks", "q", "p",
+}
+
+_MONTHS = {
+    "januar", "februar", "märz", "april", "mai", "juni", "juli", "august", "september", "oktober",
+    "november", "dezember", "janvier", "février", "mars", "avril", "juin", "juillet", "août",
+    "septembre", "octobre", "novembre", "décembre", "january", "february", "march", "may", "june",
+    "july", "october", "december", "jänner",
+}
+
+# A candidate boundary: terminal punctuation, optional closing quotes/brackets, then white space.
+_BOUNDARY = re.compile(r"[.!?…]+[\"'”’»)\]]*(?=\s)")
+_NEWLINE = re.compile(r"\n")
+_OPENERS = "\"'„“«‘(¿¡[-–—•*#"
+
+
+def _word_before(text: str, pos: int) -> str:
+    """The word (letters, digits and inner dots) that ends right before ``pos``."""
+    i = pos
+    while i > 0 and (text[i - 1].isalnum() or text[i - 1] in ".-"):
+        i -= 1
+    return text[i:pos].strip(".-")
+
+
+def _word_after(text: str, pos: int) -> str:
+    match = re.match(r"\s*([^\s]+)", text[pos:])
+    return match.group(1) if match else ""
+
+
+def _is_boundary(text: str, match: re.Match[str]) -> bool:
+    punct = match.group(0)
+    after = _word_after(text, match.end())
+    if not after:
+        return True
+    first = after[0]
+    if not (first.isupper() or first.isdigit() or first in _OPENERS):
+        return False  # "… etc. and more", "(z.B. mit)": the sentence goes on in lower case
+    if punct.startswith(".") and len(punct.rstrip("\"'”’»)]")) == 1:
+        word = _word_before(text, match.start())
+        low = word.lower()
+        if low in _ABBREVIATIONS:
+            return False
+        if len(word) == 1 and word.isalpha():
+            return False  # an initial: "B. TT&TT", "J. Smith"
+        if word.isdigit() and len(word) <= 2:
+            nxt = re.sub(r"\W", "", after).lower()
+            if nxt in _MONTHS:
+                return False  # German ordinal date: "am 10. Mai"
+    return True
+
+
+def split_sentences(text: str) -> list[Span]:
+    """Split ``text`` into sentence spans.
+
+    Every non-white-space character of ``text`` lies in exactly one span; spans are ordered, do not
+    overlap, and start and end on non-white-space characters. Line breaks always end a sentence (news
+    text puts headlines, captions and paragraphs on lines of their own).
+    """
+    cuts: set[int] = set()
+    for match in _BOUNDARY.finditer(text):
+        if _is_boundary(text, match):
+            cuts.add(match.end())
+    for match in _NEWLINE.finditer(text):
+        cuts.add(match.start())
+    spans: list[Span] = []
+    prev = 0
+    for cut in sorted(cuts) + [len(text)]:
+        if cut <= prev:
+            continue
+        segment = text[prev:cut]
+        stripped = segment.strip()
+        if stripped:
+            lead = len(segment) - len(segment.lstrip())
+            spans.append(Span(prev + lead, prev + lead + len(stripped)))
+        prev = cut
+    return spans

@@ -1,0 +1,60 @@
+from hypothesis import given, strategies as st
+
+from assistant.sentences import split_sentences
+from conftest import SEEDS
+
+
+def texts(spans, text):
+    return [text[s.start : s.end] for s in spans]
+
+
+def test_splits_on_full_stops_and_keeps_quotes():
+    text = 'He said "Yes." Then he left! Did he? Yes.'
+    assert texts(split_sentences(text), text) == ['He said "Yes."', "Then he left!", "Did he?", "Yes."]
+
+
+def test_german_ordinal_dates_and_abbreviations_do_not_split():
+    text = "Am Morgen des 10. Mai traf sich Minister Hung mit Dr. Choi, z.B. in Hanoi. Danach ging er."
+    assert texts(split_sentences(text), text) == [
+        "Am Morgen des 10. Mai traf sich Minister Hung mit Dr. Choi, z.B. in Hanoi.",
+        "Danach ging er.",
+    ]
+
+
+def test_initials_decimals_and_titles():
+    text = "Thủ tướng B. TT&TT Nguyễn Minh Hồng phát biểu. Khoảng 6.000 sinh viên tốt nghiệp. M. Kang a parlé."
+    assert texts(split_sentences(text), text) == [
+        "Thủ tướng B. TT&TT Nguyễn Minh Hồng phát biểu.",
+        "Khoảng 6.000 sinh viên tốt nghiệp.",
+        "M. Kang a parlé.",
+    ]
+
+
+def test_lines_are_sentence_boundaries():
+    text = "Headline without stop\nFirst sentence. Second one.\n\nNext paragraph"
+    assert texts(split_sentences(text), text) == [
+        "Headline without stop", "First sentence.", "Second one.", "Next paragraph",
+    ]
+
+
+def test_seed_sentences_cover_all_text():
+    for path in SEEDS.iterdir():
+        text = path.read_text(encoding="utf-8")
+        spans = split_sentences(text)
+        covered = "".join(text[s.start : s.end] for s in spans)
+        assert covered.replace(" ", "") == "".join(text.split()).replace(" ", "")
+        assert len(spans) > 10
+
+
+@given(st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=400))
+def test_spans_partition_non_space_text(text):
+    spans = split_sentences(text)
+    assert all(a.end <= b.start for a, b in zip(spans, spans[1:]))
+    assert all(text[s.start : s.end] == text[s.start : s.end].strip() and s.end > s.start for s in spans)
+    assert "".join(text[s.start : s.end] for s in spans).split() == "".join(
+        text[s.start : s.end] for s in spans
+    ).split()
+    inside = set()
+    for s in spans:
+        inside.update(range(s.start, s.end))
+    assert all(i in inside for i, ch in enumerate(text) if not ch.isspace())
