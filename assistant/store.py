@@ -1,0 +1,504 @@
+"""The vector store: Chroma, embedded (``PersistentClient``) or a server (``HttpClient``).
+
+Only this module imports ``chromadb``. Two collections:
+
+* ``<prefix>_sentences``: one record per sentence: its embedding, the unit of dense search (a question
+  usually matches one sentence; whole-chunk vectors blur it: recall@1 on XQuAD en→de rises from 0.85 to
+  0.89 with sentence vectors, see BENCHMARKS.md);
+* ``<prefix>_chunks``: one record per chunk, the unit of context and citation (its vector is the mean of
+  its sentences', its text, filterable metadata);
+* ``<prefix>_docs``: one record per document (its mean vector, full text and metadata).
+
+The document record is written *last* and removed *first*, so it is the commit marker of a document. A
+document is in the store exactly when its record is; sentences and chunks without one (left by a crash or a
+kill in the middle of an ingest) are invisible to search and deleted by :meth:`VectorStore.repair`. Each
+document is therefore all-or-nothing, without transactions.
+
+Both collections record the embedder that built them; opening them with another is refused, because
+vectors of two models are not comparable.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+from dataclasses import dataclass
+from typing import Any, Iterable, Sequence
+from urllib.parse import urlparse
+
+import numpy as np
+
+from .errors import EmbedderMismatchError, NotFoundError, StoreError
+from .models import Chunk, Document, DocumentInfo, SearchFilters, Sentence, date_key
+from .stories import StoryDoc, anchors
+
+os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
+
+import chromadb  # noqa: E402  (telemetry must be off before import)
+from chromadb.config import Settings as ChromaSettings  # noqa: E402
+
+logging.getLogger("chromadb").setLevel(logging.ERROR)
+
+_WRITE_BATCH = 1000  # records per Chroma call; well under its max batch size
+_GET_PAGE = 5000
+
+
+@dataclass(frozen=True)
+class StoredChunk:
+    """A chunk as the store returns it: text, metadata, and optionally its vector and query distance."""
+
+    chunk_id: str
+    doc_id: str
+    text: str
+    start: int
+    end: int
+    lang: str
+    ordinal: int
+    embedding: np.ndarray | None = None
+    distance: float | None = None
+
+
+@dataclass(frozen=True)
+class StoredSentence:
+    """A sentence as dense search returns it."""
+
+    sentence_id: str
+    chunk_id: str
+    doc_id: str
+    start: int
+    end: int
+    embedding: np.ndarray | None = None
+    distance: float | None = None
+
+
+def _sentence_from(record_id: str, meta: dict[str, Any], embedding=None, distance=None) -> StoredSentence:
+    return StoredSentence(
+        sentence_id=record_id,
+        chunk_id=str(meta["chunk_id"]),
+        doc_id=str(meta["doc_id"]),
+        start=int(meta["start"]),
+        end=int(meta["end"]),
+        embedding=None if embedding is None else np.asarray(embedding, dtype=np.float32),
+        distance=distance,
+    )
+
+
+def _chunk_from(record_id: str, text: str, meta: dict[str, Any], embedding=None, distance=None) -> StoredChunk:
+    return StoredChunk(
+        chunk_id=record_id,
+        doc_id=str(meta["doc_id"]),
+        text=text,
+        start=int(meta["start"]),
+        end=int(meta["end"]),
+        lang=str(meta["lang"]),
+        ordinal=int(meta["ordinal"]),
+        embedding=None if embedding is None else np.asarray(embedding, dtype=np.float32),
+        distance=distance,
+    )
+
+
+def _info_from(meta: dict[str, Any]) -> DocumentInfo:
+    return DocumentInfo(
+        doc_id=str(meta["doc_id"]),
+        source=str(meta["source"]),
+        title=str(meta.get("title", "")),
+        lang=str(meta.get("lang", "und")),
+        date=meta.get("date") or None,
+        chars=int(meta.get("chars", 0)),
+        n_chunks=int(meta.get("n_chunks", 0)),
+        story_id=meta.get("story_id") or None,
+        ingested_at=meta.get("ingested_at") or None,
+    )
+
+
+class VectorStore:
+    """Chroma behind the few operations the assistant needs."""
+
+    def __init__(
+        self,
+        *,
+        embedder_name: str,
+        dim: int,
+        path: str | os.PathLike[str] | None = None,
+        url: str | None = None,
+        prefix: str = "news",
+    ) -> None:
+        self.embedder_name = embedder_name
+        self.dim = dim
+        self.location = url or str(path)
+        self._client = self._connect(path, url)
+        meta = {"embedder": embedder_name, "dim": dim, "hnsw:space": "cosine"}
+        try:
+            self._sentences = self._open(f"{prefix}_sentences", meta)
+            self._chunks = self._open(f"{prefix}_chunks", meta)
+            self._docs = self._open(f"{prefix}_docs", meta)
+        except EmbedderMismatchError:
+            raise
+        except Exception as exc:  # noqa: BLE001 - any client failure is a store failure for the user
+            raise self._unreachable(exc) from exc
+
+    # --- connection -------------------------------------------------------------------------------------
+
+    def _connect(self, path, url):
+        settings = ChromaSettings(anonymized_telemetry=False, allow_reset=False)
+        try:
+            if url:
+                parsed = urlparse(url)
+                if parsed.scheme not in ("http", "https") or not parsed.hostname:
+                    raise StoreError(f"bad Chroma URL {url!r}", hint="use e.g. http://127.0.0.1:8000")
+                return chromadb.HttpClient(
+                    host=parsed.hostname,
+                    port=parsed.port or (443 if parsed.scheme == "https" else 8000),
+                    ssl=parsed.scheme == "https",
+                    settings=settings,
+                )
+            os.makedirs(path, exist_ok=True)
+            return chromadb.PersistentClient(path=str(path), settings=settings)
+        except StoreError:
+            raise
+        except Exception as exc:  # noqa: BLE001
+            raise self._unreachable(exc) from exc
+
+    def _unreachable(self, exc: Exception) -> StoreError:
+        if isinstance(exc, StoreError):
+            return exc
+        detail = str(exc).splitlines()[0][:200] if str(exc) else type(exc).__name__
+        if self.location.startswith("http"):
+            return StoreError(
+                f"cannot reach the Chroma server at {self.location}: {detail}",
+                hint="start it with `chroma run --path DIR --port PORT`, or unset ASSISTANT_CHROMA_URL",
+            )
+        return StoreError(f"cannot use the store at {self.location}: {detail}")
+
+    def _open(self, name: str, meta: dict[str, Any]):
+        collection = self._client.get_or_create_collection(name=name, metadata=meta, embedding_function=None)
+        found = collection.metadata or {}
+        if found.get("embedder") != self.embedder_name or int(found.get("dim", -1)) != self.dim:
+            raise EmbedderMismatchError(
+                f"the store at {self.location} was built with embedder {found.get('embedder')!r} "
+                f"(dim {found.get('dim')}), not {self.embedder_name!r} (dim {self.dim})",
+                hint="run `assistant reindex` to rebuild it with the current embedder, or set "
+                "ASSISTANT_EMBEDDER back",
+            )
+        return collection
+
+    def _call(self, fn, *args, **kwargs):
+        """Run a Chroma call, turning client failures into a StoreError with a hint."""
+        try:
+            return fn(*args, **kwargs)
+        except Exception as exc:  # noqa: BLE001
+            raise self._unreachable(exc) from exc
+
+    # --- documents --------------------------------------------------------------------------------------
+
+    def list_documents(self) -> list[DocumentInfo]:
+        infos: list[DocumentInfo] = []
+        for _, _, meta in self._iter(self._docs, include=["metadatas"]):
+            infos.append(_info_from(meta))
+        return sorted(infos, key=lambda d: (d.source, d.doc_id))
+
+    def get_document(self, doc_id: str) -> Document | None:
+        got = self._call(self._docs.get, ids=[doc_id], include=["metadatas", "documents"])
+        if not got["ids"]:
+            return None
+        meta = got["metadatas"][0]
+        info = _info_from(meta)
+        return Document(**info.model_dump(exclude={"chars"}), text=got["documents"][0])
+
+    def document_vectors(self) -> dict[str, np.ndarray]:
+        return {
+            record_id: np.asarray(emb, dtype=np.float32)
+            for record_id, emb, _ in self._iter(self._docs, include=["embeddings"])
+        }
+
+    def resolve(self, ref: str) -> list[DocumentInfo]:
+        """Documents named by a ``doc_id`` (or a unique prefix of one) or a ``source`` file name."""
+        docs = self.list_documents()
+        exact = [d for d in docs if d.doc_id == ref or d.source == ref]
+        if exact:
+            return exact
+        prefixed = [d for d in docs if len(ref) >= 6 and d.doc_id.startswith(ref)]
+        if prefixed:
+            return prefixed
+        raise NotFoundError(f"no document with id or source {ref!r}", hint="`assistant docs` lists them")
+
+    def add_document(
+        self,
+        doc: Document,
+        chunks: Sequence[Chunk],
+        chunk_vectors: np.ndarray,
+        sentences: Sequence[Sentence],
+        sentence_vectors: np.ndarray,
+    ) -> None:
+        """Write a document's sentences, then its chunks, then its record (the commit marker)."""
+        if len(chunks) != len(chunk_vectors) or len(sentences) != len(sentence_vectors):
+            raise ValueError("one vector per chunk and per sentence")
+        self._upsert(
+            self._sentences,
+            [s.sentence_id for s in sentences],
+            sentence_vectors,
+            [s.text for s in sentences],
+            [self._sentence_meta(doc, s) for s in sentences],
+        )
+        self._upsert(
+            self._chunks,
+            [c.chunk_id for c in chunks],
+            chunk_vectors,
+            [c.text for c in chunks],
+            [self._chunk_meta(doc, c) for c in chunks],
+        )
+        mean = chunk_vectors.mean(axis=0) if len(chunk_vectors) else np.zeros(self.dim, dtype=np.float32)
+        norm = float(np.linalg.norm(mean)) or 1.0
+        self._call(
+            self._docs.upsert,
+            ids=[doc.doc_id],
+            embeddings=[(mean / norm).tolist()],
+            documents=[doc.text],
+            metadatas=[self._doc_meta(doc)],
+        )
+
+    def _upsert(self, collection, ids, vectors, texts, metas) -> None:
+        for i in range(0, len(ids), _WRITE_BATCH):
+            self._call(
+                collection.upsert,
+                ids=ids[i : i + _WRITE_BATCH],
+                embeddings=np.asarray(vectors[i : i + _WRITE_BATCH], dtype=np.float32).tolist(),
+                documents=texts[i : i + _WRITE_BATCH],
+                metadatas=metas[i : i + _WRITE_BATCH],
+            )
+
+    def delete_document(self, doc_id: str) -> None:
+        """Remove the record first (the document is gone at once), then its chunks and sentences."""
+        self._call(self._docs.delete, ids=[doc_id])
+        self._call(self._chunks.delete, where={"doc_id": doc_id})
+        self._call(self._sentences.delete, where={"doc_id": doc_id})
+
+    def set_story_ids(self, story_of: dict[str, str]) -> None:
+        """Record each document's story id (only the small documents collection changes)."""
+        if not story_of:
+            return
+        ids = list(story_of)
+        got = self._call(self._docs.get, ids=ids, include=["metadatas"])
+        metas = []
+        for record_id, meta in zip(got["ids"], got["metadatas"]):
+            meta = dict(meta)
+            meta["story_id"] = story_of[record_id]
+            metas.append(meta)
+        if got["ids"]:
+            self._call(self._docs.update, ids=got["ids"], metadatas=metas)
+
+    def story_docs(self) -> list[StoryDoc]:
+        """Every document as story grouping sees it (chunk vectors are fetched later, if needed)."""
+        out = []
+        for record_id, emb, meta in self._iter(self._docs, include=["embeddings", "metadatas"]):
+            out.append(
+                StoryDoc(
+                    doc_id=record_id,
+                    lang=str(meta.get("lang", "und")),
+                    chars=int(meta.get("chars", 0)),
+                    anchors=frozenset(str(meta.get("anchors", "")).split()),
+                    vector=np.asarray(emb, dtype=np.float32),
+                )
+            )
+        return out
+
+    def chunk_vectors(self, doc_id: str) -> np.ndarray:
+        got = self._call(self._chunks.get, where={"doc_id": doc_id}, include=["embeddings"])
+        if not len(got["ids"]):
+            return np.zeros((0, self.dim), dtype=np.float32)
+        return np.asarray(got["embeddings"], dtype=np.float32)
+
+    def repair(self) -> int:
+        """Finish what an interrupted ingest left: chunks of documents that were never committed, and the
+        old version of a document whose replacement was committed but not yet cleaned up.
+
+        Returns how many chunks were removed.
+        """
+        newest: dict[str, tuple[str, str]] = {}
+        for record_id, _, meta in self._iter(self._docs, include=["metadatas"]):
+            source, stamp = str(meta["source"]), str(meta.get("ingested_at", ""))
+            if source in newest:
+                other_id, other_stamp = newest[source]
+                older = other_id if (other_stamp, other_id) < (stamp, record_id) else record_id
+                self._call(self._docs.delete, ids=[older])
+                if older == other_id:
+                    newest[source] = (record_id, stamp)
+            else:
+                newest[source] = (record_id, stamp)
+        committed = {record_id for record_id, _ in newest.values()}
+        removed = 0
+        for collection in (self._chunks, self._sentences):
+            orphans = [
+                record_id
+                for record_id, _, meta in self._iter(collection, include=["metadatas"])
+                if meta["doc_id"] not in committed
+            ]
+            for i in range(0, len(orphans), _WRITE_BATCH):
+                self._call(collection.delete, ids=orphans[i : i + _WRITE_BATCH])
+            if collection is self._chunks:
+                removed = len(orphans)
+        return removed
+
+    @staticmethod
+    def _chunk_meta(doc: Document, chunk: Chunk) -> dict[str, Any]:
+        return {
+            "doc_id": doc.doc_id,
+            "source": doc.source,
+            "lang": chunk.lang,
+            "ordinal": chunk.ordinal,
+            "start": chunk.start,
+            "end": chunk.end,
+            "tokens": chunk.tokens,
+            "date_key": date_key(doc.date),
+        }
+
+    @staticmethod
+    def _sentence_meta(doc: Document, sentence: Sentence) -> dict[str, Any]:
+        return {
+            "doc_id": doc.doc_id,
+            "chunk_id": sentence.chunk_id,
+            "source": doc.source,
+            "lang": doc.lang,
+            "start": sentence.start,
+            "end": sentence.end,
+            "date_key": date_key(doc.date),
+        }
+
+    @staticmethod
+    def _doc_meta(doc: Document) -> dict[str, Any]:
+        return {
+            "doc_id": doc.doc_id,
+            "source": doc.source,
+            "title": doc.title,
+            "lang": doc.lang,
+            "date": doc.date or "",
+            "date_key": date_key(doc.date),
+            "chars": doc.chars,
+            "n_chunks": doc.n_chunks,
+            "story_id": doc.story_id or "",
+            "ingested_at": doc.ingested_at or "",
+            "anchors": " ".join(sorted(anchors(doc.text))),
+        }
+
+    # --- chunks -----------------------------------------------------------------------------------------
+
+    def count_chunks(self) -> int:
+        return int(self._call(self._chunks.count))
+
+    def iter_chunks(self) -> Iterable[StoredChunk]:
+        """Every committed chunk's text and metadata (for the lexical index)."""
+        for record_id, text, meta in self._iter(self._chunks, include=["documents", "metadatas"]):
+            yield _chunk_from(record_id, text, meta)
+
+    def get_chunks(self, chunk_ids: Sequence[str], with_embeddings: bool = False) -> list[StoredChunk]:
+        if not chunk_ids:
+            return []
+        include = ["documents", "metadatas"] + (["embeddings"] if with_embeddings else [])
+        got = self._call(self._chunks.get, ids=list(chunk_ids), include=include)
+        embeddings = got.get("embeddings") if with_embeddings else None
+        by_id = {
+            record_id: _chunk_from(
+                record_id, text, meta, None if embeddings is None else embeddings[i]
+            )
+            for i, (record_id, text, meta) in enumerate(zip(got["ids"], got["documents"], got["metadatas"]))
+        }
+        return [by_id[c] for c in chunk_ids if c in by_id]
+
+    def query(self, vector: np.ndarray, n: int, filters: SearchFilters | None = None) -> list[StoredSentence]:
+        """Nearest sentences to ``vector`` (cosine), best first."""
+        total = int(self._call(self._sentences.count))
+        if total == 0:
+            return []
+        got = self._call(
+            self._sentences.query,
+            query_embeddings=[np.asarray(vector, dtype=np.float32).tolist()],
+            n_results=min(n, total),
+            where=self.where(filters),
+            include=["metadatas", "distances"],
+        )
+        return [
+            _sentence_from(record_id, meta, None, float(dist))
+            for record_id, meta, dist in zip(got["ids"][0], got["metadatas"][0], got["distances"][0])
+        ]
+
+    def sentences_of(self, chunk_ids: Sequence[str]) -> list[StoredSentence]:
+        """The sentences (with vectors) that belong to the given chunks."""
+        if not chunk_ids:
+            return []
+        got = self._call(
+            self._sentences.get, where={"chunk_id": {"$in": list(chunk_ids)}}, include=["metadatas", "embeddings"]
+        )
+        return [_sentence_from(i, m, e) for i, m, e in zip(got["ids"], got["metadatas"], got["embeddings"])]
+
+    @staticmethod
+    def where(filters: SearchFilters | None) -> dict[str, Any] | None:
+        """Chroma ``where`` clause for the filters (None when there are none)."""
+        if filters is None or filters.is_empty():
+            return None
+        clauses: list[dict[str, Any]] = []
+        if filters.langs:
+            clauses.append({"lang": {"$in": list(filters.langs)}})
+        if filters.doc_ids:
+            clauses.append({"doc_id": {"$in": list(filters.doc_ids)}})
+        if filters.sources:
+            clauses.append({"source": {"$in": list(filters.sources)}})
+        if filters.date_from:
+            clauses.append({"date_key": {"$gte": date_key(filters.date_from)}})
+        if filters.date_to:
+            clauses.append({"date_key": {"$lte": date_key(filters.date_to, end=True)}})
+        return clauses[0] if len(clauses) == 1 else {"$and": clauses}
+
+    def fingerprint(self) -> str:
+        """Changes whenever the set of committed documents changes (keys caches such as BM25)."""
+        ids = sorted(record_id for record_id, _, _ in self._iter(self._docs, include=[]))
+        return hashlib.sha256("\n".join(ids).encode()).hexdigest()[:16]
+
+    # --- helpers ----------------------------------------------------------------------------------------
+
+    def _iter(self, collection, include: list[str]):
+        """Page through a collection: yields (id, first included field or None, metadata or None)."""
+        offset = 0
+        while True:
+            got = self._call(collection.get, include=include, limit=_GET_PAGE, offset=offset)
+            ids = got["ids"]
+            if not ids:
+                return
+            metas = got.get("metadatas") if "metadatas" in include else None
+            field = next((f for f in include if f != "metadatas"), None)
+            values = got.get(field) if field else None
+            for i, record_id in enumerate(ids):
+                yield (
+                    record_id,
+                    None if values is None else values[i],
+                    None if metas is None else metas[i],
+                )
+            if len(ids) < _GET_PAGE:
+                return
+            offset += len(ids)
+
+
+def rebuild(settings, embedder) -> list[Document]:
+    """Read every document out of a store built by any embedder and drop its collections.
+
+    The caller re-ingests the returned documents with the current embedder (``assistant reindex``). The
+    documents' texts are kept in memory meanwhile; nothing is lost unless the process dies in between.
+    """
+    location = settings.chroma_url or str(settings.store_dir)
+    probe = VectorStore.__new__(VectorStore)
+    probe.location = location
+    client = probe._connect(settings.store_dir, settings.chroma_url)
+    names = {c if isinstance(c, str) else c.name for c in client.list_collections()}
+    docs_name = f"{settings.collection}_docs"
+    derived = [f"{settings.collection}_chunks", f"{settings.collection}_sentences"]
+    docs: list[Document] = []
+    if docs_name in names:
+        collection = client.get_collection(docs_name, embedding_function=None)
+        got = collection.get(include=["metadatas", "documents"])
+        for meta, text in zip(got["metadatas"], got["documents"]):
+            info = _info_from(meta)
+            docs.append(Document(**info.model_dump(exclude={"chars", "story_id", "n_chunks"}), text=text))
+    for name in [docs_name, *derived]:
+        if name in names:
+            client.delete_collection(name)
+    return docs
