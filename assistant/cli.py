@@ -1,0 +1,258 @@
+"""The ``assistant`` command line. A thin adapter: every command calls :class:`NewsAssistant`.
+
+Errors of the assistant's own hierarchy print one line (and a hint) to stderr and exit with their code;
+nothing prints a stack trace for a user mistake.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any, Sequence
+
+from pydantic import ValidationError
+
+from .config import Settings
+from .errors import AssistantError, ConfigError, InputError
+from .models import SearchFilters
+
+DEFAULT_INGEST_PATH = "seeds"
+
+
+def _console(stderr: bool = False):
+    from rich.console import Console
+
+    return Console(stderr=stderr, highlight=False, soft_wrap=False)
+
+
+def _print_json(data: Any) -> None:
+    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+
+
+def _assistant(settings: Settings):
+    from .service import NewsAssistant
+
+    return NewsAssistant(settings)
+
+
+# --- commands -------------------------------------------------------------------------------------------
+
+
+def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
+    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
+
+    assistant = _assistant(settings)
+    paths = args.paths or [DEFAULT_INGEST_PATH]
+    if args.if_empty and assistant.documents():
+        _console().print(f"store already holds {len(assistant.documents())} documents; nothing to do")
+        return 0
+    err = _console(stderr=True)
+    with Progress(
+        TextColumn("[bold]ingest"),
+        BarColumn(),
+        TextColumn("{task.fields[files]} files"),
+        TimeElapsedColumn(),
+        TextColumn("ETA"),
+        TimeRemainingColumn(),
+        TextColumn("{task.fields[name]}"),
+        console=err,
+        transient=False,
+        disable=args.quiet,
+    ) as progress:
+        task = progress.add_task("ingest", total=None, name="", files="0")
+
+        def on_progress(done: int, total: int, done_bytes: int, total_bytes: int, name: str) -> None:
+            # Bytes drive the bar (and so the ETA): a big file takes longer than a small one.
+            progress.update(task, total=max(total_bytes, 1), completed=done_bytes, name=name, files=f"{done}/{total}")
+
+        report = assistant.ingest(paths, progress=on_progress)
+    if args.json:
+        _print_json(report.model_dump())
+    else:
+        out = _console()
+        for r in report.failed:
+            out.print(f"[red]failed[/red]  {r.error}", markup=True)
+        out.print(
+            f"added {report.count('added')}, unchanged {report.count('unchanged')}, "
+            f"replaced {report.count('replaced')}, failed {report.count('failed')} "
+            f"({report.tokens} tokens in {report.seconds:.1f} s)"
+        )
+    return InputError.exit_code if report.failed else 0
+
+
+def cmd_docs(args: argparse.Namespace, settings: Settings) -> int:
+    docs = _assistant(settings).documents()
+    if args.json:
+        _print_json([d.model_dump() for d in docs])
+        return 0
+    from rich.table import Table
+
+    table = Table(title=f"{len(docs)} documents in {settings.chroma_url or settings.store_dir}")
+    for column in ("doc_id", "source", "lang", "date", "chunks", "chars", "story", "title"):
+        table.add_column(column, overflow="fold")
+    for d in docs:
+        table.add_row(d.doc_id, d.source, d.lang, d.date or "", str(d.n_chunks), str(d.chars), d.story_id or "", d.title[:60])
+    _console().print(table)
+    return 0
+
+
+def cmd_remove(args: argparse.Namespace, settings: Settings) -> int:
+    removed = _assistant(settings).remove(args.ref)
+    for d in removed:
+        _console().print(f"removed {d.doc_id} ({d.source})")
+    return 0
+
+
+def cmd_search(args: argparse.Namespace, settings: Settings) -> int:
+    filters = SearchFilters(
+        langs=args.lang or [],
+        sources=args.source or [],
+        doc_ids=args.doc or [],
+        date_from=args.date_from,
+        date_to=args.date_to,
+    )
+    hits = _assistant(settings).search(args.query, k=args.k, filters=filters)
+    if args.json:
+        _print_json([h.model_dump() for h in hits])
+        return 0
+    out = _console()
+    if not hits:
+        out.print("no matching passages")
+    for rank, h in enumerate(hits, start=1):
+        also = f"  also in: {', '.join(h.also_in)}" if h.also_in else ""
+        out.print(f"[bold]{rank}. {h.title}[/bold]  ({h.source}, {h.lang}{', ' + h.date if h.date else ''}, score {h.score:.3f}){also}", markup=True)
+        snippet = " ".join(h.text.split())
+        out.print(f"   {snippet[:300]}{'…' if len(snippet) > 300 else ''}", markup=False)
+    return 0
+
+
+def cmd_stories(args: argparse.Namespace, settings: Settings) -> int:
+    stories = _assistant(settings).stories()
+    if args.json:
+        _print_json([s.model_dump() for s in stories])
+        return 0
+    out = _console()
+    for s in stories:
+        out.print(f"[bold]{s.story_id}[/bold]  {', '.join(s.langs)}  {s.title[:60]}", markup=True)
+        for source in s.sources:
+            out.print(f"   {source}")
+    return 0
+
+
+def cmd_reindex(args: argparse.Namespace, settings: Settings) -> int:
+    report = _assistant(settings).reindex()
+    _console().print(f"reindexed {report.count('added')} documents with embedder {settings.embedder}")
+    return 0
+
+
+def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
+    from .evaluation import evaluate_retrieval_file
+
+    if args.mode != "retrieval":
+        raise ConfigError(f"eval mode {args.mode!r} is not available yet", hint="use --mode retrieval")
+    report = evaluate_retrieval_file(args.dataset, settings, mode=args.retriever, limit=args.limit)
+    if args.json:
+        _print_json(report.as_json())
+    else:
+        _console().print(
+            f"{report.dataset} ({report.mode}, n={report.n}): recall@1 {report.recall_at_1:.3f}  "
+            f"recall@5 {report.recall_at_5:.3f}  MRR {report.mrr:.3f}  "
+            f"latency p50 {report.latency_ms_p50:.1f} ms  p95 {report.latency_ms_p95:.1f} ms"
+        )
+    return 0
+
+
+def cmd_config(args: argparse.Namespace, settings: Settings) -> int:
+    rows = []
+    for name, field in Settings.model_fields.items():
+        rows.append({"variable": f"ASSISTANT_{name.upper()}", "value": getattr(settings, name), "description": field.description})
+    if args.json:
+        _print_json([{**r, "value": str(r["value"]) if r["value"] is not None else None} for r in rows])
+        return 0
+    for r in rows:
+        _console().print(f"{r['variable']}={r['value']}\n    {r['description']}", markup=False)
+    return 0
+
+
+# --- parser ---------------------------------------------------------------------------------------------
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="assistant", description="A private, local news assistant.")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    p = sub.add_parser("ingest", help="add files or folders (default: seeds/) to the store")
+    p.add_argument("paths", nargs="*", help=".txt, .md, .html, .pdf files or folders (recursive)")
+    p.add_argument("--json", action="store_true", help="print the report as JSON")
+    p.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
+    p.add_argument("--if-empty", action="store_true", help="only ingest when the store holds no documents")
+    p.set_defaults(func=cmd_ingest)
+
+    p = sub.add_parser("docs", help="list the stored documents")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_docs)
+
+    p = sub.add_parser("remove", help="remove a document by doc id or source file name")
+    p.add_argument("ref", metavar="DOC_ID|SOURCE")
+    p.set_defaults(func=cmd_remove)
+
+    p = sub.add_parser("search", help="hybrid search over the stored passages")
+    p.add_argument("query")
+    p.add_argument("-k", type=int, default=None, help="number of passages (default ASSISTANT_TOP_K)")
+    p.add_argument("--lang", action="append", help="only passages in this language (repeatable)")
+    p.add_argument("--source", action="append", help="only this source file (repeatable)")
+    p.add_argument("--doc", action="append", help="only this doc id (repeatable)")
+    p.add_argument("--from", dest="date_from", help="only documents dated on or after (YYYY[-MM[-DD]])")
+    p.add_argument("--to", dest="date_to", help="only documents dated on or before (YYYY[-MM[-DD]])")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_search)
+
+    p = sub.add_parser("stories", help="documents grouped as the same story in several languages")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_stories)
+
+    p = sub.add_parser("reindex", help="re-embed every stored document with the current embedder")
+    p.set_defaults(func=cmd_reindex)
+
+    p = sub.add_parser("eval", help="evaluate on a QA dataset (JSON Lines)")
+    p.add_argument("dataset", metavar="DATASET.jsonl")
+    p.add_argument("--mode", default="retrieval", choices=["retrieval", "qa", "brief"])
+    p.add_argument("--retriever", default="hybrid", choices=["hybrid", "dense", "lexical"])
+    p.add_argument("--limit", type=int, default=None, help="only the first N questions")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_eval)
+
+    p = sub.add_parser("config", help="show every setting and its value")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_config)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        settings = Settings()
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        name = "ASSISTANT_" + str(first["loc"][0]).upper() if first.get("loc") else "a setting"
+        print(f"error: {name}: {first['msg']}", file=sys.stderr)
+        return ConfigError.exit_code
+    try:
+        return args.func(args, settings)
+    except AssistantError as exc:
+        print(f"error: {exc.message}", file=sys.stderr)
+        if exc.hint:
+            print(f"hint: {exc.hint}", file=sys.stderr)
+        return exc.exit_code
+    except ValidationError as exc:
+        print(f"error: {exc.errors()[0]['msg']}", file=sys.stderr)
+        return InputError.exit_code
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

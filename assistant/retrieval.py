@@ -1,0 +1,284 @@
+"""Hybrid retrieval: dense (Chroma, e5) + lexical (BM25), fused, with stories collapsed and diversity.
+
+Steps of :meth:`Retriever.search`:
+
+1. candidates: the nearest chunks in Chroma and the best BM25 chunks, under the same filters;
+2. every candidate gets both scores exactly (BM25 scores come for all chunks at once; dense scores of
+   lexical-only candidates from their stored vectors), so fusion never guesses a missing score;
+3. fusion: a weighted sum of the two scores, each scaled by the best score of its kind among the
+   candidates (``ASSISTANT_DENSE_WEIGHT``);
+4. stories: a story contributes passages from one language version only, the best-ranked one; the hit
+   lists the other languages in ``also_in``;
+5. diversity: MMR over the chunk vectors, with at most ``max_chunks_per_doc`` passages per document.
+
+Only committed documents (see :mod:`assistant.store`) are returned.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from .config import Settings
+from .embedder import Embedder
+from .lexical import LexicalEntry, LexicalIndex
+from .models import DocumentInfo, Hit, SearchFilters, Story, date_key
+from .store import StoredChunk, VectorStore
+
+
+def fuse(dense: np.ndarray, lexical: np.ndarray, dense_weight: float) -> np.ndarray:
+    """Weighted sum of dense cosine and BM25 scores, each divided by its best value among the candidates.
+
+    Dense cosines of e5 sit in a narrow band (0.7–0.9), so they are first shifted by the worst candidate's
+    value: what matters is how much better a passage is than the rest, in both scores.
+    """
+    if dense.size == 0:
+        return dense
+    d = dense - dense.min()
+    d = d / d.max() if d.max() > 0 else np.zeros_like(d)
+    lex = lexical / lexical.max() if lexical.size and lexical.max() > 0 else np.zeros_like(lexical)
+    return dense_weight * d + (1.0 - dense_weight) * lex
+
+
+def mmr(relevance: np.ndarray, vectors: np.ndarray, k: int, lam: float, groups: list[str], per_group: int) -> list[int]:
+    """Maximal marginal relevance: pick ``k`` indices balancing relevance and novelty.
+
+    ``groups[i]`` names the document of candidate ``i``; at most ``per_group`` picks per document, unless
+    there are not enough other candidates to fill ``k``.
+    """
+    n = len(relevance)
+    chosen: list[int] = []
+    counts: dict[str, int] = {}
+    sims = vectors @ vectors.T if n else np.zeros((0, 0))
+    for relax in (False, True):
+        while len(chosen) < min(k, n):
+            best, best_score = -1, -np.inf
+            for i in range(n):
+                if i in chosen or (not relax and counts.get(groups[i], 0) >= per_group):
+                    continue
+                redundancy = max((sims[i, j] for j in chosen), default=0.0)
+                score = lam * relevance[i] - (1 - lam) * redundancy
+                if score > best_score:
+                    best, best_score = i, score
+            if best < 0:
+                break
+            chosen.append(best)
+            counts[groups[best]] = counts.get(groups[best], 0) + 1
+    return chosen
+
+
+@dataclass
+class _Snapshot:
+    """What retrieval derives from the store, rebuilt when its documents change."""
+
+    fingerprint: str
+    docs: dict[str, DocumentInfo]
+    story_langs: dict[str, list[str]]
+    lexical: LexicalIndex
+
+
+class Retriever:
+    """Hybrid search over a :class:`VectorStore`. Safe to share between threads."""
+
+    #: How long a snapshot is trusted before the store is asked whether its documents changed (another
+    #: process may ingest into the same store).
+    REFRESH_SECONDS = 2.0
+
+    def __init__(self, store: VectorStore, embedder: Embedder, settings: Settings, cache_dir: Path | None = None) -> None:
+        self.store = store
+        self.embedder = embedder
+        self.settings = settings
+        self.cache_dir = cache_dir
+        self._snapshot: _Snapshot | None = None
+        self._checked = 0.0
+        self._lock = threading.Lock()
+
+    # --- derived state ----------------------------------------------------------------------------------
+
+    def invalidate(self) -> None:
+        """Forget the snapshot (called after this process changed the store)."""
+        with self._lock:
+            self._checked = 0.0
+
+    def snapshot(self) -> _Snapshot:
+        with self._lock:
+            now = time.monotonic()
+            if self._snapshot is not None and now - self._checked < self.REFRESH_SECONDS:
+                return self._snapshot
+            fingerprint = self.store.fingerprint()
+            self._checked = now
+            if self._snapshot is None or self._snapshot.fingerprint != fingerprint:
+                self._snapshot = self._build(fingerprint)
+            return self._snapshot
+
+    def _build(self, fingerprint: str) -> _Snapshot:
+        docs = {d.doc_id: d for d in self.store.list_documents()}
+        story_langs: dict[str, list[str]] = {}
+        for d in docs.values():
+            if d.story_id:
+                story_langs.setdefault(d.story_id, [])
+                if d.lang not in story_langs[d.story_id]:
+                    story_langs[d.story_id].append(d.lang)
+        return _Snapshot(fingerprint, docs, story_langs, self._lexical(fingerprint, docs))
+
+    def _lexical(self, fingerprint: str, docs: dict[str, DocumentInfo]) -> LexicalIndex:
+        folder = self.cache_dir / fingerprint if self.cache_dir else None
+        if folder is not None and folder.exists():
+            try:
+                return LexicalIndex.load(folder)
+            except Exception:  # noqa: BLE001 - a damaged cache is rebuilt, never trusted
+                shutil.rmtree(folder, ignore_errors=True)
+        dates = {d.doc_id: d.date for d in docs.values()}
+
+        index = LexicalIndex.build(
+            (LexicalEntry(c.chunk_id, c.doc_id, docs[c.doc_id].source, c.lang, date_key(dates[c.doc_id])), c.text)
+            for c in self.store.iter_chunks()
+            if c.doc_id in docs
+        )
+        if folder is not None:
+            folder.parent.mkdir(parents=True, exist_ok=True)
+            for old in folder.parent.iterdir():
+                if old.name != fingerprint:
+                    shutil.rmtree(old, ignore_errors=True)
+            index.save(folder)
+        return index
+
+    # --- search -----------------------------------------------------------------------------------------
+
+    def search(
+        self,
+        query: str,
+        k: int | None = None,
+        filters: SearchFilters | None = None,
+        *,
+        mode: str = "hybrid",
+        diversify: bool = True,
+    ) -> list[Hit]:
+        """The ``k`` best passages for ``query``. ``mode`` is hybrid, dense or lexical (for evaluation)."""
+        k = k or self.settings.top_k
+        snap = self.snapshot()
+        if not query.strip() or not snap.docs:
+            return []
+        n_candidates = max(4 * k, 24)
+        qvec = self.embedder.embed_queries([query])[0]
+
+        # Dense: nearest sentences; a chunk scores as its best sentence.
+        best: dict[str, tuple[float, int, int]] = {}
+
+        def consider(sentence, cosine: float) -> None:
+            if cosine > best.get(sentence.chunk_id, (-2.0, 0, 0))[0]:
+                best[sentence.chunk_id] = (cosine, sentence.start, sentence.end)
+
+        if mode in ("hybrid", "dense"):
+            for sentence in self.store.query(qvec, 3 * n_candidates, filters):
+                consider(sentence, 1.0 - float(sentence.distance or 0.0))
+        lex_scores = snap.lexical.scores(query) if mode in ("hybrid", "lexical") else np.zeros(0)
+        if mode in ("hybrid", "lexical"):
+            top_lexical = snap.lexical.search(query, n_candidates, filters)
+            missing = [cid for cid, _ in top_lexical if cid not in best]
+            for sentence in self.store.sentences_of(missing):  # exact dense scores for these too
+                consider(sentence, float(sentence.embedding @ qvec))
+        pool = [
+            c for c in self.store.get_chunks(list(best), with_embeddings=True) if c.doc_id in snap.docs
+        ]
+        if not pool:
+            return []
+
+        vectors = np.stack([c.embedding for c in pool])
+        dense = np.array([best[c.chunk_id][0] for c in pool], dtype=np.float32)
+        lexical = np.array([snap.lexical.score_of(lex_scores, c.chunk_id) for c in pool], dtype=np.float32)
+        weight = {"hybrid": self.settings.dense_weight, "dense": 1.0, "lexical": 0.0}[mode]
+        fused = fuse(dense, lexical, weight)
+        if mode == "lexical":
+            keep = lexical > 0
+            pool, vectors, dense, lexical, fused = (
+                [c for c, ok in zip(pool, keep) if ok], vectors[keep], dense[keep], lexical[keep], fused[keep]
+            )
+        order = np.argsort(-fused, kind="stable")
+
+        # Stories: the first (best) language version of a story to appear claims it.
+        claimed: dict[str, str] = {}
+        kept: list[int] = []
+        for i in order:
+            doc = snap.docs[pool[i].doc_id]
+            story = doc.story_id or doc.doc_id
+            if claimed.setdefault(story, doc.doc_id) == doc.doc_id:
+                kept.append(int(i))
+
+        if diversify:
+            rel = fused[kept]
+            span = rel.max() - rel.min()
+            rel = (rel - rel.min()) / span if span > 0 else np.ones_like(rel)
+            picks = mmr(
+                rel,
+                vectors[kept],
+                k,
+                self.settings.mmr_lambda,
+                [pool[i].doc_id for i in kept],
+                self.settings.max_chunks_per_doc,
+            )
+            selected = [kept[p] for p in picks]
+        else:
+            selected = kept[:k]
+        return [
+            self._hit(pool[i], snap, float(fused[i]), float(dense[i]), float(lexical[i]), best[pool[i].chunk_id][1:])
+            for i in selected
+        ]
+
+    def _hit(
+        self, chunk: StoredChunk, snap: _Snapshot, score: float, dense: float, lexical: float, sentence: tuple[int, int]
+    ) -> Hit:
+        doc = snap.docs[chunk.doc_id]
+        langs = snap.story_langs.get(doc.story_id or "", [])
+        return Hit(
+            doc_id=doc.doc_id,
+            source=doc.source,
+            title=doc.title,
+            lang=doc.lang,
+            date=doc.date,
+            chunk_id=chunk.chunk_id,
+            text=chunk.text,
+            start=chunk.start,
+            end=chunk.end,
+            score=round(score, 6),
+            sentence_start=sentence[0],
+            sentence_end=sentence[1],
+            dense_score=round(dense, 6),
+            lexical_score=round(lexical, 6),
+            story_id=doc.story_id,
+            also_in=sorted(lang for lang in langs if lang != doc.lang),
+        )
+
+    # --- stories ----------------------------------------------------------------------------------------
+
+    def stories(self) -> list[Story]:
+        groups: dict[str, list[DocumentInfo]] = {}
+        for d in self.snapshot().docs.values():
+            groups.setdefault(d.story_id or f"story-{d.doc_id[:12]}", []).append(d)
+        out = []
+        for story_id, members in groups.items():
+            members.sort(key=lambda d: d.source)
+            out.append(
+                Story(
+                    story_id=story_id,
+                    doc_ids=[d.doc_id for d in members],
+                    sources=[d.source for d in members],
+                    langs=sorted({d.lang for d in members}),
+                    title=members[0].title,
+                )
+            )
+        return sorted(out, key=lambda s: (-len(s.doc_ids), s.sources))
+
+
+def cache_dir_for(settings: Settings) -> Path:
+    """Where derived indexes of this store live: inside an embedded store, else in the user's cache."""
+    if settings.chroma_url:
+        key = hashlib.sha256(f"{settings.chroma_url}|{settings.collection}".encode()).hexdigest()[:12]
+        return Path.home() / ".cache" / "news-assistant" / key / "lexical"
+    return Path(settings.store_dir) / f".lexical-{settings.collection}"

@@ -1,0 +1,85 @@
+"""The assistant as one object: what the CLI commands and the UI handlers call.
+
+It wires settings → embedder → store → retriever → ingestor lazily, so that a command only loads what it
+uses (``assistant docs`` never loads a model).
+"""
+
+from __future__ import annotations
+
+from functools import cached_property
+from pathlib import Path
+from typing import Sequence
+
+from .config import Settings, get_settings
+from .embedder import Embedder, get_embedder
+from .ingest import Ingestor, ProgressCallback
+from .models import DocumentInfo, Hit, IngestReport, SearchFilters, Story
+from .retrieval import Retriever, cache_dir_for
+from .store import VectorStore
+
+
+class NewsAssistant:
+    """Library, search and (later) answers over one store."""
+
+    def __init__(self, settings: Settings | None = None, embedder: Embedder | None = None) -> None:
+        self.settings = settings or get_settings()
+        self._embedder = embedder
+
+    @cached_property
+    def embedder(self) -> Embedder:
+        return self._embedder or get_embedder(self.settings.embedder, self.settings.embed_batch_size)
+
+    @cached_property
+    def store(self) -> VectorStore:
+        return VectorStore(
+            embedder_name=self.embedder.name,
+            dim=self.embedder.dim,
+            path=self.settings.store_dir,
+            url=self.settings.chroma_url,
+            prefix=self.settings.collection,
+        )
+
+    @cached_property
+    def retriever(self) -> Retriever:
+        return Retriever(self.store, self.embedder, self.settings, cache_dir=cache_dir_for(self.settings))
+
+    @cached_property
+    def ingestor(self) -> Ingestor:
+        return Ingestor(self.store, self.embedder, self.settings)
+
+    # --- library ----------------------------------------------------------------------------------------
+
+    def ingest(self, paths: Sequence[str | Path], progress: ProgressCallback | None = None) -> IngestReport:
+        try:
+            return self.ingestor.ingest(paths, progress)
+        finally:
+            self.retriever.invalidate()
+
+    def documents(self) -> list[DocumentInfo]:
+        return self.store.list_documents()
+
+    def remove(self, ref: str) -> list[DocumentInfo]:
+        """Remove the documents named by a doc id or a source name; returns what was removed."""
+        targets = self.store.resolve(ref)
+        for doc in targets:
+            self.store.delete_document(doc.doc_id)
+        self.ingestor.update_stories()
+        self.retriever.invalidate()
+        return targets
+
+    def reindex(self) -> IngestReport:
+        """Re-embed every document with the current embedder (after changing ASSISTANT_EMBEDDER)."""
+        from .store import rebuild
+
+        docs = rebuild(self.settings, self.embedder)
+        report = self.ingestor.ingest_documents(docs)
+        self.retriever.invalidate()
+        return report
+
+    def stories(self) -> list[Story]:
+        return self.retriever.stories()
+
+    # --- retrieval --------------------------------------------------------------------------------------
+
+    def search(self, query: str, k: int | None = None, filters: SearchFilters | None = None, **kwargs) -> list[Hit]:
+        return self.retriever.search(query, k or self.settings.top_k, filters, **kwargs)
