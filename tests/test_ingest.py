@@ -1,0 +1,170 @@
+"""Ingestion into a real embedded Chroma store (hashed embedder for speed)."""
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from assistant.chunking import segment_document
+from assistant.embedder import HashingEmbedder
+from assistant.errors import EmbedderMismatchError, NotFoundError
+from assistant.ingest import chunk_vectors_from, read_document
+from assistant.service import NewsAssistant
+from assistant.store import VectorStore
+
+
+def snapshot(assistant: NewsAssistant):
+    """Everything visible in the store: documents and the ids and texts of all chunks."""
+    docs = [d.model_dump() for d in assistant.documents()]
+    chunks = sorted((c.chunk_id, c.text) for c in assistant.store.iter_chunks())
+    return docs, chunks
+
+
+def test_ingest_seeds_then_reingest_is_a_no_op(fast: NewsAssistant, seed_copy: Path):
+    report = fast.ingest([seed_copy])
+    assert report.count("added") == 5 and not report.failed
+    before = snapshot(fast)
+    again = fast.ingest([seed_copy])
+    assert again.count("unchanged") == 5 and again.count("added") == 0
+    assert snapshot(fast) == before
+    chunk_ids = {c.chunk_id for c in fast.store.iter_chunks()}
+    docs = {d.doc_id: d for d in fast.documents()}
+    for doc in docs.values():
+        assert {f"{doc.doc_id}-{i:04d}" for i in range(doc.n_chunks)} <= chunk_ids
+
+
+def test_changed_file_replaces_its_old_version(fast: NewsAssistant, seed_copy: Path):
+    fast.ingest([seed_copy])
+    path = seed_copy / "003_e10467ce33407679.txt"
+    old = {d.source: d for d in fast.documents()}[path.name]
+    path.write_text(path.read_text(encoding="utf-8") + "\nA new closing paragraph about 42 delegates.\n", encoding="utf-8")
+    report = fast.ingest([path])
+    assert report.count("replaced") == 1
+    docs = [d for d in fast.documents() if d.source == path.name]
+    assert len(docs) == 1 and docs[0].doc_id != old.doc_id
+    assert not [c for c in fast.store.iter_chunks() if c.doc_id == old.doc_id]
+    assert fast.search("42 delegates", k=1)[0].source == path.name
+
+
+def test_bad_inputs_fail_clearly_and_leave_the_store_as_it_was(fast: NewsAssistant, seed_copy: Path, tmp_path: Path):
+    fast.ingest([seed_copy])
+    before = snapshot(fast)
+    bad = tmp_path / "bad"
+    bad.mkdir()
+    (bad / "empty.txt").write_bytes(b"")
+    (bad / "binary.txt").write_bytes(b"\x00\xff\x00" * 100)
+    (bad / "notes.docx").write_bytes(b"PK\x03\x04")
+    (bad / "broken.pdf").write_bytes(b"%PDF-1.4 garbage")
+    report = fast.ingest([bad / "empty.txt", bad / "binary.txt", bad / "notes.docx", bad / "broken.pdf", bad / "missing.txt"])
+    assert report.count("failed") == 5
+    reasons = " | ".join(r.error or "" for r in report.failed)
+    for expected in ("empty file", "binary", "unsupported file type", "not a readable PDF", "no such file"):
+        assert expected in reasons
+    assert snapshot(fast) == before
+
+
+def test_failure_while_storing_leaves_no_half_document(fast: NewsAssistant, seed_copy: Path, monkeypatch):
+    """An error after the chunks were written (here: writing the commit record) leaves nothing visible."""
+    store = fast.store
+    real_upsert = store._docs.upsert
+
+    def failing_upsert(*args, **kwargs):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(store._docs, "upsert", failing_upsert)
+    report = fast.ingest([seed_copy / "003_e10467ce33407679.txt"])
+    assert report.count("failed") == 1 and "disk full" in report.failed[0].error
+    assert fast.documents() == []
+    assert fast.search("Seoul Cyber University") == []  # orphan chunks are never returned
+    monkeypatch.setattr(store._docs, "upsert", real_upsert)
+    assert fast.store.repair() > 0  # the next run cleans them up
+    assert list(store.iter_chunks()) == []
+    assert store._sentences.count() == 0
+    assert fast.ingest([seed_copy / "003_e10467ce33407679.txt"]).count("added") == 1
+
+
+def test_interrupted_replacement_is_finished_by_repair(fast: NewsAssistant, seed_copy: Path, settings):
+    """A kill between committing the new version and deleting the old one: repair keeps the newest."""
+    fast.ingest([seed_copy / "004_9162929b01fb154b.txt"])
+    old = fast.documents()[0]
+    changed = read_document(seed_copy / "004_9162929b01fb154b.txt", settings)
+    changed.text += " Une phrase ajoutée."
+    changed.doc_id = "f" * 16
+    changed.ingested_at = "2999-01-01T00:00:00+00:00"
+    chunks, sentences = segment_document(changed.doc_id, changed.text, "fr", 100, 10)
+    changed.n_chunks = len(chunks)
+    sentence_vectors = HashingEmbedder().embed_passages([s.text for s in sentences])
+    fast.store.add_document(changed, chunks, chunk_vectors_from(chunks, sentences, sentence_vectors), sentences, sentence_vectors)
+    assert len(fast.documents()) == 2
+    removed = fast.store.repair()
+    assert removed == old.n_chunks
+    assert [d.doc_id for d in fast.documents()] == [changed.doc_id]
+
+
+def test_remove_by_source_and_by_id(fast: NewsAssistant, seed_copy: Path):
+    fast.ingest([seed_copy])
+    removed = fast.remove("004_9162929b01fb154b.txt")
+    assert [d.source for d in removed] == ["004_9162929b01fb154b.txt"]
+    doc = fast.documents()[0]
+    fast.remove(doc.doc_id)
+    assert len(fast.documents()) == 3
+    assert all(c.doc_id != doc.doc_id for c in fast.store.iter_chunks())
+    with pytest.raises(NotFoundError):
+        fast.remove("nothing-like-this")
+
+
+def test_store_built_by_another_embedder_is_refused(fast: NewsAssistant, seed_copy: Path, settings):
+    fast.ingest([seed_copy / "003_e10467ce33407679.txt"])
+
+    class Other(HashingEmbedder):
+        name = "another-model"
+
+    with pytest.raises(EmbedderMismatchError) as err:
+        VectorStore(embedder_name=Other.name, dim=256, path=settings.store_dir)
+    assert "hashing-bow-v1" in err.value.message and "reindex" in err.value.hint
+
+
+def test_reindex_rebuilds_with_the_current_embedder(fast: NewsAssistant, seed_copy: Path, settings):
+    fast.ingest([seed_copy])
+
+    class Other(HashingEmbedder):
+        name = "hashing-bow-v2"
+
+        def __init__(self):
+            super().__init__(dim=128)
+
+    other = NewsAssistant(settings, embedder=Other())
+    report = other.reindex()
+    assert report.count("added") == 5
+    assert other.store.dim == 128 and len(other.documents()) == 5
+    assert np.asarray(other.store.chunk_vectors(other.documents()[0].doc_id)).shape[1] == 128
+
+
+def test_folders_are_recursive_and_skip_hidden_and_unknown(fast: NewsAssistant, tmp_path: Path):
+    root = tmp_path / "lib"
+    (root / "sub" / "deeper").mkdir(parents=True)
+    (root / ".hidden").mkdir()
+    text = "The minister met the ambassador in Hanoi on Monday. They discussed semiconductors and 5G networks."
+    (root / "sub" / "deeper" / "a.md").write_text("# A\n\n" + text, encoding="utf-8")
+    (root / "b.html").write_text(f"<p>{text} Also trade.</p>", encoding="utf-8")
+    (root / ".hidden" / "c.txt").write_text(text + " Hidden.", encoding="utf-8")
+    (root / "image.png").write_bytes(b"\x89PNG")
+    report = fast.ingest([root])
+    assert sorted(Path(r.path).name for r in report.results) == ["a.md", "b.html"]
+    assert report.count("added") == 2
+
+
+def test_sentences_are_the_dense_units_and_point_into_their_chunk(fast: NewsAssistant, seed_copy: Path):
+    fast.ingest([seed_copy / "004_9162929b01fb154b.txt"])
+    doc = fast.documents()[0]
+    text = fast.store.get_document(doc.doc_id).text
+    chunk_ids = [f"{doc.doc_id}-{i:04d}" for i in range(doc.n_chunks)]
+    sentences = fast.store.sentences_of(chunk_ids)
+    chunks = {c.chunk_id: c for c in fast.store.get_chunks(chunk_ids)}
+    assert len(sentences) > doc.n_chunks
+    for s in sentences:
+        chunk = chunks[s.chunk_id]
+        assert chunk.start <= s.start < s.end <= chunk.end
+        assert text[s.start : s.end].strip() == text[s.start : s.end]
+    hit = fast.search("37 établissements", k=1)[0]
+    assert "37" in text[hit.sentence_start : hit.sentence_end]

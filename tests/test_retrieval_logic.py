@@ -1,0 +1,70 @@
+"""Fusion, diversity and story grouping as pure functions."""
+
+import numpy as np
+
+from assistant.retrieval import fuse, mmr
+from assistant.stories import StoryDoc, anchors, group_stories, pair_score
+
+
+def unit(v):
+    v = np.asarray(v, dtype=np.float32)
+    return v / np.linalg.norm(v)
+
+
+def test_fuse_rewards_agreement_and_respects_weights():
+    dense = np.array([0.80, 0.82, 0.78])
+    lexical = np.array([5.0, 0.0, 1.0])
+    only_dense = fuse(dense, lexical, 1.0)
+    only_lexical = fuse(dense, lexical, 0.0)
+    assert np.argmax(only_dense) == 1 and np.argmax(only_lexical) == 0
+    both = fuse(dense, lexical, 0.5)
+    assert np.argmax(both) == 0  # strong lexical evidence and decent dense beats dense alone
+    assert fuse(np.array([]), np.array([]), 0.5).size == 0
+
+
+def test_fuse_without_lexical_matches_is_dense_order():
+    dense = np.array([0.7, 0.9, 0.8])
+    assert list(np.argsort(-fuse(dense, np.zeros(3), 0.6))) == [1, 2, 0]
+
+
+def test_mmr_diversifies_and_caps_per_document():
+    vectors = np.stack([unit([1, 0, 0]), unit([1, 0.01, 0]), unit([0, 1, 0]), unit([0, 0, 1])])
+    relevance = np.array([1.0, 0.99, 0.6, 0.5])
+    groups = ["a", "a", "b", "c"]
+    picks = mmr(relevance, vectors, 3, 0.5, groups, per_group=3)
+    assert picks[0] == 0 and 1 not in picks[:2]  # the near-duplicate is pushed down
+    capped = mmr(relevance, vectors, 3, 1.0, groups, per_group=1)
+    assert capped == [0, 2, 3]
+    relaxed = mmr(relevance, vectors, 4, 1.0, groups, per_group=1)
+    assert sorted(relaxed) == [0, 1, 2, 3]  # the cap gives way when nothing else is left
+
+
+def _doc(doc_id, lang, chars, nums, chunk_vectors):
+    chunks = np.stack([unit(v) for v in chunk_vectors])
+    mean = chunks.mean(axis=0)
+    return StoryDoc(doc_id, lang, chars, frozenset(nums), unit(mean), chunks)
+
+
+def test_translations_group_and_same_topic_articles_do_not():
+    base = [[1, 0.1, 0, 0], [0.1, 1, 0, 0], [0, 0.1, 1, 0]]
+    near = [[1, 0.12, 0.01, 0], [0.1, 1, 0.02, 0], [0, 0.12, 1, 0.01]]
+    topic = [[1, 0.5, 0.3, 0.4], [0.4, 1, 0.5, 0.3], [0.3, 0.5, 1, 0.4]]
+    original = _doc("a", "id", 4400, {"10", "2022", "30", "5"}, base)
+    translation = _doc("b", "de", 4900, {"10", "2022", "30", "5", "6"}, near)
+    same_topic = _doc("c", "fr", 2600, {"37", "6", "2024"}, topic)
+    same_language = _doc("d", "id", 4400, {"10", "2022", "30", "5"}, base)
+    assert pair_score(original, translation) > 0.8
+    assert pair_score(original, same_topic) < 0.5
+    assert pair_score(original, same_language) == 0.0  # a duplicate is not a translation
+    stories = group_stories([original, translation, same_topic], threshold=0.5)
+    assert stories["a"] == stories["b"] == "story-a"
+    assert stories["c"] == "story-c"
+
+
+def test_length_mismatch_is_never_a_translation():
+    v = [[1, 0, 0]]
+    assert pair_score(_doc("a", "en", 1000, {"1", "2", "3"}, v), _doc("b", "de", 5000, {"1", "2", "3"}, v)) == 0.0
+
+
+def test_anchors_are_numbers_without_leading_zeros():
+    assert anchors("On 2024-08-04, 20 firms and 08 others; 6.000 graduates") == frozenset({"2024", "8", "4", "20", "6", "0"})
