@@ -81,19 +81,31 @@ def _is_boundary(text: str, match: re.Match[str]) -> bool:
     return True
 
 
+def _continues(text: str, newline: int) -> bool:
+    """True when the sentence runs on across this line break (hard-wrapped text, a stray blank line):
+    the line before ends without terminal punctuation and the next line starts in lower case."""
+    before = text[:newline].rstrip()
+    after = text[newline:].lstrip()
+    if not before or not after:
+        return False
+    return before[-1] not in ".!?…:;\"'”’»)]" and after[0].islower()
+
+
 def split_sentences(text: str) -> list[Span]:
     """Split ``text`` into sentence spans.
 
     Every non-white-space character of ``text`` lies in exactly one span; spans are ordered, do not
-    overlap, and start and end on non-white-space characters. Line breaks always end a sentence (news
-    text puts headlines, captions and paragraphs on lines of their own).
+    overlap, and start and end on non-white-space characters. Line breaks end a sentence (news text puts
+    headlines, captions and paragraphs on lines of their own) unless the text plainly runs on: no
+    terminal punctuation before the break and a lower-case letter after it.
     """
     cuts: set[int] = set()
     for match in _BOUNDARY.finditer(text):
         if _is_boundary(text, match):
             cuts.add(match.end())
     for match in _NEWLINE.finditer(text):
-        cuts.add(match.start())
+        if not _continues(text, match.start()):
+            cuts.add(match.start())
     spans: list[Span] = []
     prev = 0
     for cut in sorted(cuts) + [len(text)]:
