@@ -158,7 +158,7 @@ class Ingestor:
     def update_stories(self) -> dict[str, str]:
         """Regroup all documents into stories and record the story ids that changed."""
         docs = self.store.story_docs()
-        story_of = group_stories(docs, self.settings.story_threshold, self.store.chunk_vectors)
+        story_of = group_stories(docs, self.settings.story_threshold, self.store.sentence_vectors)
         current = {d.doc_id: d.story_id for d in self.store.list_documents()}
         self.store.set_story_ids({k: v for k, v in story_of.items() if current.get(k) != v})
         return story_of

@@ -289,7 +289,7 @@ class VectorStore:
             self._call(self._docs.update, ids=got["ids"], metadatas=metas)
 
     def story_docs(self) -> list[StoryDoc]:
-        """Every document as story grouping sees it (chunk vectors are fetched later, if needed)."""
+        """Every document as story grouping sees it (sentence vectors are fetched later, if needed)."""
         out = []
         for record_id, emb, meta in self._iter(self._docs, include=["embeddings", "metadatas"]):
             out.append(
@@ -304,7 +304,13 @@ class VectorStore:
         return out
 
     def chunk_vectors(self, doc_id: str) -> np.ndarray:
-        got = self._call(self._chunks.get, where={"doc_id": doc_id}, include=["embeddings"])
+        return self._vectors(self._chunks, doc_id)
+
+    def sentence_vectors(self, doc_id: str) -> np.ndarray:
+        return self._vectors(self._sentences, doc_id)
+
+    def _vectors(self, collection, doc_id: str) -> np.ndarray:
+        got = self._call(collection.get, where={"doc_id": doc_id}, include=["embeddings"])
         if not len(got["ids"]):
             return np.zeros((0, self.dim), dtype=np.float32)
         return np.asarray(got["embeddings"], dtype=np.float32)
@@ -443,6 +449,8 @@ class VectorStore:
             clauses.append({"doc_id": {"$in": list(filters.doc_ids)}})
         if filters.sources:
             clauses.append({"source": {"$in": list(filters.sources)}})
+        if filters.date_from or filters.date_to:
+            clauses.append({"date_key": {"$gt": 0}})  # undated documents never match a date range
         if filters.date_from:
             clauses.append({"date_key": {"$gte": date_key(filters.date_from)}})
         if filters.date_to:
