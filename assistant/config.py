@@ -75,11 +75,13 @@ class Settings(BaseSettings):
 
     # --- retrieval -----------------------------------------------------------------------------------
     top_k: int = Field(5, ge=1, le=50, description="Passages returned by a search.")
-    dense_weight: float = Field(
-        0.7,
+    lexical_weight: float = Field(
+        0.01,
         ge=0.0,
         le=1.0,
-        description="Weight of the dense (embedding) score in the hybrid fusion; BM25 gets the rest.",
+        description="BM25 bonus in the hybrid fusion: score = best sentence cosine + lexical_weight × "
+        "BM25 / best BM25 of the query (0 = dense only). Small by design: it breaks ties toward exact "
+        "names and numbers without overriding meaning.",
     )
     mmr_lambda: float = Field(
         0.75,
@@ -88,7 +90,11 @@ class Settings(BaseSettings):
         description="Relevance/diversity trade-off of the MMR re-ranking (1 = relevance only).",
     )
     max_chunks_per_doc: int = Field(
-        3, ge=1, le=50, description="At most this many passages of one document in one result list."
+        3,
+        ge=1,
+        le=50,
+        description="At most this many passages of one document in one result list (and never more than a "
+        "third of the list, unless too few documents match).",
     )
 
     @field_validator("languages")

@@ -102,6 +102,7 @@ class LexicalIndex:
                 (filters.langs and e.lang not in filters.langs)
                 or (filters.doc_ids and e.doc_id not in filters.doc_ids)
                 or (filters.sources and e.source not in filters.sources)
+                or ((lo is not None or hi is not None) and e.date_key == 0)
                 or (lo is not None and e.date_key < lo)
                 or (hi is not None and e.date_key > hi)
             ):

@@ -5,11 +5,14 @@ Steps of :meth:`Retriever.search`:
 1. candidates: the nearest chunks in Chroma and the best BM25 chunks, under the same filters;
 2. every candidate gets both scores exactly (BM25 scores come for all chunks at once; dense scores of
    lexical-only candidates from their stored vectors), so fusion never guesses a missing score;
-3. fusion: a weighted sum of the two scores, each scaled by the best score of its kind among the
-   candidates (``ASSISTANT_DENSE_WEIGHT``);
+3. fusion: the dense score (cosine of the best-matching sentence) plus a small BM25 bonus
+   (``ASSISTANT_LEXICAL_WEIGHT`` × BM25 / the query's best BM25): on XQuAD en→de, BM25 alone reaches recall@1
+   0.54 and any larger weight lowers the hybrid's recall@1, while on names and numbers ("You Young Min",
+   "37") it settles near-ties correctly (BENCHMARKS.md);
 4. stories: a story contributes passages from one language version only, the best-ranked one; the hit
    lists the other languages in ``also_in``;
-5. diversity: MMR over the chunk vectors, with at most ``max_chunks_per_doc`` passages per document.
+5. diversity: MMR over the chunk vectors, with at most ``max_chunks_per_doc`` passages per document and
+   never more than a third of the list from one document while others match.
 
 Only committed documents (see :mod:`assistant.store`) are returned.
 """
@@ -17,6 +20,7 @@ Only committed documents (see :mod:`assistant.store`) are returned.
 from __future__ import annotations
 
 import hashlib
+import math
 import shutil
 import threading
 import time
@@ -32,18 +36,17 @@ from .models import DocumentInfo, Hit, SearchFilters, Story, date_key
 from .store import StoredChunk, VectorStore
 
 
-def fuse(dense: np.ndarray, lexical: np.ndarray, dense_weight: float) -> np.ndarray:
-    """Weighted sum of dense cosine and BM25 scores, each divided by its best value among the candidates.
+def fuse(dense: np.ndarray, lexical: np.ndarray, lexical_weight: float) -> np.ndarray:
+    """Dense cosine plus ``lexical_weight`` × BM25 scaled by the best BM25 score among the candidates.
 
-    Dense cosines of e5 sit in a narrow band (0.7–0.9), so they are first shifted by the worst candidate's
-    value: what matters is how much better a passage is than the rest, in both scores.
+    With ``lexical_weight`` = 0 this is dense ranking; a weight of 1 or more lets BM25 dominate (dense
+    then only breaks ties among equal lexical scores).
     """
     if dense.size == 0:
         return dense
-    d = dense - dense.min()
-    d = d / d.max() if d.max() > 0 else np.zeros_like(d)
-    lex = lexical / lexical.max() if lexical.size and lexical.max() > 0 else np.zeros_like(lexical)
-    return dense_weight * d + (1.0 - dense_weight) * lex
+    top = float(lexical.max()) if lexical.size else 0.0
+    lex = lexical / top if top > 0 else np.zeros_like(dense)
+    return dense + lexical_weight * lex
 
 
 def mmr(relevance: np.ndarray, vectors: np.ndarray, k: int, lam: float, groups: list[str], per_group: int) -> list[int]:
@@ -71,6 +74,11 @@ def mmr(relevance: np.ndarray, vectors: np.ndarray, k: int, lam: float, groups: 
             chosen.append(best)
             counts[groups[best]] = counts.get(groups[best], 0) + 1
     return chosen
+
+
+def per_document_cap(k: int, maximum: int) -> int:
+    """Passages one document may take in a list of ``k``: a third of the list, at least 1, at most ``maximum``."""
+    return max(1, min(maximum, math.ceil(k / 3)))
 
 
 @dataclass
@@ -193,8 +201,10 @@ class Retriever:
         vectors = np.stack([c.embedding for c in pool])
         dense = np.array([best[c.chunk_id][0] for c in pool], dtype=np.float32)
         lexical = np.array([snap.lexical.score_of(lex_scores, c.chunk_id) for c in pool], dtype=np.float32)
-        weight = {"hybrid": self.settings.dense_weight, "dense": 1.0, "lexical": 0.0}[mode]
-        fused = fuse(dense, lexical, weight)
+        if mode == "lexical":
+            fused = fuse(dense * 1e-3, lexical, 1.0)
+        else:
+            fused = fuse(dense, lexical, self.settings.lexical_weight if mode == "hybrid" else 0.0)
         if mode == "lexical":
             keep = lexical > 0
             pool, vectors, dense, lexical, fused = (
@@ -221,7 +231,7 @@ class Retriever:
                 k,
                 self.settings.mmr_lambda,
                 [pool[i].doc_id for i in kept],
-                self.settings.max_chunks_per_doc,
+                per_document_cap(k, self.settings.max_chunks_per_doc),
             )
             selected = [kept[p] for p in picks]
         else:

@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from assistant.retrieval import fuse, mmr
+from assistant.retrieval import fuse, mmr, per_document_cap
 from assistant.stories import StoryDoc, anchors, group_stories, pair_score
 
 
@@ -11,20 +11,21 @@ def unit(v):
     return v / np.linalg.norm(v)
 
 
-def test_fuse_rewards_agreement_and_respects_weights():
-    dense = np.array([0.80, 0.82, 0.78])
+def test_fuse_adds_a_scaled_lexical_bonus():
+    dense = np.array([0.80, 0.82, 0.81])
     lexical = np.array([5.0, 0.0, 1.0])
-    only_dense = fuse(dense, lexical, 1.0)
-    only_lexical = fuse(dense, lexical, 0.0)
-    assert np.argmax(only_dense) == 1 and np.argmax(only_lexical) == 0
-    both = fuse(dense, lexical, 0.5)
-    assert np.argmax(both) == 0  # strong lexical evidence and decent dense beats dense alone
+    assert list(np.argsort(-fuse(dense, lexical, 0.0))) == [1, 2, 0]  # dense only
+    assert np.argmax(fuse(dense, lexical, 1.0)) == 0  # lexical dominates
+    small = fuse(dense, lexical, 0.01)
+    assert np.argmax(small) == 1  # a clear dense winner keeps its place
+    near_tie = fuse(np.array([0.800, 0.801]), np.array([3.0, 0.0]), 0.01)
+    assert np.argmax(near_tie) == 0  # a near-tie goes to the exact match
+    assert np.allclose(fuse(dense, np.zeros(3), 0.5), dense)
     assert fuse(np.array([]), np.array([]), 0.5).size == 0
 
 
-def test_fuse_without_lexical_matches_is_dense_order():
-    dense = np.array([0.7, 0.9, 0.8])
-    assert list(np.argsort(-fuse(dense, np.zeros(3), 0.6))) == [1, 2, 0]
+def test_per_document_cap_follows_the_list_length():
+    assert [per_document_cap(k, 3) for k in (1, 3, 4, 6, 9, 20)] == [1, 1, 2, 2, 3, 3]
 
 
 def test_mmr_diversifies_and_caps_per_document():
