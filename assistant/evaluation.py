@@ -108,7 +108,11 @@ def evaluate_retrieval(
     limit: int | None = None,
     depth: int = 10,
 ) -> RetrievalReport:
-    """Recall@1, recall@5 and MRR (over the first ``depth`` hits) of ``mode`` retrieval on a QA file."""
+    """Recall@1, recall@5 and MRR of ``mode`` retrieval on a QA file.
+
+    Ranks count distinct documents (several passages of one document take one rank), over the first
+    ``depth`` documents.
+    """
     records = load_jsonl(dataset)
     if "context" in records[0]:
         queries = [(r.get("question_en") or r["question"], {content_id(r["context"])}, "doc_id") for r in records]
@@ -122,9 +126,10 @@ def evaluate_retrieval(
     latencies: list[float] = []
     for question, gold, key in queries:
         started = time.perf_counter()
-        hits = assistant.search(question, k=depth, mode=mode, diversify=False)
+        hits = assistant.search(question, k=3 * depth, mode=mode, diversify=False)
         latencies.append((time.perf_counter() - started) * 1000)
-        rank = next((i for i, h in enumerate(hits, start=1) if getattr(h, key) in gold), None)
+        ranked = list(dict.fromkeys(getattr(h, key) for h in hits))[:depth]
+        rank = next((i for i, value in enumerate(ranked, start=1) if value in gold), None)
         ranks.append(rank)
     return _rank_metrics(ranks, latencies, Path(dataset).name, mode)
 
