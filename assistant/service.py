@@ -1,7 +1,7 @@
 """The assistant as one object: what the CLI commands and the UI handlers call.
 
 It wires settings → embedder → store → retriever → ingestor lazily, so that a command only loads what it
-uses (``assistant docs`` never loads a model).
+uses (``assistant docs`` opens the store but never loads the embedding model).
 """
 
 from __future__ import annotations

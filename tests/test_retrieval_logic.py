@@ -69,3 +69,17 @@ def test_length_mismatch_is_never_a_translation():
 
 def test_anchors_are_numbers_without_leading_zeros():
     assert anchors("On 2024-08-04, 20 firms and 08 others; 6.000 graduates") == frozenset({"2024", "8", "4", "20", "6", "0"})
+
+
+def test_lexical_index_survives_a_round_trip_to_disk(tmp_path):
+    from assistant.lexical import LexicalEntry, LexicalIndex, tokenize
+
+    texts = ["Choi Youngsam met Nguyễn Mạnh Hùng in Hanoi", "Dà Nang compte 37 établissements", "6.000 diplômés"]
+    entries = [LexicalEntry(f"c{i}", f"d{i}", f"s{i}.txt", "fr", 20240800) for i in range(3)]
+    index = LexicalIndex.build(zip(entries, texts))
+    index.save(tmp_path / "bm25")
+    loaded = LexicalIndex.load(tmp_path / "bm25")
+    for query in ("Nguyen Manh Hung", "37 etablissements", "unknown words only"):
+        assert np.allclose(index.scores(query), loaded.scores(query))
+    assert loaded.search("nguyen hung", 2)[0][0] == "c0"
+    assert "hung" in tokenize("Hùng") and "the" not in tokenize("the minister")
