@@ -105,14 +105,26 @@ def cmd_remove(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
-def cmd_search(args: argparse.Namespace, settings: Settings) -> int:
-    filters = SearchFilters(
+def _filters(args: argparse.Namespace) -> SearchFilters:
+    return SearchFilters(
         langs=args.lang or [],
         sources=args.source or [],
         doc_ids=args.doc or [],
         date_from=args.date_from,
         date_to=args.date_to,
     )
+
+
+def _add_filter_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--lang", action="append", help="only passages in this language (repeatable)")
+    p.add_argument("--source", action="append", help="only this source file (repeatable)")
+    p.add_argument("--doc", action="append", help="only this doc id (repeatable)")
+    p.add_argument("--from", dest="date_from", help="only documents dated on or after (YYYY[-MM[-DD]])")
+    p.add_argument("--to", dest="date_to", help="only documents dated on or before (YYYY[-MM[-DD]])")
+
+
+def cmd_search(args: argparse.Namespace, settings: Settings) -> int:
+    filters = _filters(args)
     hits = _assistant(settings).search(args.query, k=args.k, filters=filters)
     if args.json:
         _print_json([h.model_dump() for h in hits])
@@ -126,6 +138,64 @@ def cmd_search(args: argparse.Namespace, settings: Settings) -> int:
         snippet = " ".join(h.text.split())
         out.print(f"   {snippet[:300]}{'…' if len(snippet) > 300 else ''}", markup=False)
     return 0
+
+
+def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
+    assistant = _assistant(settings)
+    if args.json:
+        answer = assistant.ask(args.question, answer_lang=args.answer_lang, filters=_filters(args), k=args.k)
+        _print_json(answer.public())
+        return 0
+    out, err = _console(), _console(stderr=True)
+    streamed: list[str] = []
+
+    def on_token(piece: str) -> None:
+        if not streamed:
+            err.print("[dim]draft (checking citations next):[/dim] ", end="")
+        streamed.append(piece)
+        err.print(piece, end="", markup=False, highlight=False)
+
+    answer = assistant.ask(
+        args.question, answer_lang=args.answer_lang, filters=_filters(args), k=args.k, on_token=on_token
+    )
+    if streamed:
+        err.print()
+    print_answer(answer, out)
+    return 0
+
+
+def print_answer(answer, out) -> None:
+    """The checked answer: supported sentences, quotes labelled, failures listed, then the sources."""
+    from rich.markup import escape
+
+    from .citations import format_cited
+
+    if not answer.answerable:
+        out.print(answer.answer)
+        for note in answer.notes:
+            out.print(f"[dim]({escape(note)})[/dim]")
+        return
+    out.print("[bold]Answer[/bold]")
+    for s in answer.sentences:
+        if s.kind == "quote":
+            out.print(f"  [italic]quote:[/italic] “{escape(s.text)}” [{s.citations[0]}]")
+        elif s.supported:
+            out.print(f"  {escape(format_cited(s.text, s.citations))}")
+    rejected = [s for s in answer.sentences if not s.supported]
+    if rejected:
+        out.print("[dim]Not shown as fact (failed verification):[/dim]")
+        for s in rejected:
+            out.print(f"  [dim strike]{escape(s.text)}[/dim strike] [dim]— {escape(s.reason or '')}[/dim]")
+    for note in answer.notes:
+        out.print(f"[dim]({escape(note)})[/dim]")
+    out.print("[bold]Sources[/bold]")
+    for src in answer.sources:
+        also = f"; also in: {', '.join(src.also_in)}" if src.also_in else ""
+        out.print(f"  [{src.n}] {escape(src.title)} ({escape(src.source)}, {src.lang}{', ' + src.date if src.date else ''}{also})")
+        out.print(f"      “{escape(' '.join(src.quote.split()))}”")
+    t = answer.timings
+    ttft = f"first token {t.first_token_ms:.0f} ms, " if t.first_token_ms is not None else ""
+    out.print(f"[dim]{escape(answer.model)} · retrieve {t.retrieve_ms:.0f} ms, {ttft}total {t.total_ms:.0f} ms[/dim]")
 
 
 def cmd_stories(args: argparse.Namespace, settings: Settings) -> int:
@@ -201,13 +271,17 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("search", help="hybrid search over the stored passages")
     p.add_argument("query")
     p.add_argument("-k", type=int, default=None, help="number of passages (default ASSISTANT_TOP_K)")
-    p.add_argument("--lang", action="append", help="only passages in this language (repeatable)")
-    p.add_argument("--source", action="append", help="only this source file (repeatable)")
-    p.add_argument("--doc", action="append", help="only this doc id (repeatable)")
-    p.add_argument("--from", dest="date_from", help="only documents dated on or after (YYYY[-MM[-DD]])")
-    p.add_argument("--to", dest="date_to", help="only documents dated on or before (YYYY[-MM[-DD]])")
+    _add_filter_options(p)
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_search)
+
+    p = sub.add_parser("ask", help="answer a question from the documents, with verified citations")
+    p.add_argument("question")
+    p.add_argument("--answer-lang", default="en", help="language of the answer (ISO 639-1, default en)")
+    p.add_argument("-k", type=int, default=None, help="passages to draw evidence from (default ASSISTANT_TOP_K)")
+    _add_filter_options(p)
+    p.add_argument("--json", action="store_true", help="print the answer, sentences and sources as JSON")
+    p.set_defaults(func=cmd_ask)
 
     p = sub.add_parser("stories", help="documents grouped as the same story in several languages")
     p.add_argument("--json", action="store_true")

@@ -97,6 +97,57 @@ class Settings(BaseSettings):
         "third of the list, unless too few documents match).",
     )
 
+    # --- language model ------------------------------------------------------------------------------
+    model: str = Field(
+        "gemma-3-270m",
+        min_length=1,
+        description="Bundled model name ('gemma-3-270m', 'smollm2-135m') or a path to any .gguf file. "
+        "Ignored when llm_url is set.",
+    )
+    llm_url: str | None = Field(
+        None,
+        description="Base URL of an OpenAI-compatible chat endpoint (llama.cpp server, vLLM, Ollama), e.g. "
+        "http://127.0.0.1:8080/v1; when set, it is used instead of a local model file.",
+    )
+    llm_model_name: str = Field(
+        "local", min_length=1, description="Model name sent to the OpenAI-compatible endpoint."
+    )
+    llm_api_key: str | None = Field(None, description="Bearer token for the endpoint, if it needs one.")
+    llm_timeout: float = Field(
+        120.0, gt=0, le=3600, description="Seconds to wait for the model endpoint before giving up."
+    )
+    n_ctx: int = Field(
+        2048, ge=512, le=131072, description="Context window of the local model, in its own tokens."
+    )
+    n_threads: int = Field(2, ge=1, le=256, description="CPU threads of the local model.")
+    temperature: float = Field(
+        0.0, ge=0.0, le=2.0, description="Sampling temperature (0 = greedy, deterministic)."
+    )
+    seed: int = Field(0, ge=0, description="Sampling seed; with temperature 0 runs are repeatable.")
+    max_answer_tokens: int = Field(
+        160, ge=16, le=4096, description="Tokens reserved for the generated answer."
+    )
+
+    # --- grounding -----------------------------------------------------------------------------------
+    evidence_sentences: int = Field(
+        6, ge=1, le=30, description="Evidence sentences numbered as sources in an answer prompt."
+    )
+    min_relevance: float = Field(
+        0.80,
+        ge=0.0,
+        le=1.0,
+        description="Below this question-to-sentence cosine (e5) the best evidence is judged not to answer "
+        "the question, and the assistant says the documents do not answer it. Calibrated on XQuAD "
+        "(see BENCHMARKS.md).",
+    )
+    support_threshold: float = Field(
+        0.82,
+        ge=0.0,
+        le=1.0,
+        description="Least cosine (e5) between an answer sentence and a passage it cites for the citation to "
+        "count as support. Calibrated on XQuAD (see BENCHMARKS.md).",
+    )
+
     @field_validator("languages")
     @classmethod
     def _languages_are_codes(cls, value: str) -> str:

@@ -185,3 +185,74 @@ class IngestReport(BaseModel):
     @property
     def tokens(self) -> int:
         return sum(r.tokens for r in self.results)
+
+
+# --- answers ------------------------------------------------------------------------------------------
+
+
+class Source(BaseModel):
+    """One numbered source of an answer: an evidence sentence, with the passage it comes from."""
+
+    n: int = Field(ge=1, description="The number that [n] markers refer to.")
+    doc_id: str
+    source: str
+    title: str
+    lang: str
+    date: str | None = None
+    chunk_id: str
+    quote: str = Field(description="The supporting sentence, verbatim from the document.")
+    start: int = Field(ge=0, description="Offset of the quote in the document text.")
+    end: int = Field(ge=0)
+    passage: str = Field("", description="The passage (chunk) the quote belongs to, for display.")
+    passage_start: int = Field(0, ge=0, description="Offset of the passage in the document text.")
+    score: float = Field(0.0, description="Relevance of the quote to the question (e5 cosine + lexical bonus).")
+    story_id: str | None = None
+    also_in: list[str] = Field(default_factory=list)
+
+
+SentenceKind = Literal["generated", "quote"]
+
+
+class AnswerSentence(BaseModel):
+    """One sentence of an answer with the sources it cites and the verdict of the verifier."""
+
+    text: str = Field(description="The sentence without its [n] markers.")
+    citations: list[int] = Field(default_factory=list, description="Source numbers that support it.")
+    supported: bool
+    kind: SentenceKind = "generated"
+    reason: str | None = Field(None, description="Why it failed verification (for unsupported sentences).")
+    cited_by_model: list[int] = Field(
+        default_factory=list, description="What the model cited, before verification removed failing citations."
+    )
+
+
+class Timings(BaseModel):
+    retrieve_ms: float = 0.0
+    first_token_ms: float | None = None
+    total_ms: float = 0.0
+
+
+class Answer(BaseModel):
+    """The result of ``ask``: a checked answer and its numbered sources."""
+
+    question: str
+    standalone_question: str | None = Field(None, description="The follow-up rewritten to stand alone.")
+    answer_lang: str
+    answer: str = Field(description="The displayed answer: supported sentences with their [n] markers.")
+    answerable: bool
+    sentences: list[AnswerSentence] = Field(default_factory=list)
+    sources: list[Source] = Field(default_factory=list)
+    model: str
+    draft: str = Field("", description="The model's raw output, before verification.")
+    notes: list[str] = Field(default_factory=list, description="What the pipeline did that a reader should know.")
+    timings: Timings = Field(default_factory=Timings)
+
+    def public(self) -> dict:
+        """The JSON shape of ``assistant ask --json``."""
+        data = self.model_dump(exclude={"draft"})
+        data["timings"] = {
+            "retrieve": self.timings.retrieve_ms,
+            "first_token": self.timings.first_token_ms,
+            "total": self.timings.total_ms,
+        }
+        return data

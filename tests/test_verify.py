@@ -1,0 +1,55 @@
+"""The fact checks of the verifier: numbers, months and names across languages and formats."""
+
+import numpy as np
+
+from assistant.embedder import HashingEmbedder
+from assistant.verify import Verifier, missing_facts, months_in, names_in, numbers_in
+
+
+def test_numbers_are_compared_across_formats():
+    assert numbers_in("6.000 graduates") == numbers_in("6,000") == numbers_in("6 000") == {"6000"}
+    assert numbers_in("2,5 %") == numbers_in("2.5%") == {"2.5"}
+    assert numbers_in("1992-2022 and 22/3/2018") == {"1992", "2022", "22", "3", "2018"}
+
+
+def test_months_in_any_seed_language_and_numeric_dates():
+    assert months_in("on 8 May", loose=False) == {5}
+    for text in ("am 8. Mai", "pada 8 Mei", "le 8 mai", "ngày 8 tháng 5", "ngày 8/5/2024", "2024-05-08"):
+        assert 5 in months_in(text, loose=True), text
+    assert months_in("You may go", loose=False) == set()  # the verb, not the month
+
+
+def test_names_skip_generic_words_but_keep_names_and_acronyms():
+    names = names_in("The Korean ambassador Choi Youngsam met Minister Hung at VKIST.")
+    assert names == ["choi", "youngsam", "hung", "vkist"]
+    german = names_in("Der Botschafter Choi Youngsam traf den Minister.", lang="de")
+    # German capitalises nouns: runs of capitalised words count, so the check is conservative there.
+    assert {"choi", "youngsam"} <= set(german) and "traf" not in german and "der" not in german
+
+
+def test_missing_facts_catches_an_invented_number_and_accepts_other_scripts():
+    source = "Đà Nẵng hiện có 37 cơ sở đào tạo CNTT, mỗi năm có khoảng 6.000 sinh viên tốt nghiệp."
+    assert missing_facts("Da Nang has 37 IT schools producing 6,000 graduates a year.", source) == []
+    assert missing_facts("Da Nang has 38 IT schools.", source) == ["38"]
+    assert missing_facts("Vietnam and South Korea met", "Việt Nam - Hàn Quốc") == []
+    assert missing_facts("It opened in June.", "Eröffnet am 3. Juni 2021.") == []
+    assert missing_facts("It opened in July.", "Eröffnet am 3. Juni 2021.") == ["month 7"]
+    assert "lee" in missing_facts("He met Lee Jong-ho.", "Er traf den Minister.")
+
+
+def test_verifier_needs_both_meaning_and_facts():
+    emb = HashingEmbedder()
+    verifier = Verifier(emb, threshold=0.5)
+    texts = {1: "Da Nang has 37 IT training establishments.", 2: "The weather was fine on Sunday."}
+    vectors = dict(zip(texts, emb.embed_passages(list(texts.values()))))
+    ok = "Da Nang has 37 IT training establishments"
+    v = verifier.check(ok, emb.embed_queries([ok])[0], [1], texts, vectors)
+    assert v.supported and v.citations == [1]
+    wrong_source = verifier.check(ok, emb.embed_queries([ok])[0], [2], texts, vectors)
+    assert not wrong_source.supported and "does not support" in wrong_source.reason
+    invented = "Da Nang has 73 IT training establishments"
+    v = verifier.check(invented, emb.embed_queries([invented])[0], [1], texts, vectors)
+    assert not v.supported and "73" in v.reason
+    uncited = verifier.check(ok, emb.embed_queries([ok])[0], [], texts, vectors)
+    assert not uncited.supported and uncited.reason == "no citation"
+    assert isinstance(v.cosines[1], float) and np.isfinite(v.cosines[1])
