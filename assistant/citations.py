@@ -70,7 +70,7 @@ def format_cited(text: str, citations: list[int]) -> str:
     return f"{body} {marks}{end or '.'}" if marks else f"{body}{end or '.'}"
 
 
-def citation_grammar(n_sources: int, max_sentences: int = 3, max_chars: int = 200) -> str:
+def citation_grammar(n_sources: int, max_sentences: int = 2, max_chars: int = 160) -> str:
     """GBNF for 1..max_sentences sentences, each ending in markers that name sources 1..n_sources.
 
     Inside a sentence a full stop may only be followed by a digit ("6.000", "2.5"), so a sentence cannot

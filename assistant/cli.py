@@ -220,8 +220,10 @@ def cmd_reindex(args: argparse.Namespace, settings: Settings) -> int:
 def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
     from .evaluation import evaluate_retrieval_file
 
+    if args.mode == "qa":
+        return _eval_qa(args, settings)
     if args.mode != "retrieval":
-        raise ConfigError(f"eval mode {args.mode!r} is not available yet", hint="use --mode retrieval")
+        raise ConfigError(f"eval mode {args.mode!r} is not available yet", hint="use --mode retrieval or qa")
     report = evaluate_retrieval_file(args.dataset, settings, mode=args.retriever, limit=args.limit)
     if args.json:
         _print_json(report.as_json())
@@ -231,6 +233,35 @@ def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
             f"recall@5 {report.recall_at_5:.3f}  MRR {report.mrr:.3f}  "
             f"latency p50 {report.latency_ms_p50:.1f} ms  p95 {report.latency_ms_p95:.1f} ms"
         )
+    return 0
+
+
+def _eval_qa(args: argparse.Namespace, settings: Settings) -> int:
+    from .eval_qa import evaluate_qa_file
+
+    report = evaluate_qa_file(args.dataset, settings, limit=args.limit)
+    if args.json:
+        _print_json(report.as_json())
+        return 0
+    out = _console()
+
+    def pct(value) -> str:
+        return "n/a" if value is None else f"{value:.0%}"
+
+    out.print(f"{report.dataset} · {report.model} · n={report.n}", markup=False)
+    out.print(
+        f"  answer accuracy {report.correct}/{report.answerable} ({pct(report.answer_accuracy)})  "
+        f"source hit {report.source_hits}/{report.answerable}  refusal {pct(report.refusal_accuracy)} of {report.unanswerable}",
+        markup=False,
+    )
+    out.print(
+        f"  citation precision (model) {pct(report.citation_precision)}  displayed citations verified "
+        f"{pct(report.displayed_citations_verified)}  quote fallbacks {report.quote_fallbacks}",
+        markup=False,
+    )
+    if report.evidence_hit_at_3 is not None:
+        out.print(f"  evidence hit@3 {report.evidence_hit_at_3:.3f} (n={report.evidence_n})", markup=False)
+    out.print(f"  first token p50 {report.first_token_ms_p50} ms  total p50 {report.total_ms_p50} ms", markup=False)
     return 0
 
 

@@ -133,7 +133,7 @@ class Settings(BaseSettings):
         6, ge=1, le=30, description="Evidence sentences numbered as sources in an answer prompt."
     )
     min_relevance: float = Field(
-        0.80,
+        0.775,
         ge=0.0,
         le=1.0,
         description="Below this question-to-sentence cosine (e5) the best evidence is judged not to answer "
@@ -141,7 +141,7 @@ class Settings(BaseSettings):
         "(see BENCHMARKS.md).",
     )
     support_threshold: float = Field(
-        0.82,
+        0.855,
         ge=0.0,
         le=1.0,
         description="Least cosine (e5) between an answer sentence and a passage it cites for the citation to "

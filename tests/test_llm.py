@@ -1,0 +1,132 @@
+"""Model resolution and errors (fast), the local GGUF and the OpenAI-compatible backend (real)."""
+
+from __future__ import annotations
+
+import socket
+import subprocess
+import sys
+import time
+
+import pytest
+
+from assistant.config import Settings
+from assistant.errors import ConfigError, ModelError
+from assistant.llm import (
+    BUNDLED_MODELS,
+    ChatMessage,
+    ChatModel,
+    FakeChatModel,
+    OpenAIChatModel,
+    get_chat_model,
+    resolve_model_path,
+)
+
+
+def test_missing_model_file_is_a_config_error_with_a_hint(tmp_path):
+    with pytest.raises(ConfigError) as err:
+        resolve_model_path(str(tmp_path / "nope.gguf"))
+    assert "not found" in err.value.message and "ASSISTANT_MODEL" in err.value.hint
+
+
+def test_a_file_that_is_not_gguf_is_refused(tmp_path):
+    fake = tmp_path / "model.gguf"
+    fake.write_bytes(b"<html>not a model</html>")
+    with pytest.raises(ConfigError, match="not a GGUF"):
+        get_chat_model(Settings(model=str(fake)))
+
+
+def test_an_unreachable_endpoint_is_a_model_error_with_a_hint():
+    with socket.socket() as s:  # a port nobody listens on
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    model = get_chat_model(Settings(llm_url=f"http://127.0.0.1:{port}/v1", llm_timeout=5))
+    assert isinstance(model, OpenAIChatModel)
+    with pytest.raises(ModelError) as err:
+        list(model.stream([ChatMessage("user", "hi")], max_tokens=4))
+    assert "cannot reach" in err.value.message and "ASSISTANT_LLM_URL" in err.value.hint
+
+
+def test_fake_model_records_prompts_and_follows_its_script():
+    fake = FakeChatModel(replies=["one [1].", "two [2]."])
+    assert isinstance(fake, ChatModel)
+    first = "".join(fake.stream([ChatMessage("user", "a")], max_tokens=8, grammar="root ::= x"))
+    second = "".join(fake.stream([ChatMessage("user", "b")], max_tokens=8))
+    third = "".join(fake.stream([ChatMessage("user", "c")], max_tokens=8))
+    assert (first, second, third) == ("one [1].", "two [2].", "two [2].")
+    assert [p[0].content for p in fake.prompts] == ["a", "b", "c"] and fake.grammars[0] == "root ::= x"
+
+
+@pytest.mark.integration
+@pytest.mark.parametrize("name", sorted(BUNDLED_MODELS))
+def test_bundled_models_load_and_are_deterministic(name):
+    model = get_chat_model(Settings(model=name))
+    assert get_chat_model(Settings(model=name)) is model  # loaded once per process
+    messages = [ChatMessage("user", "Name the capital of France in one word.")]
+    a = "".join(model.stream(messages, max_tokens=12))
+    b = "".join(model.stream(messages, max_tokens=12))
+    assert a == b and a.strip()
+    assert model.count_tokens(messages) > 5
+    grammar = 'root ::= "Paris" | "Lyon"'
+    assert "".join(model.stream(messages, max_tokens=8, grammar=grammar)) in {"Paris", "Lyon"}
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def llama_server():
+    """A real ``python -m llama_cpp.server`` serving the bundled SmolLM2 on a free loopback port."""
+    path = resolve_model_path("smollm2-135m")
+    port = _free_port()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "llama_cpp.server", "--model", str(path), "--host", "127.0.0.1", "--port", str(port),
+         "--n_ctx", "2048", "--n_threads", "2", "--verbose", "False"],
+        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+    )
+    url = f"http://127.0.0.1:{port}/v1"
+    import httpx
+
+    deadline = time.time() + 120
+    while time.time() < deadline:
+        if proc.poll() is not None:
+            pytest.fail(f"llama_cpp.server exited: {proc.stderr.read().decode()[-800:]}")
+        try:
+            if httpx.get(f"{url}/models", timeout=2).status_code == 200:
+                break
+        except httpx.HTTPError:
+            time.sleep(0.5)
+    else:
+        proc.kill()
+        pytest.fail("llama_cpp.server did not start within 120 s")
+    yield url
+    proc.terminate()
+    proc.wait(timeout=20)
+
+
+@pytest.mark.integration
+@pytest.mark.server
+def test_openai_backend_streams_from_a_real_llama_cpp_server(llama_server):
+    model = get_chat_model(Settings(llm_url=llama_server, llm_model_name="smollm2"))
+    pieces = list(model.stream([ChatMessage("user", "Say hello.")], max_tokens=12))
+    assert len(pieces) > 1 and "".join(pieces).strip()  # streamed, not one block
+    constrained = "".join(model.stream([ChatMessage("user", "Pick one.")], max_tokens=8, grammar='root ::= "yes" | "no"'))
+    assert constrained in {"yes", "no"}  # the server honours the grammar
+
+
+@pytest.mark.integration
+@pytest.mark.server
+def test_answers_through_the_endpoint(llama_server, real):
+    from assistant.service import NewsAssistant
+
+    settings = real.settings.model_copy(update={"llm_url": llama_server, "llm_model_name": "smollm2"})
+    remote = NewsAssistant(settings, embedder=real.embedder)
+    answer = remote.ask("How many IT training establishments does Da Nang have?")
+    assert answer.answerable and answer.sources and "@ http://127.0.0.1" in answer.model
+    numbers = {s.n for s in answer.sources}
+    for sentence in answer.sentences:
+        assert set(sentence.citations) <= numbers
+        if sentence.supported and sentence.kind == "quote":
+            assert sentence.text == answer.sources[sentence.citations[0] - 1].quote
