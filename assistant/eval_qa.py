@@ -128,11 +128,13 @@ def evaluate_qa_file(
 
     records = load_jsonl(dataset)
     cleanup = None
-    if "context" in records[0]:
+    if current is not None:  # a store the caller built (for XQuAD: one holding the file's contexts)
+        assistant = current
+    elif "context" in records[0]:
         assistant, cleanup = temporary_assistant(records, settings)
         assistant._model = model
     else:
-        assistant = current or NewsAssistant(settings, model=model)
+        assistant = NewsAssistant(settings, model=model)
     try:
         evidence_hits = None
         if "context" in records[0]:
