@@ -39,8 +39,10 @@ LANGUAGE_NAMES = {
 }
 
 NOT_ANSWERED = "The documents do not answer this question."
-#: How many evidence sentences the quote fallback shows.
+#: How many evidence sentences the quote fallback shows at most, and how close to the best one (in score)
+#: a second one must be to be shown too.
 QUOTES_IN_FALLBACK = 2
+QUOTE_MARGIN = 0.01
 
 
 def language_name(code: str) -> str:
@@ -209,7 +211,10 @@ class AnswerPipeline:
 
     @staticmethod
     def quotes(evidence: Evidence) -> list[AnswerSentence]:
+        """The best evidence sentence, and the next ones only when they score nearly as well."""
+        best = evidence.sources[0].score
         return [
             AnswerSentence(text=s.quote, citations=[s.n], supported=True, kind="quote", cited_by_model=[])
             for s in evidence.sources[:QUOTES_IN_FALLBACK]
+            if s.score >= best - QUOTE_MARGIN
         ]

@@ -9,6 +9,7 @@ chat template (an instruct model) or must be prompted in completion style (a bas
 
 from __future__ import annotations
 
+import atexit
 import json
 import threading
 from dataclasses import dataclass, field
@@ -206,9 +207,17 @@ class LlamaCppModel:
                 yield chunk["choices"][0]["text"]
 
 
+    def close(self) -> None:
+        """Free the model now (llama-cpp-python's own finaliser fails noisily at interpreter exit)."""
+        with self.lock:
+            self._llm.close()
+
+
 @lru_cache(maxsize=4)
 def _load_local(path: str, n_ctx: int, n_threads: int, seed: int, temperature: float, label: str) -> LlamaCppModel:
-    return LlamaCppModel(Path(path), n_ctx=n_ctx, n_threads=n_threads, seed=seed, temperature=temperature, label=label)
+    model = LlamaCppModel(Path(path), n_ctx=n_ctx, n_threads=n_threads, seed=seed, temperature=temperature, label=label)
+    atexit.register(model.close)
+    return model
 
 
 # --- OpenAI-compatible endpoint -------------------------------------------------------------------------
