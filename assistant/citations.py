@@ -70,15 +70,21 @@ def format_cited(text: str, citations: list[int]) -> str:
     return f"{body} {marks}{end or '.'}" if marks else f"{body}{end or '.'}"
 
 
-def citation_grammar(n_sources: int, max_sentences: int = 2, max_chars: int = 160) -> str:
+def citation_grammar(
+    n_sources: int, max_sentences: int = 2, max_chars: int = 160, only: list[int] | None = None
+) -> str:
     """GBNF for 1..max_sentences sentences, each ending in markers that name sources 1..n_sources.
 
     Inside a sentence a full stop may only be followed by a digit ("6.000", "2.5"), so a sentence cannot
-    run on into the next one without its citation: after its last word the model must cite.
+    run on into the next one without its citation: after its last word the model must cite. ``only``
+    restricts the markers to the given numbers (a brief point cites its own key sentence).
     """
     if n_sources < 1:
         raise ValueError("a cited answer needs at least one source")
-    numbers = " | ".join(f'"{n}"' for n in range(1, n_sources + 1))
+    allowed = only or list(range(1, n_sources + 1))
+    if any(not 1 <= n <= n_sources for n in allowed):
+        raise ValueError("citation numbers must name sources")
+    numbers = " | ".join(f'"{n}"' for n in allowed)
     more = ' (" " sentence)?' * (max_sentences - 1)
     return "\n".join(
         [

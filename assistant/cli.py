@@ -198,6 +198,24 @@ def print_answer(answer, out) -> None:
     out.print(f"[dim]{escape(answer.model)} · retrieve {t.retrieve_ms:.0f} ms, {ttft}total {t.total_ms:.0f} ms[/dim]")
 
 
+def cmd_summarize(args: argparse.Namespace, settings: Settings) -> int:
+    from .brief import brief_markdown
+
+    assistant = _assistant(settings)
+    err = _console(stderr=True)
+
+    def on_progress(done: int, total: int) -> None:
+        if not args.json and not args.markdown:
+            err.print(f"[dim]writing points {done}/{total}[/dim]", end="\r")
+
+    brief = assistant.brief(args.refs, story=args.story, topic=args.topic, langs=args.lang or [], on_progress=on_progress)
+    if args.json:
+        _print_json(brief.model_dump())
+    else:
+        sys.stdout.write(brief_markdown(brief))
+    return 0
+
+
 def cmd_stories(args: argparse.Namespace, settings: Settings) -> int:
     stories = _assistant(settings).stories()
     if args.json:
@@ -222,8 +240,8 @@ def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
 
     if args.mode == "qa":
         return _eval_qa(args, settings)
-    if args.mode != "retrieval":
-        raise ConfigError(f"eval mode {args.mode!r} is not available yet", hint="use --mode retrieval or qa")
+    if args.mode == "brief":
+        return _eval_brief(args, settings)
     report = evaluate_retrieval_file(args.dataset, settings, mode=args.retriever, limit=args.limit)
     if args.json:
         _print_json(report.as_json())
@@ -262,6 +280,27 @@ def _eval_qa(args: argparse.Namespace, settings: Settings) -> int:
     if report.evidence_hit_at_3 is not None:
         out.print(f"  evidence hit@3 {report.evidence_hit_at_3:.3f} (n={report.evidence_n})", markup=False)
     out.print(f"  first token p50 {report.first_token_ms_p50} ms  total p50 {report.total_ms_p50} ms", markup=False)
+    return 0
+
+
+def _eval_brief(args: argparse.Namespace, settings: Settings) -> int:
+    from .eval_brief import evaluate_brief_file
+
+    report = evaluate_brief_file(args.dataset, settings, limit=args.limit)
+    if args.json:
+        _print_json(report.model_dump())
+        return 0
+    out = _console()
+    out.print(f"{report.dataset} · {report.model} · n={report.n}", markup=False)
+    if report.must_mention is not None:
+        out.print(
+            f"  must-mention {report.must_mention_found}/{report.must_mention_total} ({report.must_mention:.0%})  "
+            f"written points verified {report.written_points_verified}  displayed points verified {report.displayed_points_verified}",
+            markup=False,
+        )
+    if report.rouge_l is not None:
+        out.print(f"  ROUGE-L {report.rouge_l:.3f}  keyword recall {report.keyword_recall:.3f}", markup=False)
+    out.print(f"  time per brief p50 {report.seconds_per_brief_p50} s", markup=False)
     return 0
 
 
@@ -313,6 +352,16 @@ def build_parser() -> argparse.ArgumentParser:
     _add_filter_options(p)
     p.add_argument("--json", action="store_true", help="print the answer, sentences and sources as JSON")
     p.set_defaults(func=cmd_ask)
+
+    p = sub.add_parser("summarize", help="a bilingual brief of documents, a story or a topic, with citations")
+    p.add_argument("refs", nargs="*", metavar="SOURCE|DOC_ID", help="documents to brief")
+    p.add_argument("--story", help="brief a story (all its language versions)")
+    p.add_argument("--topic", help="retrieve passages about this topic, then brief them")
+    p.add_argument("--lang", action="append", help="a language of the brief (give at most twice; default: en + the source's)")
+    fmt = p.add_mutually_exclusive_group()
+    fmt.add_argument("--json", action="store_true", help="the brief as JSON")
+    fmt.add_argument("--markdown", action="store_true", help="the brief as Markdown (the default output)")
+    p.set_defaults(func=cmd_summarize)
 
     p = sub.add_parser("stories", help="documents grouped as the same story in several languages")
     p.add_argument("--json", action="store_true")

@@ -148,6 +148,8 @@ class Settings(BaseSettings):
         "count as support. Calibrated on XQuAD (see BENCHMARKS.md).",
     )
 
+    brief_points: int = Field(5, ge=1, le=30, description="Points (key sentences) in a brief.")
+
     @field_validator("languages")
     @classmethod
     def _languages_are_codes(cls, value: str) -> str:

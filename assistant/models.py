@@ -256,3 +256,39 @@ class Answer(BaseModel):
             "total": self.timings.total_ms,
         }
         return data
+
+
+# --- briefs -------------------------------------------------------------------------------------------
+
+PointKind = Literal["generated", "original", "quote"]
+
+
+class BriefPoint(BaseModel):
+    """One point of a brief, in every requested language, resting on one key sentence."""
+
+    texts: dict[str, str] = Field(description="The point in each language of the brief.")
+    kinds: dict[str, PointKind] = Field(
+        default_factory=dict,
+        description="Per language: 'original' (the key sentence itself, already in that language), "
+        "'generated' (written by the model and verified) or 'quote' (the model's text failed verification; "
+        "the key sentence is quoted instead).",
+    )
+    citations: list[int] = Field(description="Source numbers the point rests on.")
+    supported: bool = Field(description="Every displayed text is verified against, or is, the cited sentence.")
+    quote: str = Field(description="The key sentence, verbatim, in the document's language.")
+    rejected: dict[str, str] = Field(
+        default_factory=dict, description="Per language: why the model's text was not shown."
+    )
+
+
+class Brief(BaseModel):
+    """A bilingual (or one-language) brief of documents, a story or a topic."""
+
+    langs: list[str]
+    documents: list[DocumentInfo]
+    topic: str | None = None
+    points: list[BriefPoint] = Field(default_factory=list)
+    sources: list[Source] = Field(default_factory=list)
+    model: str
+    notes: list[str] = Field(default_factory=list)
+    timings: dict[str, float] = Field(default_factory=dict)

@@ -13,9 +13,10 @@ from typing import Sequence
 from .config import Settings, get_settings
 from .embedder import Embedder, get_embedder
 from .answer import AnswerPipeline, TokenCallback
+from .brief import BriefPipeline
 from .ingest import Ingestor, ProgressCallback
 from .llm import ChatModel, get_chat_model
-from .models import Answer, DocumentInfo, Hit, IngestReport, SearchFilters, Story
+from .models import Answer, Brief, DocumentInfo, Hit, IngestReport, SearchFilters, Story
 from .retrieval import Retriever, cache_dir_for
 from .store import VectorStore
 
@@ -38,6 +39,10 @@ class NewsAssistant:
     @cached_property
     def answers(self) -> AnswerPipeline:
         return AnswerPipeline(self.retriever, self.store, self.embedder, self.model, self.settings)
+
+    @cached_property
+    def briefs(self) -> BriefPipeline:
+        return BriefPipeline(self.retriever, self.store, self.embedder, self.model, self.settings)
 
     @cached_property
     def embedder(self) -> Embedder:
@@ -112,3 +117,15 @@ class NewsAssistant:
     ) -> Answer:
         """A cited, verified answer (see :mod:`assistant.answer`)."""
         return self.answers.ask(question, history=history, answer_lang=answer_lang, filters=filters, k=k, on_token=on_token)
+
+    def brief(
+        self,
+        refs: Sequence[str] = (),
+        *,
+        story: str | None = None,
+        topic: str | None = None,
+        langs: Sequence[str] = (),
+        on_progress=None,
+    ) -> Brief:
+        """A bilingual brief with verified citations (see :mod:`assistant.brief`)."""
+        return self.briefs.brief(refs, story=story, topic=topic, langs=langs, on_progress=on_progress)

@@ -437,6 +437,12 @@ class VectorStore:
         )
         return [_sentence_from(i, m, e) for i, m, e in zip(got["ids"], got["metadatas"], got["embeddings"])]
 
+    def document_sentences(self, doc_id: str) -> list[StoredSentence]:
+        """Every sentence of a document, with its vector, in reading order."""
+        got = self._call(self._sentences.get, where={"doc_id": doc_id}, include=["metadatas", "embeddings"])
+        sentences = [_sentence_from(i, m, e) for i, m, e in zip(got["ids"], got["metadatas"], got["embeddings"])]
+        return sorted(sentences, key=lambda s: s.start)
+
     @staticmethod
     def where(filters: SearchFilters | None) -> dict[str, Any] | None:
         """Chroma ``where`` clause for the filters (None when there are none)."""
