@@ -105,7 +105,7 @@ class BriefPipeline:
         self.embedder = embedder
         self.model = model
         self.settings = settings
-        self.verifier = Verifier(embedder, settings.support_threshold)
+        self.verifier = Verifier(embedder, settings.brief_support_threshold)
 
     # --- what to brief ----------------------------------------------------------------------------------
 

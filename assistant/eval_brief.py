@@ -132,7 +132,7 @@ def _seeds(name: str, records, assistant, settings: Settings) -> BriefReport:
                 if kind == "generated" or lang in p.rejected:
                     written += 1
                     written_ok += int(kind == "generated")
-        n, ok = displayed_verified(brief, assistant, settings.support_threshold)
+        n, ok = displayed_verified(brief, assistant, settings.brief_support_threshold)
         shown += n
         shown_ok += ok
         items.append({"id": r.get("id"), "must_mention": hits, "english": _english(brief)[:600], "seconds": round(times[-1], 1)})

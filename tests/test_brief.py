@@ -33,7 +33,7 @@ def restate(edit=lambda s: s):
 
 
 def make(tmp_path, reply, **overrides):
-    values = dict(store_dir=tmp_path / "store", embedder="hash", support_threshold=0.5, brief_points=4)
+    values = dict(store_dir=tmp_path / "store", embedder="hash", brief_support_threshold=0.5, brief_points=4)
     values.update(overrides)
     model = FakeChatModel(replies=reply)
     assistant = NewsAssistant(Settings(**values), embedder=HashingEmbedder(), model=model)

@@ -31,7 +31,7 @@ def test_summarize_json_cites_only_the_requested_document(source, lang, real, mo
             assert src.source == source and text[src.start : src.end] == src.quote == point.quote
         if point.kinds["en"] == "quote":
             assert point.rejected["en"]  # why the written point was not shown
-    shown, verified = displayed_verified(brief, real, real.settings.support_threshold)
+    shown, verified = displayed_verified(brief, real, real.settings.brief_support_threshold)
     assert shown == 3 and verified == shown
 
 

@@ -53,3 +53,10 @@ def test_verifier_needs_both_meaning_and_facts():
     uncited = verifier.check(ok, emb.embed_queries([ok])[0], [], texts, vectors)
     assert not uncited.supported and uncited.reason == "no citation"
     assert isinstance(v.cosines[1], float) and np.isfinite(v.cosines[1])
+
+
+def test_rank_qualifiers_are_checked_like_names():
+    source = "Pertemuan tersebut dihadiri Menteri Nguyen Manh Hung dan Duta Besar Choi Youngsam di Hanoi pada 10 Mei."
+    wrong = "The Deputy Foreign Minister met the ambassador in Hanoi on 10 May."
+    assert {"deputy", "foreign"} <= set(missing_facts(wrong, source))
+    assert missing_facts("Minister Nguyen Manh Hung met Choi Youngsam in Hanoi on 10 May.", source) == []
