@@ -37,6 +37,7 @@ from assistant.eval_qa import evaluate_qa_file  # noqa: E402
 from assistant.service import NewsAssistant  # noqa: E402
 
 from benchmarks.answers import bench_generation, bench_seeds_qa  # noqa: E402
+from benchmarks.briefs import bench_briefs, render_briefs  # noqa: E402
 from benchmarks.calibrate_grounding import calibrate  # noqa: E402
 
 EVAL = ROOT / "eval"
@@ -187,6 +188,8 @@ def render(results: dict, command: str) -> str:
         "",
     ]
     lines += render_answers(results)
+    if "briefs" in results:
+        lines += render_briefs(results["briefs"])
     return "\n".join(lines)
 
 
@@ -295,6 +298,7 @@ def main() -> None:
     parser.add_argument("--ingest-docs", type=int, default=40)
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--xquad-answers", type=int, default=20, help="XQuAD questions answered by the model")
+    parser.add_argument("--histsumm", type=int, default=5, help="HistSumm texts briefed")
     args = parser.parse_args()
     embedder = E5Embedder()
     commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, cwd=ROOT).stdout.strip()
@@ -320,6 +324,8 @@ def main() -> None:
     print(json.dumps(results["generation"]), flush=True)
     print("seeds QA per model…", flush=True)
     results["seeds_qa"] = bench_seeds_qa(embedder, list(BUNDLED_MODELS))
+    print("briefs…", flush=True)
+    results["briefs"] = bench_briefs(embedder, args.histsumm)
     command = "make bench" if not args.limit else f"python benchmarks/run.py --limit {args.limit}"
     Path(args.output).write_text(render(results, command), encoding="utf-8")
     (ROOT / ".bench").mkdir(exist_ok=True)
