@@ -31,6 +31,7 @@ from .errors import InputError, NotFoundError
 from .llm import ChatMessage, ChatModel
 from .models import Brief, BriefPoint, DocumentInfo, Source
 from .retrieval import Retriever
+from .sentences import trimmed_sentence
 from .store import VectorStore
 from .templates import render
 from .verify import Verifier
@@ -148,12 +149,10 @@ class BriefPipeline:
             doc = self.store.get_document(info.doc_id)
             sentences = self.store.document_sentences(info.doc_id)
             for i, s in enumerate(sentences):
-                raw = doc.text[s.start : s.end]
-                text = raw.strip()
+                text, start, end = trimmed_sentence(doc.text, 0, s.start, s.end)
                 if len(text) < MIN_KEY_CHARS:
                     continue
-                start = s.start + len(raw) - len(raw.lstrip())
-                out.append(KeySentence(info, text, start, start + len(text), s.embedding, i / max(1, len(sentences) - 1)))
+                out.append(KeySentence(info, text, start, end, s.embedding, i / max(1, len(sentences) - 1)))
         return out
 
     def topic_candidates(self, topic: str) -> tuple[list[DocumentInfo], list[KeySentence]]:
@@ -166,15 +165,11 @@ class BriefPipeline:
         out: list[KeySentence] = []
         for s in self.store.sentences_of(list(by_chunk)):
             hit = by_chunk[s.chunk_id]
-            raw = hit.text[s.start - hit.start : s.end - hit.start]
-            text = raw.strip()
+            text, start, end = trimmed_sentence(hit.text, hit.start, s.start, s.end)
             if len(text) < MIN_KEY_CHARS:
                 continue
-            start = s.start + len(raw) - len(raw.lstrip())
             doc_len = max(1, infos[hit.doc_id].chars)
-            out.append(
-                KeySentence(infos[hit.doc_id], text, start, start + len(text), s.embedding, start / doc_len, float(s.embedding @ qvec))
-            )
+            out.append(KeySentence(infos[hit.doc_id], text, start, end, s.embedding, start / doc_len, float(s.embedding @ qvec)))
         docs = sorted({k.doc.doc_id: k.doc for k in out}.values(), key=lambda d: d.source)
         return docs, out
 

@@ -16,6 +16,7 @@ from .embedder import Embedder
 from .lexical import tokenize
 from .models import Hit, SearchFilters, Source
 from .retrieval import Retriever
+from .sentences import trimmed_sentence
 from .store import VectorStore
 
 #: Weight of the shared-words bonus (fraction of the question's content words found in the sentence).
@@ -64,16 +65,14 @@ def select_evidence(
     seen: set[str] = set()
     for s in store.sentences_of(list(by_chunk)):
         hit = by_chunk[s.chunk_id]
-        raw = hit.text[s.start - hit.start : s.end - hit.start]
-        text = raw.strip()
-        start = s.start + len(raw) - len(raw.lstrip())
+        text, start, end = trimmed_sentence(hit.text, hit.start, s.start, s.end)
         key = " ".join(text.split()).casefold()
         if len(text) < MIN_SENTENCE_CHARS or key in seen:
             continue
         seen.add(key)
         cosine = float(s.embedding @ qvec)
         overlap = len(qwords & _content_words(text)) / len(qwords) if qwords else 0.0
-        candidates.append((cosine + LEXICAL_BONUS * overlap, cosine, hit, text, start, start + len(text), s.embedding))
+        candidates.append((cosine + LEXICAL_BONUS * overlap, cosine, hit, text, start, end, s.embedding))
     candidates.sort(key=lambda c: -c[0])
     for n, (score, cosine, hit, text, start, end, vector) in enumerate(candidates[:n_sentences], start=1):
         evidence.sources.append(

@@ -118,3 +118,12 @@ def split_sentences(text: str) -> list[Span]:
             spans.append(Span(prev + lead, prev + lead + len(stripped)))
         prev = cut
     return spans
+
+
+def trimmed_sentence(text: str, text_offset: int, start: int, end: int) -> tuple[str, int, int]:
+    """The sentence at document offsets ``[start, end)``, read from ``text`` (a passage that begins at
+    document offset ``text_offset``), without surrounding whitespace, with its exact document offsets."""
+    raw = text[start - text_offset : end - text_offset]
+    stripped = raw.strip()
+    begin = start + len(raw) - len(raw.lstrip())
+    return stripped, begin, begin + len(stripped)
