@@ -156,11 +156,11 @@ class BriefPipeline:
         return out
 
     def topic_candidates(self, topic: str) -> tuple[list[DocumentInfo], list[KeySentence]]:
-        hits = self.retriever.search(topic, max(8, self.settings.top_k))
+        qvec = self.embedder.embed_queries([topic])[0]
+        hits = self.retriever.search(topic, max(8, self.settings.top_k), query_vector=qvec)
         if not hits:
             return [], []
         infos = {d.doc_id: d for d in self.store.list_documents()}
-        qvec = self.embedder.embed_queries([topic])[0]
         by_chunk = {h.chunk_id: h for h in hits}
         out: list[KeySentence] = []
         for s in self.store.sentences_of(list(by_chunk)):

@@ -54,11 +54,11 @@ def select_evidence(
     filters: SearchFilters | None = None,
 ) -> Evidence:
     """Retrieve ``k`` passages (stories collapsed), then keep the ``n_sentences`` best sentences in them."""
-    hits = retriever.search(question, k, filters)
+    qvec = embedder.embed_queries([question])[0]
+    hits = retriever.search(question, k, filters, query_vector=qvec)
     evidence = Evidence(question=question, hits=hits)
     if not hits:
         return evidence
-    qvec = embedder.embed_queries([question])[0]
     qwords = _content_words(question)
     by_chunk = {h.chunk_id: h for h in hits}
     candidates: list[tuple[float, float, Hit, str, int, int, np.ndarray]] = []

@@ -167,6 +167,7 @@ class Retriever:
         *,
         mode: str = "hybrid",
         diversify: bool = True,
+        query_vector: np.ndarray | None = None,
     ) -> list[Hit]:
         """The ``k`` best passages for ``query``. ``mode`` is hybrid, dense or lexical (for evaluation)."""
         k = k or self.settings.top_k
@@ -174,7 +175,8 @@ class Retriever:
         if not query.strip() or not snap.docs:
             return []
         n_candidates = max(4 * k, 24)
-        qvec = self.embedder.embed_queries([query])[0]
+        # Callers that score sentences against the query themselves pass its vector, so it is embedded once.
+        qvec = query_vector if query_vector is not None else self.embedder.embed_queries([query])[0]
 
         # Dense: nearest sentences; a chunk scores as its best sentence.
         best: dict[str, tuple[float, int, int]] = {}
