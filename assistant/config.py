@@ -10,7 +10,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, field_validator
+from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 #: Languages the offline detector chooses between. Restricting the set keeps the detector's memory small
@@ -158,6 +158,24 @@ class Settings(BaseSettings):
         "0.888); hand-checked seed points that changed who did what scored 0.871-0.873, faithful ones 0.891-0.917.",
     )
 
+    # --- browser app -------------------------------------------------------------------------------
+    host: str = Field(
+        "127.0.0.1",
+        min_length=1,
+        description="Address `assistant serve` binds to. The default keeps the app on this machine; bind to "
+        "another address only together with ui_username/ui_password.",
+    )
+    port: int = Field(7860, ge=1, le=65535, description="Port of `assistant serve`.")
+    ui_username: str | None = Field(None, description="Login name for the browser app (login is off when unset).")
+    ui_password: SecretStr | None = Field(None, description="Password for the browser app (with ui_username).")
+    ui_concurrency: int = Field(
+        8,
+        ge=1,
+        le=64,
+        description="Requests the app works on at once. Retrieval and verification run concurrently; model "
+        "calls always take turns (one model in memory), and a waiting request is shown its place in line.",
+    )
+
     @field_validator("languages")
     @classmethod
     def _languages_are_codes(cls, value: str) -> str:
@@ -165,6 +183,12 @@ class Settings(BaseSettings):
         if not codes or any(len(c) != 2 or not c.isalpha() for c in codes):
             raise ValueError("expected comma-separated two-letter ISO 639-1 codes, e.g. 'en,de,fr'")
         return ",".join(codes)
+
+    @model_validator(mode="after")
+    def _login_complete(self) -> "Settings":
+        if bool(self.ui_username) != bool(self.ui_password and self.ui_password.get_secret_value()):
+            raise ValueError("set both ASSISTANT_UI_USERNAME and ASSISTANT_UI_PASSWORD, or neither")
+        return self
 
     @property
     def language_codes(self) -> list[str]:

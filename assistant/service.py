@@ -16,6 +16,7 @@ from .answer import AnswerPipeline, TokenCallback
 from .brief import BriefPipeline
 from .ingest import Ingestor, ProgressCallback
 from .llm import ChatModel, get_chat_model
+from .queueing import ModelQueue, QueuedChatModel
 from .models import Answer, Brief, DocumentInfo, Hit, IngestReport, SearchFilters, Story
 from .retrieval import Retriever, cache_dir_for
 from .store import VectorStore
@@ -30,11 +31,14 @@ class NewsAssistant:
         self.settings = settings or get_settings()
         self._embedder = embedder
         self._model = model
+        #: Model calls of every request (answers and briefs) take turns here; see :mod:`assistant.queueing`.
+        self.queue = ModelQueue()
 
     @cached_property
     def model(self) -> ChatModel:
-        """The language model, loaded on first use (once per process for a local GGUF)."""
-        return self._model or get_chat_model(self.settings)
+        """The language model, loaded on first use (once per process for a local GGUF), behind the queue."""
+        model = self._model or get_chat_model(self.settings)
+        return model if isinstance(model, QueuedChatModel) else QueuedChatModel(model, self.queue)
 
     @cached_property
     def answers(self) -> AnswerPipeline:

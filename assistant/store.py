@@ -464,8 +464,9 @@ class VectorStore:
         return clauses[0] if len(clauses) == 1 else {"$and": clauses}
 
     def fingerprint(self) -> str:
-        """Changes whenever the set of committed documents changes (keys caches such as BM25)."""
-        ids = sorted(record_id for record_id, _, _ in self._iter(self._docs, include=[]))
+        """Changes whenever the set of committed documents or their story groups change (keys caches such
+        as BM25 and the stories)."""
+        ids = sorted(f"{record_id}:{(meta or {}).get('story_id', '')}" for record_id, _, meta in self._iter(self._docs, include=["metadatas"]))
         return hashlib.sha256("\n".join(ids).encode()).hexdigest()[:16]
 
     # --- helpers ----------------------------------------------------------------------------------------

@@ -1,0 +1,276 @@
+"""The Gradio app: chat, briefs and library. The only module that imports gradio.
+
+It wires :class:`assistant.ui.handlers.AppHandlers` to components and turns the assistant's errors into
+``gr.Error`` messages; it holds no logic of its own. Named API endpoints (``/ask``, ``/brief``,
+``/ingest``) make the same functions usable from ``gradio_client``.
+"""
+
+from __future__ import annotations
+
+import functools
+import inspect
+import os
+from pathlib import Path
+from typing import Any, Callable
+
+# Gradio would otherwise phone home (analytics, version check); this machine is offline by design.
+os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
+
+import gradio as gr  # noqa: E402
+
+from ..config import Settings  # noqa: E402
+from ..service import NewsAssistant  # noqa: E402
+from . import render  # noqa: E402
+from .handlers import UPLOAD_TYPES, AppHandlers, describe, languages, model_label  # noqa: E402
+
+CSS = """
+.source-card { border: 1px solid var(--border-color-primary); border-radius: 8px; padding: 8px 10px; margin: 6px 0; }
+.source-card.flash { outline: 3px solid var(--color-accent); }
+.source-card .meta, .brief .meta { color: var(--body-text-color-subdued); font-size: 0.85em; }
+.source-card .also-in { font-size: 0.85em; font-style: italic; }
+.source-card blockquote.passage { margin: 6px 0 0 0; padding-left: 8px; border-left: 3px solid var(--border-color-primary); }
+mark { background: #fff3a3; color: inherit; }
+a.cite { text-decoration: none; font-weight: 600; }
+blockquote.quote { border-left: 3px solid #b58900; padding-left: 8px; font-style: italic; }
+details.unsupported { color: var(--body-text-color-subdued); }
+p.draft { color: var(--body-text-color-subdued); }
+table.brief-table td { vertical-align: top; }
+table.brief-table td.quote { font-style: italic; }
+table.brief-table td.original-quote { color: var(--body-text-color-subdued); font-size: 0.9em; }
+"""
+
+#: A click on a citation scrolls to its source card (and flashes it) instead of following a link.
+HEAD = """
+<script>
+document.addEventListener('click', function (event) {
+  const link = event.target.closest && event.target.closest('a.cite');
+  if (!link) return;
+  const id = (link.getAttribute('href') || '').replace('#', '');
+  const card = document.getElementById(id);
+  if (!card) return;
+  event.preventDefault();
+  card.scrollIntoView({behavior: 'smooth', block: 'center'});
+  card.classList.add('flash');
+  setTimeout(function () { card.classList.remove('flash'); }, 1500);
+}, true);
+</script>
+"""
+
+
+def _guard(fn: Callable) -> Callable:
+    """Show the assistant's errors as messages (``gr.Error``), never as a stack trace."""
+    if inspect.isgeneratorfunction(fn):
+
+        @functools.wraps(fn)
+        def gen(*args, **kwargs):
+            try:
+                yield from fn(*args, **kwargs)
+            except gr.Error:
+                raise
+            except Exception as exc:
+                raise gr.Error(describe(exc)) from None
+
+        return gen
+
+    @functools.wraps(fn)
+    def call(*args, **kwargs):
+        try:
+            return fn(*args, **kwargs)
+        except gr.Error:
+            raise
+        except Exception as exc:
+            raise gr.Error(describe(exc)) from None
+
+    return call
+
+
+def build_app(assistant: NewsAssistant, handlers: AppHandlers | None = None) -> gr.Blocks:
+    """The Blocks app over one assistant (shared by every browser session)."""
+    h = handlers or AppHandlers(assistant)
+    settings = assistant.settings
+    lang_choices = languages()
+
+    with gr.Blocks(title="News assistant") as app:
+        gr.Markdown("## News assistant\nLocal answers with checked citations, bilingual briefs, your library.")
+        with gr.Tabs():
+            # --- chat ---------------------------------------------------------------------------------
+            with gr.Tab("Ask", id="ask"):
+                turns = gr.State([])
+                with gr.Row():
+                    with gr.Column(scale=3):
+                        chatbot = gr.Chatbot(
+                            label="Conversation", height=480, sanitize_html=True, latex_delimiters=[],
+                            elem_id="chat", feedback_options=None, buttons=["copy"],
+                        )
+                        status = gr.Markdown("Ask a question about the documents.", elem_id="chat-status")
+                        with gr.Row():
+                            question = gr.Textbox(
+                                placeholder="e.g. What did the ambassador propose?", show_label=False, scale=5,
+                                elem_id="question", max_lines=4,
+                            )
+                            send = gr.Button("Ask", variant="primary", scale=1, elem_id="ask-button")
+                            clear = gr.Button("Clear conversation", scale=1, elem_id="clear-button")
+                        with gr.Accordion("Settings", open=False):
+                            with gr.Row():
+                                answer_lang = gr.Dropdown(lang_choices, value="en", label="Answer language")
+                                k = gr.Slider(1, 10, value=settings.top_k, step=1, label="Passages to draw sources from")
+                            with gr.Row():
+                                filter_langs = gr.Dropdown([], multiselect=True, label="Only documents in")
+                                date_from = gr.Textbox(label="From date (YYYY[-MM[-DD]])", max_lines=1)
+                                date_to = gr.Textbox(label="To date", max_lines=1)
+                            gr.Textbox(model_label(assistant), label="Model in use", interactive=False)
+                    with gr.Column(scale=2):
+                        gr.Markdown("### Sources")
+                        sources = gr.HTML(render.sources_panel([]), elem_id="sources")
+
+            # --- briefs -------------------------------------------------------------------------------
+            with gr.Tab("Briefs", id="briefs"):
+                with gr.Row():
+                    brief_docs = gr.Dropdown([], multiselect=True, label="Documents", elem_id="brief-docs")
+                    brief_story = gr.Dropdown([], label="…or a story (all its languages)", elem_id="brief-story")
+                    brief_topic = gr.Textbox(label="…or a topic", placeholder="semiconductor cooperation", elem_id="brief-topic")
+                with gr.Row():
+                    lang_a = gr.Dropdown(lang_choices, value="en", label="Language A", elem_id="lang-a")
+                    lang_b = gr.Dropdown(
+                        [("the source's language", "source")] + lang_choices, value="source", label="Language B",
+                        elem_id="lang-b",
+                    )
+                    make_brief = gr.Button("Make brief", variant="primary", elem_id="brief-button")
+                brief_view = gr.HTML("", elem_id="brief-view")
+                brief_file = gr.File(label="Download as Markdown", interactive=False, elem_id="brief-file")
+
+            # --- library ------------------------------------------------------------------------------
+            with gr.Tab("Library", id="library"):
+                with gr.Row():
+                    uploads = gr.File(
+                        file_count="multiple", file_types=list(UPLOAD_TYPES), label="Add files", elem_id="uploads"
+                    )
+                    with gr.Column():
+                        add = gr.Button("Add to library", variant="primary", elem_id="add-button")
+                        upload_result = gr.Textbox(label="Result", interactive=False, lines=3, elem_id="upload-result")
+                docs_table = gr.Dataframe(
+                    headers=render.LIBRARY_HEADERS, datatype="str", interactive=False, label="Documents",
+                    elem_id="docs-table", wrap=True,
+                )
+                with gr.Row():
+                    to_remove = gr.Dropdown([], label="Document to remove", elem_id="remove-doc")
+                    remove = gr.Button("Remove", variant="stop", elem_id="remove-button")
+                    refresh = gr.Button("Refresh", elem_id="refresh-button")
+                stories_table = gr.Dataframe(
+                    headers=render.STORY_HEADERS, datatype="str", interactive=False, label="Stories (same article in several languages)",
+                    elem_id="stories-table", wrap=True,
+                )
+
+        # --- wiring -----------------------------------------------------------------------------------
+        library_outputs = [docs_table, stories_table, brief_docs, to_remove, brief_story, filter_langs]
+
+        def refresh_library():
+            rows, story_rows, labels, story_ids, langs_present = h.library()
+            return (
+                rows or None, story_rows or None, gr.Dropdown(choices=labels), gr.Dropdown(choices=labels, value=None),
+                gr.Dropdown(choices=[""] + story_ids), gr.Dropdown(choices=langs_present),
+            )
+
+        @_guard
+        def chat(message, state, lang, k_value, langs, start, end):
+            for update in h.chat(message, state, lang, int(k_value), langs, start, end):
+                yield update.messages, update.sources_html, update.status, update.turns, ""
+
+        def cleared():
+            update = h.clear()
+            return update.messages, update.sources_html, update.status, update.turns
+
+        @_guard
+        def make_brief_view(docs, story, topic, a, b, progress=gr.Progress()):
+            html, path, _ = h.brief(docs, story, topic, a, b, progress=lambda f, d: progress(f, desc=d))
+            return html, str(path)
+
+        @_guard
+        def add_files(files, progress=gr.Progress()):
+            message, _ = h.upload(files, progress=lambda f, d: progress(f, desc=d))
+            return message, None
+
+        @_guard
+        def remove_doc(label):
+            return h.remove(label)
+
+        chat_inputs = [question, turns, answer_lang, k, filter_langs, date_from, date_to]
+        chat_outputs = [chatbot, sources, status, turns, question]
+        limit = settings.ui_concurrency
+        for trigger in (send.click, question.submit):
+            trigger(chat, chat_inputs, chat_outputs, api_visibility="private", concurrency_limit=limit,
+                    concurrency_id="work", show_progress="hidden")
+        clear.click(cleared, None, [chatbot, sources, status, turns], api_visibility="private", queue=False)
+        make_brief.click(make_brief_view, [brief_docs, brief_story, brief_topic, lang_a, lang_b], [brief_view, brief_file],
+                         api_visibility="private", concurrency_id="work")
+        add.click(add_files, uploads, [upload_result, uploads], api_visibility="private").then(
+            refresh_library, None, library_outputs, api_visibility="private"
+        )
+        remove.click(remove_doc, to_remove, upload_result, api_visibility="private").then(
+            refresh_library, None, library_outputs, api_visibility="private"
+        )
+        refresh.click(refresh_library, None, library_outputs, api_visibility="private")
+        app.load(refresh_library, None, library_outputs, api_visibility="private")
+
+        # --- API for gradio_client --------------------------------------------------------------------
+        def ask(question: str, answer_lang: str = "en", k: int = 0) -> dict:
+            """A cited, verified answer (the JSON of `assistant ask --json`)."""
+            return _guard(h.api_ask)(question, answer_lang, k)
+
+        def brief_api(refs: list[str], story: str = "", topic: str = "", langs: list[str] = []) -> dict:  # noqa: B006
+            """A bilingual brief (the JSON of `assistant summarize --json`)."""
+            return _guard(h.api_brief)(refs or [], story, topic, langs or [])
+
+        gr.api(ask, api_name="ask", concurrency_id="work", concurrency_limit=limit)
+        gr.api(brief_api, api_name="brief", concurrency_id="work")
+        api_files = gr.File(file_count="multiple", visible=False)
+        api_report = gr.JSON(visible=False)
+        api_trigger = gr.Button(visible=False)
+        api_trigger.click(_guard(h.api_ingest), api_files, api_report, api_name="ingest")
+    app.queue(default_concurrency_limit=limit)
+    return app
+
+
+def launch_options(settings: Settings) -> dict[str, Any]:
+    """Arguments of ``Blocks.launch``: loopback by default, login when configured."""
+    options: dict[str, Any] = dict(
+        server_name=settings.host,
+        server_port=settings.port,
+        ssr_mode=False,
+        css=CSS,
+        head=HEAD,
+        theme=gr.themes.Default(font=["ui-sans-serif", "system-ui", "sans-serif"], font_mono=["ui-monospace", "monospace"]),
+        max_file_size=int(settings.max_file_mb * 1024 * 1024),
+        show_error=False,
+        footer_links=["api"],
+        quiet=True,
+    )
+    if settings.ui_username and settings.ui_password:
+        options["auth"] = (settings.ui_username, settings.ui_password.get_secret_value())
+        options["auth_message"] = "News assistant: log in"
+    return options
+
+
+def is_loopback(host: str) -> bool:
+    return host in {"127.0.0.1", "localhost", "::1"} or host.startswith("127.")
+
+
+def serve(assistant: NewsAssistant, *, block: bool = True) -> gr.Blocks:
+    """Start the app. The embedder, lexical index and model load in the background, so the page is ready
+    at once and the first question does not pay for loading."""
+    import threading
+
+    app = build_app(assistant)
+    options = launch_options(assistant.settings)
+    threading.Thread(target=warm_up, args=(assistant,), daemon=True, name="warm-up").start()
+    app.launch(prevent_thread_lock=not block, **options)
+    return app
+
+
+def warm_up(assistant: NewsAssistant) -> None:
+    """Load the embedder, the lexical index and the model before the first question needs them."""
+    try:
+        assistant.search("warm up", k=1)
+        _ = assistant.model.n_ctx
+    except Exception:  # the first real request reports the problem to the user
+        pass

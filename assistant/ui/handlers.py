@@ -1,0 +1,285 @@
+"""What the browser app does, without the browser: plain functions over :class:`NewsAssistant`.
+
+The Gradio module (:mod:`assistant.ui.app`) only wires these to components, so every behaviour here is
+tested with the fake model and no browser. The handlers call the same service methods as the CLI.
+
+Streaming: an answer is produced in a worker thread while :meth:`AppHandlers.chat` yields snapshots
+(status, draft so far, then the checked answer). When the browser goes away, the generator is closed and
+the worker stops at the next token, so an abandoned request does not keep the model busy.
+"""
+
+from __future__ import annotations
+
+import logging
+import queue
+import tempfile
+import threading
+import re
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Iterator, Sequence
+
+from pydantic import ValidationError
+
+from ..answer import LANGUAGE_NAMES
+from ..brief import brief_markdown
+from ..errors import AssistantError, InputError
+from ..models import Answer, Brief, IngestReport, SearchFilters
+from ..queueing import waiting_reported_to
+from ..service import NewsAssistant
+from . import render
+
+log = logging.getLogger(__name__)
+
+#: (question, checked answer) pairs: the conversation of one browser session.
+Turns = list[tuple[str, Answer]]
+#: ``progress(fraction, description)``: how the UI shows a progress bar.
+Progress = Callable[[float, str], None]
+
+UPLOAD_TYPES = (".txt", ".md", ".html", ".htm", ".pdf")
+
+
+class Cancelled(Exception):
+    """The browser that asked went away; stop generating."""
+
+
+def user_error(exc: ValidationError) -> InputError:
+    first = exc.errors()[0]
+    where = ".".join(str(p) for p in first.get("loc", ())) or "input"
+    return InputError(f"{where}: {first['msg']}")
+
+
+@dataclass
+class ChatUpdate:
+    """One snapshot of the chat while an answer is produced."""
+
+    messages: list[dict]
+    sources_html: str
+    status: str
+    turns: Turns = field(default_factory=list)
+
+
+def model_label(assistant: NewsAssistant) -> str:
+    """The model in use, without loading it."""
+    s = assistant.settings
+    return f"{s.llm_model_name} @ {s.llm_url}" if s.llm_url else s.model
+
+
+class AppHandlers:
+    """Chat, briefs and library over one assistant. Shared by every session; per-session state is passed in."""
+
+    def __init__(self, assistant: NewsAssistant, download_dir: Path | None = None) -> None:
+        self.assistant = assistant
+        self.download_dir = download_dir or Path(tempfile.mkdtemp(prefix="assistant-briefs-"))
+
+    # --- chat -------------------------------------------------------------------------------------------
+
+    def filters(self, langs: Sequence[str] | None, date_from: str | None, date_to: str | None) -> SearchFilters:
+        try:
+            return SearchFilters(langs=list(langs or []), date_from=(date_from or "").strip() or None, date_to=(date_to or "").strip() or None)
+        except ValidationError as exc:
+            raise user_error(exc) from None
+
+    def chat(
+        self,
+        message: str,
+        turns: Turns | None,
+        answer_lang: str = "en",
+        k: int | None = None,
+        langs: Sequence[str] | None = None,
+        date_from: str | None = None,
+        date_to: str | None = None,
+    ) -> Iterator[ChatUpdate]:
+        """Answer ``message`` in the conversation ``turns``, yielding snapshots until the checked answer."""
+        turns = list(turns or [])
+        question = " ".join((message or "").split())
+        if not question:
+            raise InputError("type a question first")
+        filters = self.filters(langs, date_from, date_to)
+        events: queue.Queue = queue.Queue()
+        cancel = threading.Event()
+        history = [(q, a.answer) for q, a in turns]
+
+        def on_token(piece: str) -> None:
+            if cancel.is_set():
+                raise Cancelled()
+            events.put(("token", piece))
+
+        def on_wait(ahead: int) -> None:
+            if cancel.is_set():
+                raise Cancelled()
+            events.put(("wait", ahead))
+
+        def work() -> None:
+            try:
+                with waiting_reported_to(on_wait):
+                    answer = self.assistant.ask(
+                        question, history=history, answer_lang=answer_lang, filters=filters, k=k, on_token=on_token
+                    )
+                events.put(("done", answer))
+            except Cancelled:
+                events.put(("cancelled", None))
+            except BaseException as exc:  # handed to the UI thread, which shows it
+                events.put(("error", exc))
+
+        worker = threading.Thread(target=work, name="answer", daemon=True)
+        worker.start()
+        shown = render.chat_messages(turns) + [{"role": "user", "content": render.text(question)}]
+        panel = render.sources_panel(turns)
+        draft: list[str] = []
+        status = "Searching the documents…"
+        try:
+            yield ChatUpdate(shown + [{"role": "assistant", "content": render.draft_html("", status)}], panel, status, turns)
+            while True:
+                kind, value = events.get()
+                if kind == "token":
+                    if not draft:
+                        status = "Writing (draft, citations are checked next)…"
+                    draft.append(value)
+                elif kind == "wait":
+                    status = (
+                        f"Waiting for the model: {value} request(s) ahead of yours…" if value else "Writing…"
+                    )
+                elif kind == "done":
+                    answer: Answer = value
+                    turns = turns + [(question, answer)]
+                    yield ChatUpdate(render.chat_messages(turns), render.sources_panel(turns), self.summary(answer), turns)
+                    return
+                elif kind == "error":
+                    raise value
+                else:
+                    return
+                # Several tokens may be waiting: show them at once rather than one frame per token.
+                while not events.empty() and events.queue[0][0] == "token":
+                    draft.append(events.get()[1])
+                yield ChatUpdate(
+                    shown + [{"role": "assistant", "content": render.draft_html("".join(draft), status)}], panel, status, turns
+                )
+        finally:
+            cancel.set()
+
+    @staticmethod
+    def summary(answer: Answer) -> str:
+        t = answer.timings
+        first = f", first token {t.first_token_ms / 1000:.1f} s" if t.first_token_ms is not None else ""
+        verified = sum(1 for s in answer.sentences if s.supported and s.kind == "generated")
+        quotes = sum(1 for s in answer.sentences if s.kind == "quote")
+        what = "not answered by the documents" if not answer.answerable else f"{verified} verified sentence(s), {quotes} quote(s)"
+        return f"Done: {what} · {answer.model} · {t.total_ms / 1000:.1f} s{first}"
+
+    @staticmethod
+    def clear() -> ChatUpdate:
+        return ChatUpdate([], render.sources_panel([]), "Conversation cleared.", [])
+
+    # --- briefs -----------------------------------------------------------------------------------------
+
+    def brief(
+        self,
+        doc_labels: Sequence[str] | None,
+        story: str | None,
+        topic: str | None,
+        lang_a: str | None,
+        lang_b: str | None,
+        progress: Progress | None = None,
+    ) -> tuple[str, Path, Brief]:
+        """The brief as HTML, a Markdown file to download, and the brief itself."""
+        refs = [render.doc_id_from_label(label) for label in doc_labels or []]
+        langs = self.brief_langs(refs, lang_a or "en", lang_b or "source")
+
+        def on_progress(done: int, total: int) -> None:
+            if progress:
+                progress(done / max(total, 1), f"writing points {done}/{total}")
+
+        def on_wait(ahead: int) -> None:
+            if progress:
+                progress(0.0, f"waiting for the model: {ahead} request(s) ahead")
+
+        with waiting_reported_to(on_wait):
+            brief = self.assistant.brief(
+                refs, story=story or None, topic=(topic or "").strip() or None, langs=langs, on_progress=on_progress
+            )
+        folder = self.download_dir / uuid.uuid4().hex[:12]  # one folder per brief keeps a readable file name
+        folder.mkdir(parents=True)
+        subject = brief.topic or (brief.documents[0].source.rsplit(".", 1)[0] if brief.documents else "brief")
+        path = folder / f"brief-{re.sub(r'[^A-Za-z0-9_-]+', '-', subject)[:40].strip('-') or 'brief'}.md"
+        path.write_text(brief_markdown(brief), encoding="utf-8")
+        return render.brief_html(brief), path, brief
+
+    def brief_langs(self, refs: Sequence[str], lang_a: str, lang_b: str) -> list[str]:
+        """The brief's languages; "source" stands for the language of the chosen documents."""
+        if lang_b != "source":
+            return list(dict.fromkeys([lang_a, lang_b]))
+        if lang_a == "en":
+            return []  # the pipeline's default: English beside the source's own language
+        present = {d.lang for ref in refs for d in self.assistant.store.resolve(ref)}
+        return [lang_a] + ([present.pop()] if len(present) == 1 and lang_a not in present else [])
+
+    # --- library ----------------------------------------------------------------------------------------
+
+    def library(self) -> tuple[list[list], list[list], list[str], list[str], list[str]]:
+        """Document rows, story rows, document picker labels, story ids and the languages present."""
+        docs = self.assistant.documents()
+        stories = self.assistant.stories() if docs else []
+        return (
+            render.library_rows(docs),
+            render.story_rows(stories),
+            [render.document_label(d) for d in docs],
+            [s.story_id for s in stories if len(s.doc_ids) > 1],
+            sorted({d.lang for d in docs}),
+        )
+
+    def upload(self, paths: Sequence[str | Path] | None, progress: Progress | None = None) -> tuple[str, IngestReport]:
+        """Ingest uploaded files; a message that names every failed file and why."""
+        if not paths:
+            raise InputError("choose one or more files to upload", hint=f"accepted: {', '.join(UPLOAD_TYPES)}")
+
+        def on_progress(done: int, total: int, done_bytes: int, total_bytes: int, name: str) -> None:
+            if progress:
+                progress(done_bytes / max(total_bytes, 1), f"{done}/{total} files · {name}")
+
+        report = self.assistant.ingest([Path(p) for p in paths], progress=on_progress)
+        lines = [
+            f"added {report.count('added')}, unchanged {report.count('unchanged')}, replaced "
+            f"{report.count('replaced')}, failed {report.count('failed')}"
+        ]
+        lines += [f"failed: {Path(r.path).name}: {r.error}" for r in report.failed]
+        return "\n".join(lines), report
+
+    def remove(self, doc_label: str | None) -> str:
+        if not doc_label:
+            raise InputError("choose a document to remove")
+        removed = self.assistant.remove(render.doc_id_from_label(doc_label))
+        return "removed " + ", ".join(f"{d.source} ({d.doc_id})" for d in removed)
+
+    # --- API (gradio_client) ----------------------------------------------------------------------------
+
+    def api_ask(self, question: str, answer_lang: str = "en", k: int = 0) -> dict:
+        """The JSON of ``assistant ask --json``."""
+        return self.assistant.ask(question, answer_lang=answer_lang, k=k or None).public()
+
+    def api_brief(self, refs: Sequence[str] = (), story: str = "", topic: str = "", langs: Sequence[str] = ()) -> dict:
+        """The JSON of ``assistant summarize --json``."""
+        return self.assistant.brief(list(refs), story=story or None, topic=topic or None, langs=list(langs)).model_dump()
+
+    def api_ingest(self, paths: Sequence[str | Path]) -> dict:
+        """The JSON of ``assistant ingest --json``, each result naming its ``file`` (a key ``path`` would be
+        taken for a file to download by gradio_client)."""
+        report = self.assistant.ingest([Path(p) for p in paths])
+        results = [{"file": Path(r.path).name, **r.model_dump(exclude={"path"})} for r in report.results]
+        return {"results": results, "seconds": report.seconds}
+
+
+def languages() -> list[tuple[str, str]]:
+    """(label, code) pairs for language pickers."""
+    return [(f"{name} ({code})", code) for code, name in sorted(LANGUAGE_NAMES.items(), key=lambda kv: kv[1])]
+
+
+def describe(exc: BaseException) -> str:
+    """A one-line message for the user; unexpected errors are logged with their traceback, not shown."""
+    if isinstance(exc, AssistantError):
+        return f"{exc.message} (hint: {exc.hint})" if exc.hint else exc.message
+    if isinstance(exc, ValidationError):
+        return user_error(exc).message
+    log.exception("unexpected error in a UI handler", exc_info=exc)
+    return f"Unexpected error ({type(exc).__name__}); the details are in the server log."

@@ -1,0 +1,195 @@
+"""HTML for the browser app: answers, source cards, briefs and the library, always escaped.
+
+Everything shown comes from documents or from the model, and both are untrusted: a document may contain
+``<script>`` or Markdown that would restyle the page, and a model may echo it. Every piece of text passes
+through :func:`text` (HTML entities for markup *and* for Markdown punctuation, because the chat renders
+Markdown); only the tags written here are markup. Pure functions, no Gradio: testable without a browser.
+"""
+
+from __future__ import annotations
+
+from typing import Sequence
+
+from ..answer import LANGUAGE_NAMES
+from ..models import Answer, Brief, DocumentInfo, Source, Story
+
+#: HTML specials, and the Markdown punctuation that would otherwise turn document text into emphasis,
+#: links, code or tables, as numeric character references (one pass, so nothing is escaped twice).
+_ENTITIES = {c: f"&#{ord(c)};" for c in "&<>\"'\\`*_[]{}()#+-!|~$"}
+
+
+def text(value: str | None) -> str:
+    """Untrusted text as inert HTML (and inert Markdown): ``<script>`` is shown, never run."""
+    return "".join(_ENTITIES.get(c, c) for c in " ".join((value or "").split()))
+
+
+def language(code: str) -> str:
+    return LANGUAGE_NAMES.get(code, code)
+
+
+def card_id(turn: int, n: int) -> str:
+    """The anchor of source ``n`` of the ``turn``-th answer (answers keep their own numbering)."""
+    return f"src-{turn}-{n}"
+
+
+def citation_links(turn: int, citations: Sequence[int]) -> str:
+    return "".join(f'<a class="cite" href="#{card_id(turn, n)}" title="source {n}">[{n}]</a>' for n in citations)
+
+
+# --- chat -----------------------------------------------------------------------------------------------
+
+
+def answer_html(answer: Answer, turn: int) -> str:
+    """The checked answer as it appears in the chat.
+
+    Verified sentences read as prose with their citation links; quotes are set apart and labelled with
+    their language; sentences that failed verification are never shown as fact — only struck through
+    inside a collapsed "not shown" section, with the reason.
+    """
+    if not answer.answerable:
+        notes = "".join(f"<br><small class='note'>{text(n)}</small>" for n in answer.notes)
+        return f"<span class='refusal'>{text(answer.answer)}</span>{notes}"
+    by_n = {s.n: s for s in answer.sources}
+    parts: list[str] = []
+    quotes = [s for s in answer.sentences if s.supported and s.kind == "quote"]
+    verified = [s for s in answer.sentences if s.supported and s.kind != "quote"]
+    if verified:
+        parts.append(
+            "<p class='verified'>"
+            + " ".join(f"{text(s.text)} {citation_links(turn, s.citations)}" for s in verified)
+            + "</p>"
+        )
+    if quotes:
+        parts.append("<p class='quote-label'><small>No written sentence could be verified; quoting the sources:</small></p>"
+                     if not verified else "")
+        for s in quotes:
+            src = by_n.get(s.citations[0])
+            lang = language(src.lang) if src else ""
+            parts.append(
+                f"<blockquote class='quote'><small>quote, {text(lang)}:</small> “{text(s.text)}” "
+                f"{citation_links(turn, s.citations)}</blockquote>"
+            )
+    rejected = [s for s in answer.sentences if not s.supported]
+    if rejected:
+        items = "".join(
+            f"<li><del>{text(s.text)}</del> <small>({text(s.reason or 'not supported')})</small></li>" for s in rejected
+        )
+        parts.append(
+            f"<details class='unsupported'><summary>{len(rejected)} sentence(s) not shown as fact: "
+            f"failed verification</summary><ul>{items}</ul></details>"
+        )
+    for note in answer.notes:
+        parts.append(f"<small class='note'>{text(note)}</small>")
+    return "\n".join(p for p in parts if p)
+
+
+def draft_html(draft: str, status: str) -> str:
+    """The answer while it streams: the model's draft, marked as not yet checked."""
+    body = text(draft) if draft else "…"
+    return f"<small class='status'>{text(status)}</small><p class='draft'>{body}</p>"
+
+
+def passage_html(source: Source) -> str:
+    """The passage with the supporting sentence highlighted (offsets are into the document text)."""
+    passage = source.passage or source.quote
+    start = source.start - source.passage_start if source.passage else 0
+    end = start + (source.end - source.start)
+    if not source.passage or not (0 <= start <= end <= len(passage)):
+        return f"<mark>{text(source.quote)}</mark>"
+    return f"{text(passage[:start])} <mark>{text(passage[start:end])}</mark> {text(passage[end:])}"
+
+
+def source_card(source: Source, turn: int) -> str:
+    meta = [text(source.source), text(language(source.lang))]
+    if source.date:
+        meta.append(text(source.date))
+    also = (
+        f"<div class='also-in'>also in: {text(', '.join(source.also_in))}</div>" if source.also_in else ""
+    )
+    return (
+        f"<div class='source-card' id='{card_id(turn, source.n)}'>"
+        f"<div class='card-head'><span class='n'>[{source.n}]</span> <b>{text(source.title)}</b></div>"
+        f"<div class='meta'>{' · '.join(meta)}</div>{also}"
+        f"<blockquote class='passage' lang='{text(source.lang)}'>{passage_html(source)}</blockquote>"
+        f"</div>"
+    )
+
+
+def sources_panel(turns: Sequence[tuple[str, Answer]]) -> str:
+    """Source cards of every answer in the conversation, newest first."""
+    if not turns:
+        return "<p class='empty'>Sources of the answers appear here.</p>"
+    blocks = []
+    for turn in range(len(turns) - 1, -1, -1):
+        question, answer = turns[turn]
+        cards = "".join(source_card(s, turn) for s in answer.sources) or "<p class='empty'>No sources: not answered.</p>"
+        blocks.append(f"<section class='turn-sources'><h4>Q{turn + 1}: {text(question)}</h4>{cards}</section>")
+    return "".join(blocks)
+
+
+def chat_messages(turns: Sequence[tuple[str, Answer]]) -> list[dict]:
+    """The conversation in the chat component's message format."""
+    messages: list[dict] = []
+    for turn, (question, answer) in enumerate(turns):
+        messages.append({"role": "user", "content": text(question)})
+        messages.append({"role": "assistant", "content": answer_html(answer, turn)})
+    return messages
+
+
+# --- briefs ---------------------------------------------------------------------------------------------
+
+
+def brief_html(brief: Brief) -> str:
+    """The brief side by side: one row per point, a column per language, then the original quote."""
+    heads = "".join(f"<th>{text(language(lang))}</th>" for lang in brief.langs)
+    rows = []
+    for p in brief.points:
+        cells = []
+        for lang in brief.langs:
+            kind = p.kinds.get(lang, "generated")
+            label = {"original": "original", "quote": "quote: written text failed verification"}.get(kind)
+            badge = f"<br><small class='kind'>{text(label)}</small>" if label else ""
+            body = f"“{text(p.texts[lang])}”" if kind == "quote" else text(p.texts[lang])
+            cells.append(f"<td class='{kind}' lang='{text(lang)}'>{body} {citation_links(0, p.citations)}{badge}</td>")
+        cells.append(f"<td class='original-quote'>{text(p.quote)}</td>")
+        rows.append("<tr>" + "".join(cells) + "</tr>")
+    docs = ", ".join(f"{text(d.source)} ({text(d.lang)})" for d in brief.documents)
+    sources = "".join(
+        f"<li id='{card_id(0, s.n)}'>[{s.n}] {text(s.title)} — {text(s.source)} ({text(s.lang)}"
+        f"{', ' + text(s.date) if s.date else ''}), characters {s.start}–{s.end}</li>"
+        for s in brief.sources
+    )
+    notes = "".join(f"<li>{text(n)}</li>" for n in brief.notes)
+    title = f"Brief: {text(brief.topic)}" if brief.topic else "Brief"
+    return (
+        f"<div class='brief'><h3>{title}</h3><p class='meta'>Documents: {docs}</p>"
+        f"<table class='brief-table'><thead><tr>{heads}<th>Original</th></tr></thead><tbody>{''.join(rows)}</tbody></table>"
+        f"<h4>Sources</h4><ol class='brief-sources'>{sources}</ol>"
+        + (f"<h4>Notes</h4><ul>{notes}</ul>" if notes else "")
+        + f"<p class='meta'><small>{text(brief.model)} · {brief.timings.get('total_ms', 0) / 1000:.1f} s</small></p></div>"
+    )
+
+
+# --- library --------------------------------------------------------------------------------------------
+
+LIBRARY_HEADERS = ["title", "source", "language", "date", "chunks", "story", "doc_id"]
+STORY_HEADERS = ["story", "languages", "sources", "title"]
+
+
+def library_rows(docs: Sequence[DocumentInfo]) -> list[list]:
+    """Rows of the document table (the table component escapes cell text itself)."""
+    return [[d.title, d.source, d.lang, d.date or "", d.n_chunks, d.story_id or "", d.doc_id] for d in docs]
+
+
+def story_rows(stories: Sequence[Story]) -> list[list]:
+    return [[s.story_id, ", ".join(s.langs), ", ".join(s.sources), s.title] for s in stories if len(s.doc_ids) > 1]
+
+
+def document_label(doc: DocumentInfo) -> str:
+    """How a document is named in pickers: readable, and ending in its doc id so it maps back exactly."""
+    title = doc.title if len(doc.title) <= 60 else doc.title[:57] + "…"
+    return f"{title} — {doc.source} ({doc.lang}) · {doc.doc_id}"
+
+
+def doc_id_from_label(label: str) -> str:
+    return label.rsplit(" · ", 1)[-1].strip()
