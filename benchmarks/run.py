@@ -39,6 +39,7 @@ from assistant.service import NewsAssistant  # noqa: E402
 from benchmarks.answers import bench_generation, bench_seeds_qa  # noqa: E402
 from benchmarks.briefs import bench_briefs, render_briefs  # noqa: E402
 from benchmarks.calibrate_grounding import calibrate  # noqa: E402
+from benchmarks.ui import bench_ui, render_ui  # noqa: E402
 
 EVAL = ROOT / "eval"
 
@@ -190,6 +191,8 @@ def render(results: dict, command: str) -> str:
     lines += render_answers(results)
     if "briefs" in results:
         lines += render_briefs(results["briefs"])
+    if "ui" in results:
+        lines += render_ui(results["ui"])
     return "\n".join(lines)
 
 
@@ -326,6 +329,9 @@ def main() -> None:
     results["seeds_qa"] = bench_seeds_qa(embedder, list(BUNDLED_MODELS))
     print("briefs…", flush=True)
     results["briefs"] = bench_briefs(embedder, args.histsumm)
+    print("browser app…", flush=True)
+    results["ui"] = bench_ui()
+    print(json.dumps(results["ui"]), flush=True)
     command = "make bench" if not args.limit else f"python benchmarks/run.py --limit {args.limit}"
     Path(args.output).write_text(render(results, command), encoding="utf-8")
     (ROOT / ".bench").mkdir(exist_ok=True)

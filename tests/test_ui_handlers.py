@@ -138,7 +138,7 @@ def test_a_two_language_brief_is_paired_and_downloadable_as_markdown(tmp_path):
     html, path, brief = handlers.brief([german], None, "", "en", "source", progress=lambda f, d: seen.append((f, d)))
     assert brief.langs == ["en", "de"] and len(brief.points) == 3
     assert "<th>English</th><th>German</th><th>Original</th>" in html
-    assert html.count("<tr>") == 1 + 3 and "lang='de'" in html and "href=\"#src-0-1\"" in html
+    assert html.count("<tr>") == 1 + 3 and "lang='de'" in html and "href=\"#brief-0-1\"" in html
     assert seen[-1] == (1.0, "writing points 6/6")  # 3 points × 2 languages
     markdown = path.read_text(encoding="utf-8")
     assert markdown.startswith("# Brief") and "| English | German | Original |" in markdown
@@ -187,3 +187,22 @@ def test_api_functions_return_the_cli_json_shapes(tmp_path):
     extra.write_text("Extra news\n\nThe city council of Lyon approved a new tram line on Monday.\n", encoding="utf-8")
     report = handlers.api_ingest([str(extra)])
     assert [(r["file"], r["status"]) for r in report["results"]] == [("extra.txt", "added")]
+
+
+def test_a_model_that_fails_mid_answer_reaches_the_user_as_a_message_and_frees_the_queue(tmp_path):
+    from assistant.errors import ModelError
+
+    def crash(messages):
+        raise ModelError("the model failed while generating: out of memory", hint="try another model")
+
+    handlers, _ = make(tmp_path, crash)
+    chat = handlers.chat("Who visited Korea?", [])
+    first = next(chat)
+    assert first.status.startswith("Searching")
+    with pytest.raises(ModelError) as caught:
+        list(chat)
+    assert describe(caught.value) == "the model failed while generating: out of memory (hint: try another model)"
+    assert handlers.assistant.queue.pending == 0
+    # The app keeps serving: the next question works once the model does.
+    handlers.assistant.model.inner.replies = copy_source(1)
+    assert list(handlers.chat("Who visited Korea?", []))[-1].status.startswith("Done")

@@ -10,6 +10,7 @@ from __future__ import annotations
 import functools
 import inspect
 import os
+import threading
 from pathlib import Path
 from typing import Any, Callable
 
@@ -150,7 +151,7 @@ def build_app(assistant: NewsAssistant, handlers: AppHandlers | None = None) -> 
                         upload_result = gr.Textbox(label="Result", interactive=False, lines=3, elem_id="upload-result")
                 docs_table = gr.Dataframe(
                     headers=render.LIBRARY_HEADERS, datatype="str", interactive=False, label="Documents",
-                    elem_id="docs-table", wrap=True,
+                    elem_id="docs-table", wrap=True, column_widths=["34%", "20%", "8%", "10%", "7%", "11%", "10%"],
                 )
                 with gr.Row():
                     to_remove = gr.Dropdown([], label="Document to remove", elem_id="remove-doc")
@@ -173,8 +174,16 @@ def build_app(assistant: NewsAssistant, handlers: AppHandlers | None = None) -> 
 
         @_guard
         def chat(message, state, lang, k_value, langs, start, end):
-            for update in h.chat(message, state, lang, int(k_value), langs, start, end):
-                yield update.messages, update.sources_html, update.status, update.turns, ""
+            last = None
+            try:
+                for last in h.chat(message, state, lang, int(k_value), langs, start, end):
+                    yield last.messages, last.sources_html, last.status, last.turns, ""
+            except Exception as exc:
+                problem = describe(exc)
+                if last is not None:  # replace the pending draft by the error, keep the conversation
+                    failed = last.messages[:-1] + [{"role": "assistant", "content": f"<span class='error'>Error: {render.text(problem)}</span>"}]
+                    yield failed, last.sources_html, f"Error: {problem}", last.turns, message
+                raise gr.Error(problem) from None
 
         def cleared():
             update = h.clear()
@@ -258,17 +267,22 @@ def is_loopback(host: str) -> bool:
 def serve(assistant: NewsAssistant, *, block: bool = True) -> gr.Blocks:
     """Start the app. The embedder, lexical index and model load in the background, so the page is ready
     at once and the first question does not pay for loading."""
-    import threading
-
     app = build_app(assistant)
-    options = launch_options(assistant.settings)
+    app.launch(prevent_thread_lock=True, **launch_options(assistant.settings))
+    # After the server is up, so that loading does not compete with serving the first page.
     threading.Thread(target=warm_up, args=(assistant,), daemon=True, name="warm-up").start()
-    app.launch(prevent_thread_lock=not block, **options)
+    if block:
+        app.block_thread()
     return app
 
 
 def warm_up(assistant: NewsAssistant) -> None:
-    """Load the embedder, the lexical index and the model before the first question needs them."""
+    """Load the embedder, the lexical index and the model before the first question needs them, at a lower
+    CPU priority than the threads serving pages (Linux applies a thread id's nice value to that thread)."""
+    try:
+        os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), 10)
+    except (AttributeError, OSError):
+        pass
     try:
         assistant.search("warm up", k=1)
         _ = assistant.model.n_ctx

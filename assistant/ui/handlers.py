@@ -243,7 +243,10 @@ class AppHandlers:
             f"added {report.count('added')}, unchanged {report.count('unchanged')}, replaced "
             f"{report.count('replaced')}, failed {report.count('failed')}"
         ]
-        lines += [f"failed: {Path(r.path).name}: {r.error}" for r in report.failed]
+        for r in report.failed:
+            name = Path(r.path).name
+            error = r.error or "could not be read"
+            lines.append(f"failed: {error}" if error.startswith(name) else f"failed: {name}: {error}")
         return "\n".join(lines), report
 
     def remove(self, doc_label: str | None) -> str:

@@ -27,13 +27,16 @@ def language(code: str) -> str:
     return LANGUAGE_NAMES.get(code, code)
 
 
-def card_id(turn: int, n: int) -> str:
-    """The anchor of source ``n`` of the ``turn``-th answer (answers keep their own numbering)."""
-    return f"src-{turn}-{n}"
+def card_id(turn: int, n: int, prefix: str = "src") -> str:
+    """The anchor of source ``n`` of the ``turn``-th answer (answers keep their own numbering); briefs use
+    their own prefix, so that no two tabs share an id."""
+    return f"{prefix}-{turn}-{n}"
 
 
-def citation_links(turn: int, citations: Sequence[int]) -> str:
-    return "".join(f'<a class="cite" href="#{card_id(turn, n)}" title="source {n}">[{n}]</a>' for n in citations)
+def citation_links(turn: int, citations: Sequence[int], prefix: str = "src") -> str:
+    return "".join(
+        f'<a class="cite" href="#{card_id(turn, n, prefix)}" title="source {n}">[{n}]</a>' for n in citations
+    )
 
 
 # --- chat -----------------------------------------------------------------------------------------------
@@ -150,12 +153,15 @@ def brief_html(brief: Brief) -> str:
             label = {"original": "original", "quote": "quote: written text failed verification"}.get(kind)
             badge = f"<br><small class='kind'>{text(label)}</small>" if label else ""
             body = f"“{text(p.texts[lang])}”" if kind == "quote" else text(p.texts[lang])
-            cells.append(f"<td class='{kind}' lang='{text(lang)}'>{body} {citation_links(0, p.citations)}{badge}</td>")
+            why = p.rejected.get(lang)
+            if why:
+                badge += f"<details class='unsupported'><summary>not shown</summary><small>{text(why)}</small></details>"
+            cells.append(f"<td class='{kind}' lang='{text(lang)}'>{body} {citation_links(0, p.citations, 'brief')}{badge}</td>")
         cells.append(f"<td class='original-quote'>{text(p.quote)}</td>")
         rows.append("<tr>" + "".join(cells) + "</tr>")
     docs = ", ".join(f"{text(d.source)} ({text(d.lang)})" for d in brief.documents)
     sources = "".join(
-        f"<li id='{card_id(0, s.n)}'>[{s.n}] {text(s.title)} — {text(s.source)} ({text(s.lang)}"
+        f"<li id='{card_id(0, s.n, 'brief')}'>[{s.n}] {text(s.title)} — {text(s.source)} ({text(s.lang)}"
         f"{', ' + text(s.date) if s.date else ''}), characters {s.start}–{s.end}</li>"
         for s in brief.sources
     )
