@@ -15,6 +15,7 @@ import queue
 import tempfile
 import threading
 import re
+import time
 import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -38,6 +39,8 @@ Turns = list[tuple[str, Answer]]
 Progress = Callable[[float, str], None]
 
 UPLOAD_TYPES = (".txt", ".md", ".html", ".htm", ".pdf")
+#: Least seconds between two streamed frames of a draft.
+STREAM_INTERVAL = 0.15
 
 
 class Cancelled(Exception):
@@ -131,8 +134,10 @@ class AppHandlers:
         status = "Searching the documents…"
         try:
             yield ChatUpdate(shown + [{"role": "assistant", "content": render.draft_html("", status)}], panel, status, turns)
+            held: tuple | None = None
             while True:
-                kind, value = events.get()
+                kind, value = held or events.get()
+                held = None
                 if kind == "token":
                     if not draft:
                         status = "Writing (draft, citations are checked next)…"
@@ -150,9 +155,18 @@ class AppHandlers:
                     raise value
                 else:
                     return
-                # Several tokens may be waiting: show them at once rather than one frame per token.
-                while not events.empty() and events.queue[0][0] == "token":
-                    draft.append(events.get()[1])
+                # Coalesce tokens into at most one frame per STREAM_INTERVAL: every frame re-renders the chat in
+                # each browser, and on a 2-core machine that rendering competes with the model for the CPU.
+                until = time.monotonic() + STREAM_INTERVAL
+                while (left := until - time.monotonic()) > 0:
+                    try:
+                        kind_next, value_next = events.get(timeout=left)
+                    except queue.Empty:
+                        break
+                    if kind_next != "token":
+                        held = (kind_next, value_next)  # handled by the next turn of the loop
+                        break
+                    draft.append(value_next)
                 yield ChatUpdate(
                     shown + [{"role": "assistant", "content": render.draft_html("".join(draft), status)}], panel, status, turns
                 )
