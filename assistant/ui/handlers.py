@@ -157,7 +157,8 @@ class AppHandlers:
                     return
                 # Coalesce tokens into at most one frame per STREAM_INTERVAL: every frame re-renders the chat in
                 # each browser, and on a 2-core machine that rendering competes with the model for the CPU.
-                until = time.monotonic() + STREAM_INTERVAL
+                # The first token is shown at once (time to first token is what the user feels).
+                until = time.monotonic() + (STREAM_INTERVAL if len(draft) > 1 else 0.0)
                 while (left := until - time.monotonic()) > 0:
                     try:
                         kind_next, value_next = events.get(timeout=left)
