@@ -3,14 +3,13 @@ that gradio_client uses, and the launch options (loopback, login)."""
 
 from __future__ import annotations
 
-import socket
-
 import pytest
 
 from assistant.config import Settings
 from assistant.embedder import HashingEmbedder
 from assistant.llm import FakeChatModel
 from assistant.service import NewsAssistant
+from assistant.ui.harness import free_port
 
 from conftest import SEEDS
 from test_answer import sources_in
@@ -22,12 +21,6 @@ def echo_first_source(messages) -> str:
     return f"{text.rstrip('.')} [{n}]."
 
 pytestmark = pytest.mark.slow
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture

@@ -11,7 +11,6 @@ import functools
 import inspect
 import os
 import threading
-from pathlib import Path
 from typing import Any, Callable
 
 # Gradio would otherwise phone home (analytics, version check); this machine is offline by design.
