@@ -43,6 +43,10 @@ class EmbedderMismatchError(StoreError):
     """The store was built by another embedder; mixing vectors of two models would give nonsense."""
 
 
+class StoreUnavailableError(StoreError):
+    """The Chroma server does not answer. Not a problem of any one document: an ingest stops at once."""
+
+
 class NotFoundError(AssistantError):
     """A document, source or story named by the user is not in the store."""
 

@@ -18,7 +18,7 @@ import numpy as np
 from .chunking import segment_document
 from .config import Settings
 from .embedder import Embedder
-from .errors import AssistantError, InputError
+from .errors import AssistantError, InputError, StoreUnavailableError
 from .language import detect_language
 from .loaders import SUPPORTED_EXTENSIONS, load_file
 from .metadata import clean_text, content_id, extract_date_marker, find_date, make_title
@@ -126,6 +126,8 @@ class Ingestor:
         try:
             doc = read_document(path, self.settings)
             return self._store(doc, known, path=str(path))
+        except StoreUnavailableError:
+            raise  # the server is gone: every further file would fail the same way
         except AssistantError as exc:
             return IngestResult(path=str(path), status="failed", error=exc.message)
         except Exception as exc:  # noqa: BLE001 - one bad file must not stop the run; say what it was

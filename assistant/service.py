@@ -19,7 +19,7 @@ from .llm import ChatModel, get_chat_model
 from .queueing import ModelQueue, QueuedChatModel
 from .models import Answer, Brief, DocumentInfo, Hit, IngestReport, SearchFilters, Story
 from .retrieval import Retriever, cache_dir_for
-from .store import VectorStore
+from .store import VectorStore, open_store
 
 
 class NewsAssistant:
@@ -54,13 +54,7 @@ class NewsAssistant:
 
     @cached_property
     def store(self) -> VectorStore:
-        return VectorStore(
-            embedder_name=self.embedder.name,
-            dim=self.embedder.dim,
-            path=self.settings.store_dir,
-            url=self.settings.chroma_url,
-            prefix=self.settings.collection,
-        )
+        return open_store(self.settings, self.embedder.name, self.embedder.dim)
 
     @cached_property
     def retriever(self) -> Retriever:

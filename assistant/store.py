@@ -27,9 +27,10 @@ from dataclasses import dataclass
 from typing import Any, Iterable, Sequence
 from urllib.parse import urlparse
 
+import httpx
 import numpy as np
 
-from .errors import EmbedderMismatchError, NotFoundError, StoreError
+from .errors import EmbedderMismatchError, NotFoundError, StoreError, StoreUnavailableError
 from .models import Chunk, Document, DocumentInfo, SearchFilters, Sentence, date_key
 from .stories import StoryDoc, anchors
 
@@ -70,6 +71,18 @@ class StoredSentence:
     end: int
     embedding: np.ndarray | None = None
     distance: float | None = None
+
+
+def _is_connection_failure(exc: BaseException) -> bool:
+    """Whether a client error means "no server there" (refused, reset, timed out), not a refused request."""
+    seen = 0
+    while exc is not None and seen < 5:
+        if isinstance(exc, (httpx.TransportError, ConnectionError, TimeoutError)):
+            return True
+        if "could not connect" in str(exc).lower():
+            return True
+        exc, seen = exc.__cause__ or exc.__context__, seen + 1
+    return False
 
 
 def _sentence_from(record_id: str, meta: dict[str, Any], embedding=None, distance=None) -> StoredSentence:
@@ -165,10 +178,12 @@ class VectorStore:
             return exc
         detail = str(exc).splitlines()[0][:200] if str(exc) else type(exc).__name__
         if self.location.startswith("http"):
-            return StoreError(
-                f"cannot reach the Chroma server at {self.location}: {detail}",
-                hint="start it with `chroma run --path DIR --port PORT`, or unset ASSISTANT_CHROMA_URL",
-            )
+            if _is_connection_failure(exc):
+                return StoreUnavailableError(
+                    f"cannot reach the Chroma server at {self.location}: {detail}",
+                    hint="start it with `chroma run --path DIR --port PORT`, or unset ASSISTANT_CHROMA_URL",
+                )
+            return StoreError(f"the Chroma server at {self.location} refused the request: {detail}")
         return StoreError(f"cannot use the store at {self.location}: {detail}")
 
     def _open(self, name: str, meta: dict[str, Any]):
@@ -491,6 +506,17 @@ class VectorStore:
             if len(ids) < _GET_PAGE:
                 return
             offset += len(ids)
+
+
+def open_store(settings, embedder_name: str, dim: int) -> VectorStore:
+    """The store the settings name: the Chroma server at ``chroma_url`` if set, else the embedded one."""
+    return VectorStore(
+        embedder_name=embedder_name,
+        dim=dim,
+        path=settings.store_dir,
+        url=settings.chroma_url,
+        prefix=settings.collection,
+    )
 
 
 def rebuild(settings, embedder) -> list[Document]:

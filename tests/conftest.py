@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import json
+import uuid
 import shutil
 from pathlib import Path
 
@@ -57,3 +58,33 @@ def real(tmp_path_factory: pytest.TempPathFactory) -> NewsAssistant:
     report = assistant.ingest([SEEDS])
     assert report.count("added") == 5, report
     return assistant
+
+
+@pytest.fixture(scope="session")
+def chroma_server(tmp_path_factory: pytest.TempPathFactory):
+    """A real ``chroma run`` on a free loopback port for the whole session (each test uses its own collections)."""
+    from assistant.servers import chroma_server as chroma_server_process
+
+    data = tmp_path_factory.mktemp("chroma-server")
+    with chroma_server_process(data / "data", log=data / "chroma.log") as server:
+        yield server
+
+
+@pytest.fixture(
+    params=[
+        "embedded",
+        pytest.param("server", marks=[pytest.mark.server, pytest.mark.integration]),
+    ]
+)
+def store_settings(request: pytest.FixtureRequest, tmp_path: Path) -> Settings:
+    """Settings of a fresh, empty store: embedded Chroma in a temp dir, or fresh collections on the real
+    Chroma server. Store tests take this (through ``settings``) and so run against both."""
+    if request.param == "server":
+        server = request.getfixturevalue("chroma_server")
+        return Settings(
+            store_dir=tmp_path / "unused",
+            chroma_url=server.base_url,
+            collection=f"t{uuid.uuid4().hex[:12]}",
+            embedder="hash",
+        )
+    return Settings(store_dir=tmp_path / "store", embedder="hash")

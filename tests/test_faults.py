@@ -1,4 +1,5 @@
-"""A kill -9 in the middle of an ingest: the store stays consistent and the next ingest completes it."""
+"""A kill -9 in the middle of an ingest (embedded store and Chroma server): the store stays consistent and
+the next ingest completes it."""
 
 import os
 import signal
@@ -12,6 +13,7 @@ import pytest
 from assistant.config import Settings
 from assistant.embedder import HashingEmbedder
 from assistant.service import NewsAssistant
+from assistant.store import open_store
 from conftest import ROOT, eval_file, read_jsonl
 
 pytestmark = pytest.mark.slow
@@ -37,25 +39,37 @@ def consistent(assistant: NewsAssistant) -> None:
         assert hit.doc_id in docs
 
 
-def test_kill_during_ingest_then_resume(tmp_path: Path):
+def some_documents_landed(settings: Settings) -> bool:
+    """Whether the ingest under test has committed some documents (without disturbing it)."""
+    if settings.chroma_url:  # the server serves a second client fine
+        return len(open_store(settings, HashingEmbedder.name, HashingEmbedder().dim).list_documents()) >= 20
+    sqlite = settings.store_dir / "chroma.sqlite3"  # embedded: the SQLite file grows as records land
+    return sqlite.exists() and sqlite.stat().st_size >= 1_500_000
+
+
+def test_kill_during_ingest_then_resume(tmp_path: Path, store_settings: Settings):
     corpus = tmp_path / "corpus"
     write_corpus(corpus, 150)
-    store = tmp_path / "store"
-    env = {**os.environ, "ASSISTANT_STORE_DIR": str(store), "ASSISTANT_EMBEDDER": "hash"}
+    settings = store_settings
+    env = {
+        **os.environ,
+        "ASSISTANT_STORE_DIR": str(settings.store_dir),
+        "ASSISTANT_COLLECTION": settings.collection,
+        "ASSISTANT_EMBEDDER": "hash",
+    }
+    if settings.chroma_url:
+        env["ASSISTANT_CHROMA_URL"] = settings.chroma_url
     proc = subprocess.Popen(
         [sys.executable, "-m", "assistant.cli", "ingest", "-q", str(corpus)],
         cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )
-    # Kill once some documents are in: the store's SQLite file grows as records land.
     deadline = time.monotonic() + 60
-    sqlite = store / "chroma.sqlite3"
-    while time.monotonic() < deadline and (not sqlite.exists() or sqlite.stat().st_size < 1_500_000):
+    while time.monotonic() < deadline and not some_documents_landed(settings):
         time.sleep(0.05)
     proc.send_signal(signal.SIGKILL)
     proc.wait(timeout=30)
     assert proc.returncode == -signal.SIGKILL
 
-    settings = Settings(store_dir=store, embedder="hash")
     after_kill = NewsAssistant(settings, embedder=HashingEmbedder())
     n_before = len(after_kill.documents())
     assert 0 < n_before < 150, "the kill should land in the middle of the run"

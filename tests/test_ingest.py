@@ -1,4 +1,4 @@
-"""Ingestion into a real embedded Chroma store (hashed embedder for speed)."""
+"""Ingestion into real Chroma, embedded and a `chroma run` server (hashed embedder for speed)."""
 
 from pathlib import Path
 
@@ -10,7 +10,13 @@ from assistant.embedder import HashingEmbedder
 from assistant.errors import EmbedderMismatchError, NotFoundError
 from assistant.ingest import chunk_vectors_from, read_document
 from assistant.service import NewsAssistant
-from assistant.store import VectorStore
+from assistant.store import open_store
+
+
+@pytest.fixture
+def settings(store_settings):
+    """Every test here runs against the embedded store and a real Chroma server."""
+    return store_settings
 
 
 def snapshot(assistant: NewsAssistant):
@@ -120,7 +126,7 @@ def test_store_built_by_another_embedder_is_refused(fast: NewsAssistant, seed_co
         name = "another-model"
 
     with pytest.raises(EmbedderMismatchError) as err:
-        VectorStore(embedder_name=Other.name, dim=256, path=settings.store_dir)
+        open_store(settings, Other.name, 256)
     assert "hashing-bow-v1" in err.value.message and "reindex" in err.value.hint
 
 

@@ -2,11 +2,6 @@
 
 from __future__ import annotations
 
-import socket
-import subprocess
-import sys
-import time
-
 import pytest
 
 from assistant.config import Settings
@@ -20,6 +15,7 @@ from assistant.llm import (
     get_chat_model,
     resolve_model_path,
 )
+from assistant.servers import free_port, llama_server as llama_server_process
 
 
 def test_missing_model_file_is_a_config_error_with_a_hint(tmp_path):
@@ -36,9 +32,7 @@ def test_a_file_that_is_not_gguf_is_refused(tmp_path):
 
 
 def test_an_unreachable_endpoint_is_a_model_error_with_a_hint():
-    with socket.socket() as s:  # a port nobody listens on
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
+    port = free_port()  # nobody listens on it
     model = get_chat_model(Settings(llm_url=f"http://127.0.0.1:{port}/v1", llm_timeout=5))
     assert isinstance(model, OpenAIChatModel)
     with pytest.raises(ModelError) as err:
@@ -70,40 +64,12 @@ def test_bundled_models_load_and_are_deterministic(name):
     assert "".join(model.stream(messages, max_tokens=8, grammar=grammar)) in {"Paris", "Lyon"}
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
-def llama_server():
+def llama_server(tmp_path_factory):
     """A real ``python -m llama_cpp.server`` serving the bundled SmolLM2 on a free loopback port."""
-    path = resolve_model_path("smollm2-135m")
-    port = _free_port()
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "llama_cpp.server", "--model", str(path), "--host", "127.0.0.1", "--port", str(port),
-         "--n_ctx", "2048", "--n_threads", "2", "--verbose", "False"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-    )
-    url = f"http://127.0.0.1:{port}/v1"
-    import httpx
-
-    deadline = time.time() + 120
-    while time.time() < deadline:
-        if proc.poll() is not None:
-            pytest.fail(f"llama_cpp.server exited: {proc.stderr.read().decode()[-800:]}")
-        try:
-            if httpx.get(f"{url}/models", timeout=2).status_code == 200:
-                break
-        except httpx.HTTPError:
-            time.sleep(0.5)
-    else:
-        proc.kill()
-        pytest.fail("llama_cpp.server did not start within 120 s")
-    yield url
-    proc.terminate()
-    proc.wait(timeout=20)
+    log = tmp_path_factory.mktemp("llama-server") / "server.log"
+    with llama_server_process(resolve_model_path("smollm2-135m"), log) as server:
+        yield server.base_url + "/v1"
 
 
 @pytest.mark.integration

@@ -9,7 +9,7 @@ from assistant.config import Settings
 from assistant.embedder import HashingEmbedder
 from assistant.llm import FakeChatModel
 from assistant.service import NewsAssistant
-from assistant.ui.harness import free_port
+from assistant.servers import free_port
 
 from conftest import SEEDS
 from test_answer import sources_in

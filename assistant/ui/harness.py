@@ -9,7 +9,6 @@ app's element ids, so a test reads as what a user does.
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -19,6 +18,8 @@ from pathlib import Path
 from typing import Iterator
 
 import httpx
+
+from ..servers import free_port
 
 #: Flags for Chromium in a sandboxed, offline machine: without the background-networking ones, Chromium
 #: keeps trying (and failing) to reach Google's services.
@@ -31,12 +32,6 @@ CHROMIUM_ARGS = [
 
 def chromium_path() -> Path:
     return Path(os.environ.get("ASSISTANT_CHROMIUM", "/usr/bin/chromium"))
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @dataclass
