@@ -21,6 +21,7 @@ from .citations import citation_grammar, format_cited, parse_cited
 from .config import Settings
 from .embedder import Embedder
 from .errors import InputError
+from .injection import neutralise
 from .evidence import Evidence, renumber, select_evidence
 from .llm import ChatMessage, ChatModel
 from .models import Answer, AnswerSentence, SearchFilters, Timings
@@ -55,7 +56,7 @@ def language_name(code: str) -> str:
 
 
 def format_sources(evidence: Evidence) -> str:
-    return "\n".join(f"[{s.n}] {' '.join(s.quote.split())}" for s in evidence.sources)
+    return "\n".join(f"[{s.n}] {' '.join(neutralise(s.quote).split())}" for s in evidence.sources)
 
 
 class AnswerPipeline:
@@ -140,6 +141,11 @@ class AnswerPipeline:
             model=self.model.name,
             timings=timings,
         )
+        if evidence.withheld:
+            result.notes.append(
+                f"{len(evidence.withheld)} sentence(s) that read as instructions to the model were not used as "
+                f"sources (in {', '.join(sorted(set(evidence.withheld)))})"
+            )
         if not evidence.sources or evidence.best_cosine < self.settings.min_relevance:
             result.notes.append(
                 f"best evidence similarity {evidence.best_cosine:.2f} is below ASSISTANT_MIN_RELEVANCE "

@@ -31,6 +31,7 @@ from .errors import InputError, NotFoundError
 from .llm import ChatMessage, ChatModel
 from .models import Brief, BriefPoint, DocumentInfo, Source
 from .retrieval import Retriever
+from .injection import is_instruction
 from .sentences import trimmed_sentence
 from .store import VectorStore
 from .templates import render
@@ -150,7 +151,7 @@ class BriefPipeline:
             sentences = self.store.document_sentences(info.doc_id)
             for i, s in enumerate(sentences):
                 text, start, end = trimmed_sentence(doc.text, 0, s.start, s.end)
-                if len(text) < MIN_KEY_CHARS:
+                if len(text) < MIN_KEY_CHARS or is_instruction(text):
                     continue
                 out.append(KeySentence(info, text, start, end, s.embedding, i / max(1, len(sentences) - 1)))
         return out
@@ -166,7 +167,7 @@ class BriefPipeline:
         for s in self.store.sentences_of(list(by_chunk)):
             hit = by_chunk[s.chunk_id]
             text, start, end = trimmed_sentence(hit.text, hit.start, s.start, s.end)
-            if len(text) < MIN_KEY_CHARS:
+            if len(text) < MIN_KEY_CHARS or is_instruction(text):
                 continue
             doc_len = max(1, infos[hit.doc_id].chars)
             out.append(KeySentence(infos[hit.doc_id], text, start, end, s.embedding, start / doc_len, float(s.embedding @ qvec)))

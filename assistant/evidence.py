@@ -3,7 +3,8 @@
 Small models read short contexts best and cite best when each number names one sentence. So the prompt
 does not hold whole chunks: the sentences of the top passages are scored against the question (e5 cosine
 across languages, plus a small bonus for sharing the question's rare words, which helps names and
-numbers) and the best few become sources [1]..[n], best first.
+numbers) and the best few become sources [1]..[n], best first. Sentences that address the model (prompt
+injection, see :mod:`assistant.injection`) are withheld and named in the answer's notes.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from .embedder import Embedder
+from .injection import is_instruction
 from .lexical import tokenize
 from .models import Hit, SearchFilters, Source
 from .retrieval import Retriever
@@ -34,6 +36,7 @@ class Evidence:
     vectors: dict[int, np.ndarray] = field(default_factory=dict)  # n → e5 passage vector of the quote
     hits: list[Hit] = field(default_factory=list)
     best_cosine: float = 0.0  # question ↔ best sentence, without the lexical bonus
+    withheld: list[str] = field(default_factory=list)  # sources of sentences that read as instructions
 
     def source(self, n: int) -> Source:
         return self.sources[n - 1]
@@ -70,6 +73,9 @@ def select_evidence(
         if len(text) < MIN_SENTENCE_CHARS or key in seen:
             continue
         seen.add(key)
+        if is_instruction(text):  # a document talking to the model is never evidence (see injection.py)
+            evidence.withheld.append(hit.source)
+            continue
         cosine = float(s.embedding @ qvec)
         overlap = len(qwords & _content_words(text)) / len(qwords) if qwords else 0.0
         candidates.append((cosine + LEXICAL_BONUS * overlap, cosine, hit, text, start, end, s.embedding))
@@ -107,4 +113,5 @@ def renumber(evidence: Evidence, keep: int) -> Evidence:
         vectors={n: v for n, v in evidence.vectors.items() if n <= keep},
         hits=evidence.hits,
         best_cosine=evidence.best_cosine,
+        withheld=evidence.withheld,
     )
