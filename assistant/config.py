@@ -61,6 +61,9 @@ class Settings(BaseSettings):
     max_file_mb: float = Field(
         20.0, gt=0, le=1024, description="Largest file accepted for ingestion, in MiB."
     )
+    max_upload_files: int = Field(
+        200, ge=1, le=100_000, description="Most files in one upload through the browser app or its /ingest API."
+    )
     languages: str = Field(
         DEFAULT_LANGUAGES,
         description="Comma-separated ISO 639-1 codes the language detector chooses between.",

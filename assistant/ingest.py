@@ -20,7 +20,7 @@ from .config import Settings
 from .embedder import Embedder
 from .errors import AssistantError, InputError, StoreUnavailableError
 from .language import detect_language
-from .loaders import SUPPORTED_EXTENSIONS, load_file
+from .loaders import SUPPORTED_EXTENSIONS, load_file, safe_source_name
 from .metadata import clean_text, content_id, extract_date_marker, find_date, make_title
 from .models import Document, DocumentInfo, IngestReport, IngestResult
 from .stories import group_stories
@@ -41,7 +41,7 @@ def read_document(path: Path, settings: Settings, source: str | None = None) -> 
         raise InputError(f"{path.name}: too little text to index ({len(text)} characters, few letters)")
     return Document(
         doc_id=content_id(text),
-        source=source or path.name,
+        source=safe_source_name(source or path.name),
         title=make_title(text, loaded.title),
         lang=detect_language(text, tuple(settings.language_codes)),
         date=date or find_date(text),

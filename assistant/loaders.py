@@ -9,6 +9,7 @@ whose message names the reason in one line. Nothing here executes content: HTML 
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -33,6 +34,19 @@ _HTML_BLOCKS = (
 class LoadedText:
     text: str
     title: str | None = None
+
+
+def safe_source_name(name: str, max_chars: int = 200) -> str:
+    """A file name fit to store and show: no folders (``../`` and ``..\\`` are dropped), no control or
+    bidi-override characters (which can disguise ``gnp.txt`` as ``txt.png``), no leading dots, bounded length.
+    Ordinary names ("Đà Nẵng 2024.txt") are unchanged."""
+    base = re.split(r"[/\\]", name)[-1]
+    base = "".join(ch for ch in base if unicodedata.category(ch) not in ("Cc", "Cf", "Zl", "Zp"))
+    base = " ".join(base.split()).lstrip(". ")
+    if len(base) > max_chars:
+        stem, dot, ext = base.rpartition(".")
+        base = (stem[: max_chars - len(ext) - 1] + dot + ext) if dot and len(ext) <= 10 else base[:max_chars]
+    return base or "document"
 
 
 def load_file(path: Path, max_bytes: int) -> LoadedText:

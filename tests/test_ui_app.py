@@ -65,6 +65,26 @@ def test_gradio_client_uses_the_named_ask_brief_and_ingest_endpoints(served, tmp
         client.predict("   ", "en", 0, api_name="/ask")
 
 
+def test_the_ingest_api_reads_only_uploaded_files(served, tmp_path):
+    """A client that names a server-side path instead of uploading a file gets nothing from it."""
+    import httpx
+
+    url, assistant = served
+    secret = tmp_path / "secret.txt"
+    secret.write_text("Confidential: the editor's private notes about the minister and the ambassador.", encoding="utf-8")
+    before = {d.doc_id for d in assistant.documents()}
+    for path in (str(secret), f"{tmp_path}/../{tmp_path.name}/secret.txt"):
+        payload = {"data": [[{"path": path, "meta": {"_type": "gradio.FileData"}}]]}
+        started = httpx.post(url + "gradio_api/call/ingest", json=payload, timeout=30)
+        if started.status_code == 200:  # accepted for processing: the result stream must be an error
+            event_id = started.json()["event_id"]
+            events = httpx.get(url + f"gradio_api/call/ingest/{event_id}", timeout=30).text
+            assert "event: error" in events and "added" not in events
+        else:
+            assert started.status_code in (400, 403, 422)
+    assert {d.doc_id for d in assistant.documents()} == before
+
+
 def test_loopback_by_default_and_a_login_when_configured():
     from assistant.ui.app import is_loopback, launch_options
 

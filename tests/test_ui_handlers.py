@@ -178,6 +178,26 @@ def test_upload_names_each_bad_file_keeps_the_rest_and_remove_updates_the_librar
         handlers.remove(None)
 
 
+def test_uploads_are_bounded_typed_files_and_nothing_is_stored_when_refused(tmp_path):
+    handlers, _ = make(tmp_path, ["x [1]."], max_upload_files=2)
+    files = []
+    for i in range(3):
+        path = tmp_path / f"note{i}.txt"
+        path.write_text(f"Note {i}: the council of Lyon approved tram line {i} on Monday after a long debate.", encoding="utf-8")
+        files.append(path)
+    before = handlers.library()[0]
+    for call in (handlers.upload, handlers.api_ingest):
+        with pytest.raises(InputError, match="3 files in one upload, over the limit of 2"):
+            call(files)
+        with pytest.raises(InputError, match="a folder, not a file"):
+            call([tmp_path])
+    assert handlers.library()[0] == before
+    script = tmp_path / "run.sh"
+    script.write_text("rm -rf / # the minister said nothing of the kind, " * 3, encoding="utf-8")
+    message, _ = handlers.upload([script, files[0]])
+    assert "failed: run.sh: unsupported file type .sh" in message and "added 1" in message
+
+
 def test_api_functions_return_the_cli_json_shapes(tmp_path):
     handlers, _ = make(tmp_path, copy_source(1))
     answer = handlers.api_ask("Who visited Korea?")

@@ -26,6 +26,7 @@ from pydantic import ValidationError
 from ..answer import LANGUAGE_NAMES
 from ..brief import brief_markdown
 from ..errors import AssistantError, InputError
+from ..loaders import SUPPORTED_EXTENSIONS
 from ..models import Answer, Brief, IngestReport, SearchFilters
 from ..queueing import waiting_reported_to
 from ..service import NewsAssistant
@@ -38,7 +39,7 @@ Turns = list[tuple[str, Answer]]
 #: ``progress(fraction, description)``: how the UI shows a progress bar.
 Progress = Callable[[float, str], None]
 
-UPLOAD_TYPES = (".txt", ".md", ".html", ".htm", ".pdf")
+UPLOAD_TYPES = SUPPORTED_EXTENSIONS
 #: Least seconds between two streamed frames of a draft.
 STREAM_INTERVAL = 0.15
 
@@ -246,8 +247,7 @@ class AppHandlers:
 
     def upload(self, paths: Sequence[str | Path] | None, progress: Progress | None = None) -> tuple[str, IngestReport]:
         """Ingest uploaded files; a message that names every failed file and why."""
-        if not paths:
-            raise InputError("choose one or more files to upload", hint=f"accepted: {', '.join(UPLOAD_TYPES)}")
+        self._check_upload(paths)
 
         def on_progress(done: int, total: int, done_bytes: int, total_bytes: int, name: str) -> None:
             if progress:
@@ -263,6 +263,18 @@ class AppHandlers:
             error = r.error or "could not be read"
             lines.append(f"failed: {error}" if error.startswith(name) else f"failed: {name}: {error}")
         return "\n".join(lines), report
+
+    def _check_upload(self, paths: Sequence[str | Path] | None) -> None:
+        """Uploads are files (never folders) of the accepted types, and not too many at once."""
+        if not paths:
+            raise InputError("choose one or more files to upload", hint=f"accepted: {', '.join(UPLOAD_TYPES)}")
+        limit = self.assistant.settings.max_upload_files
+        if len(paths) > limit:
+            raise InputError(f"{len(paths)} files in one upload, over the limit of {limit}",
+                             hint="upload fewer at a time, raise ASSISTANT_MAX_UPLOAD_FILES, or use `assistant ingest`")
+        for p in paths:
+            if Path(p).is_dir():
+                raise InputError(f"{Path(p).name}: a folder, not a file", hint="upload the files in it")
 
     def remove(self, doc_label: str | None) -> str:
         if not doc_label:
@@ -283,6 +295,7 @@ class AppHandlers:
     def api_ingest(self, paths: Sequence[str | Path]) -> dict:
         """The JSON of ``assistant ingest --json``, each result naming its ``file`` (a key ``path`` would be
         taken for a file to download by gradio_client)."""
+        self._check_upload(paths)
         report = self.assistant.ingest([Path(p) for p in paths])
         results = [{"file": Path(r.path).name, **r.model_dump(exclude={"path"})} for r in report.results]
         return {"results": results, "seconds": report.seconds}
