@@ -73,6 +73,12 @@ class StoredSentence:
     distance: float | None = None
 
 
+def _rows(blocks: list[np.ndarray], dim: int) -> np.ndarray:
+    """Stack per-document vector blocks into one matrix (empty blocks allowed)."""
+    blocks = [np.asarray(b, dtype=np.float32).reshape(-1, dim) for b in blocks]
+    return np.concatenate(blocks) if blocks else np.zeros((0, dim), dtype=np.float32)
+
+
 def _is_connection_failure(exc: BaseException) -> bool:
     """Whether a client error means "no server there" (refused, reset, timed out), not a refused request."""
     seen = 0
@@ -247,30 +253,40 @@ class VectorStore:
         sentence_vectors: np.ndarray,
     ) -> None:
         """Write a document's sentences, then its chunks, then its record (the commit marker)."""
-        if len(chunks) != len(chunk_vectors) or len(sentences) != len(sentence_vectors):
-            raise ValueError("one vector per chunk and per sentence")
+        self.add_documents([(doc, chunks, chunk_vectors, sentences, sentence_vectors)])
+
+    def add_documents(
+        self, batch: Sequence[tuple[Document, Sequence[Chunk], np.ndarray, Sequence[Sentence], np.ndarray]]
+    ) -> None:
+        """Write many documents in large Chroma calls: all their sentences, then all chunks, then the document
+        records (the commit markers) last, so each document is still all-or-nothing."""
+        for doc, chunks, chunk_vectors, sentences, sentence_vectors in batch:
+            if len(chunks) != len(chunk_vectors) or len(sentences) != len(sentence_vectors):
+                raise ValueError(f"{doc.source}: one vector per chunk and per sentence")
         self._upsert(
             self._sentences,
-            [s.sentence_id for s in sentences],
-            sentence_vectors,
-            [s.text for s in sentences],
-            [self._sentence_meta(doc, s) for s in sentences],
+            [s.sentence_id for _, _, _, sentences, _ in batch for s in sentences],
+            _rows([vectors for *_, vectors in batch], self.dim),
+            [s.text for _, _, _, sentences, _ in batch for s in sentences],
+            [self._sentence_meta(doc, s) for doc, _, _, sentences, _ in batch for s in sentences],
         )
         self._upsert(
             self._chunks,
-            [c.chunk_id for c in chunks],
-            chunk_vectors,
-            [c.text for c in chunks],
-            [self._chunk_meta(doc, c) for c in chunks],
+            [c.chunk_id for _, chunks, _, _, _ in batch for c in chunks],
+            _rows([vectors for _, _, vectors, _, _ in batch], self.dim),
+            [c.text for _, chunks, _, _, _ in batch for c in chunks],
+            [self._chunk_meta(doc, c) for doc, chunks, _, _, _ in batch for c in chunks],
         )
-        mean = chunk_vectors.mean(axis=0) if len(chunk_vectors) else np.zeros(self.dim, dtype=np.float32)
-        norm = float(np.linalg.norm(mean)) or 1.0
-        self._call(
-            self._docs.upsert,
-            ids=[doc.doc_id],
-            embeddings=[(mean / norm).tolist()],
-            documents=[doc.text],
-            metadatas=[self._doc_meta(doc)],
+        means = []
+        for _, _, chunk_vectors, _, _ in batch:
+            mean = chunk_vectors.mean(axis=0) if len(chunk_vectors) else np.zeros(self.dim, dtype=np.float32)
+            means.append(mean / (float(np.linalg.norm(mean)) or 1.0))
+        self._upsert(
+            self._docs,
+            [doc.doc_id for doc, *_ in batch],
+            np.asarray(means, dtype=np.float32),
+            [doc.text for doc, *_ in batch],
+            [self._doc_meta(doc) for doc, *_ in batch],
         )
 
     def _upsert(self, collection, ids, vectors, texts, metas) -> None:
