@@ -189,14 +189,15 @@ class Retriever:
             for sentence in self.store.query(qvec, 3 * n_candidates, filters):
                 consider(sentence, 1.0 - float(sentence.distance or 0.0))
         lex_scores = snap.lexical.scores(query) if mode in ("hybrid", "lexical") else np.zeros(0)
+        missing: list[str] = []
         if mode in ("hybrid", "lexical"):
             top_lexical = snap.lexical.search(query, n_candidates, filters)
             missing = [cid for cid, _ in top_lexical if cid not in best]
-            for sentence in self.store.sentences_of(missing):  # exact dense scores for these too
+        fetched = self.store.get_chunks(list(best) + missing, with_embeddings=True)
+        if missing:  # exact dense scores for the lexical-only candidates too
+            for sentence in self.store.sentences_of(missing, chunks=fetched):
                 consider(sentence, float(sentence.embedding @ qvec))
-        pool = [
-            c for c in self.store.get_chunks(list(best), with_embeddings=True) if c.doc_id in snap.docs
-        ]
+        pool = [c for c in fetched if c.doc_id in snap.docs and c.chunk_id in best]
         if not pool:
             return []
 
