@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import sys
 import threading
 import unicodedata
 from functools import lru_cache
@@ -92,10 +93,21 @@ class E5Embedder:
 _WORD = re.compile(r"\w+", re.UNICODE)
 
 
+@lru_cache(maxsize=1)
+def _combining_marks() -> dict[int, None]:
+    """Every code point with a non-zero combining class, for ``str.translate`` (built once, ~0.3 s)."""
+    return {cp: None for cp in range(sys.maxunicode + 1) if unicodedata.combining(chr(cp))}
+
+
 def fold(text: str) -> str:
-    """Lower case without accents: "Nguyễn" and "nguyen" fold to the same word."""
+    """Lower case without accents: "Nguyễn" and "nguyen" fold to the same word.
+
+    ``translate`` with a table instead of a per-character test: building BM25 over 100k chunks spent 14 of
+    its 49 s here."""
+    if text.isascii():
+        return text.lower()
     text = unicodedata.normalize("NFKD", text.casefold())
-    return "".join(ch for ch in text if not unicodedata.combining(ch)).replace("đ", "d")
+    return text.translate(_combining_marks()).replace("đ", "d")
 
 
 class HashingEmbedder:

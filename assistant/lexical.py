@@ -52,6 +52,12 @@ class LexicalEntry:
     source: str
     lang: str
     date_key: int
+    sentences: str | None = None  # ordinals of the chunk's own sentences (None: not recorded, older store)
+
+    def sentence_ids(self) -> list[str] | None:
+        if self.sentences is None:
+            return None
+        return [f"{self.doc_id}-s{int(o):05d}" for o in self.sentences.split()]
 
 
 class LexicalIndex:
@@ -123,6 +129,10 @@ class LexicalIndex:
         top = np.argpartition(-scores, n - 1)[:n]
         top = top[np.argsort(-scores[top], kind="stable")]
         return [(self.entries[i].chunk_id, float(scores[i])) for i in top]
+
+    def entry(self, chunk_id: str) -> LexicalEntry | None:
+        row = self._row_of.get(chunk_id)
+        return None if row is None else self.entries[row]
 
     def score_of(self, scores: np.ndarray, chunk_id: str) -> float:
         row = self._row_of.get(chunk_id)

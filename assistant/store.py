@@ -486,16 +486,20 @@ class VectorStore:
         known = {c.chunk_id: c for c in (chunks or ())}
         missing = [c for c in chunk_ids if c not in known]
         if missing:
-            known.update({c.chunk_id: c for c in self.get_chunks(missing)})
+            got = self._call(self._chunks.get, ids=missing, include=["metadatas"])
+            known.update({i: _chunk_from(i, "", m) for i, m in zip(got["ids"], got["metadatas"])})
         if all(known[c].sentence_ids is not None for c in chunk_ids if c in known):
-            ids = [sid for c in chunk_ids if c in known for sid in known[c].sentence_ids]
-            if not ids:
-                return []
-            got = self._call(self._sentences.get, ids=ids, include=["metadatas", "embeddings"])
-            return [_sentence_from(i, m, e) for i, m, e in zip(got["ids"], got["metadatas"], got["embeddings"])]
+            return self.get_sentences([sid for c in chunk_ids if c in known for sid in known[c].sentence_ids])
         got = self._call(
             self._sentences.get, where={"chunk_id": {"$in": list(chunk_ids)}}, include=["metadatas", "embeddings"]
         )
+        return [_sentence_from(i, m, e) for i, m, e in zip(got["ids"], got["metadatas"], got["embeddings"])]
+
+    def get_sentences(self, sentence_ids: Sequence[str]) -> list[StoredSentence]:
+        """Sentences (with vectors) by id."""
+        if not sentence_ids:
+            return []
+        got = self._call(self._sentences.get, ids=list(sentence_ids), include=["metadatas", "embeddings"])
         return [_sentence_from(i, m, e) for i, m, e in zip(got["ids"], got["metadatas"], got["embeddings"])]
 
     def document_sentences(self, doc_id: str) -> list[StoredSentence]:

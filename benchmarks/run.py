@@ -39,6 +39,7 @@ from assistant.service import NewsAssistant  # noqa: E402
 from benchmarks.answers import bench_generation, bench_seeds_qa  # noqa: E402
 from benchmarks.briefs import bench_briefs, render_briefs  # noqa: E402
 from benchmarks.calibrate_grounding import calibrate  # noqa: E402
+from benchmarks.scale import bench_ingest_2000, bench_soak, bench_store_scale, render_scale  # noqa: E402
 from benchmarks.ui import bench_ui, render_ui  # noqa: E402
 
 EVAL = ROOT / "eval"
@@ -193,6 +194,8 @@ def render(results: dict, command: str) -> str:
         lines += render_briefs(results["briefs"])
     if "ui" in results:
         lines += render_ui(results["ui"])
+    if "scale" in results:
+        lines += render_scale(results["scale"])
     return "\n".join(lines)
 
 
@@ -332,6 +335,9 @@ def main() -> None:
     print("browser app…", flush=True)
     results["ui"] = bench_ui()
     print(json.dumps(results["ui"]), flush=True)
+    print("scale, ingest of 2,000 documents, soak…", flush=True)
+    results["scale"] = {"store": bench_store_scale(), "ingest": bench_ingest_2000(), "soak": bench_soak()}
+    print(json.dumps(results["scale"]), flush=True)
     command = "make bench" if not args.limit else f"python benchmarks/run.py --limit {args.limit}"
     Path(args.output).write_text(render(results, command), encoding="utf-8")
     (ROOT / ".bench").mkdir(exist_ok=True)

@@ -96,3 +96,22 @@ def test_answers_through_the_endpoint(llama_server, real):
         assert set(sentence.citations) <= numbers
         if sentence.supported and sentence.kind == "quote":
             assert sentence.text == answer.sources[sentence.citations[0] - 1].quote
+
+
+def test_an_endpoint_that_hangs_is_a_timeout_error_not_a_hang():
+    """A model server that accepts the connection and never answers: the request fails after llm_timeout."""
+    import socket
+    import threading
+
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(1)
+    accepted = []
+    threading.Thread(target=lambda: accepted.append(listener.accept()), daemon=True).start()
+    try:
+        model = get_chat_model(Settings(llm_url=f"http://127.0.0.1:{listener.getsockname()[1]}/v1", llm_timeout=1))
+        with pytest.raises(ModelError) as err:
+            list(model.stream([ChatMessage("user", "hi")], max_tokens=4))
+        assert "did not answer within 1 s" in err.value.message
+    finally:
+        listener.close()
