@@ -307,6 +307,9 @@ def _eval_brief(args: argparse.Namespace, settings: Settings) -> int:
 def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     updates = {k: v for k, v in (("host", args.host), ("port", args.port)) if v is not None}
     settings = Settings(**updates) if updates else settings  # the environment, then the flags
+    from .memory import limit_malloc_arenas
+
+    limit_malloc_arenas(settings.malloc_arenas)  # before any worker thread exists
     from .service import NewsAssistant
     from .ui.app import is_loopback, serve
 

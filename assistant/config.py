@@ -178,6 +178,13 @@ class Settings(BaseSettings):
         description="Requests the app works on at once. Retrieval and verification run concurrently; model "
         "calls always take turns (one model in memory), and a waiting request is shown its place in line.",
     )
+    malloc_arenas: int = Field(
+        2,
+        ge=0,
+        le=64,
+        description="glibc malloc arenas of `assistant serve` (0 = glibc's default of 8 per core). Few arenas "
+        "keep concurrent requests from leaving hundreds of MiB of freed memory resident.",
+    )
 
     @field_validator("languages")
     @classmethod

@@ -46,6 +46,18 @@ def queries(n: int = 100) -> list[str]:
 # --- store scale ----------------------------------------------------------------------------------------
 
 
+def peak_rss_mib() -> int:
+    """This process's peak resident memory, from its own address space.
+
+    Not ``getrusage(RUSAGE_SELF).ru_maxrss``: Linux carries the parent's high-water mark into a child across
+    fork/exec, so a probe started by a large benchmark process reported the benchmark's peak, not its own.
+    """
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return round(int(line.split()[1]) / 1024)
+    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+
+
 def probe(args: argparse.Namespace) -> None:
     """Runs in a fresh process: open the store, search, report times and this process's peak memory."""
     from assistant.config import Settings
@@ -80,7 +92,7 @@ def probe(args: argparse.Namespace) -> None:
         "hybrid_p95_ms": round(percentile(hybrid, 95), 1),
         "dense_p50_ms": round(statistics.median(dense), 1),
         "dense_p95_ms": round(percentile(dense, 95), 1),
-        "client_peak_rss_mib": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
+        "client_peak_rss_mib": peak_rss_mib(),
     }))
 
 

@@ -2,7 +2,7 @@
 ``python benchmarks/ui.py [--append BENCHMARKS.md]`` (adds a dated section).
 
 * cold start: ``assistant serve`` spawned → the page loaded in Chromium with the seeds' library table
-  filled (the store already holds the seeds, as after ``make run``);
+  filled (the store already holds the seeds, as after ``make run``); the median of three spawns;
 * time to first streamed token *in the browser* (click → first draft text on screen) for seed questions,
   each in a fresh conversation, after one untimed warm-up question; the cold first question is reported
   too;
@@ -107,7 +107,19 @@ async def _concurrent(url: str, n: int) -> list[dict]:
             await browser.close()
 
 
-def bench_ui(questions: int = 5, sessions: int = 8) -> dict:
+def _load_library(browser, url: str):
+    """A new page on ``url``, returned once the Library tab shows the seeds."""
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    page.goto(url)
+    open_tab(page, "Library")
+    page.wait_for_function(
+        "() => { const t = document.querySelector('#docs-table'); return t && t.innerText.includes('004_'); }",
+        timeout=60_000,
+    )
+    return page
+
+
+def bench_ui(questions: int = 5, sessions: int = 8, cold_starts: int = 3) -> dict:
     with tempfile.TemporaryDirectory() as tmp:
         store = Path(tmp) / "store"
         env = {"ASSISTANT_STORE_DIR": str(store)}
@@ -116,18 +128,18 @@ def bench_ui(questions: int = 5, sessions: int = 8) -> dict:
             env={**os.environ, **env}, check=True, capture_output=True,
         )
         with open_browser() as browser:
+            # Cold starts vary by a second or two on this shared 2-core machine: several spawns, the median.
+            starts = []
+            for _ in range(cold_starts - 1):
+                with served_app(env, Path(tmp) / "serve.log") as app:
+                    page = _load_library(browser, app.url)
+                    starts.append((time.perf_counter() - app.started, app.ready_seconds))
+                    page.close()
             with served_app(env, Path(tmp) / "serve.log") as app:
                 memory = PeakMemory(app.pid)
-                page = browser.new_page(viewport={"width": 1400, "height": 1000})
-                page.goto(app.url)
-                open_tab(page, "Library")
-                page.wait_for_function(
-                    "() => { const t = document.querySelector('#docs-table'); return t && t.innerText.includes('004_'); }",
-                    timeout=60_000,
-                )
-                cold_start = time.perf_counter() - app.started
+                page = _load_library(browser, app.url)
+                starts.append((time.perf_counter() - app.started, app.ready_seconds))
                 open_tab(page, "Ask")
-                http_ready = app.ready_seconds
                 cold_question = ask(page, QUESTIONS[0])
                 timed = []
                 for question in QUESTIONS[1 : 1 + questions]:
@@ -145,8 +157,9 @@ def bench_ui(questions: int = 5, sessions: int = 8) -> dict:
     firsts = [t["first_token"] for t in timed]
     totals = [r["seconds"] for r in concurrent if r["seconds"] is not None and not r["error"]]
     return {
-        "cold_start_s": round(cold_start, 2),
-        "http_ready_s": round(http_ready, 2),
+        "cold_start_s": round(statistics.median(c for c, _ in starts), 2),
+        "cold_starts_s": [round(c, 2) for c, _ in starts],
+        "http_ready_s": round(statistics.median(r for _, r in starts), 2),
         "cold_question": {k: round(v, 2) for k, v in cold_question.items()},
         "ttft_s": [round(x, 2) for x in firsts],
         "ttft_p50_s": round(statistics.median(firsts), 2),
@@ -172,7 +185,7 @@ def render_ui(r: dict) -> list[str]:
         "",
         "| measure | value | target |",
         "|---|---|---|",
-        f"| cold start: spawn → page loaded with the library table | **{r['cold_start_s']} s** (HTTP ready at {r['http_ready_s']} s) | ≤ 10 s ({ok(r['cold_start_s'] <= 10)}) |",
+        f"| cold start: spawn → page loaded with the library table, median of {len(r['cold_starts_s'])} spawns | **{r['cold_start_s']} s** (all: {r['cold_starts_s']}; HTTP ready at {r['http_ready_s']} s) | ≤ 10 s ({ok(r['cold_start_s'] <= 10)}) |",
         f"| first streamed token in the browser, p50 of {len(r['ttft_s'])} seed questions | **{r['ttft_p50_s']} s** (max {r['ttft_max_s']} s; all: {r['ttft_s']}) | ≤ 2.5 s ({ok(r['ttft_p50_s'] <= 2.5)}) |",
         f"| checked answer in the browser, p50 | {r['total_p50_s']} s | |",
         f"| the first question after start (model still warming up) | first token {r['cold_question']['first_token']} s, answer {r['cold_question']['total']} s | |",
