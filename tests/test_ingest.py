@@ -5,6 +5,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from conftest import EVAL
+
 from assistant.chunking import segment_document
 from assistant.embedder import HashingEmbedder
 from assistant.errors import EmbedderMismatchError, NotFoundError
@@ -174,3 +176,71 @@ def test_sentences_are_the_dense_units_and_point_into_their_chunk(fast: NewsAssi
         assert text[s.start : s.end].strip() == text[s.start : s.end]
     hit = fast.search("37 établissements", k=1)[0]
     assert "37" in text[hit.sentence_start : hit.sentence_end]
+
+
+def news_folder(tmp_path: Path, n: int) -> Path:
+    from assistant.synthetic import write_news_corpus
+
+    folder = tmp_path / "news"
+    write_news_corpus(EVAL, folder, n)
+    return folder
+
+
+def test_documents_are_written_in_batches_each_still_whole(fast: NewsAssistant, tmp_path: Path, monkeypatch):
+    from assistant import ingest as ingest_module
+
+    monkeypatch.setattr(ingest_module, "WRITE_BATCH_DOCS", 8)
+    folder = news_folder(tmp_path, 30)
+    calls = []
+    real = fast.store.add_documents
+    monkeypatch.setattr(fast.store, "add_documents", lambda batch: (calls.append(len(batch)), real(batch))[1])
+    report = fast.ingest([folder])
+    assert report.count("added") == 30 and not report.failed
+    assert sum(calls) == 30 and len(calls) < 30 and max(calls) <= 8
+    chunks_of: dict[str, int] = {}
+    for chunk in fast.store.iter_chunks():
+        chunks_of[chunk.doc_id] = chunks_of.get(chunk.doc_id, 0) + 1
+    assert {d.doc_id: d.n_chunks for d in fast.documents()} == chunks_of
+    assert fast.ingest([folder]).count("unchanged") == 30
+
+
+def test_a_failed_write_fails_its_batch_and_the_run_goes_on(fast: NewsAssistant, tmp_path: Path, monkeypatch):
+    from assistant import ingest as ingest_module
+
+    monkeypatch.setattr(ingest_module, "WRITE_BATCH_DOCS", 5)
+    folder = news_folder(tmp_path, 20)
+    store = fast.store
+    real_upsert = store._docs.upsert
+    calls = {"n": 0}
+
+    def second_write_fails(*args, **kwargs):
+        calls["n"] += 1
+        if calls["n"] == 2:
+            raise RuntimeError("disk full")
+        return real_upsert(*args, **kwargs)
+
+    monkeypatch.setattr(store._docs, "upsert", second_write_fails)
+    report = fast.ingest([folder])
+    assert report.count("failed") == 5 and report.count("added") == 15
+    assert all("disk full" in r.error for r in report.failed)
+    stored = {d.doc_id for d in fast.documents()}
+    assert stored == {r.doc_id for r in report.results if r.status == "added"}
+    assert {c.doc_id for c in fast.search("the", k=10)} <= stored  # the failed batch's chunks are never returned
+    monkeypatch.setattr(store._docs, "upsert", real_upsert)
+    again = fast.ingest([folder])
+    assert again.count("added") == 5 and again.count("unchanged") == 15
+    assert len(fast.documents()) == 20
+
+
+def test_one_run_with_a_copy_and_two_versions_of_a_source(fast: NewsAssistant, seed_copy: Path, tmp_path: Path):
+    text = (seed_copy / "003_e10467ce33407679.txt").read_text(encoding="utf-8")
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    (tmp_path / "a" / "story.txt").write_text(text, encoding="utf-8")
+    (tmp_path / "b" / "story.txt").write_text(text + "\nA later paragraph about 42 delegates.\n", encoding="utf-8")
+    (tmp_path / "b" / "copy.txt").write_text(text, encoding="utf-8")
+    report = fast.ingest([tmp_path / "a" / "story.txt", tmp_path / "b" / "copy.txt", tmp_path / "b" / "story.txt"])
+    assert [r.status for r in report.results] == ["added", "unchanged", "replaced"]
+    docs = fast.documents()
+    assert [d.source for d in docs] == ["story.txt"]
+    assert fast.search("42 delegates", k=1)[0].doc_id == docs[0].doc_id
