@@ -55,20 +55,21 @@ def test_server_killed_during_an_ingest_loses_no_committed_document(server, seed
     assistant.ingest([seed_copy / "004_9162929b01fb154b.txt"])
     committed = {d.doc_id for d in assistant.documents()}
 
-    # The server dies while the second document of the run is being written.
+    # The server dies in the middle of the run's write: its sentences are in, its chunks are not.
     calls = {"n": 0}
-    original = assistant.store.add_document
+    original = assistant.store._upsert
 
-    def dying_add(*args, **kwargs):
+    def dying_upsert(*args, **kwargs):
         calls["n"] += 1
         if calls["n"] == 2:
             server.kill()
         return original(*args, **kwargs)
 
-    monkeypatch.setattr(assistant.store, "add_document", dying_add)
+    monkeypatch.setattr(assistant.store, "_upsert", dying_upsert)
     with pytest.raises(StoreUnavailableError) as err:  # the run stops at once, not with one failure per file
         assistant.ingest(sorted(seed_copy.iterdir()))
     assert "cannot reach the Chroma server" in err.value.message
+    assert calls["n"] == 2
     monkeypatch.undo()
 
     server.start()
