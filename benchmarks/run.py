@@ -40,6 +40,7 @@ from benchmarks.answers import bench_generation, bench_seeds_qa  # noqa: E402
 from benchmarks.briefs import bench_briefs, render_briefs  # noqa: E402
 from benchmarks.calibrate_grounding import calibrate  # noqa: E402
 from benchmarks.scale import bench_ingest_2000, bench_soak, bench_store_scale, render_scale  # noqa: E402
+from benchmarks.machine import StealMeter  # noqa: E402
 from benchmarks.ui import bench_ui, render_ui  # noqa: E402
 
 EVAL = ROOT / "eval"
@@ -141,7 +142,7 @@ def render(results: dict, command: str) -> str:
         "# Benchmarks",
         "",
         f"- Date: {results['date']}",
-        f"- Machine: {results['machine']}",
+        f"- Machine: {results['machine']}; {results.get('steal', 'CPU steal not recorded')}",
         f"- Command: `{command}` (all figures below come from this one run)",
         f"- Commit: {results['commit']}",
         "",
@@ -306,6 +307,7 @@ def main() -> None:
     parser.add_argument("--xquad-answers", type=int, default=20, help="XQuAD questions answered by the model")
     parser.add_argument("--histsumm", type=int, default=5, help="HistSumm texts briefed")
     args = parser.parse_args()
+    steal = StealMeter().start()
     embedder = E5Embedder()
     commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, cwd=ROOT).stdout.strip()
     results = {
@@ -338,6 +340,7 @@ def main() -> None:
     print("scale, ingest of 2,000 documents, soak…", flush=True)
     results["scale"] = {"store": bench_store_scale(), "ingest": bench_ingest_2000(), "soak": bench_soak()}
     print(json.dumps(results["scale"]), flush=True)
+    results["steal"] = steal.describe()
     command = "make bench" if not args.limit else f"python benchmarks/run.py --limit {args.limit}"
     Path(args.output).write_text(render(results, command), encoding="utf-8")
     (ROOT / ".bench").mkdir(exist_ok=True)

@@ -31,6 +31,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from assistant.evaluation import percentile  # noqa: E402
+from benchmarks.machine import StealMeter  # noqa: E402
 
 EVAL = ROOT / "eval"
 SIZES = (1_000, 10_000, 100_000)
@@ -382,6 +383,7 @@ def main() -> None:
         probe(args)
         return
     skip = set(filter(None, args.skip.split(",")))
+    steal = StealMeter().start()
     result: dict = {}
     if "store" not in skip:
         result["store"] = bench_store_scale(tuple(int(s) for s in args.sizes.split(",")), tuple(args.modes.split(",")))
@@ -395,7 +397,7 @@ def main() -> None:
         stamp = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
         lines = render_scale(result)
         command = "python benchmarks/scale.py --append BENCHMARKS.md" + (f" --skip {args.skip}" if args.skip else "")
-        lines.insert(1, f"\n*Separate run ({stamp}, {platform.node() or 'this machine'}, {os.cpu_count()} cores): `{command}`.*")
+        lines.insert(1, f"\n*Separate run ({stamp}, {platform.node() or 'this machine'}, {os.cpu_count()} cores, {steal.describe()}): `{command}`.*")
         with open(args.append, "a", encoding="utf-8") as fh:
             fh.write("\n" + "\n".join(lines) + "\n")
 

@@ -31,6 +31,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from assistant.evaluation import percentile  # noqa: E402
+from benchmarks.machine import StealMeter  # noqa: E402
 from assistant.ui.harness import CHROMIUM_ARGS, ask, chromium_path, open_browser, open_tab, served_app  # noqa: E402
 
 #: The answerable seed questions (eval/seeds_qa.jsonl), in file order.
@@ -206,12 +207,13 @@ def main() -> None:
     parser.add_argument("--sessions", type=int, default=8)
     parser.add_argument("--append", help="append a dated section to this file")
     args = parser.parse_args()
+    steal = StealMeter().start()
     result = bench_ui(args.questions, args.sessions)
     print(json.dumps(result, indent=2))
     if args.append:
         stamp = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
         lines = render_ui(result)
-        lines.insert(1, f"\n*Separate run ({stamp}, {platform.node() or 'this machine'}): `python benchmarks/ui.py --append BENCHMARKS.md`.*")
+        lines.insert(1, f"\n*Separate run ({stamp}, {platform.node() or 'this machine'}, {os.cpu_count()} cores, {steal.describe()}): `python benchmarks/ui.py --append BENCHMARKS.md`.*")
         with open(args.append, "a", encoding="utf-8") as fh:
             fh.write("\n" + "\n".join(lines) + "\n")
 
