@@ -1,5 +1,5 @@
-"""The malloc arena cap: applied on glibc, a no-op when switched off, and it keeps a threaded workload's
-resident memory down (measured in a fresh process, where the cap is set before any thread starts)."""
+"""The malloc arena cap: applied on glibc, a no-op when switched off, and threads really share the capped
+number of arenas (counted in a fresh process, where the cap is set before any thread starts)."""
 
 import platform
 import subprocess
@@ -10,24 +10,18 @@ import pytest
 from assistant.memory import limit_malloc_arenas
 
 WORKLOAD = r"""
-import sys, threading, random, time
+import ctypes, sys, threading
 from assistant.memory import limit_malloc_arenas
 limit_malloc_arenas(int(sys.argv[1]))
-survivors = []
-lock = threading.Lock()
-def work(seed):
-    rnd = random.Random(seed)
-    for r in range(30):
-        time.sleep(rnd.random() * 0.01)
-        blocks = [bytearray(rnd.randint(200, 8000)) for _ in range(2000)]
-        with lock:
-            survivors.extend(blocks[::200])  # a few long-lived objects pin the arena's pages
-        del blocks
-threads = [threading.Thread(target=work, args=(i,)) for i in range(8)]
+together = threading.Barrier(8)
+kept = []
+def work():
+    together.wait()  # all eight threads allocate for the first time at once
+    kept.append([bytearray(4000) for _ in range(100)])
+threads = [threading.Thread(target=work) for _ in range(8)]
 [t.start() for t in threads]
 [t.join() for t in threads]
-rss = next(int(l.split()[1]) for l in open("/proc/self/status") if l.startswith("VmRSS:"))
-print(rss // 1024)
+ctypes.CDLL("libc.so.6").malloc_stats()  # glibc prints one "Arena n:" block per arena to stderr
 """
 
 
@@ -41,10 +35,15 @@ def test_cap_is_applied_on_glibc():
 
 
 @pytest.mark.skipif(platform.libc_ver()[0] != "glibc", reason="the cap is glibc's")
-def test_capped_arenas_keep_less_freed_memory_resident():
-    def rss_after(arenas: int) -> int:
-        out = subprocess.run([sys.executable, "-c", WORKLOAD, str(arenas)], capture_output=True, text=True, check=True)
-        return int(out.stdout.split()[-1])
+@pytest.mark.parametrize("cap", [1, 2])
+def test_threads_share_the_capped_number_of_arenas(cap):
+    """Counted, not inferred from RSS: whether freed memory stays resident depends on the allocation pattern
+    and the host (an RSS comparison was equal on CI), while the arena count is what the cap controls; the
+    memory it saves in the served app is measured in BENCHMARKS.md."""
 
-    default, capped = rss_after(0), rss_after(1)
-    assert capped < default, (capped, default)
+    def arenas(limit: int) -> int:
+        out = subprocess.run([sys.executable, "-c", WORKLOAD, str(limit)], capture_output=True, text=True, check=True)
+        return sum(1 for line in out.stderr.splitlines() if line.startswith("Arena "))
+
+    assert arenas(0) > cap  # without the cap the eight threads get arenas of their own
+    assert arenas(cap) == cap
