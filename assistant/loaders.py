@@ -151,7 +151,7 @@ def _load_pdf(name: str, data: bytes) -> LoadedText:
     import logging
 
     from pypdf import PdfReader
-    from pypdf.errors import PdfReadError
+    from pypdf.errors import PyPdfError  # every pypdf error: PdfReadError, LimitReachedError (declared sizes), …
 
     logging.getLogger("pypdf").setLevel(logging.ERROR)
     try:
@@ -167,7 +167,7 @@ def _load_pdf(name: str, data: bytes) -> LoadedText:
             title = str(reader.metadata.title).strip() or None
     except InputError:
         raise
-    except (PdfReadError, ValueError, KeyError, TypeError, AttributeError, OSError, RecursionError) as exc:
+    except (PyPdfError, ValueError, KeyError, TypeError, AttributeError, OSError, RecursionError) as exc:
         raise InputError(f"{name}: not a readable PDF ({type(exc).__name__})") from None
     text = "\n\n".join(p.strip() for p in pages)
     if not text.strip():

@@ -10,7 +10,7 @@ import random
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings as hsettings, strategies as st
+from hypothesis import HealthCheck, example, given, settings as hsettings, strategies as st
 
 from assistant.chunking import segment_document
 from assistant.config import Settings
@@ -72,6 +72,7 @@ def test_odd_unicode_through_the_whole_document_path(tmp_path_factory, text, ext
 
 @FUZZ
 @given(seed=st.integers(min_value=0, max_value=2**32 - 1), cut=st.floats(min_value=0.0, max_value=1.0))
+@example(seed=2212, cut=0.0)  # found by this test: pypdf's LimitReachedError (an xref declaring 65535 entries)
 def test_mutated_and_truncated_pdfs(tmp_path_factory, seed, cut):
     rng = random.Random(seed)
     data = bytearray(minimal_pdf("The minister met the ambassador in Hanoi."))
