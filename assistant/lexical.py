@@ -21,7 +21,7 @@ from typing import Iterable, Sequence
 import numpy as np
 
 from .embedder import fold
-from .models import SearchFilters, date_key
+from .models import SearchFilters, date_key, sentence_id
 
 _TOKEN = re.compile(r"\w+", re.UNICODE)
 
@@ -57,7 +57,7 @@ class LexicalEntry:
     def sentence_ids(self) -> list[str] | None:
         if self.sentences is None:
             return None
-        return [f"{self.doc_id}-s{int(o):05d}" for o in self.sentences.split()]
+        return [sentence_id(self.doc_id, int(o)) for o in self.sentences.split()]
 
 
 class LexicalIndex:

@@ -86,6 +86,16 @@ class Chunk(BaseModel):
     sentence_ids: list[str] = Field(default_factory=list, description="The sentences it is made of.")
 
 
+def sentence_id(doc_id: str, ordinal: int) -> str:
+    """A sentence's id: its document and its place in it, so ids are stable and neighbours can be named."""
+    return f"{doc_id}-s{ordinal:05d}"
+
+
+def sentence_ordinal(sentence_id_: str) -> int:
+    """The place in its document of the sentence with this id (the inverse of :func:`sentence_id`)."""
+    return int(sentence_id_.rsplit("-s", 1)[1])
+
+
 class Sentence(BaseModel):
     """A sentence (or a piece of an overlong one): the unit that is embedded and searched densely."""
 

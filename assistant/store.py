@@ -33,7 +33,7 @@ import httpx
 import numpy as np
 
 from .errors import EmbedderMismatchError, NotFoundError, StoreError, StoreUnavailableError
-from .models import Chunk, Document, DocumentInfo, SearchFilters, Sentence, date_key
+from .models import Chunk, Document, DocumentInfo, SearchFilters, Sentence, date_key, sentence_id, sentence_ordinal
 from .stories import StoryDoc, anchors
 
 os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
@@ -76,6 +76,11 @@ class StoredSentence:
     embedding: np.ndarray | None = None
     distance: float | None = None
 
+    @property
+    def ordinal(self) -> int:
+        """Its place in the document (from the id): ordinal − 1 is the sentence before it."""
+        return sentence_ordinal(self.sentence_id)
+
 
 def _rows(blocks: list[np.ndarray], dim: int) -> np.ndarray:
     """Stack per-document vector blocks into one matrix (empty blocks allowed)."""
@@ -110,7 +115,7 @@ def _sentence_from(record_id: str, meta: dict[str, Any], embedding=None, distanc
 def _chunk_from(record_id: str, text: str, meta: dict[str, Any], embedding=None, distance=None) -> StoredChunk:
     owned = meta.get("sentences")
     return StoredChunk(
-        sentence_ids=None if owned is None else tuple(f"{meta['doc_id']}-s{int(o):05d}" for o in str(owned).split()),
+        sentence_ids=None if owned is None else tuple(sentence_id(str(meta["doc_id"]), int(o)) for o in str(owned).split()),
         chunk_id=record_id,
         doc_id=str(meta["doc_id"]),
         text=text,

@@ -20,7 +20,7 @@ import numpy as np
 
 from .embedder import HashingEmbedder
 from .metadata import content_id
-from .models import Chunk, Document, Sentence
+from .models import Chunk, Document, Sentence, sentence_id
 
 #: The evaluation files that hold paragraphs (``context``), relative to the eval folder.
 PARAGRAPH_FILES = (
@@ -125,8 +125,8 @@ def synthetic_records(
             chunk_id = f"{doc_id}-{j:04d}"
             chunks.append(Chunk(chunk_id=chunk_id, doc_id=doc_id, ordinal=j, text=text, start=offset,
                                 end=offset + len(text), lang=lang, tokens=len(text.split()),
-                                sentence_ids=[f"{doc_id}-s{j:05d}"]))
-            sents.append(Sentence(sentence_id=f"{doc_id}-s{j:05d}", doc_id=doc_id, chunk_id=chunk_id, ordinal=j,
+                                sentence_ids=[sentence_id(doc_id, j)]))
+            sents.append(Sentence(sentence_id=sentence_id(doc_id, j), doc_id=doc_id, chunk_id=chunk_id, ordinal=j,
                                   text=text, start=offset, end=offset + len(text), tokens=len(text.split())))
             offset += len(text) + 1
         vectors = embedder.embed_passages(texts)
