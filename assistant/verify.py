@@ -9,8 +9,10 @@ passes two checks against the sources it cites:
 2. Meaning: the sentence and the cited sentence are close in the multilingual embedding space (e5 cosine
    at least ``support_threshold``, calibrated on XQuAD; see BENCHMARKS.md).
 
-A citation counts when its source passes the meaning check; a sentence is supported when at least one of
-its citations counts and its facts are all found in the sources that count.
+A citation counts when its source alone passes both checks; a sentence is supported when at least one of
+its citations counts, and only the citations that count are shown. Facts are not pooled across sources:
+pooled, "Hanoi has 37 IT schools [1][2]" would pass with Hanoi from one source and Da Nang's 37 schools
+from the other — a conflation a tiny model writes and a reader checking [1] or [2] alone cannot confirm.
 """
 
 from __future__ import annotations
@@ -214,13 +216,14 @@ class Verifier:
         lang: str = "en",
     ) -> Verdict:
         cosines = {n: float(vector @ vectors[n]) for n in cited if n in vectors}
-        counted = [n for n in cited if cosines.get(n, -1.0) >= self.threshold]
         if not cited:
             return Verdict(False, [], "no citation", cosines)
-        if not counted:
+        close = sorted((n for n in cited if cosines.get(n, -1.0) >= self.threshold), key=lambda n: -cosines[n])
+        if not close:
             best = max(cosines.values(), default=0.0)
             return Verdict(False, [], f"the cited passage does not support it (similarity {best:.2f})", cosines)
-        missing = missing_facts(sentence, " ".join(texts[n] for n in counted), lang)
-        if missing:
-            return Verdict(False, [], "not in the cited passage: " + ", ".join(missing), cosines)
+        missing = {n: missing_facts(sentence, texts[n], lang) for n in close}
+        counted = [n for n in cited if n in missing and not missing[n]]
+        if not counted:  # name what the closest cited passage lacks
+            return Verdict(False, [], "not in the cited passage: " + ", ".join(missing[close[0]]), cosines)
         return Verdict(True, counted, None, cosines)

@@ -55,6 +55,26 @@ def test_verifier_needs_both_meaning_and_facts():
     assert isinstance(v.cosines[1], float) and np.isfinite(v.cosines[1])
 
 
+def test_facts_are_not_pooled_across_the_cited_sources():
+    """Each shown citation supports the sentence on its own: a conflation of two sources fails, and a
+    second citation that lacks a fact is dropped while the one that has them all stays."""
+    emb = HashingEmbedder()
+    verifier = Verifier(emb, threshold=0.3)
+    texts = {
+        1: "Da Nang has 37 IT training establishments with 6,000 graduates a year.",
+        2: "Hanoi has many IT training establishments and universities.",
+    }
+    vectors = dict(zip(texts, emb.embed_passages(list(texts.values()))))
+    conflated = "Hanoi has 37 IT training establishments"
+    v = verifier.check(conflated, emb.embed_queries([conflated])[0], [1, 2], texts, vectors)
+    assert min(v.cosines.values()) >= 0.3  # both are close in meaning: only the facts decide
+    assert not v.supported and v.citations == []
+    assert v.reason.startswith("not in the cited passage")
+    one = "Da Nang has 37 IT training establishments"
+    v = verifier.check(one, emb.embed_queries([one])[0], [1, 2], texts, vectors)
+    assert v.supported and v.citations == [1]
+
+
 def test_rank_qualifiers_are_checked_like_names():
     source = "Pertemuan tersebut dihadiri Menteri Nguyen Manh Hung dan Duta Besar Choi Youngsam di Hanoi pada 10 Mei."
     wrong = "The Deputy Foreign Minister met the ambassador in Hanoi on 10 May."
