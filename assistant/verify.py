@@ -174,6 +174,18 @@ def _name_found(name: str, folded_text: str, squashed_text: str) -> bool:
 # --- the verifier ---------------------------------------------------------------------------------------
 
 
+def is_repetitive(text: str) -> bool:
+    """Degenerate output: a word three times in a row, or under 40 % distinct words in 8 or more.
+
+    A tiny model sometimes loops ("… des anderen anderen anderen anden, anden, …"); such a sentence can
+    still sit close to its source in e5 and name no fact that could fail, so it is refused by form.
+    """
+    words = [fold(w.group(0)) for w in _WORD.finditer(text)]
+    if any(a == b == c for a, b, c in zip(words, words[1:], words[2:])):
+        return True
+    return len(words) >= 8 and len(set(words)) < 0.4 * len(words)
+
+
 @dataclass
 class Verdict:
     supported: bool
@@ -218,6 +230,8 @@ class Verifier:
         cosines = {n: float(vector @ vectors[n]) for n in cited if n in vectors}
         if not cited:
             return Verdict(False, [], "no citation", cosines)
+        if is_repetitive(sentence):
+            return Verdict(False, [], "repetitive text, not a statement", cosines)
         close = sorted((n for n in cited if cosines.get(n, -1.0) >= self.threshold), key=lambda n: -cosines[n])
         if not close:
             best = max(cosines.values(), default=0.0)

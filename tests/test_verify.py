@@ -3,7 +3,7 @@
 import numpy as np
 
 from assistant.embedder import HashingEmbedder
-from assistant.verify import Verifier, missing_facts, months_in, names_in, numbers_in
+from assistant.verify import Verifier, is_repetitive, missing_facts, months_in, names_in, numbers_in
 
 
 def test_numbers_are_compared_across_formats():
@@ -73,6 +73,20 @@ def test_facts_are_not_pooled_across_the_cited_sources():
     one = "Da Nang has 37 IT training establishments"
     v = verifier.check(one, emb.embed_queries([one])[0], [1, 2], texts, vectors)
     assert v.supported and v.citations == [1]
+
+
+def test_a_looping_sentence_is_refused_even_when_close_to_its_source():
+    emb = HashingEmbedder()
+    verifier = Verifier(emb, threshold=0.3)
+    source = "Diese Information wurde während des Empfangs des außerordentlichen Botschafters bekannt gegeben."
+    texts = {1: source}
+    vectors = {1: emb.embed_passages([source])[0]}
+    looping = "Diese Information wurde während des Empfangs des außerordentlichen anderen anderen anderen anden, anden"
+    v = verifier.check(looping, emb.embed_queries([looping])[0], [1], texts, vectors)
+    assert v.cosines[1] >= 0.3 and not v.supported and "repetitive" in v.reason
+    assert is_repetitive("the the the end") and is_repetitive("a b a b a b a b a b")
+    assert not is_repetitive("Da Nang has 37 IT training establishments with about 6,000 graduates a year.")
+    assert not is_repetitive("He said that that was all.")  # a word twice in a row is ordinary
 
 
 def test_rank_qualifiers_are_checked_like_names():
