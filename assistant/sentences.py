@@ -3,7 +3,8 @@
 Why rules and not a model: the splitter must be offline, fast, deterministic and return exact character
 spans (chunks, citations and highlights all point into the original text). The rules cover what breaks
 naive splitting in news text: abbreviations and titles ("Dr.", "z.B.", "M.", "Tp."), initials ("B."),
-German ordinal dates ("am 10. Mai"), decimals ("6.000"), and quotes after the full stop.
+German ordinal dates ("am 10. Mai"), decimals ("6.000"), quotes after the full stop, and sentences
+glued together without a space ("… teil.Minister …").
 """
 
 from __future__ import annotations
@@ -43,6 +44,9 @@ _MONTHS = {
 # A candidate boundary: terminal punctuation, optional closing quotes/brackets, then white space.
 _BOUNDARY = re.compile(r"[.!?…]+[\"'”’»)\]]*(?=\s)")
 _NEWLINE = re.compile(r"\n")
+# Two sentences glued without a space, as scraped news often has them ("… Kommunikation teil.Minister
+# Nguyen …", "… Komunikasi.Menteri …"): a full stop between a lower-case word and a capitalised one.
+_GLUED = re.compile(r"(?<=[^\W\d_]{3})[.!?](?=[^\W\d_]{2})")
 _OPENERS = "\"'„“«‘(¿¡[-–—•*#"
 
 
@@ -81,6 +85,13 @@ def _is_boundary(text: str, match: re.Match[str]) -> bool:
     return True
 
 
+def _is_glued_boundary(text: str, match: re.Match[str]) -> bool:
+    before, after = text[match.start() - 1], text[match.end() : match.end() + 2]
+    if not (before.islower() and after[0].isupper() and after[1].islower()):
+        return False  # "z.B.", "U.S.A", "ASP.NET", "example.com": not two sentences
+    return _word_before(text, match.start()).lower() not in _ABBREVIATIONS  # "Prof.Dr", "Tp.Hồ"
+
+
 def _continues(text: str, newline: int) -> bool:
     """True when the sentence runs on across this line break (hard-wrapped text, a stray blank line):
     the line before ends without terminal punctuation and the next line starts in lower case."""
@@ -102,6 +113,9 @@ def split_sentences(text: str) -> list[Span]:
     cuts: set[int] = set()
     for match in _BOUNDARY.finditer(text):
         if _is_boundary(text, match):
+            cuts.add(match.end())
+    for match in _GLUED.finditer(text):
+        if _is_glued_boundary(text, match):
             cuts.add(match.end())
     for match in _NEWLINE.finditer(text):
         if not _continues(text, match.start()):

@@ -30,6 +30,16 @@ def test_initials_decimals_and_titles():
     ]
 
 
+def test_sentences_glued_without_a_space_are_split_but_dotted_names_are_not():
+    text = "An dem Treffen nahmen Beamte teil.Minister Hung empfing ihn. Er nutzt ASP.NET, z.B. auf example.com.Danach Tp.Hồ Chí Minh."
+    assert texts(split_sentences(text), text) == [
+        "An dem Treffen nahmen Beamte teil.",
+        "Minister Hung empfing ihn.",
+        "Er nutzt ASP.NET, z.B. auf example.com.",
+        "Danach Tp.Hồ Chí Minh.",
+    ]
+
+
 def test_lines_are_sentence_boundaries():
     text = "Headline without stop\nFirst sentence. Second one.\n\nNext paragraph"
     assert texts(split_sentences(text), text) == [
