@@ -188,9 +188,10 @@ class AnswerPipeline:
         parsed = parse_cited(draft, len(evidence.sources))
         vectors = self.verifier.embed([p.text for p in parsed])
         texts = {s.n: s.quote for s in evidence.sources}
+        langs = sorted({s.lang for s in evidence.sources})
         out: list[AnswerSentence] = []
         for p, vector in zip(parsed, vectors):
-            verdict = self.verifier.check(p.text, vector, p.citations, texts, evidence.vectors, answer_lang)
+            verdict = self.verifier.check(p.text, vector, p.citations, texts, evidence.vectors, answer_lang, langs)
             if not verdict.supported and p.citations:
                 # Tiny models often copy a sentence from one source and cite its neighbour. When another
                 # source passes both checks on its own, cite that one instead (cited_by_model keeps what
@@ -198,7 +199,7 @@ class AnswerPipeline:
                 for n in sorted(texts, key=lambda n: -float(vector @ evidence.vectors[n])):
                     if n in p.citations:
                         continue
-                    alt = self.verifier.check(p.text, vector, [n], texts, evidence.vectors, answer_lang)
+                    alt = self.verifier.check(p.text, vector, [n], texts, evidence.vectors, answer_lang, langs)
                     if alt.supported:
                         verdict = alt
                         verdict.reason = f"re-cited: the model cited {p.citations}, which does not support it"

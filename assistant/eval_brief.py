@@ -26,6 +26,7 @@ from .lexical import tokenize
 from .llm import ChatModel
 from .metadata import content_id
 from .models import Brief, Document
+from .language import written_in
 from .verify import missing_facts
 
 
@@ -87,6 +88,7 @@ def displayed_verified(brief: Brief, assistant, threshold: float) -> tuple[int, 
                 vec = assistant.embedder.embed_queries([text])[0]
                 ref = assistant.embedder.embed_passages([source.quote])[0]
                 good &= not missing_facts(text, source.quote, lang) and float(vec @ ref) >= threshold - 0.01
+                good &= written_in(text, lang, [source.lang, "en"]) is not False
         ok += int(good)
     return len(brief.points), ok
 

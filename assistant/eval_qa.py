@@ -8,7 +8,7 @@ Per file:
   (re-cited or failed ones do not count);
 * displayed citations verified — every displayed citation re-checked here independently of the pipeline:
   a quote must be its source's sentence verbatim; a generated sentence's facts must be in the source and
-  its e5 similarity at least the threshold;
+  its e5 similarity at least the threshold, and it must not read as another language than the one asked for;
 * refusal accuracy on ``unanswerable`` items; median time to first token and total;
 * for files with ``context`` (XQuAD): evidence hit@3 over *all* questions (the gold answer inside the top 3
   evidence sentences — no model needed), while model answers run on the first ``limit`` questions.
@@ -30,6 +30,7 @@ from .evidence import select_evidence
 from .llm import ChatModel
 from .metadata import content_id
 from .models import Answer
+from .language import written_in
 from .verify import missing_facts
 
 
@@ -101,7 +102,12 @@ def check_displayed(answer: Answer, verifier_threshold: float, embedder) -> tupl
         for n in s.citations:
             total += 1
             src = by_n.get(n)
-            if src and not missing_facts(s.text, src.quote, answer.answer_lang) and float(vector @ source_vectors[n]) >= verifier_threshold - 0.01:
+            if (
+                src
+                and not missing_facts(s.text, src.quote, answer.answer_lang)
+                and float(vector @ source_vectors[n]) >= verifier_threshold - 0.01
+                and written_in(s.text, answer.answer_lang, [src.lang, "en"]) is not False
+            ):
                 verified += 1
     for s in answer.sentences:
         if s.supported and s.kind == "quote":

@@ -7,12 +7,14 @@ of the memory, which matters because the server keeps it loaded beside the LLM.
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
+from typing import Sequence
 
 UNKNOWN = "und"  # ISO 639 "undetermined"
 
 
-@lru_cache(maxsize=4)
+@lru_cache(maxsize=32)
 def _detector(codes: tuple[str, ...]):
     from lingua import IsoCode639_1, LanguageDetectorBuilder
 
@@ -35,3 +37,31 @@ def detect_language(text: str, codes: tuple[str, ...], sample_chars: int = 3000)
     if language is None:
         return UNKNOWN
     return language.iso_code_639_1.name.lower()
+
+
+#: A sentence with fewer ordinary words than this is mostly names and numbers: its language is not judged.
+MIN_JUDGED_WORDS = 4
+_TOKEN = re.compile(r"[^\W\d_][\w'’-]*", re.UNICODE)
+
+
+def written_in(text: str, lang: str, alternatives: Sequence[str]) -> bool | None:
+    """Whether ``text`` reads as ``lang`` rather than as one of ``alternatives``; None when it cannot tell.
+
+    Verification asks this of what a model wrote: a tiny model asked for Vietnamese often answers in
+    English, or copies its German source, and either can sit close to the source and keep every fact.
+    Only ordinary words are judged — capitalised words and acronyms are left out, because "Nguyen Manh
+    Hung met Lee Jong-ho in Seoul" reads as Vietnamese by its names — and only between the languages in
+    play (the one asked for, the sources' languages, English), which short texts need.
+    """
+    words = [w for w in _TOKEN.findall(text) if not w[0].isupper()]
+    candidates = tuple(sorted({lang, *alternatives}))
+    if len(words) < MIN_JUDGED_WORDS or len(candidates) < 2:
+        return None
+    from lingua import IsoCode639_1
+
+    if any(getattr(IsoCode639_1, code.upper(), None) is None for code in candidates):
+        return None  # a language lingua does not know: no judgement rather than a wrong one
+    language = _detector(candidates).detect_language_of(" ".join(words))
+    if language is None:
+        return None
+    return language.iso_code_639_1.name.lower() == lang

@@ -1,15 +1,17 @@
 """Verification: does the passage a sentence cites really support it?
 
 Small local models cite badly and invent numbers, so nothing they write is shown as a cited fact until it
-passes two checks against the sources it cites:
+passes these checks against the sources it cites:
 
 1. Facts: every number, month and proper name in the sentence occurs in the cited text, compared across
    scripts and formats ("6.000" = "6,000" = "6 000"; "May" = "Mai" = "Mei" = "tháng 5" = "10/5"; "Nguyen"
    = "Nguyễn"). A number the model computed or invented fails, even when the sentence sounds right.
 2. Meaning: the sentence and the cited sentence are close in the multilingual embedding space (e5 cosine
    at least ``support_threshold``, calibrated on XQuAD; see BENCHMARKS.md).
+3. Form: the sentence is written in the language asked for (judged on its ordinary words, names left
+   out) and is not a loop of repeated words.
 
-A citation counts when its source alone passes both checks; a sentence is supported when at least one of
+A citation counts when its source alone passes the checks of facts and meaning; a sentence is supported when at least one of
 its citations counts, and only the citations that count are shown. Facts are not pooled across sources:
 pooled, "Hanoi has 37 IT schools [1][2]" would pass with Hanoi from one source and Da Nang's 37 schools
 from the other — a conflation a tiny model writes and a reader checking [1] or [2] alone cannot confirm.
@@ -19,10 +21,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import Sequence
 
 import numpy as np
 
 from .embedder import Embedder, fold
+from .language import written_in
 
 # --- numbers --------------------------------------------------------------------------------------------
 
@@ -162,6 +166,11 @@ def names_in(text: str, lang: str = "en") -> list[str]:
     return list(dict.fromkeys(out))
 
 
+def facts_in(text: str, lang: str = "en") -> set[str]:
+    """The checkable facts a sentence states: its numbers, months ("month 5") and names."""
+    return numbers_in(text) | {f"month {m}" for m in months_in(text, loose=False)} | set(names_in(text, lang))
+
+
 def _name_found(name: str, folded_text: str, squashed_text: str) -> bool:
     for alias in _ALIASES.get(name, [name]):
         if alias in folded_text or alias.replace(" ", "") in squashed_text:
@@ -175,14 +184,18 @@ def _name_found(name: str, folded_text: str, squashed_text: str) -> bool:
 
 
 def is_repetitive(text: str) -> bool:
-    """Degenerate output: a word three times in a row, or under 40 % distinct words in 8 or more.
+    """Degenerate output: a word or a phrase of up to four words three times in a row, or under 40 %
+    distinct words in 8 or more.
 
-    A tiny model sometimes loops ("… des anderen anderen anderen anden, anden, …"); such a sentence can
-    still sit close to its source in e5 and name no fact that could fail, so it is refused by form.
+    A tiny model sometimes loops ("… des anderen anderen anderen anden, anden, …", "(Photo: VNA) (Photo:
+    VNA) (Photo: VNA)"); such a sentence can still sit close to its source in e5 and name no fact that
+    could fail, so it is refused by form.
     """
     words = [fold(w.group(0)) for w in _WORD.finditer(text)]
-    if any(a == b == c for a, b, c in zip(words, words[1:], words[2:])):
-        return True
+    for size in range(1, 5):
+        for i in range(len(words) - 3 * size + 1):
+            if words[i : i + size] == words[i + size : i + 2 * size] == words[i + 2 * size : i + 3 * size]:
+                return True
     return len(words) >= 8 and len(set(words)) < 0.4 * len(words)
 
 
@@ -226,12 +239,16 @@ class Verifier:
         texts: dict[int, str],
         vectors: dict[int, np.ndarray],
         lang: str = "en",
+        source_langs: Sequence[str] = (),
     ) -> Verdict:
+        """Which of ``cited`` support ``sentence``, written in ``lang`` over sources in ``source_langs``."""
         cosines = {n: float(vector @ vectors[n]) for n in cited if n in vectors}
         if not cited:
             return Verdict(False, [], "no citation", cosines)
         if is_repetitive(sentence):
             return Verdict(False, [], "repetitive text, not a statement", cosines)
+        if written_in(sentence, lang, [*source_langs, "en"]) is False:
+            return Verdict(False, [], f"not written in {lang}, the language asked for", cosines)
         close = sorted((n for n in cited if cosines.get(n, -1.0) >= self.threshold), key=lambda n: -cosines[n])
         if not close:
             best = max(cosines.values(), default=0.0)

@@ -59,12 +59,18 @@ def test_prompt_holds_numbered_sources_and_the_question(tmp_path):
 
 def test_a_copied_sentence_with_its_citation_is_supported(tmp_path):
     assistant, _ = make(tmp_path, copy_source(1))
-    answer = assistant.ask("How many IT training establishments does Da Nang have?")
-    assert answer.answerable
+    # Source [1] is the French seed's sentence: copied into a French answer it is a supported sentence.
+    answer = assistant.ask("How many IT training establishments does Da Nang have?", answer_lang="fr")
+    assert answer.answerable and answer.sources[0].lang == "fr"
     generated = [s for s in answer.sentences if s.kind == "generated"]
     assert len(generated) == 1 and generated[0].supported and generated[0].citations == [1]
     assert answer.answer.endswith("[1].")
     Answer.model_validate(answer.public() | {"draft": ""})  # the JSON shape round-trips
+    # Asked in English, the same French copy is not shown as an English sentence: the quote is, labelled.
+    english = assistant.ask("How many IT training establishments does Da Nang have?")
+    (copied,) = [s for s in english.sentences if s.kind == "generated"]
+    assert not copied.supported and copied.reason == "not written in en, the language asked for"
+    assert all(s.kind == "quote" for s in english.sentences if s.supported)
 
 
 def test_an_invented_number_is_caught_and_the_quotes_are_shown(tmp_path):
@@ -72,7 +78,8 @@ def test_an_invented_number_is_caught_and_the_quotes_are_shown(tmp_path):
         return re.sub(r"\d+", lambda m: str(int(m.group(0)) + 7), text, count=1) if re.search(r"\d", text) else text + " in 1999"
 
     assistant, _ = make(tmp_path, copy_source(1, edit=change_number))
-    answer = assistant.ask("How many IT training establishments does Da Nang have?")
+    # The fake copies French sources: asked in French, the number check is what decides.
+    answer = assistant.ask("How many IT training establishments does Da Nang have?", answer_lang="fr")
     generated = [s for s in answer.sentences if s.kind == "generated"]
     assert generated and not generated[0].supported
     assert "not in the cited passage" in generated[0].reason
@@ -85,7 +92,7 @@ def test_an_invented_number_is_caught_and_the_quotes_are_shown(tmp_path):
 
 def test_a_wrong_citation_is_moved_to_the_source_that_supports_it(tmp_path):
     assistant, _ = make(tmp_path, copy_source(2, cite=1))
-    answer = assistant.ask("How many graduates do Da Nang's IT training institutions produce each year?")
+    answer = assistant.ask("How many graduates do Da Nang's IT training institutions produce each year?", answer_lang="fr")
     first = answer.sentences[0]
     assert first.supported and first.citations == [2] and first.cited_by_model == [1]
 

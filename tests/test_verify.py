@@ -3,6 +3,7 @@
 import numpy as np
 
 from assistant.embedder import HashingEmbedder
+from assistant.language import written_in
 from assistant.verify import Verifier, is_repetitive, missing_facts, months_in, names_in, numbers_in
 
 
@@ -94,3 +95,35 @@ def test_rank_qualifiers_are_checked_like_names():
     wrong = "The Deputy Foreign Minister met the ambassador in Hanoi on 10 May."
     assert {"deputy", "foreign"} <= set(missing_facts(wrong, source))
     assert missing_facts("Minister Nguyen Manh Hung met Choi Youngsam in Hanoi on 10 May.", source) == []
+
+
+def test_a_repeated_phrase_is_refused_like_a_repeated_word():
+    assert is_repetitive("Minister Nguyen Manh Hung and Lee Jong-ho (Photo: VNA) (Photo: VNA) (Photo: VNA)")
+    assert is_repetitive("in the field of in the field of in the field of digital technology")
+    assert not is_repetitive("Minister Nguyen Manh Hung and Lee Jong-ho (Photo: VNA) (Photo: VNA) met in Seoul.")
+
+
+def test_written_in_judges_ordinary_words_not_names():
+    # By its names this reads as Vietnamese; by its words it is English.
+    assert written_in("Nguyen Manh Hung said that Vietnamese companies are interested in investing in Korea.", "en", ["vi"])
+    assert written_in("Nguyen Manh Hung met Lee Jong-ho in Seoul.", "en", ["vi"]) is None  # too few ordinary words
+    assert written_in("The Ministry of Science and ICT has been promoting economic growth based on digital technology", "vi", ["en"]) is False
+    assert written_in("Bộ Khoa học và ICT đang thúc đẩy tăng trưởng kinh tế dựa trên công nghệ số", "vi", ["en"])
+    assert written_in("Am 8. Mai gründete die CMC Technology Group CMC Korea und eröffnete ein Büro.", "en", ["de"]) is False
+    assert written_in("any text at all here", "en", []) is None  # nothing else in play
+
+
+def test_a_point_in_the_wrong_language_is_refused_and_names_do_not_count():
+    emb = HashingEmbedder()
+    verifier = Verifier(emb, threshold=-1.0)  # meaning always passes: only the form is tested
+    source = "The Ministry of Science and ICT has been promoting economic growth based on digital technology."
+    texts, vectors = {1: source}, {1: emb.embed_passages([source])[0]}
+    copied = "The Ministry of Science and ICT has been promoting economic growth based on digital technology"
+    v = verifier.check(copied, emb.embed_queries([copied])[0], [1], texts, vectors, "vi", ["en"])
+    assert not v.supported and v.reason == "not written in vi, the language asked for"
+    translated = "Họ đang thúc đẩy tăng trưởng kinh tế dựa trên công nghệ số và ICT"
+    assert verifier.check(translated, emb.embed_queries([translated])[0], [1], texts, vectors, "vi", ["en"]).supported
+    vi_source = "Bộ trưởng Nguyễn Mạnh Hùng đã có cuộc gặp với Bộ trưởng Lee Jong-ho tại Seoul để bàn về hợp tác."
+    english = "Minister Nguyen Manh Hung had a meeting with Minister Lee Jong-ho in Seoul about cooperation."
+    v = verifier.check(english, emb.embed_queries([english])[0], [1], {1: vi_source}, {1: emb.embed_passages([vi_source])[0]}, "en", ["vi"])
+    assert v.supported, v.reason
