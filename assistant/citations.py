@@ -76,7 +76,9 @@ def citation_grammar(
     """GBNF for 1..max_sentences sentences, each ending in markers that name sources 1..n_sources.
 
     Inside a sentence a full stop may only be followed by a digit ("6.000", "2.5"), so a sentence cannot
-    run on into the next one without its citation: after its last word the model must cite. ``only``
+    run on into the next one without its citation: after its last word the model must cite. Angle brackets
+    are excluded: llama.cpp lets a special token such as Gemma's ``<start_of_image>`` through as text when
+    the grammar accepts its characters, and a tiny model emits it. ``only``
     restricts the markers to the given numbers (a brief point cites its own key sentence).
     """
     if n_sources < 1:
@@ -89,8 +91,8 @@ def citation_grammar(
     return "\n".join(
         [
             f"root ::= sentence{more}",
-            f'sentence ::= [^ \\[\\]\\n.!?] char{{8,{max_chars}}} [.!?]? " " cite cite? "."',
-            'char ::= [^\\[\\]\\n.!?] | "." [0-9]',
+            f'sentence ::= [^ \\[\\]\\n.!?<>] char{{8,{max_chars}}} [.!?]? " " cite cite? "."',
+            'char ::= [^\\[\\]\\n.!?<>] | "." [0-9]',
             f'cite ::= "[" ({numbers}) "]"',
         ]
     )

@@ -8,6 +8,7 @@ import pytest
 
 from assistant.cli import main
 from assistant.eval_brief import displayed_verified
+from assistant.language import written_in
 from assistant.models import Brief
 
 pytestmark = pytest.mark.integration
@@ -41,3 +42,22 @@ def test_summarize_markdown_is_a_readable_bilingual_brief(real, monkeypatch, cap
     assert main(["summarize", "004_9162929b01fb154b.txt", "--markdown"]) == 0
     out = capsys.readouterr().out
     assert out.startswith("# Brief:") and "| English | French | Original |" in out and "## Sources" in out
+
+
+def test_a_vietnamese_brief_of_an_english_seed_shows_no_english_or_markup_as_vietnamese(real, monkeypatch, capsys):
+    """The tiny model asked for Vietnamese often writes English (which keeps every fact of an English
+    source) or emits special tokens such as ``<start_of_image>``: neither may be shown as a written point."""
+    monkeypatch.setenv("ASSISTANT_STORE_DIR", str(real.settings.store_dir))
+    monkeypatch.setenv("ASSISTANT_BRIEF_POINTS", "4")
+    assert main(["summarize", "003_e10467ce33407679.txt", "--lang", "en", "--lang", "vi", "--json"]) == 0
+    brief = Brief.model_validate(json.loads(capsys.readouterr().out))
+    assert brief.langs == ["en", "vi"] and len(brief.points) == 4
+    for point in brief.points:
+        assert point.kinds["en"] == "original" and point.texts["en"] == point.quote
+        assert "<" not in point.texts["vi"] or point.kinds["vi"] == "quote"
+        if point.kinds["vi"] == "generated":
+            assert written_in(point.texts["vi"], "vi", ["en"]) is not False, point.texts["vi"]
+        else:
+            assert point.kinds["vi"] == "quote" and point.texts["vi"] == point.quote and point.rejected["vi"]
+    shown, verified = displayed_verified(brief, real, real.settings.brief_support_threshold)
+    assert verified == shown == 4
