@@ -22,8 +22,16 @@ GERMAN = "001_a266f9cc8be359ef.txt"
 FRENCH = "004_9162929b01fb154b.txt"
 
 
-def restate(edit=lambda s: s):
-    """A reply that 'translates' the key sentence by copying it (optionally edited), citing it."""
+def in_english(sentence: str) -> str:
+    """A stand-in English point: the sentence's names and numbers in an English frame (a copy of the German
+    sentence would be refused as not written in English)."""
+    facts = re.findall(r"(?<![\w-])(?:[A-ZÀ-Ý][\w-]*|\d[\d.,]*\d|\d)", sentence)
+    return "the article says that this is about " + " and ".join(facts or ["nothing else"])
+
+
+def restate(edit=in_english):
+    """A reply that 'translates' the key sentence (by default into a stand-in English, see ``in_english``)
+    and cites it."""
 
     def reply(messages):
         n, sentence = re.search(r"^\[(\d+)\] (.+)$", messages[-1].content, flags=re.M).groups()
@@ -42,7 +50,8 @@ def make(tmp_path, reply, **overrides):
 
 
 def test_a_german_article_gets_english_and_german_points_paired_with_quotes(tmp_path):
-    assistant, model = make(tmp_path, restate())
+    # The hashed embedder cannot see that an English point restates a German sentence: meaning is not tested here.
+    assistant, model = make(tmp_path, restate(), brief_support_threshold=0.0)
     brief = assistant.brief([GERMAN])
     assert brief.langs == ["en", "de"]
     assert len(brief.points) == 4 and len(model.prompts) == 4  # one model call per point, English only
@@ -57,6 +66,14 @@ def test_a_german_article_gets_english_and_german_points_paired_with_quotes(tmp_
     assert "English" in model.prompts[0][-1].content
     assert model.grammars[0] and '"1"' in model.grammars[0] and '"2"' not in model.grammars[0]
     Brief.model_validate(brief.model_dump())
+
+
+def test_a_copy_of_the_german_sentence_is_not_shown_as_an_english_point(tmp_path):
+    assistant, _ = make(tmp_path, restate(lambda s: s), brief_support_threshold=0.0)
+    brief = assistant.brief([GERMAN])
+    for point in brief.points:
+        assert point.kinds["en"] == "quote" and point.texts["en"] == point.quote
+        assert point.rejected["en"].endswith("not written in en, the language asked for")
 
 
 def test_a_point_with_a_wrong_number_falls_back_to_the_quote(tmp_path):
@@ -133,3 +150,22 @@ def test_markdown_shows_both_languages_quotes_and_sources(tmp_path):
     text = brief_markdown(assistant.brief([GERMAN]))
     assert "| English | German | Original |" in text
     assert "## Sources" in text and GERMAN in text and "[1]" in text
+
+
+def test_rank_prefers_a_sentence_that_adds_names_and_dates_to_a_near_repeat(monkeypatch):
+    doc = DocumentInfo(doc_id="d", source="d.txt", title="t", lang="en", chars=300, n_chunks=1)
+
+    def unit(*xs):
+        v = np.array(xs, dtype=float)
+        return v / np.linalg.norm(v)
+
+    texts_vectors = [
+        ("Minister Hung met the ambassador in Hanoi this morning.", unit(1, 0.4, 0, 0)),
+        ("Minister Hung met the ambassador in Hanoi, the ministry said.", unit(1, 0, 0.4, 0)),
+        ("Choi Youngsam proposed OpenRAN and 5G cooperation on 10 May.", unit(1, 0, 0, 0.45)),  # a little less central
+    ]
+    cands = [KeySentence(doc, t, i * 100, i * 100 + len(t), v, 0.0) for i, (t, v) in enumerate(texts_vectors)]
+    monkeypatch.setattr(brief_module, "FACT_WEIGHT", 0.0)
+    assert [k.start for k in brief_module.rank(cands, 2)] == [0, 100]  # the two most central say the same
+    monkeypatch.undo()
+    assert [k.start for k in brief_module.rank(cands, 2)] == [0, 200]  # who, what and when win the second place
