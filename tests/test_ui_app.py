@@ -49,7 +49,9 @@ def test_gradio_client_uses_the_named_ask_brief_and_ingest_endpoints(served, tmp
     assert len(endpoints) == 3  # the UI's own events are private
 
     answer = client.predict("Who visited Korea?", "en", 0, api_name="/ask")
-    assert answer["answerable"] and answer["sources"] and answer["sentences"][0]["citations"] == [1]
+    # The scripted model echoes source 1; when that is not English it is refused and quoted instead.
+    shown = [s for s in answer["sentences"] if s["supported"]]
+    assert answer["answerable"] and answer["sources"] and shown and shown[0]["citations"] == [1]
 
     german = next(d for d in assistant.documents() if d.source.startswith("001_"))
     brief = client.predict([german.doc_id], "", "", ["en", "de"], api_name="/brief")
