@@ -188,7 +188,7 @@ class AnswerPipeline:
         parsed = parse_cited(draft, len(evidence.sources))
         vectors = self.verifier.embed([p.text for p in parsed])
         texts = {s.n: s.quote for s in evidence.sources}
-        langs = sorted({s.lang for s in evidence.sources})
+        langs = {s.n: s.lang for s in evidence.sources}
         out: list[AnswerSentence] = []
         for p, vector in zip(parsed, vectors):
             verdict = self.verifier.check(p.text, vector, p.citations, texts, evidence.vectors, answer_lang, langs)

@@ -296,7 +296,7 @@ class BriefPipeline:
             return draft.strip(), "no cited point"
         text = " ".join(p.text for p in parsed)
         vector = self.verifier.embed([text])[0]
-        verdict = self.verifier.check(text, vector, [n], texts, vectors, lang, [key.doc.lang])
+        verdict = self.verifier.check(text, vector, [n], texts, vectors, lang, {n: key.doc.lang})
         return text, verdict.reason if not verdict.supported else None
 
 

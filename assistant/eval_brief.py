@@ -87,7 +87,7 @@ def displayed_verified(brief: Brief, assistant, threshold: float) -> tuple[int, 
             else:
                 vec = assistant.embedder.embed_queries([text])[0]
                 ref = assistant.embedder.embed_passages([source.quote])[0]
-                good &= not missing_facts(text, source.quote, lang) and float(vec @ ref) >= threshold - 0.01
+                good &= not missing_facts(text, source.quote, lang, same_language=source.lang == lang) and float(vec @ ref) >= threshold - 0.01
                 good &= written_in(text, lang, [source.lang, "en"]) is not False
         ok += int(good)
     return len(brief.points), ok

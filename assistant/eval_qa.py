@@ -104,7 +104,7 @@ def check_displayed(answer: Answer, verifier_threshold: float, embedder) -> tupl
             src = by_n.get(n)
             if (
                 src
-                and not missing_facts(s.text, src.quote, answer.answer_lang)
+                and not missing_facts(s.text, src.quote, answer.answer_lang, same_language=src.lang == answer.answer_lang)
                 and float(vector @ source_vectors[n]) >= verifier_threshold - 0.01
                 and written_in(s.text, answer.answer_lang, [src.lang, "en"]) is not False
             ):

@@ -123,6 +123,19 @@ _GENERIC = set(
     friday saturday sunday korean vietnamese german french indonesian english""".split()
 )
 
+#: Words of institutions and titles. Capitalised inside a sentence they are part of a name ("the Ministry of
+#: Industry and Trade", "the University of Seoul"); across languages they are translated, so they are checked
+#: only when the sentence and its source share a language.
+_INSTITUTION_WORDS = set(
+    """minister ministry president ambassador embassy consul consulate general secretary chairman chairwoman
+    director governor mayor department government committee council party national assembly republic state
+    university institute centre center science sciences technology technologies information communication
+    communications digital industry industrial trade economy economic forum conference summit agreement
+    development association group company corporation bank fund program programme project office agency
+    authority court police army affairs home interior defence defense education training health finance
+    planning investment artificial intelligence internet network city province""".split()
+)
+
 #: Country names as they appear in the seed languages (folded): an English name matches any of them.
 _ALIASES = {
     "korea": ["korea", "han quoc", "coree", "korea selatan", "sudkorea", "rok"],
@@ -207,8 +220,19 @@ class Verdict:
     cosines: dict[int, float] = field(default_factory=dict)
 
 
-def missing_facts(sentence: str, source_text: str, lang: str = "en") -> list[str]:
-    """The numbers, months and names of ``sentence`` that ``source_text`` does not contain."""
+def institution_words_in(text: str) -> list[str]:
+    """Institution and title words (folded) capitalised inside ``text``, where they belong to a name."""
+    words = [m.group(0) for m in _WORD.finditer(text)]
+    out = [fold(w) for w in words[1:] if w[0].isupper() and not w.isupper() and fold(w) in _INSTITUTION_WORDS]
+    return list(dict.fromkeys(out))
+
+
+def missing_facts(sentence: str, source_text: str, lang: str = "en", *, same_language: bool = False) -> list[str]:
+    """The numbers, months and names of ``sentence`` that ``source_text`` does not contain.
+
+    With ``same_language`` the institution words of names count too: "the Ministry of Industry and Trade"
+    fails against a source that names the Ministry of Information and Communications.
+    """
     missing: list[str] = []
     have_numbers = numbers_in(source_text)
     missing += [n for n in sorted(numbers_in(sentence)) if n not in have_numbers]
@@ -217,6 +241,8 @@ def missing_facts(sentence: str, source_text: str, lang: str = "en") -> list[str
     folded = fold(source_text)
     squashed = folded.replace(" ", "")
     missing += [n for n in names_in(sentence, lang) if not _name_found(n, folded, squashed)]
+    if same_language:
+        missing += [w for w in institution_words_in(sentence) if not _name_found(w, folded, squashed)]
     return missing
 
 
@@ -239,21 +265,23 @@ class Verifier:
         texts: dict[int, str],
         vectors: dict[int, np.ndarray],
         lang: str = "en",
-        source_langs: Sequence[str] = (),
+        source_langs: dict[int, str] | None = None,
     ) -> Verdict:
-        """Which of ``cited`` support ``sentence``, written in ``lang`` over sources in ``source_langs``."""
+        """Which of ``cited`` support ``sentence``, written in ``lang``; ``source_langs`` maps a source number
+        to its language (for the language check, and to check institution words within one language)."""
+        source_langs = source_langs or {}
         cosines = {n: float(vector @ vectors[n]) for n in cited if n in vectors}
         if not cited:
             return Verdict(False, [], "no citation", cosines)
         if is_repetitive(sentence):
             return Verdict(False, [], "repetitive text, not a statement", cosines)
-        if written_in(sentence, lang, [*source_langs, "en"]) is False:
+        if written_in(sentence, lang, [*source_langs.values(), "en"]) is False:
             return Verdict(False, [], f"not written in {lang}, the language asked for", cosines)
         close = sorted((n for n in cited if cosines.get(n, -1.0) >= self.threshold), key=lambda n: -cosines[n])
         if not close:
             best = max(cosines.values(), default=0.0)
             return Verdict(False, [], f"the cited passage does not support it (similarity {best:.2f})", cosines)
-        missing = {n: missing_facts(sentence, texts[n], lang) for n in close}
+        missing = {n: missing_facts(sentence, texts[n], lang, same_language=source_langs.get(n) == lang) for n in close}
         counted = [n for n in cited if n in missing and not missing[n]]
         if not counted:  # name what the closest cited passage lacks
             return Verdict(False, [], "not in the cited passage: " + ", ".join(missing[close[0]]), cosines)

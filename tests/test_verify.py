@@ -119,11 +119,26 @@ def test_a_point_in_the_wrong_language_is_refused_and_names_do_not_count():
     source = "The Ministry of Science and ICT has been promoting economic growth based on digital technology."
     texts, vectors = {1: source}, {1: emb.embed_passages([source])[0]}
     copied = "The Ministry of Science and ICT has been promoting economic growth based on digital technology"
-    v = verifier.check(copied, emb.embed_queries([copied])[0], [1], texts, vectors, "vi", ["en"])
+    v = verifier.check(copied, emb.embed_queries([copied])[0], [1], texts, vectors, "vi", {1: "en"})
     assert not v.supported and v.reason == "not written in vi, the language asked for"
     translated = "Họ đang thúc đẩy tăng trưởng kinh tế dựa trên công nghệ số và ICT"
-    assert verifier.check(translated, emb.embed_queries([translated])[0], [1], texts, vectors, "vi", ["en"]).supported
+    assert verifier.check(translated, emb.embed_queries([translated])[0], [1], texts, vectors, "vi", {1: "en"}).supported
     vi_source = "Bộ trưởng Nguyễn Mạnh Hùng đã có cuộc gặp với Bộ trưởng Lee Jong-ho tại Seoul để bàn về hợp tác."
     english = "Minister Nguyen Manh Hung had a meeting with Minister Lee Jong-ho in Seoul about cooperation."
-    v = verifier.check(english, emb.embed_queries([english])[0], [1], {1: vi_source}, {1: emb.embed_passages([vi_source])[0]}, "en", ["vi"])
+    v = verifier.check(english, emb.embed_queries([english])[0], [1], {1: vi_source}, {1: emb.embed_passages([vi_source])[0]}, "en", {1: "vi"})
     assert v.supported, v.reason
+
+
+def test_institution_words_of_a_name_are_checked_within_one_language():
+    source = "Minister of Information and Communications Nguyen Manh Hung said Vietnamese firms want to invest in Korea."
+    wrong = "The Minister of Industry and Trade Nguyen Manh Hung said Vietnamese firms want to invest in Korea."
+    assert missing_facts(wrong, source) == []  # generic words alone are not names
+    assert missing_facts(wrong, source, same_language=True) == ["industry", "trade"]
+    right = "The Minister of Information and Communications Nguyen Manh Hung said firms want to invest in Korea."
+    assert missing_facts(right, source, same_language=True) == []
+    german = "Minister für Information und Kommunikation Nguyen Manh Hung sagte, Firmen wollen in Korea investieren."
+    assert missing_facts(right, german) == []  # across languages institution words are translated: not checked
+    emb = HashingEmbedder()
+    verifier = Verifier(emb, threshold=-1.0)
+    v = verifier.check(wrong, emb.embed_queries([wrong])[0], [1], {1: source}, {1: emb.embed_passages([source])[0]}, "en", {1: "en"})
+    assert not v.supported and v.reason == "not in the cited passage: industry, trade"
