@@ -136,6 +136,43 @@ _INSTITUTION_WORDS = set(
     planning investment artificial intelligence internet network city province""".split()
 )
 
+#: Institution words in the seed languages (folded; a variant matches at the start of a source word, so
+#: "ministerium" matches "Ministeriums"): across languages an English institution word must have one of
+#: them in its source. Words without an entry stay unchecked across languages.
+_INSTITUTION_TRANSLATIONS = {
+    word: variants.split(",")
+    for word, variants in {
+        "minister": "minister,menteri,ministre,bo truong,thu truong",
+        "ministry": "ministry,ministeri,kementerian,ministere,bo ",
+        "president": "president,prasident,presiden,chu tich,tong thong",
+        "ambassador": "ambassador,botschafter,duta besar,dubes,ambassadeur,dai su",
+        "embassy": "embass,botschaft,kedutaan,ambassade,dai su quan",
+        "university": "universit,hochschule,dai hoc",
+        "institute": "institut,lembaga,vien",
+        "industry": "industr,cong nghiep",
+        "industrial": "industr,cong nghiep",
+        "trade": "trade,handel,perdagangan,dagang,commerc,thuong mai",
+        "information": "information,informasi,thong tin",
+        "communication": "communication,kommunikation,komunikasi,truyen thong",
+        "science": "scien,wissenschaft,sains,ilmu,khoa hoc",
+        "technology": "technolog,teknologi,technik,cong nghe",
+        "education": "education,bildung,pendidikan,giao duc",
+        "health": "health,gesundheit,kesehatan,sante,y te",
+        "finance": "financ,finanz,keuangan,tai chinh",
+        "defence": "defen,verteidigung,pertahanan,quoc phong",
+        "defense": "defen,verteidigung,pertahanan,quoc phong",
+        "planning": "plan,perencanaan,ke hoach",
+        "investment": "invest,dau tu",
+        "government": "government,regierung,pemerintah,gouvernement,chinh phu",
+        "economy": "econom,okonom,wirtschaft,ekonomi,kinh te",
+        "economic": "econom,okonom,wirtschaft,ekonomi,kinh te",
+        "republic": "republi,cong hoa",
+        "mayor": "mayor,burgermeister,walikota,wali kota,maire,thi truong",
+        "governor": "governor,gouverneur,gubernur,thong doc",
+        "director": "director,direktor,direktur,directeur,giam doc",
+    }.items()
+}
+
 #: Country names as they appear in the seed languages (folded): an English name matches any of them.
 _ALIASES = {
     "korea": ["korea", "han quoc", "coree", "korea selatan", "sudkorea", "rok"],
@@ -230,8 +267,10 @@ def institution_words_in(text: str) -> list[str]:
 def missing_facts(sentence: str, source_text: str, lang: str = "en", *, same_language: bool = False) -> list[str]:
     """The numbers, months and names of ``sentence`` that ``source_text`` does not contain.
 
-    With ``same_language`` the institution words of names count too: "the Ministry of Industry and Trade"
-    fails against a source that names the Ministry of Information and Communications.
+    The institution words of names count too: "the Ministry of Industry and Trade" fails against a source
+    that names the Ministry of Information and Communications — word for word when sentence and source
+    share a language (``same_language``), through a small table of their translations when an English
+    sentence cites a source in another language.
     """
     missing: list[str] = []
     have_numbers = numbers_in(source_text)
@@ -243,6 +282,11 @@ def missing_facts(sentence: str, source_text: str, lang: str = "en", *, same_lan
     missing += [n for n in names_in(sentence, lang) if not _name_found(n, folded, squashed)]
     if same_language:
         missing += [w for w in institution_words_in(sentence) if not _name_found(w, folded, squashed)]
+    elif lang == "en":
+        for word in institution_words_in(sentence):
+            variants = _INSTITUTION_TRANSLATIONS.get(word) or _INSTITUTION_TRANSLATIONS.get(word.removesuffix("s"))
+            if variants and not any(re.search(r"(?<!\w)" + re.escape(v), folded) for v in variants):
+                missing.append(word)
     return missing
 
 

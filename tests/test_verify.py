@@ -129,15 +129,18 @@ def test_a_point_in_the_wrong_language_is_refused_and_names_do_not_count():
     assert v.supported, v.reason
 
 
-def test_institution_words_of_a_name_are_checked_within_one_language():
+def test_institution_words_of_a_name_are_checked_within_and_across_languages():
     source = "Minister of Information and Communications Nguyen Manh Hung said Vietnamese firms want to invest in Korea."
     wrong = "The Minister of Industry and Trade Nguyen Manh Hung said Vietnamese firms want to invest in Korea."
-    assert missing_facts(wrong, source) == []  # generic words alone are not names
     assert missing_facts(wrong, source, same_language=True) == ["industry", "trade"]
     right = "The Minister of Information and Communications Nguyen Manh Hung said firms want to invest in Korea."
     assert missing_facts(right, source, same_language=True) == []
     german = "Minister für Information und Kommunikation Nguyen Manh Hung sagte, Firmen wollen in Korea investieren."
-    assert missing_facts(right, german) == []  # across languages institution words are translated: not checked
+    indonesian = "Menteri Informasi dan Komunikasi Nguyen Manh Hung menyampaikan bahwa pelaku usaha ingin berinvestasi di Korea."
+    vietnamese = "Bộ trưởng Bộ Thông tin và Truyền thông Nguyễn Mạnh Hùng cho biết doanh nghiệp muốn đầu tư vào Hàn Quốc."
+    for other in (german, indonesian, vietnamese):  # across languages, through the table of translations
+        assert missing_facts(right, other) == []
+        assert missing_facts(wrong, other) == ["industry", "trade"]
     emb = HashingEmbedder()
     verifier = Verifier(emb, threshold=-1.0)
     v = verifier.check(wrong, emb.embed_queries([wrong])[0], [1], {1: source}, {1: emb.embed_passages([source])[0]}, "en", {1: "en"})
