@@ -293,6 +293,9 @@ class VectorStore:
             [c.text for _, chunks, _, _, _ in batch for c in chunks],
             [self._chunk_meta(doc, c, owned.get(c.chunk_id, [])) for doc, chunks, _, _, _ in batch for c in chunks],
         )
+        # The generation changes before the commit as well as after it: a writer killed between its commit
+        # and the second change still leaves a generation that no reader has cached its view under.
+        self._changed()
         means = []
         for _, _, chunk_vectors, _, _ in batch:
             mean = chunk_vectors.mean(axis=0) if len(chunk_vectors) else np.zeros(self.dim, dtype=np.float32)
@@ -318,6 +321,7 @@ class VectorStore:
 
     def delete_document(self, doc_id: str) -> None:
         """Remove the record first (the document is gone at once), then its chunks and sentences."""
+        self._changed()  # before and after the commit, as in add_documents
         self._call(self._docs.delete, ids=[doc_id])
         self._changed()
         self._call(self._chunks.delete, where={"doc_id": doc_id})
@@ -335,6 +339,7 @@ class VectorStore:
             meta["story_id"] = story_of[record_id]
             metas.append(meta)
         if got["ids"]:
+            self._changed()  # before and after the commit, as in add_documents
             self._call(self._docs.update, ids=got["ids"], metadatas=metas)
             self._changed()
 

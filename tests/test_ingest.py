@@ -91,6 +91,26 @@ def test_failure_while_storing_leaves_no_half_document(fast: NewsAssistant, seed
     assert fast.ingest([seed_copy / "003_e10467ce33407679.txt"]).count("added") == 1
 
 
+def test_a_writer_killed_right_after_its_commit_still_changes_the_fingerprint(fast: NewsAssistant, seed_copy: Path, monkeypatch):
+    """Readers in other processes key their BM25 index and snapshots on the fingerprint: a writer that dies
+    between committing documents and recording the change must not leave them serving the old view."""
+    fast.ingest([seed_copy / "004_9162929b01fb154b.txt"])
+    store = fast.store
+    before = store.fingerprint()
+    real_upsert = store._docs.upsert
+
+    def commit_then_die(*args, **kwargs):
+        real_upsert(*args, **kwargs)
+        raise SystemExit("killed after the commit")
+
+    monkeypatch.setattr(store._docs, "upsert", commit_then_die)
+    with pytest.raises(SystemExit):
+        fast.ingest([seed_copy / "003_e10467ce33407679.txt"])
+    monkeypatch.setattr(store._docs, "upsert", real_upsert)
+    assert len(store.list_documents()) == 2  # the second document was committed
+    assert store.fingerprint() != before
+
+
 def test_interrupted_replacement_is_finished_by_repair(fast: NewsAssistant, seed_copy: Path, settings):
     """A kill between committing the new version and deleting the old one: repair keeps the newest."""
     fast.ingest([seed_copy / "004_9162929b01fb154b.txt"])
