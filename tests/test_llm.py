@@ -64,6 +64,35 @@ def test_bundled_models_load_and_are_deterministic(name):
     assert "".join(model.stream(messages, max_tokens=8, grammar=grammar)) in {"Paris", "Lyon"}
 
 
+@pytest.mark.integration
+@pytest.mark.parametrize("name", sorted(BUNDLED_MODELS))
+def test_the_lazy_grammar_check_chooses_the_same_tokens_as_the_full_one(name):
+    from assistant.citations import citation_grammar
+
+    model = get_chat_model(Settings(model=name))
+    sources = (
+        "[1] Actuellement, Dà Nang compte 37 établissements proposant une formation liée à l'informatique.\n"
+        "[2] Am Morgen des 10. Mai traf sich Minister Nguyen Manh Hung mit Botschafter Choi Youngsam.\n"
+        "[3] Minister Hung visited the Seoul Cyber University (SCU) on August 1-2."
+    )
+    questions = ["How many IT training establishments does Da Nang have?", "Whom did Minister Hung meet on 10 May?"]
+    checked = 0
+    for question in questions:
+        messages = [
+            ChatMessage("system", "Answer from the numbered sources; end every sentence with its source number, like [1]."),
+            ChatMessage("user", f"Sources:\n{sources}\nQuestion: {question} (answer in English)\nAnswer:"),
+        ]
+        outputs = {}
+        for lazy in (False, True):
+            model.lazy_grammar = lazy
+            model.reset()
+            outputs[lazy] = "".join(model.stream(messages, max_tokens=48, grammar=citation_grammar(3)))
+        model.lazy_grammar = True
+        assert outputs[True] == outputs[False] and outputs[True].strip()
+        checked += model.last_grammar_sampler.full_checks
+    assert checked > 0  # the grammar did refuse the most likely token somewhere, and the fallback agreed
+
+
 @pytest.fixture(scope="module")
 def llama_server(tmp_path_factory):
     """A real ``python -m llama_cpp.server`` serving the bundled SmolLM2 on a free loopback port."""
