@@ -5,7 +5,8 @@ passes these checks against the sources it cites:
 
 1. Facts: every number, month and proper name in the sentence occurs in the cited text, compared across
    scripts and formats ("6.000" = "6,000" = "6 000"; "May" = "Mai" = "Mei" = "tháng 5" = "10/5"; "Nguyen"
-   = "Nguyễn"). A number the model computed or invented fails, even when the sentence sounds right.
+   = "Nguyễn"), and so does each institution word of a name ("Ministry of Industry and Trade"). A number
+   the model computed or invented fails, even when the sentence sounds right.
 2. Meaning: the sentence and the cited sentence are close in the multilingual embedding space (e5 cosine
    at least ``support_threshold``, calibrated on XQuAD; see BENCHMARKS.md).
 3. Form: the sentence is written in the language asked for (judged on its ordinary words, names left
@@ -21,7 +22,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Sequence
 
 import numpy as np
 
@@ -124,8 +124,8 @@ _GENERIC = set(
 )
 
 #: Words of institutions and titles. Capitalised inside a sentence they are part of a name ("the Ministry of
-#: Industry and Trade", "the University of Seoul"); across languages they are translated, so they are checked
-#: only when the sentence and its source share a language.
+#: Industry and Trade", "the University of Seoul") and are checked: word for word when the sentence and its
+#: source share a language, through ``_INSTITUTION_TRANSLATIONS`` when an English sentence cites another.
 _INSTITUTION_WORDS = set(
     """minister ministry president ambassador embassy consul consulate general secretary chairman chairwoman
     director governor mayor department government committee council party national assembly republic state
