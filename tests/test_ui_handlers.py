@@ -153,6 +153,22 @@ def test_a_two_language_brief_is_paired_and_downloadable_as_markdown(tmp_path):
         handlers.brief([], None, "  ", "en", "source")
 
 
+def test_without_a_download_folder_briefs_go_to_a_private_one_removed_with_the_handlers(tmp_path):
+    import gc
+
+    from test_brief import restate
+
+    handlers, _ = make(tmp_path, restate())
+    handlers = AppHandlers(handlers.assistant)  # no folder given: the app's own default
+    assert handlers._download_dir is None  # nothing made in /tmp until a brief is exported
+    _, path, _ = handlers.brief([next(l for l in handlers.library()[2] if GERMAN in l)], None, "", "en", "source")
+    folder = handlers.download_dir
+    assert path.is_file() and folder in path.parents and folder.name.startswith("assistant-briefs-")
+    del handlers
+    gc.collect()
+    assert not folder.exists()
+
+
 def test_upload_names_each_bad_file_keeps_the_rest_and_remove_updates_the_library(tmp_path):
     handlers, _ = make(tmp_path, ["x [1]."])
     good = tmp_path / "good.md"

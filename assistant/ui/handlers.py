@@ -15,8 +15,10 @@ import queue
 import tempfile
 import threading
 import re
+import shutil
 import time
 import uuid
+import weakref
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterator, Sequence
@@ -75,7 +77,19 @@ class AppHandlers:
 
     def __init__(self, assistant: NewsAssistant, download_dir: Path | None = None) -> None:
         self.assistant = assistant
-        self.download_dir = download_dir or Path(tempfile.mkdtemp(prefix="assistant-briefs-"))
+        self._download_dir = download_dir
+
+    @property
+    def download_dir(self) -> Path:
+        """Where exported briefs are written: the given folder, or a private one made on first use.
+
+        The private folder is removed when the handlers go away or the process exits (Gradio serves a copy
+        from its own cache), so starting the app, or a test that makes handlers, leaves nothing in /tmp.
+        """
+        if self._download_dir is None:
+            self._download_dir = Path(tempfile.mkdtemp(prefix="assistant-briefs-"))
+            weakref.finalize(self, shutil.rmtree, self._download_dir, ignore_errors=True)
+        return self._download_dir
 
     # --- chat -------------------------------------------------------------------------------------------
 
