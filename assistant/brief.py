@@ -35,6 +35,7 @@ from .llm import ChatMessage, ChatModel
 from .models import Brief, BriefPoint, DocumentInfo, Source
 from .retrieval import Retriever
 from .injection import is_instruction
+from .metadata import is_caption
 from .sentences import trimmed_sentence
 from .store import VectorStore
 from .templates import render
@@ -51,7 +52,7 @@ MAX_NEW_FACTS = 4
 REDUNDANCY = 0.95
 #: Tokens of sentences ranked together in the map step.
 WINDOW_TOKENS = 1500
-#: Shorter sentences are headings, captions or debris.
+#: Shorter sentences are headings, credits or debris (captions are recognised by their credit).
 MIN_KEY_CHARS = 40
 
 ProgressCallback = Callable[[int, int], None]
@@ -175,7 +176,7 @@ class BriefPipeline:
             sentences = self.store.document_sentences(info.doc_id)
             for i, s in enumerate(sentences):
                 text, start, end = trimmed_sentence(doc.text, 0, s.start, s.end)
-                if len(text) < MIN_KEY_CHARS or is_instruction(text):
+                if len(text) < MIN_KEY_CHARS or is_instruction(text) or is_caption(text):
                     continue
                 out.append(KeySentence(info, text, start, end, s.embedding, i / max(1, len(sentences) - 1)))
         return out
@@ -191,7 +192,7 @@ class BriefPipeline:
         for s in self.store.sentences_of(list(by_chunk)):
             hit = by_chunk[s.chunk_id]
             text, start, end = trimmed_sentence(hit.text, hit.start, s.start, s.end)
-            if len(text) < MIN_KEY_CHARS or is_instruction(text):
+            if len(text) < MIN_KEY_CHARS or is_instruction(text) or is_caption(text):
                 continue
             doc_len = max(1, infos[hit.doc_id].chars)
             out.append(KeySentence(infos[hit.doc_id], text, start, end, s.embedding, start / doc_len, float(s.embedding @ qvec)))

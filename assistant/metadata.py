@@ -21,6 +21,11 @@ _BOILERPLATE_LINE = re.compile(
     r")\s*$",
     re.IGNORECASE,
 )
+# A photo caption ends with its credit: "… Lee Jong-ho (Photo: VNA)", "… Choi Youngsam. Foto: Le Anh Dung".
+_CAPTION_CREDIT = re.compile(
+    r"(?:\(\s*|\b)(?:photo|foto|ảnh|bild|image|crédit photo|sumber foto)\s*:\s*[^.!?()\n]{1,60}\)?\s*$",
+    re.IGNORECASE,
+)
 # The seeds (and many exports) state their date on a marker line: " date 2024-08-04 …".
 _DATE_MARKER = re.compile(r"^[ \t]*(?:date|datum|date de publication|tanggal|ngày)\s*:?\s*(\d{4}(?:-\d{2}(?:-\d{2})?)?)\b[ \t]*", re.IGNORECASE | re.MULTILINE)
 _ISO_DATE = re.compile(r"\b((?:19|20)\d{2})-(\d{2})-(\d{2})\b")
@@ -54,6 +59,15 @@ def clean_text(text: str) -> str:
     text = "\n".join(lines)
     text = re.sub(r"\n{3,}", "\n\n", text)
     return text.strip()
+
+
+def is_caption(sentence: str) -> bool:
+    """Whether ``sentence`` is a photo caption (it ends with a photo credit).
+
+    Captions restate the article under a picture; a brief that picks one as a key point repeats the lead
+    instead of saying something new.
+    """
+    return bool(_CAPTION_CREDIT.search(sentence))
 
 
 def extract_date_marker(text: str) -> tuple[str | None, str]:

@@ -169,3 +169,14 @@ def test_rank_prefers_a_sentence_that_adds_names_and_dates_to_a_near_repeat(monk
     assert [k.start for k in brief_module.rank(cands, 2)] == [0, 100]  # the two most central say the same
     monkeypatch.undo()
     assert [k.start for k in brief_module.rank(cands, 2)] == [0, 200]  # who, what and when win the second place
+
+
+def test_a_photo_caption_is_never_a_key_sentence(tmp_path):
+    # Seed 003 has a caption ("… Lee Jong-ho (Photo: VNA)") that restates its lead; with every sentence a
+    # candidate, the caption would be among them.
+    assistant, _ = make(tmp_path, restate(), brief_points=30)
+    english = next(d for d in assistant.documents() if d.source.startswith("003_"))
+    candidates = assistant.briefs.candidates([english])
+    assert candidates and not any("(Photo: VNA)" in c.text for c in candidates)
+    brief = assistant.brief([english.doc_id])
+    assert len(brief.points) == len(candidates) and not any("Photo" in p.quote for p in brief.points)

@@ -3,7 +3,7 @@ import pytest
 from assistant.config import Settings
 from assistant.ingest import read_document
 from assistant.language import detect_language
-from assistant.metadata import clean_text, content_id, extract_date_marker, find_date, make_title
+from assistant.metadata import clean_text, content_id, extract_date_marker, find_date, is_caption, make_title
 from conftest import SEEDS
 
 SEED_FACTS = {
@@ -58,3 +58,17 @@ def test_boilerplate_and_titles():
 
 def test_unknown_language_for_no_letters():
     assert detect_language("12345 678", ("en", "de")) == "und"
+
+
+@pytest.mark.parametrize(
+    "sentence, caption",
+    [
+        ("Minister of Information and Communications Nguyen Manh Hung and Korean Minister Lee Jong-ho (Photo: VNA)", True),
+        ("Minister Nguyen Manh Hung empfing den koreanischen Botschafter. Foto: Le Anh Dung", True),
+        ("Thủ tướng và đoàn đàm phán năm 2018. Ảnh: TTXVN", True),
+        ("The minister said: the photo was taken in Seoul on 1 August, before the talks with the ambassador began.", False),
+        ("Die Minister sprachen über Halbleiter und 5G OpenRAN.", False),
+    ],
+)
+def test_a_caption_is_recognised_by_its_photo_credit(sentence, caption):
+    assert is_caption(sentence) is caption
