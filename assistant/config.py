@@ -82,9 +82,10 @@ class Settings(BaseSettings):
         0.01,
         ge=0.0,
         le=1.0,
-        description="BM25 bonus in the hybrid fusion: score = best sentence cosine + lexical_weight × "
-        "BM25 / best BM25 of the query (0 = dense only). Small by design: it breaks ties toward exact "
-        "names and numbers without overriding meaning.",
+        description="BM25 bonus in the hybrid fusion: score = dense cosine (best sentence or whole chunk) + "
+        "lexical_weight × BM25 / best BM25 of the query, BM25 over the query's names, acronyms and numbers "
+        "(0 = dense only). Small by design: it breaks ties toward exact names and numbers without "
+        "overriding meaning.",
     )
     mmr_lambda: float = Field(
         0.75,

@@ -26,7 +26,7 @@ from .errors import AssistantError, InputError, StoreUnavailableError
 from .language import detect_language
 from .loaders import SUPPORTED_EXTENSIONS, load_file, safe_source_name
 from .metadata import clean_text, content_id, extract_date_marker, find_date, make_title
-from .models import Document, DocumentInfo, IngestReport, IngestResult
+from .models import Chunk, Document, DocumentInfo, IngestReport, IngestResult, Sentence
 from .stories import group_stories
 from .store import VectorStore
 
@@ -87,14 +87,15 @@ def expand_paths(paths: Sequence[str | Path]) -> tuple[list[Path], list[IngestRe
     return unique, missing
 
 
-def chunk_vectors_from(chunks, sentences, sentence_vectors: np.ndarray) -> np.ndarray:
-    """A chunk's vector: the unit mean of its sentences' vectors (no second pass through the model)."""
-    row = {s.sentence_id: i for i, s in enumerate(sentences)}
-    out = np.zeros((len(chunks), sentence_vectors.shape[1] if len(sentence_vectors) else 0), dtype=np.float32)
-    for i, chunk in enumerate(chunks):
-        mean = sentence_vectors[[row[sid] for sid in chunk.sentence_ids]].mean(axis=0)
-        out[i] = mean / (float(np.linalg.norm(mean)) or 1.0)
-    return out
+def embed_segments(embedder: Embedder, chunks: Sequence[Chunk], sentences: Sequence[Sentence]) -> tuple[np.ndarray, np.ndarray]:
+    """Vectors of the sentences and of the chunks' whole texts, in one pass through the model.
+
+    A chunk that is a single sentence has that sentence's text, which is embedded once.
+    """
+    texts = list(dict.fromkeys([s.text for s in sentences] + [c.text for c in chunks]))
+    vectors = embedder.embed_passages(texts) if texts else np.zeros((0, embedder.dim), dtype=np.float32)
+    row = {t: i for i, t in enumerate(texts)}
+    return vectors[[row[s.text] for s in sentences]], vectors[[row[c.text] for c in chunks]]
 
 
 class Ingestor:
@@ -157,8 +158,7 @@ class Ingestor:
         chunks, sentences = segment_document(
             doc.doc_id, doc.text, doc.lang, self.settings.chunk_tokens, self.settings.chunk_overlap
         )
-        sentence_vectors = self.embedder.embed_passages([s.text for s in sentences])
-        chunk_vectors = chunk_vectors_from(chunks, sentences, sentence_vectors)
+        sentence_vectors, chunk_vectors = embed_segments(self.embedder, chunks, sentences)
         doc.n_chunks = len(chunks)
         doc.ingested_at = datetime.now(timezone.utc).isoformat(timespec="seconds")
         old = [d.doc_id for d in known.values() if d.source == doc.source]

@@ -45,6 +45,26 @@ def tokenize(text: str) -> list[str]:
     return [t for t in _TOKEN.findall(fold(text)) if (len(t) > 1 or t.isdigit()) and t not in STOPWORDS]
 
 
+_WORD = re.compile(r"\w[\w'’.-]*\w|\w", re.UNICODE)
+
+
+def anchor_query(query: str) -> str:
+    """The words of ``query`` that name something: capitalised words after the first, acronyms, numbers.
+
+    These are what survive translation ("Choi Youngsam", "VKIST", "6.000", "Harvard"); the hybrid search
+    scores BM25 on them alone, because an English question's common words match words of other languages
+    by accident ("war", "die", "also"). On XQuAD en→de, BM25 over every word lowered the hybrid's recall@1
+    from dense's 0.904 to 0.898; over the anchors, to 0.902 (weight 0.01). A query without any (typed in
+    lower case) is used whole.
+    """
+    words = _WORD.findall(query)
+    anchors = [
+        w for i, w in enumerate(words)
+        if any(ch.isdigit() for ch in w) or (len(w) > 1 and w.isupper()) or (i > 0 and w[0].isupper())
+    ]
+    return " ".join(anchors) if anchors else query
+
+
 @dataclass(frozen=True)
 class LexicalEntry:
     chunk_id: str

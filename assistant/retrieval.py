@@ -2,12 +2,15 @@
 
 Steps of :meth:`Retriever.search`:
 
-1. candidates: the nearest chunks in Chroma and the best BM25 chunks, under the same filters;
+1. candidates: the chunks of the nearest sentences in Chroma, the nearest chunks by their own vectors,
+   and the best BM25 chunks, under the same filters;
 2. every candidate gets both scores exactly (BM25 scores come for all chunks at once; dense scores of
-   lexical-only candidates from their stored vectors), so fusion never guesses a missing score;
-3. fusion: the dense score (cosine of the best-matching sentence) plus a small BM25 bonus
-   (``ASSISTANT_LEXICAL_WEIGHT`` × BM25 / the query's best BM25): on XQuAD en→de, BM25 alone reaches recall@1
-   0.54 and any larger weight lowers the hybrid's recall@1, while on names and numbers ("You Young Min",
+   the other candidates from their stored vectors), so fusion never guesses a missing score;
+3. fusion: the dense score (cosine of the best-matching sentence or of the whole chunk, whichever is
+   higher: XQuAD en→de recall@1 0.892 → 0.904 with dense alone, see BENCHMARKS.md) plus a small BM25 bonus
+   (``ASSISTANT_LEXICAL_WEIGHT`` × BM25 / the query's best BM25, BM25 over the query's names, acronyms and
+   numbers, see :func:`~assistant.lexical.anchor_query`): on XQuAD en→de, BM25 alone reaches recall@1
+   0.41 and any larger weight lowers the hybrid's recall@1, while on names and numbers ("You Young Min",
    "37") it settles near-ties correctly (BENCHMARKS.md);
 4. stories: a story contributes passages from one language version only, the best-ranked one; the hit
    lists the other languages in ``also_in``;
@@ -31,7 +34,7 @@ import numpy as np
 
 from .config import Settings
 from .embedder import Embedder
-from .lexical import LexicalEntry, LexicalIndex
+from .lexical import LexicalEntry, LexicalIndex, anchor_query
 from .models import DocumentInfo, Hit, SearchFilters, Story, date_key
 from .store import StoredChunk, VectorStore
 
@@ -184,31 +187,53 @@ class Retriever:
         # Callers that score sentences against the query themselves pass its vector, so it is embedded once.
         qvec = query_vector if query_vector is not None else self.embedder.embed_queries([query])[0]
 
-        # Dense: nearest sentences; a chunk scores as its best sentence.
+        # Dense: nearest sentences; a chunk scores as its best sentence ...
         best: dict[str, tuple[float, int, int, str]] = {}
 
         def consider(sentence, cosine: float) -> None:
             if cosine > best.get(sentence.chunk_id, (-2.0, 0, 0, ""))[0]:
                 best[sentence.chunk_id] = (cosine, sentence.start, sentence.end, sentence.doc_id)
 
+        # ... and a chunk as its own text's vector, where the store has embedded chunk texts.
+        chunk_cosine: dict[str, float] = {}
+        chunk_floor = -1.0  # every chunk the chunk query did not return is at most this similar
+        other: list[str] = []  # candidates found by the chunk vectors or BM25 only
         if mode in ("hybrid", "dense"):
             for sentence in self.store.query(qvec, 3 * n_candidates, filters):
                 consider(sentence, 1.0 - float(sentence.distance or 0.0))
-        lex_scores = snap.lexical.scores(query) if mode in ("hybrid", "lexical") else np.zeros(0)
+            if self.store.chunk_vectors_embedded:
+                found_chunks = self.store.query_chunks(qvec, 3 * n_candidates, filters)
+                chunk_cosine = {cid: cos for cid, _, cos in found_chunks}
+                if len(found_chunks) == 3 * n_candidates:
+                    chunk_floor = min(chunk_cosine.values())
+                other += [cid for cid, _, _ in found_chunks[:n_candidates]]
+        # The hybrid's BM25 counts the query's names and numbers only (see anchor_query); BM25 alone, all words.
+        lexical_query = anchor_query(query) if mode == "hybrid" else query
+        lex_scores = snap.lexical.scores(lexical_query) if mode in ("hybrid", "lexical") else np.zeros(0)
         if mode in ("hybrid", "lexical"):
-            top_lexical = snap.lexical.search(query, n_candidates, filters)
-            missing = [cid for cid, _ in top_lexical if cid not in best]
-            if missing:  # exact dense scores for the lexical-only candidates too
-                known = [snap.lexical.entry(c) for c in missing]
-                if all(e is not None and e.sentences is not None for e in known):
-                    found = self.store.get_sentences([sid for e in known for sid in e.sentence_ids()])
-                else:  # an index built before sentence ordinals were recorded
-                    found = self.store.sentences_of(missing)
-                for sentence in found:
-                    consider(sentence, float(sentence.embedding @ qvec))
+            other += [cid for cid, _ in snap.lexical.search(lexical_query, n_candidates, filters)]
+        missing = list(dict.fromkeys(cid for cid in other if cid not in best))
+        if missing:  # exact sentence scores for the candidates that no sentence brought in
+            known = [snap.lexical.entry(c) for c in missing]
+            if all(e is not None and e.sentences is not None for e in known):
+                found = self.store.get_sentences([sid for e in known for sid in e.sentence_ids()])
+            else:  # an index built before sentence ordinals were recorded
+                found = self.store.sentences_of(missing)
+            for sentence in found:
+                consider(sentence, float(sentence.embedding @ qvec))
         ids = [cid for cid, (_, _, _, doc_id) in best.items() if doc_id in snap.docs]
         if not ids:
             return []
+        if self.store.chunk_vectors_embedded and mode != "lexical":
+            # A chunk's dense score is the better of its best sentence and its whole text. A chunk the chunk
+            # query did not return is at most ``chunk_floor`` similar: its exact vector is read only when
+            # that could beat its sentence.
+            unsure = [c for c in ids if c not in chunk_cosine and best[c][0] < chunk_floor]
+            for cid, vector in self.store.chunk_embeddings(unsure).items():
+                chunk_cosine[cid] = float(vector @ qvec)
+            for c in ids:
+                if chunk_cosine.get(c, -2.0) > best[c][0]:
+                    best[c] = (chunk_cosine[c],) + best[c][1:]
 
         # Scores and ranking need no chunk records; only the few that can be picked are fetched (at 100k
         # chunks, fetching all ~90 candidates with vectors and texts was half the time of a search).

@@ -3,12 +3,17 @@
 Only this module imports ``chromadb``. Three collections (and a one-record ``<prefix>_state``, see
 :meth:`VectorStore.fingerprint`):
 
-* ``<prefix>_sentences``: one record per sentence: its embedding, the unit of dense search (a question
-  usually matches one sentence; whole-chunk vectors blur it: recall@1 on XQuAD en→de rises from 0.85 to
-  0.89 with sentence vectors, see BENCHMARKS.md);
-* ``<prefix>_chunks``: one record per chunk, the unit of context and citation (its vector is the mean of
-  its sentences', its text, filterable metadata);
+* ``<prefix>_sentences``: one record per sentence: its embedding, the finer unit of dense search (a
+  question usually matches one sentence; whole-chunk vectors alone blur it: recall@1 on XQuAD en→de rises
+  from 0.85 to 0.89 with sentence vectors, see BENCHMARKS.md);
+* ``<prefix>_chunks``: one record per chunk, the unit of context and citation: the embedding of its whole
+  text (the coarser unit of dense search: an answer that needs two sentences, or a pronoun's antecedent,
+  matches the chunk better than any one sentence), its text, filterable metadata;
 * ``<prefix>_docs``: one record per document (its mean vector, full text and metadata).
+
+Stores written before chunk texts were embedded hold the mean of the sentence vectors as chunk vector,
+which is no use for search; their chunk collection lacks the ``chunk_vectors: text`` mark, and
+:attr:`VectorStore.chunk_vectors_embedded` tells search to use sentences only there.
 
 The document record is written *last* and removed *first*, so it is the commit marker of a document. A
 document is in the store exactly when its record is; sentences and chunks without one (left by a crash or a
@@ -42,8 +47,10 @@ import chromadb  # noqa: E402  (telemetry must be off before import)
 from chromadb.config import Settings as ChromaSettings  # noqa: E402
 
 logging.getLogger("chromadb").setLevel(logging.ERROR)
+log = logging.getLogger(__name__)
 
 _GENERATION = "generation"  # the one record of the state collection
+_CHUNK_VECTORS = "chunk_vectors"  # collection mark: "text" when chunk vectors embed the chunk's text
 _WRITE_BATCH = 1000  # records per Chroma call; well under its max batch size
 _GET_PAGE = 5000
 
@@ -80,6 +87,26 @@ class StoredSentence:
     def ordinal(self) -> int:
         """Its place in the document (from the id): ordinal − 1 is the sentence before it."""
         return sentence_ordinal(self.sentence_id)
+
+
+def document_vector(chunks: Sequence[Chunk], sentences: Sequence[Sentence], sentence_vectors: np.ndarray) -> np.ndarray:
+    """A document's vector: the unit mean of its chunks' sentence means (what story grouping compares).
+
+    Made from sentence vectors, not the chunk embeddings, so that the similarity of two language versions
+    does not depend on where the chunker cut them.
+    """
+    row = {s.sentence_id: i for i, s in enumerate(sentences)}
+    dim = sentence_vectors.shape[1] if sentence_vectors.ndim == 2 else 0
+    means = []
+    for chunk in chunks:
+        rows = [row[sid] for sid in chunk.sentence_ids if sid in row]
+        if rows:
+            mean = sentence_vectors[rows].mean(axis=0)
+            means.append(mean / (float(np.linalg.norm(mean)) or 1.0))
+    if not means:
+        return np.zeros(dim, dtype=np.float32)
+    mean = np.mean(means, axis=0)
+    return (mean / (float(np.linalg.norm(mean)) or 1.0)).astype(np.float32)
 
 
 def _rows(blocks: list[np.ndarray], dim: int) -> np.ndarray:
@@ -161,13 +188,20 @@ class VectorStore:
         meta = {"embedder": embedder_name, "dim": dim, "hnsw:space": "cosine"}
         try:
             self._sentences = self._open(f"{prefix}_sentences", meta)
-            self._chunks = self._open(f"{prefix}_chunks", meta)
+            self._chunks = self._open(f"{prefix}_chunks", {**meta, _CHUNK_VECTORS: "text"})
             self._docs = self._open(f"{prefix}_docs", meta)
             self._state = self._client.get_or_create_collection(name=f"{prefix}_state", embedding_function=None)
         except EmbedderMismatchError:
             raise
         except Exception as exc:  # noqa: BLE001 - any client failure is a store failure for the user
             raise self._unreachable(exc) from exc
+        #: Whether chunk vectors embed the chunk's text (and can be searched); see the module docstring.
+        self.chunk_vectors_embedded = (self._chunks.metadata or {}).get(_CHUNK_VECTORS) == "text"
+        if not self.chunk_vectors_embedded:
+            log.warning(
+                "the store at %s was built before chunk texts were embedded: search uses sentence vectors "
+                "only; run `assistant reindex` to rebuild it", self.location,
+            )
 
     # --- connection -------------------------------------------------------------------------------------
 
@@ -296,14 +330,10 @@ class VectorStore:
         # The generation changes before the commit as well as after it: a writer killed between its commit
         # and the second change still leaves a generation that no reader has cached its view under.
         self._changed()
-        means = []
-        for _, _, chunk_vectors, _, _ in batch:
-            mean = chunk_vectors.mean(axis=0) if len(chunk_vectors) else np.zeros(self.dim, dtype=np.float32)
-            means.append(mean / (float(np.linalg.norm(mean)) or 1.0))
         self._upsert(
             self._docs,
             [doc.doc_id for doc, *_ in batch],
-            np.asarray(means, dtype=np.float32),
+            np.asarray([document_vector(chunks, sentences, vectors) for _, chunks, _, sentences, vectors in batch]).reshape(-1, self.dim),
             [doc.text for doc, *_ in batch],
             [self._doc_meta(doc) for doc, *_ in batch],
         )
@@ -484,6 +514,27 @@ class VectorStore:
             _sentence_from(record_id, meta, None, float(dist))
             for record_id, meta, dist in zip(got["ids"][0], got["metadatas"][0], got["distances"][0])
         ]
+
+    def query_chunks(self, vector: np.ndarray, n: int, filters: SearchFilters | None = None) -> list[tuple[str, str, float]]:
+        """Nearest chunks to ``vector`` by their own embedding: (chunk id, doc id, cosine), best first."""
+        got = self._call(
+            self._chunks.query,
+            query_embeddings=[np.asarray(vector, dtype=np.float32).tolist()],
+            n_results=n,
+            where=self.where(filters),
+            include=["metadatas", "distances"],
+        )
+        return [
+            (record_id, str(meta["doc_id"]), 1.0 - float(dist))
+            for record_id, meta, dist in zip(got["ids"][0], got["metadatas"][0], got["distances"][0])
+        ]
+
+    def chunk_embeddings(self, chunk_ids: Sequence[str]) -> dict[str, np.ndarray]:
+        """The stored vectors of the given chunks (nothing else is read)."""
+        if not chunk_ids:
+            return {}
+        got = self._call(self._chunks.get, ids=list(chunk_ids), include=["embeddings"])
+        return {record_id: np.asarray(e, dtype=np.float32) for record_id, e in zip(got["ids"], got["embeddings"])}
 
     def sentences_of(self, chunk_ids: Sequence[str], chunks: Sequence[StoredChunk] | None = None) -> list[StoredSentence]:
         """The sentences (with vectors) that belong to the given chunks.

