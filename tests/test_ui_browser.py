@@ -28,9 +28,12 @@ def app(real, tmp_path_factory):
         pytest.skip("Debian chromium not installed (make browser)")
     store = tmp_path_factory.mktemp("ui") / "store"
     shutil.copytree(real.settings.store_dir, store)
-    env = {"ASSISTANT_STORE_DIR": str(store), "ASSISTANT_BRIEF_POINTS": "2"}
+    tmp = tmp_path_factory.mktemp("ui-tmp")  # the server's temporary files, checked when it has stopped
+    env = {"ASSISTANT_STORE_DIR": str(store), "ASSISTANT_BRIEF_POINTS": "2", "TMPDIR": str(tmp)}
     with served_app(env, ARTIFACTS / "serve.log") as served:
         yield served
+    assert served.process.returncode == 0  # stopped by SIGTERM, it exits as after Ctrl+C
+    assert not list(tmp.glob("assistant-briefs-*"))  # the exported brief's folder went with the server
 
 
 @pytest.fixture(scope="module")

@@ -10,6 +10,7 @@ from __future__ import annotations
 import functools
 import inspect
 import os
+import signal
 import threading
 from typing import Any, Callable
 
@@ -271,8 +272,17 @@ def serve(assistant: NewsAssistant, *, block: bool = True) -> gr.Blocks:
     # After the server is up, so that loading does not compete with serving the first page.
     threading.Thread(target=warm_up, args=(assistant,), daemon=True, name="warm-up").start()
     if block:
+        if threading.current_thread() is threading.main_thread():
+            signal.signal(signal.SIGTERM, _interrupt)  # `kill`, systemd, a test harness: stop as Ctrl+C does
         app.block_thread()
     return app
+
+
+def _interrupt(signum, frame) -> None:
+    """SIGTERM ends ``block_thread`` as Ctrl+C does, so the process exits normally and cleans up after
+    itself (the exported briefs' folder, see :class:`~assistant.ui.handlers.AppHandlers`); by default
+    SIGTERM would end it at once, leaving that folder behind."""
+    raise KeyboardInterrupt
 
 
 def warm_up(assistant: NewsAssistant) -> None:
