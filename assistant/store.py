@@ -501,32 +501,29 @@ class VectorStore:
         }
         return [by_id[c] for c in chunk_ids if c in by_id]
 
-    def query(self, vector: np.ndarray, n: int, filters: SearchFilters | None = None) -> list[StoredSentence]:
-        """Nearest sentences to ``vector`` (cosine), best first."""
+    def _nearest(self, collection, vector: np.ndarray, n: int, filters: SearchFilters | None):
+        """(id, metadata, distance) of the ``n`` records of ``collection`` nearest to ``vector``, best first."""
         got = self._call(
-            self._sentences.query,
+            collection.query,
             query_embeddings=[np.asarray(vector, dtype=np.float32).tolist()],
             n_results=n,  # fewer come back when the store holds fewer
             where=self.where(filters),
             include=["metadatas", "distances"],
         )
+        return zip(got["ids"][0], got["metadatas"][0], got["distances"][0])
+
+    def query(self, vector: np.ndarray, n: int, filters: SearchFilters | None = None) -> list[StoredSentence]:
+        """Nearest sentences to ``vector`` (cosine), best first."""
         return [
             _sentence_from(record_id, meta, None, float(dist))
-            for record_id, meta, dist in zip(got["ids"][0], got["metadatas"][0], got["distances"][0])
+            for record_id, meta, dist in self._nearest(self._sentences, vector, n, filters)
         ]
 
     def query_chunks(self, vector: np.ndarray, n: int, filters: SearchFilters | None = None) -> list[tuple[str, str, float]]:
         """Nearest chunks to ``vector`` by their own embedding: (chunk id, doc id, cosine), best first."""
-        got = self._call(
-            self._chunks.query,
-            query_embeddings=[np.asarray(vector, dtype=np.float32).tolist()],
-            n_results=n,
-            where=self.where(filters),
-            include=["metadatas", "distances"],
-        )
         return [
             (record_id, str(meta["doc_id"]), 1.0 - float(dist))
-            for record_id, meta, dist in zip(got["ids"][0], got["metadatas"][0], got["distances"][0])
+            for record_id, meta, dist in self._nearest(self._chunks, vector, n, filters)
         ]
 
     def chunk_embeddings(self, chunk_ids: Sequence[str]) -> dict[str, np.ndarray]:
