@@ -10,10 +10,12 @@
   citation survives the reduce. Every model call then sees one sentence, so nothing is ever truncated to
   fit the context, however long the input.
 * **Write**: a key sentence already in a target language is used as it is; otherwise the model restates it
-  as one point in that language under a grammar that makes it cite that sentence.
+  as one point in that language under a grammar that makes it cite that sentence (English dates in plain
+  form, see :mod:`assistant.style`).
 * **Verify** the written point like an answer sentence (numbers, months, names; e5 similarity; written in
-  the language asked for). A point
-  that fails shows the key sentence quoted instead, and the rejected text is kept with its reason.
+  the language asked for). A draft that fails is followed by up to ``brief_drafts`` − 1 sampled drafts
+  (fixed seeds); a point none of whose drafts passes shows the key sentence quoted instead, and the first
+  rejected draft is kept with its reason.
 """
 
 from __future__ import annotations
@@ -37,6 +39,7 @@ from .retrieval import Retriever
 from .injection import is_instruction
 from .metadata import is_caption
 from .sentences import trimmed_sentence
+from .style import plain_dates
 from .store import VectorStore
 from .templates import render
 from .verify import Verifier, facts_in
@@ -279,23 +282,47 @@ class BriefPipeline:
     def write_point(
         self, n: int, key: KeySentence, lang: str, n_sources: int, texts: dict[int, str], vectors: dict[int, np.ndarray]
     ) -> tuple[str, str | None]:
-        """The model's point for ``key`` in ``lang`` and, if it fails verification, why (else None)."""
+        """The model's point for ``key`` in ``lang`` and, if no draft passes verification, why (else None).
+
+        A tiny model restating a long sentence often adds one wrong word ("the President of the Republic"),
+        and greedy decoding repeats the same mistake. So a failed draft is followed by up to
+        ``brief_drafts`` − 1 sampled ones (fixed seeds: the same brief every run); each is verified the same
+        way and the first that passes is kept. When none does, the first draft and its reason are reported.
+        """
         messages = [
             ChatMessage("system", render("brief_system")),
             ChatMessage("user", render("brief_point", n=n, sentence=" ".join(key.text.split()), language=language_name(lang))),
         ]
-        draft = "".join(
-            self.model.stream(
-                messages,
-                max_tokens=self.settings.max_answer_tokens,
-                grammar=citation_grammar(n_sources, max_sentences=1, max_chars=240, only=[n]),
-                stop=["\n"],
+        grammar = citation_grammar(n_sources, max_sentences=1, max_chars=240, only=[n])
+        first: tuple[str, str] | None = None
+        for attempt in range(self.settings.brief_drafts):
+            sampled = attempt > 0
+            draft = "".join(
+                self.model.stream(
+                    messages,
+                    max_tokens=self.settings.max_answer_tokens,
+                    grammar=grammar,
+                    stop=["\n"],
+                    temperature=self.settings.brief_draft_temperature if sampled else None,
+                    seed=self.settings.seed + attempt if sampled else None,
+                )
             )
-        )
+            text, reason = self._check_draft(draft, n, key, lang, n_sources, texts, vectors)
+            if reason is None:
+                return text, None
+            first = first or (text, reason)
+        assert first is not None  # brief_drafts >= 1
+        return first
+
+    def _check_draft(
+        self, draft: str, n: int, key: KeySentence, lang: str, n_sources: int, texts: dict[int, str], vectors: dict[int, np.ndarray]
+    ) -> tuple[str, str | None]:
         parsed = [p for p in parse_cited(draft, n_sources) if p.citations]
         if not parsed:
             return draft.strip(), "no cited point"
         text = " ".join(p.text for p in parsed)
+        if lang == "en":
+            text = plain_dates(text)
         vector = self.verifier.embed([text])[0]
         verdict = self.verifier.check(text, vector, [n], texts, vectors, lang, {n: key.doc.lang})
         return text, verdict.reason if not verdict.supported else None

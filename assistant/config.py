@@ -153,6 +153,17 @@ class Settings(BaseSettings):
     )
 
     brief_points: int = Field(6, ge=1, le=30, description="Points (key sentences) in a brief.")
+    brief_drafts: int = Field(
+        3,
+        ge=1,
+        le=10,
+        description="Drafts the model may write of one point before the key sentence is quoted instead: the "
+        "first at the configured temperature, the others sampled at brief_draft_temperature with fixed seeds (so "
+        "a brief is repeatable). Each draft is verified; the first that passes is shown. 1 = one draft only.",
+    )
+    brief_draft_temperature: float = Field(
+        0.7, ge=0.0, le=2.0, description="Sampling temperature of a point's second and later drafts."
+    )
     brief_support_threshold: float = Field(
         0.88,
         ge=0.0,

@@ -45,8 +45,14 @@ class ChatModel(Protocol):
         max_tokens: int,
         grammar: str | None = None,
         stop: Sequence[str] = (),
+        temperature: float | None = None,
+        seed: int | None = None,
     ) -> Iterator[str]:
-        """Generate a reply, yielding text pieces as they are produced."""
+        """Generate a reply, yielding text pieces as they are produced.
+
+        ``temperature`` and ``seed`` override the configured sampling for this reply (a brief draws another
+        draft of a point that failed verification); a fixed seed keeps a sampled reply repeatable.
+        """
         ...
 
 
@@ -114,18 +120,21 @@ def resolve_model_path(model: str) -> Path:
 # --- llama-cpp-python -----------------------------------------------------------------------------------
 
 
-class _GreedyGrammarSampler:
-    """Greedy decoding under a GBNF grammar that asks the grammar only when it has to.
+class _LazyGrammarSampler:
+    """Decoding under a GBNF grammar that asks the grammar only when it has to.
 
-    llama-cpp-python puts the grammar before greedy in its sampler chain, so llama.cpp checks every token of
-    the vocabulary against the grammar at every step — 262k tokens for Gemma 3, which made generation under
-    the citation grammar take about 2.5 times as long as without it. At temperature 0 the answer is the most
-    likely token that the grammar allows, so the most likely token is checked alone first, and only when
-    the grammar refuses it is the whole vocabulary filtered (what llama.cpp's own common sampler does). The
-    tokens chosen are the same; ``tests/test_llm.py`` compares both paths on real prompts.
+    llama-cpp-python puts the grammar before the other samplers in its chain, so llama.cpp checks every
+    token of the vocabulary against the grammar at every step — 262k tokens for Gemma 3, which made
+    generation under the citation grammar take about 2.5 times as long as without it. Instead the token is
+    chosen first (greedy: the most likely; sampled: drawn after llama.cpp's default truncation, top-k,
+    top-p and min-p, at ``temp``) and checked alone; only when the grammar refuses it is the whole
+    vocabulary filtered and the choice made again among the allowed tokens (what llama.cpp's own common
+    sampler does). Greedy, the tokens are the same as with the full check; sampled, the distribution is
+    the same (a refused draw is redrawn from the allowed tokens only). ``tests/test_llm.py`` compares the
+    greedy path with llama.cpp's on real prompts.
     """
 
-    def __init__(self, llm, grammar) -> None:
+    def __init__(self, llm, grammar, *, temp: float = 0.0, top_k: int = 40, top_p: float = 0.95, min_p: float = 0.05, seed: int = 0) -> None:
         import ctypes
 
         import llama_cpp
@@ -138,20 +147,39 @@ class _GreedyGrammarSampler:
         )
         if not self.grammar:
             raise ModelError("llama.cpp could not compile the citation grammar", hint="report this as a bug")
+        self.temp, self.top_k, self.top_p, self.min_p = temp, top_k, top_p, min_p
+        self._rng = np.random.default_rng(seed)
         self._one = (llama_cpp.llama_token_data * 1)()
         self._all = (llama_cpp.llama_token_data * self.n_vocab)()
         self._view = np.ctypeslib.as_array(self._all)
         self._ids = np.arange(self.n_vocab, dtype=np.int32)
-        self.full_checks = 0  # steps where the most likely token was refused (for tests and curiosity)
+        self.full_checks = 0  # steps where the chosen token was refused (for tests and curiosity)
 
     def _apply(self, data, size: int) -> None:
         array = self._lib.llama_token_data_array(data=data, size=size, selected=-1, sorted=False)
         self._lib.llama_sampler_apply(self.grammar, self._c.byref(array))
 
+    def _choose(self, logits) -> int:
+        """The greedy token, or one drawn from the truncated distribution at ``temp``."""
+        np = self._np
+        if self.temp <= 0:
+            return int(np.argmax(logits))
+        k = min(self.top_k if self.top_k > 0 else len(logits), len(logits))
+        ids = np.argpartition(-logits, k - 1)[:k] if k < len(logits) else np.arange(len(logits))
+        ids = ids[np.argsort(-logits[ids], kind="stable")]
+        ids = ids[np.isfinite(logits[ids])]
+        probs = np.exp(logits[ids] - logits[ids[0]])
+        probs /= probs.sum()
+        keep = max(1, int(np.searchsorted(np.cumsum(probs), self.top_p) + 1))
+        keep = min(keep, max(1, int((probs >= self.min_p * probs[0]).sum())))
+        ids = ids[:keep]
+        weights = np.exp((logits[ids] - logits[ids[0]]) / self.temp)
+        return int(self._rng.choice(ids, p=weights / weights.sum()))
+
     def sample(self, ctx, idx: int = -1) -> int:
         np = self._np
         logits = np.ctypeslib.as_array(self._lib.llama_get_logits_ith(ctx.ctx, idx), shape=(self.n_vocab,))
-        token = int(np.argmax(logits))
+        token = self._choose(logits)
         self._one[0].id, self._one[0].logit, self._one[0].p = token, float(logits[token]), 0.0
         self._apply(self._one, 1)
         if self._one[0].logit == float("-inf"):
@@ -160,7 +188,7 @@ class _GreedyGrammarSampler:
             self._view["logit"] = logits
             self._view["p"] = 0.0
             self._apply(self._all, self.n_vocab)
-            token = int(np.argmax(self._view["logit"]))
+            token = self._choose(np.array(self._view["logit"], dtype=np.float32))
         self._lib.llama_sampler_accept(self.grammar, token)
         return token
 
@@ -196,21 +224,31 @@ class LlamaCppModel:
         self.n_ctx = n_ctx
         self.temperature = temperature
         self.seed = seed
-        #: Greedy decoding under a grammar checks the grammar lazily (see _GreedyGrammarSampler).
+        #: Decoding under a grammar checks the grammar lazily (see _LazyGrammarSampler).
         self.lazy_grammar = True
-        self.last_grammar_sampler: _GreedyGrammarSampler | None = None
+        self.last_grammar_sampler: _LazyGrammarSampler | None = None
         original = self._llm._init_sampler
 
         def init_sampler(**kwargs):
             plain = (
-                kwargs.get("temp") == 0.0
+                kwargs.get("temp", 0.8) >= 0.0
                 and kwargs.get("logits_processor") is None
                 and kwargs.get("repeat_penalty", 1.0) == 1.0
                 and not kwargs.get("frequency_penalty")
                 and not kwargs.get("presence_penalty")
+                and kwargs.get("typical_p", 1.0) == 1.0
+                and not kwargs.get("mirostat_mode")
             )
             if self.lazy_grammar and plain and kwargs.get("grammar") is not None:
-                self.last_grammar_sampler = _GreedyGrammarSampler(self._llm, kwargs["grammar"])
+                self.last_grammar_sampler = _LazyGrammarSampler(
+                    self._llm,
+                    kwargs["grammar"],
+                    temp=kwargs.get("temp", 0.8),
+                    top_k=kwargs.get("top_k", 40),
+                    top_p=kwargs.get("top_p", 0.95),
+                    min_p=kwargs.get("min_p", 0.05),
+                    seed=self._llm._seed,
+                )
                 return self.last_grammar_sampler
             return original(**kwargs)
 
@@ -242,12 +280,19 @@ class LlamaCppModel:
         max_tokens: int,
         grammar: str | None = None,
         stop: Sequence[str] = (),
+        temperature: float | None = None,
+        seed: int | None = None,
     ) -> Iterator[str]:
         from llama_cpp import LlamaGrammar
 
         compiled = LlamaGrammar.from_string(grammar, verbose=False) if grammar else None
         common = dict(
-            max_tokens=max_tokens, temperature=self.temperature, seed=self.seed, grammar=compiled, stop=list(stop) or None, stream=True
+            max_tokens=max_tokens,
+            temperature=self.temperature if temperature is None else temperature,
+            seed=self.seed if seed is None else seed,
+            grammar=compiled,
+            stop=list(stop) or None,
+            stream=True,
         )
         with self.lock:
             # No reset: llama-cpp-python keeps the KV cache of the previous prompt and evaluates only what
@@ -338,6 +383,8 @@ class OpenAIChatModel:
         max_tokens: int,
         grammar: str | None = None,
         stop: Sequence[str] = (),
+        temperature: float | None = None,
+        seed: int | None = None,
     ) -> Iterator[str]:
         import httpx
 
@@ -345,8 +392,8 @@ class OpenAIChatModel:
             "model": self.model,
             "messages": [{"role": m.role, "content": m.content} for m in messages],
             "max_tokens": max_tokens,
-            "temperature": self.temperature,
-            "seed": self.seed,
+            "temperature": self.temperature if temperature is None else temperature,
+            "seed": self.seed if seed is None else seed,
             "stream": True,
         }
         if grammar:
@@ -395,6 +442,8 @@ class FakeChatModel:
     name: str = "fake"
     prompts: list[list[ChatMessage]] = field(default_factory=list)
     grammars: list[str | None] = field(default_factory=list)
+    #: (temperature, seed) overrides of each reply; (None, None) when the configured sampling was used.
+    samplings: list[tuple[float | None, int | None]] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def count_tokens(self, messages: Sequence[ChatMessage]) -> int:
@@ -402,9 +451,19 @@ class FakeChatModel:
 
         return sum(count_tokens(m.content) + 6 for m in messages) + 4
 
-    def stream(self, messages: Sequence[ChatMessage], *, max_tokens: int, grammar: str | None = None, stop: Sequence[str] = ()) -> Iterator[str]:
+    def stream(
+        self,
+        messages: Sequence[ChatMessage],
+        *,
+        max_tokens: int,
+        grammar: str | None = None,
+        stop: Sequence[str] = (),
+        temperature: float | None = None,
+        seed: int | None = None,
+    ) -> Iterator[str]:
         self.prompts.append(list(messages))
         self.grammars.append(grammar)
+        self.samplings.append((temperature, seed))
         if callable(self.replies):
             reply = self.replies(messages)
         else:

@@ -108,7 +108,16 @@ class QueuedChatModel:
         return self.inner.count_tokens(messages)
 
     def stream(
-        self, messages: Sequence[ChatMessage], *, max_tokens: int, grammar: str | None = None, stop: Sequence[str] = ()
+        self,
+        messages: Sequence[ChatMessage],
+        *,
+        max_tokens: int,
+        grammar: str | None = None,
+        stop: Sequence[str] = (),
+        temperature: float | None = None,
+        seed: int | None = None,
     ) -> Iterator[str]:
         with self.queue.turn(_listener.get()):
-            yield from self.inner.stream(messages, max_tokens=max_tokens, grammar=grammar, stop=stop)
+            yield from self.inner.stream(
+                messages, max_tokens=max_tokens, grammar=grammar, stop=stop, temperature=temperature, seed=seed
+            )

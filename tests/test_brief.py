@@ -180,3 +180,37 @@ def test_a_photo_caption_is_never_a_key_sentence(tmp_path):
     assert candidates and not any("(Photo: VNA)" in c.text for c in candidates)
     brief = assistant.brief([english.doc_id])
     assert len(brief.points) == len(candidates) and not any("Photo" in p.quote for p in brief.points)
+
+
+def test_a_failed_draft_is_followed_by_sampled_ones_and_the_first_that_verifies_is_shown(tmp_path):
+    drafts: dict[str, int] = {}
+
+    def wrong_then_right(messages):
+        n, sentence = re.search(r"^\[(\d+)\] (.+)$", messages[-1].content, flags=re.M).groups()
+        drafts[sentence] = drafts.get(sentence, 0) + 1
+        draft = in_english(sentence)
+        if drafts[sentence] == 1:  # the first draft of every point invents a year
+            draft += " in 1999"
+        return f"{draft} [{n}]."
+
+    assistant, model = make(tmp_path, wrong_then_right, brief_drafts=3, seed=5, brief_support_threshold=0.0)
+    brief = assistant.brief([FRENCH], langs=["en", "fr"])
+    assert all(p.kinds["en"] == "generated" and "1999" not in p.texts["en"] for p in brief.points)
+    assert len(model.prompts) == 2 * len(brief.points)  # the second draft passed: no third
+    assert model.samplings[:2] == [(None, None), (0.7, 6)]  # greedy first, then sampled with a fixed seed
+
+    drafts.clear()
+    assistant, model = make(tmp_path / "one", wrong_then_right, brief_drafts=1, brief_support_threshold=0.0)
+    brief = assistant.brief([FRENCH], langs=["en", "fr"])
+    assert all(p.kinds["en"] == "quote" and "1999" in p.rejected["en"] for p in brief.points)
+    assert len(model.prompts) == len(brief.points)
+
+
+def test_written_english_dates_lose_their_ordinals_before_they_are_verified(tmp_path):
+    def dated(sentence):
+        return in_english(sentence) + " on the 10th of May"
+
+    assistant, _ = make(tmp_path, restate(dated), brief_support_threshold=0.0)
+    brief = assistant.brief([GERMAN])  # 001 is dated 10 May ("am Morgen des 10. Mai")
+    shown = [p.texts["en"] for p in brief.points if p.kinds["en"] == "generated"]
+    assert shown and all("on 10 May" in t and "10th" not in t for t in shown)

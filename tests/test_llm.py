@@ -93,6 +93,34 @@ def test_the_lazy_grammar_check_chooses_the_same_tokens_as_the_full_one(name):
     assert checked > 0  # the grammar did refuse the most likely token somewhere, and the fallback agreed
 
 
+@pytest.mark.integration
+def test_sampled_drafts_under_the_grammar_are_repeatable_per_seed_and_valid():
+    import re
+
+    from assistant.citations import citation_grammar
+
+    model = get_chat_model(Settings(model="gemma-3-270m"))
+    from assistant.templates import render
+
+    sentence = "Am Morgen des 10. Mai traf sich Minister Nguyen Manh Hung mit Botschafter Choi Youngsam."
+    messages = [  # the brief's own prompts
+        ChatMessage("system", render("brief_system")),
+        ChatMessage("user", render("brief_point", n=2, sentence=sentence, language="English")),
+    ]
+    grammar = citation_grammar(3, max_sentences=1, max_chars=240, only=[2])
+
+    def draft(seed: int) -> str:
+        model.reset()
+        return "".join(model.stream(messages, max_tokens=96, grammar=grammar, stop=["\n"], temperature=0.9, seed=seed))
+
+    drafts = {seed: draft(seed) for seed in (1, 2, 3, 4)}
+    assert draft(1) == drafts[1]  # a fixed seed repeats its draft
+    assert len(set(drafts.values())) > 1  # and other seeds draw other drafts
+    for text in drafts.values():  # every draft obeys the grammar: one point citing [2] only
+        assert re.search(r"\[2\]\W*$", text) and not re.search(r"\[[013-9]\]", text), text
+    assert model.last_grammar_sampler.temp == 0.9  # drawn by the lazy sampler, not llama.cpp's full check
+
+
 @pytest.fixture(scope="module")
 def llama_server(tmp_path_factory):
     """A real ``python -m llama_cpp.server`` serving the bundled SmolLM2 on a free loopback port."""
