@@ -28,6 +28,7 @@ from .models import Answer, AnswerSentence, SearchFilters, Timings
 from .retrieval import Retriever
 from .store import VectorStore
 from .templates import render
+from .translate import Translation
 from .verify import Verifier
 
 TokenCallback = Callable[[str], None]
@@ -63,8 +64,16 @@ class AnswerPipeline:
     """Answers questions over one store with one model. Safe to share: it keeps no per-request state."""
 
     def __init__(
-        self, retriever: Retriever, store: VectorStore, embedder: Embedder, model: ChatModel, settings: Settings
+        self,
+        retriever: Retriever,
+        store: VectorStore,
+        embedder: Embedder,
+        model: ChatModel,
+        settings: Settings,
+        translate: Callable[[str, SearchFilters | None], list[Translation]] | None = None,
     ) -> None:
+        #: The question in the store's other languages, for retrieval (see :mod:`assistant.translate`).
+        self.translate = translate
         self.retriever = retriever
         self.store = store
         self.embedder = embedder
@@ -130,6 +139,7 @@ class AnswerPipeline:
         evidence = select_evidence(
             query, self.retriever, self.store, self.embedder,
             k=k or self.settings.top_k, n_sentences=self.settings.evidence_sentences, filters=filters,
+            translations=self.translate(query, filters) if self.translate else (),
         )
         timings = Timings(retrieve_ms=round((time.perf_counter() - started) * 1000, 1))
         result = Answer(

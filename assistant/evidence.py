@@ -11,6 +11,7 @@ injection, see :mod:`assistant.injection`) are withheld and named in the answer'
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Sequence
 
 import numpy as np
 
@@ -21,6 +22,7 @@ from .models import Hit, SearchFilters, Source
 from .retrieval import Retriever
 from .sentences import trimmed_sentence
 from .store import VectorStore
+from .translate import Translation
 
 #: Weight of the shared-words bonus (fraction of the question's content words found in the sentence).
 LEXICAL_BONUS = 0.02
@@ -61,10 +63,16 @@ def select_evidence(
     k: int,
     n_sentences: int,
     filters: SearchFilters | None = None,
+    translations: Sequence[Translation] = (),
 ) -> Evidence:
-    """Retrieve ``k`` passages (stories collapsed), then keep the ``n_sentences`` best sentences in them."""
+    """Retrieve ``k`` passages (stories collapsed), then keep the ``n_sentences`` best sentences in them.
+
+    With ``translations`` (see :mod:`assistant.translate`), a sentence scores by the better of the
+    question's cosine and its language's translation's; whether anything relevant was found at all
+    (``best_cosine``, which the refusal is calibrated on) still uses the question's alone.
+    """
     qvec = embedder.embed_queries([question])[0]
-    hits = retriever.search(question, k, filters, query_vector=qvec)
+    hits = retriever.search(question, k, filters, query_vector=qvec, translations=translations)
     evidence = Evidence(question=question, hits=hits)
     if not hits:
         return evidence
@@ -73,7 +81,15 @@ def select_evidence(
     candidates: list[tuple[float, float, Hit, str, int, int, np.ndarray]] = []
     seen: set[str] = set()
     sentences = store.sentences_of(list(by_chunk))
-    cosines = {(s.doc_id, s.ordinal): float(s.embedding @ qvec) for s in sentences}
+    direct = {(s.doc_id, s.ordinal): float(s.embedding @ qvec) for s in sentences}
+    translated = {t.lang: t.vector for t in translations}
+    cosines = {
+        (s.doc_id, s.ordinal): max(
+            direct[(s.doc_id, s.ordinal)],
+            float(s.embedding @ translated[lang]) if (lang := by_chunk[s.chunk_id].lang) in translated else -2.0,
+        )
+        for s in sentences
+    }
     for s in sentences:
         hit = by_chunk[s.chunk_id]
         text, start, end = trimmed_sentence(hit.text, hit.start, s.start, s.end)
@@ -88,7 +104,7 @@ def select_evidence(
         overlap = len(qwords & _content_words(text)) / len(qwords) if qwords else 0.0
         lead = max(0.0, cosines.get((s.doc_id, s.ordinal - 1), cosine) - cosine)
         score = cosine + LEXICAL_BONUS * overlap + FOLLOWER_WEIGHT * lead
-        candidates.append((score, cosine, hit, text, start, end, s.embedding))
+        candidates.append((score, direct[(s.doc_id, s.ordinal)], hit, text, start, end, s.embedding))
     candidates.sort(key=lambda c: -c[0])
     for n, (score, cosine, hit, text, start, end, vector) in enumerate(candidates[:n_sentences], start=1):
         evidence.sources.append(

@@ -3,7 +3,8 @@
 Steps of :meth:`Retriever.search`:
 
 1. candidates: the chunks of the nearest sentences in Chroma, the nearest chunks by their own vectors,
-   and the best BM25 chunks, under the same filters;
+   and the best BM25 chunks, under the same filters; with query translation on, also the nearest
+   sentences and chunks of each translation within its own language (see :mod:`assistant.translate`);
 2. every candidate gets both scores exactly (BM25 scores come for all chunks at once; dense scores of
    the other candidates from their stored vectors), so fusion never guesses a missing score;
 3. fusion: the dense score (cosine of the best-matching sentence or of the whole chunk, whichever is
@@ -29,6 +30,7 @@ import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Sequence
 
 import numpy as np
 
@@ -37,6 +39,7 @@ from .embedder import Embedder
 from .lexical import LexicalEntry, LexicalIndex, anchor_query
 from .models import DocumentInfo, Hit, SearchFilters, Story, date_key
 from .store import StoredChunk, VectorStore
+from .translate import Translation
 
 
 #: MMR chooses among the best MMR_POOL × k candidates (after stories are collapsed).
@@ -81,6 +84,15 @@ def mmr(relevance: np.ndarray, vectors: np.ndarray, k: int, lam: float, groups: 
             chosen.append(best)
             counts[groups[best]] = counts.get(groups[best], 0) + 1
     return chosen
+
+
+def _in_language(filters: SearchFilters | None, lang: str) -> SearchFilters | None:
+    """``filters`` narrowed to ``lang``, or None when they exclude that language."""
+    if filters is None:
+        return SearchFilters(langs=[lang])
+    if filters.langs and lang not in filters.langs:
+        return None
+    return filters.model_copy(update={"langs": [lang]})
 
 
 def per_document_cap(k: int, maximum: int) -> int:
@@ -177,8 +189,13 @@ class Retriever:
         mode: str = "hybrid",
         diversify: bool = True,
         query_vector: np.ndarray | None = None,
+        translations: Sequence[Translation] = (),
     ) -> list[Hit]:
-        """The ``k`` best passages for ``query``. ``mode`` is hybrid, dense or lexical (for evaluation)."""
+        """The ``k`` best passages for ``query``. ``mode`` is hybrid, dense or lexical (for evaluation).
+
+        ``translations`` (see :mod:`assistant.translate`) search the documents of their own language: a
+        passage's dense score is the better of the question's and its language's translation's.
+        """
         k = k or self.settings.top_k
         snap = self.snapshot()
         if not query.strip() or not snap.docs:
@@ -196,6 +213,7 @@ class Retriever:
 
         # ... and a chunk as its own text's vector, where the store has embedded chunk texts.
         chunk_cosine: dict[str, float] = {}
+        translated_chunk: dict[str, float] = {}  # chunks found by a translation, with its cosine
         chunk_floor = -1.0  # every chunk the chunk query did not return is at most this similar
         other: list[str] = []  # candidates found by the chunk vectors or BM25 only
         if mode in ("hybrid", "dense"):
@@ -207,6 +225,17 @@ class Retriever:
                 if len(found_chunks) == 3 * n_candidates:
                     chunk_floor = min(chunk_cosine.values())
                 other += [cid for cid, _, _ in found_chunks[:n_candidates]]
+            # Each translation searches its own language; what it finds scores by the better of the two.
+            for translation in translations:
+                restricted = _in_language(filters, translation.lang)
+                if restricted is None:
+                    continue
+                for sentence in self.store.query(translation.vector, n_candidates, restricted):
+                    consider(sentence, 1.0 - float(sentence.distance or 0.0))
+                if self.store.chunk_vectors_embedded:
+                    for cid, _, cosine in self.store.query_chunks(translation.vector, n_candidates, restricted):
+                        translated_chunk[cid] = max(cosine, translated_chunk.get(cid, -2.0))
+                        other.append(cid)
         # The hybrid's BM25 counts the query's names and numbers only (see anchor_query); BM25 alone, all words.
         lexical_query = anchor_query(query) if mode == "hybrid" else query
         lex_scores = snap.lexical.scores(lexical_query) if mode in ("hybrid", "lexical") else np.zeros(0)
@@ -232,8 +261,9 @@ class Retriever:
             for cid, vector in self.store.chunk_embeddings(unsure).items():
                 chunk_cosine[cid] = float(vector @ qvec)
             for c in ids:
-                if chunk_cosine.get(c, -2.0) > best[c][0]:
-                    best[c] = (chunk_cosine[c],) + best[c][1:]
+                whole = max(chunk_cosine.get(c, -2.0), translated_chunk.get(c, -2.0))
+                if whole > best[c][0]:
+                    best[c] = (whole,) + best[c][1:]
 
         # Scores and ranking need no chunk records; only the few that can be picked are fetched (at 100k
         # chunks, fetching all ~90 candidates with vectors and texts was half the time of a search).
@@ -306,6 +336,10 @@ class Retriever:
             story_id=doc.story_id,
             also_in=sorted(lang for lang in langs if lang != doc.lang),
         )
+
+    def languages(self) -> list[str]:
+        """The languages of the store's documents."""
+        return sorted({d.lang for d in self.snapshot().docs.values()})
 
     # --- stories ----------------------------------------------------------------------------------------
 

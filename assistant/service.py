@@ -20,6 +20,7 @@ from .queueing import ModelQueue, QueuedChatModel
 from .models import Answer, Brief, DocumentInfo, Hit, IngestReport, SearchFilters, Story
 from .retrieval import Retriever, cache_dir_for
 from .store import VectorStore, open_store
+from .translate import QueryTranslator, Translation
 
 
 class NewsAssistant:
@@ -42,7 +43,7 @@ class NewsAssistant:
 
     @cached_property
     def answers(self) -> AnswerPipeline:
-        return AnswerPipeline(self.retriever, self.store, self.embedder, self.model, self.settings)
+        return AnswerPipeline(self.retriever, self.store, self.embedder, self.model, self.settings, translate=self.translations)
 
     @cached_property
     def briefs(self) -> BriefPipeline:
@@ -99,7 +100,22 @@ class NewsAssistant:
     # --- retrieval --------------------------------------------------------------------------------------
 
     def search(self, query: str, k: int | None = None, filters: SearchFilters | None = None, **kwargs) -> list[Hit]:
+        if "translations" not in kwargs and kwargs.get("mode", "hybrid") != "lexical":
+            kwargs["translations"] = self.translations(query, filters)
         return self.retriever.search(query, k or self.settings.top_k, filters, **kwargs)
+
+    @cached_property
+    def translator(self) -> QueryTranslator:
+        return QueryTranslator(self.model, self.embedder)
+
+    def translations(self, query: str, filters: SearchFilters | None = None) -> list[Translation]:
+        """``query`` in the store's languages that ASSISTANT_TRANSLATE_QUERIES lists (none when it is empty)."""
+        wanted = [c.strip() for c in self.settings.translate_queries.split(",") if c.strip()]
+        if not wanted or not query.strip():
+            return []
+        langs = [lang for lang in self.retriever.languages() if lang in wanted]
+        codes = [c.strip() for c in self.settings.languages.split(",") if c.strip()]
+        return self.translator.for_store(query, langs, codes, filters.langs if filters else ())
 
     # --- answers ----------------------------------------------------------------------------------------
 

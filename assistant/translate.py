@@ -1,0 +1,139 @@
+"""Query translation: the question in the store's other languages, for retrieval only.
+
+multilingual-e5-small matches an English question to German or French passages well (XQuAD en→de dense
+recall@1 0.90) but to Vietnamese ones poorly: for "Since when have Vietnam and South Korea had diplomatic
+relations?" it ranked the Vietnamese sentence that answers it ("… kể từ khi thiết lập quan hệ ngoại giao
+song phương (22/12/1992 đến nay)") 45th of the seeds' 89 sentences. The same question translated into
+Vietnamese by the local model ranks it first. So, when ``ASSISTANT_TRANSLATE_QUERIES`` is on, the question
+is translated into each language the store holds (besides its own), and each translation searches the
+documents of its language only (see :meth:`assistant.retrieval.Retriever.search`): a poor translation can
+only reorder passages of its own language. Translations are never shown as text the user reads, and
+answers are still verified against the passages themselves.
+
+The prompt (``prompts/translate.txt``) is few-shot with two questions per language
+(``prompts/translate_examples.tsv``) that carry no numbers or dates, because a tiny model copies them.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from typing import Sequence
+
+import numpy as np
+
+from .embedder import Embedder
+from .language import UNKNOWN, detect_language, written_in
+from .llm import ChatMessage, ChatModel
+from .templates import render
+from .verify import is_repetitive
+
+#: Languages the translation prompt has examples for (the seed languages and Spanish).
+LANGUAGE_NAMES = {"en": "English", "vi": "Vietnamese", "de": "German", "fr": "French", "id": "Indonesian", "es": "Spanish"}
+
+
+@dataclass(frozen=True)
+class Translation:
+    """The question in one other language, and its e5 query vector."""
+
+    lang: str
+    text: str
+    vector: np.ndarray
+
+
+@lru_cache(maxsize=1)
+def examples() -> dict[str, tuple[str, str]]:
+    """The two example questions of every language, from ``prompts/translate_examples.tsv``."""
+    text = resources.files("assistant.prompts").joinpath("translate_examples.tsv").read_text(encoding="utf-8")
+    rows = csv.DictReader(io.StringIO(text), delimiter="\t")
+    return {row["lang"]: (row["first"], row["second"]) for row in rows}
+
+
+def question_language(question: str, codes: Sequence[str]) -> str:
+    """The language ``question`` is written in; English when it cannot tell.
+
+    Names are left out (capitalised words): "Who is Nguyen Manh Hung?" is an English question about a
+    Vietnamese name. A question with fewer than three other words is taken as English.
+    """
+    words = [w for w in question.split() if w[:1].islower()]
+    if len(words) < 3:
+        return "en"
+    lang = detect_language(" ".join(words), tuple(codes))
+    return "en" if lang == UNKNOWN else lang
+
+
+def clean(reply: str, question: str, lang: str, source_lang: str) -> str | None:
+    """The translation in ``reply``, or None when it is no usable translation (empty, a copy of the
+    question, looping, far longer than the question, or not in ``lang``)."""
+    text = reply.strip().split("\n")[0].strip().strip('"“”').strip()
+    if not text or text.casefold() == question.casefold() or is_repetitive(text):
+        return None
+    if len(text) > 3 * len(question) + 20:
+        return None
+    if written_in(text, lang, [source_lang]) is False:
+        return None
+    return text
+
+
+class QueryTranslator:
+    """Translates questions with the configured model; remembers recent translations."""
+
+    CACHE_SIZE = 512
+
+    def __init__(self, model: ChatModel, embedder: Embedder) -> None:
+        self.model = model
+        self.embedder = embedder
+        self._cache: OrderedDict[tuple[str, str, str], str | None] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def prompt(self, question: str, lang: str, source_lang: str = "en") -> str:
+        source, target = examples()[source_lang], examples()[lang]
+        return render(
+            "translate",
+            source_language=LANGUAGE_NAMES[source_lang],
+            language=LANGUAGE_NAMES[lang],
+            example_source_1=source[0],
+            example_1=target[0],
+            example_source_2=source[1],
+            example_2=target[1],
+            question=question,
+        )
+
+    def text(self, question: str, lang: str, source_lang: str = "en") -> str | None:
+        """``question`` in ``lang``, or None when the model gave no usable translation."""
+        key = (question, lang, source_lang)
+        with self._lock:
+            if key in self._cache:
+                self._cache.move_to_end(key)
+                return self._cache[key]
+        reply = "".join(
+            self.model.stream([ChatMessage("user", self.prompt(question, lang, source_lang))], max_tokens=64, stop=["\n"])
+        )
+        text = clean(reply, question, lang, source_lang)
+        with self._lock:
+            self._cache[key] = text
+            while len(self._cache) > self.CACHE_SIZE:
+                self._cache.popitem(last=False)
+        return text
+
+    def for_store(self, question: str, store_langs: Sequence[str], codes: Sequence[str], only: Sequence[str] = ()) -> list[Translation]:
+        """``question`` in every language of the store (or of ``only``, the search's language filter)
+        except its own."""
+        langs = [lang for lang in store_langs if not only or lang in only]
+        return self.translate(question, langs, question_language(question, codes))
+
+    def translate(self, question: str, langs: Sequence[str], source_lang: str = "en") -> list[Translation]:
+        """``question`` in each of ``langs`` that the prompt supports, other than ``source_lang``."""
+        if source_lang not in LANGUAGE_NAMES:
+            return []
+        texts = [(lang, self.text(question, lang, source_lang)) for lang in langs if lang in LANGUAGE_NAMES and lang != source_lang]
+        texts = [(lang, text) for lang, text in texts if text]
+        if not texts:
+            return []
+        vectors = self.embedder.embed_queries([text for _, text in texts])
+        return [Translation(lang, text, vector) for (lang, text), vector in zip(texts, vectors)]

@@ -1,0 +1,116 @@
+"""Query translation with the scripted fake model (hashed embedder, real embedded Chroma)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from assistant.config import Settings
+from assistant.embedder import HashingEmbedder
+from assistant.evidence import select_evidence
+from assistant.llm import FakeChatModel
+from assistant.models import SearchFilters
+from assistant.service import NewsAssistant
+from assistant.translate import QueryTranslator, clean, examples, question_language
+
+QUESTION = "Since when have Vietnam and South Korea had diplomatic relations?"
+VIETNAMESE = "Việt Nam và Hàn Quốc có quan hệ ngoại giao từ khi nào?"
+GERMAN = "Seit wann haben Vietnam und Südkorea diplomatische Beziehungen?"
+
+ARTICLES = {
+    "vi.txt": "Quan hệ Việt Nam - Hàn Quốc\n\nViệt Nam và Hàn Quốc thiết lập quan hệ ngoại giao từ năm 1992 và "
+    "từ đó hai nước đã trở thành những người bạn gần gũi trong nhiều lĩnh vực.",
+    "de.txt": "Digitalforum in Seoul\n\nDie Minister beider Länder trafen sich in Seoul zu einem Forum über digitale "
+    "Technologien und künstliche Intelligenz, an dem viele Unternehmen teilnahmen.",
+    "en.txt": "Trade fair opens\n\nA trade fair about digital technology opened in Hanoi on Monday, and many "
+    "companies from Vietnam and South Korea showed their products.",
+}
+
+
+def scripted(messages):
+    prompt = messages[-1].content
+    if prompt.rstrip().endswith("Vietnamese:"):
+        return " " + VIETNAMESE
+    if prompt.rstrip().endswith("German:"):
+        return " " + GERMAN
+    return " " + QUESTION  # a copy: no usable translation
+
+
+@pytest.fixture()
+def assistant(tmp_path):
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    for name, text in ARTICLES.items():
+        (docs / name).write_text(text, encoding="utf-8")
+    model = FakeChatModel(replies=scripted)
+    a = NewsAssistant(
+        Settings(store_dir=tmp_path / "store", embedder="hash", translate_queries="vi,de,fr,id"), embedder=HashingEmbedder(), model=model
+    )
+    a.ingest([docs])
+    return a
+
+
+def test_the_prompt_is_few_shot_in_the_target_language_and_names_the_question():
+    prompt = QueryTranslator(FakeChatModel(), HashingEmbedder()).prompt(QUESTION, "vi")
+    assert prompt.rstrip().endswith(f"English: {QUESTION}\nVietnamese:")
+    assert examples()["vi"][0] in prompt and examples()["en"][0] in prompt
+    assert set(examples()) >= {"en", "vi", "de", "fr", "id"}
+    for first, second in examples().values():  # the examples carry no numbers for a tiny model to copy
+        assert not any(ch.isdigit() for ch in first + second)
+
+
+def test_clean_keeps_a_translation_and_drops_what_is_not_one():
+    assert clean(" " + VIETNAMESE + "\nEnglish: next", QUESTION, "vi", "en") == VIETNAMESE
+    assert clean("  ", QUESTION, "vi", "en") is None
+    assert clean(QUESTION, QUESTION, "vi", "en") is None  # a copy
+    assert clean("quan hệ quan hệ quan hệ quan hệ", QUESTION, "vi", "en") is None  # a loop
+    assert clean("When did the two countries establish diplomatic relations?", QUESTION, "vi", "en") is None  # English
+    assert clean(VIETNAMESE * 6, QUESTION, "vi", "en") is None  # far longer than the question
+
+
+def test_the_question_language_ignores_names():
+    codes = ["en", "de", "vi", "fr", "id"]
+    assert question_language("Who is Nguyen Manh Hung?", codes) == "en"
+    assert question_language(QUESTION, codes) == "en"
+    assert question_language("Wann wurde die Vereinbarung mit dem Ministerium unterzeichnet?", codes) == "de"
+
+
+def test_translations_cover_the_store_languages_except_the_question_and_are_remembered(assistant):
+    model = assistant.model.inner
+    translations = assistant.translations(QUESTION)
+    assert {t.lang: t.text for t in translations} == {"vi": VIETNAMESE, "de": GERMAN}
+    assert all(t.vector.shape == (assistant.embedder.dim,) for t in translations)
+    calls = len(model.prompts)
+    assert calls == 2  # vi and de; never into English, the question's own language
+    assistant.translations(QUESTION)
+    assert len(model.prompts) == calls  # remembered
+    assert [t.lang for t in assistant.translations(QUESTION, SearchFilters(langs=["de"]))] == ["de"]
+    only_vi = NewsAssistant(assistant.settings.model_copy(update={"translate_queries": "vi"}), embedder=assistant.embedder, model=model)
+    assert [t.lang for t in only_vi.translations(QUESTION)] == ["vi"]  # only the languages listed
+    off = NewsAssistant(assistant.settings.model_copy(update={"translate_queries": ""}), embedder=assistant.embedder, model=model)
+    assert off.translations(QUESTION) == []
+
+
+def test_a_translation_finds_a_passage_of_its_language_that_the_question_misses(assistant):
+    plain = assistant.retriever.search(QUESTION, 3)
+    translated = assistant.search(QUESTION, 3)
+    assert plain[0].source != "vi.txt"  # hashed words: the English question shares none with Vietnamese
+    assert translated[0].source == "vi.txt"
+    assert translated[0].dense_score > plain[0].dense_score
+    # A language the search excludes is not searched by its translation either.
+    only_english = assistant.search(QUESTION, 3, SearchFilters(langs=["en"]))
+    assert {h.source for h in only_english} == {"en.txt"}
+
+
+def test_evidence_scores_sentences_by_their_language_translation_but_relevance_by_the_question(assistant):
+    translations = assistant.translations(QUESTION)
+    ev = select_evidence(QUESTION, assistant.retriever, assistant.store, assistant.embedder, k=3, n_sentences=2, translations=translations)
+    plain = select_evidence(QUESTION, assistant.retriever, assistant.store, assistant.embedder, k=3, n_sentences=2)
+    assert ev.sources[0].lang == "vi" and any("1992" in src.quote for src in ev.sources)
+    assert plain.sources[0].lang != "vi"
+    # The refusal is calibrated on the question's own cosine: translations do not make it more confident.
+    qvec = assistant.embedder.embed_queries([QUESTION])[0]
+    vi = {t.lang: t.vector for t in translations}["vi"]
+    sentences = assistant.store.sentences_of([h.chunk_id for h in ev.hits])
+    assert ev.best_cosine <= max(float(np.dot(s.embedding, qvec)) for s in sentences) + 1e-6
+    assert ev.best_cosine < max(float(np.dot(s.embedding, vi)) for s in sentences)
