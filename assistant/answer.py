@@ -29,7 +29,7 @@ from .retrieval import Retriever
 from .store import VectorStore
 from .templates import render
 from .translate import Translation
-from .verify import Verifier
+from .verify import Verifier, restates
 
 TokenCallback = Callable[[str], None]
 
@@ -201,6 +201,14 @@ class AnswerPipeline:
         langs = {s.n: s.lang for s in evidence.sources}
         out: list[AnswerSentence] = []
         for p, vector in zip(parsed, vectors):
+            if restates(p.text, evidence.question):
+                out.append(
+                    AnswerSentence(
+                        text=p.text, citations=[], supported=False, kind="generated",
+                        reason="it only repeats the question", cited_by_model=p.citations + p.invalid,
+                    )
+                )
+                continue
             verdict = self.verifier.check(p.text, vector, p.citations, texts, evidence.vectors, answer_lang, langs)
             if not verdict.supported and p.citations:
                 # Tiny models often copy a sentence from one source and cite its neighbour. When another

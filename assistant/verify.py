@@ -255,6 +255,18 @@ def _name_found(name: str, folded_text: str, squashed_text: str) -> bool:
 # --- the verifier ---------------------------------------------------------------------------------------
 
 
+def restates(sentence: str, question: str) -> bool:
+    """True when ``sentence`` only repeats words of ``question``: "The Korean ambassador to Vietnam mentioned
+    in the articles [4]." for "Who is the Korean ambassador to Vietnam mentioned in the articles?". Such a
+    sentence is close to every passage about the topic and names no fact that could fail, yet answers
+    nothing; it would stand in the way of quoting the sentence that does answer."""
+    def words(text: str) -> set[str]:
+        return {fold(w.group(0)) for w in _WORD.finditer(text)} | set(re.findall(r"\d+", text))
+
+    said = {w for w in words(sentence) if len(w) > 2 or w.isdigit()}
+    return bool(said) and said <= words(question)
+
+
 def is_repetitive(text: str) -> bool:
     """Degenerate output: a word or a phrase of up to four words three times in a row, or under 40 %
     distinct words in 8 or more.

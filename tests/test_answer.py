@@ -151,3 +151,18 @@ def test_unknown_answer_language_is_refused(tmp_path):
     assistant, _ = make(tmp_path, copy_source(1))
     with pytest.raises(InputError, match="answer language"):
         assistant.ask("What is VKIST?", answer_lang="xx")
+
+
+def test_a_sentence_that_only_repeats_the_question_is_no_answer_and_the_quote_is_shown(tmp_path):
+    question = "Who is the Korean ambassador to Vietnam mentioned in the articles?"
+    assistant, _ = make(tmp_path, ["The Korean ambassador to Vietnam mentioned in the articles [1]."])
+    answer = assistant.ask(question)
+    (echo,) = [s for s in answer.sentences if s.kind == "generated"]
+    assert not echo.supported and echo.reason == "it only repeats the question" and echo.cited_by_model == [1]
+    assert echo.text not in answer.answer and answer.sentences[-1].kind == "quote"
+    # A sentence that adds the answer to the question's words is judged as usual.
+    from assistant.verify import restates
+
+    assert restates("The Korean ambassador to Vietnam mentioned in the articles.", question)
+    assert not restates("Choi Youngsam is the Korean ambassador to Vietnam.", question)
+    assert not restates("Da Nang has 37.", "How many IT training establishments does Da Nang have?")
