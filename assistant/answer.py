@@ -22,6 +22,7 @@ from .config import Settings
 from .embedder import Embedder
 from .errors import InputError
 from .injection import neutralise
+from .language import LANGUAGE_NAMES
 from .evidence import Evidence, renumber, select_evidence
 from .llm import ChatMessage, ChatModel
 from .models import Answer, AnswerSentence, SearchFilters, Timings
@@ -33,12 +34,6 @@ from .verify import Verifier, restates
 
 TokenCallback = Callable[[str], None]
 
-LANGUAGE_NAMES = {
-    "en": "English", "de": "German", "fr": "French", "id": "Indonesian", "vi": "Vietnamese", "es": "Spanish",
-    "it": "Italian", "pt": "Portuguese", "nl": "Dutch", "pl": "Polish", "ru": "Russian", "uk": "Ukrainian",
-    "tr": "Turkish", "ar": "Arabic", "zh": "Chinese", "ja": "Japanese", "ko": "Korean", "th": "Thai",
-    "ms": "Malay", "sv": "Swedish", "da": "Danish", "no": "Norwegian", "fi": "Finnish", "cs": "Czech",
-}
 
 NOT_ANSWERED = "The documents do not answer this question."
 #: How many evidence sentences the quote fallback shows at most, and how close to the best one (in score)

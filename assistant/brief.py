@@ -330,7 +330,7 @@ class BriefPipeline:
 
 def brief_markdown(brief: Brief) -> str:
     """A readable bilingual brief with a sources list, for export."""
-    from .answer import LANGUAGE_NAMES
+    from .language import LANGUAGE_NAMES
 
     title = f"Brief: {brief.topic}" if brief.topic else "Brief: " + "; ".join(d.title for d in brief.documents[:3])
     lines = [f"# {title}", ""]

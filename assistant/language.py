@@ -13,6 +13,14 @@ from typing import Sequence
 
 UNKNOWN = "und"  # ISO 639 "undetermined"
 
+#: Languages an answer or a brief may be written in, by ISO 639-1 code.
+LANGUAGE_NAMES = {
+    "en": "English", "de": "German", "fr": "French", "id": "Indonesian", "vi": "Vietnamese", "es": "Spanish",
+    "it": "Italian", "pt": "Portuguese", "nl": "Dutch", "pl": "Polish", "ru": "Russian", "uk": "Ukrainian",
+    "tr": "Turkish", "ar": "Arabic", "zh": "Chinese", "ja": "Japanese", "ko": "Korean", "th": "Thai",
+    "ms": "Malay", "sv": "Swedish", "da": "Danish", "no": "Norwegian", "fi": "Finnish", "cs": "Czech",
+}
+
 
 @lru_cache(maxsize=32)
 def _detector(codes: tuple[str, ...]):

@@ -28,13 +28,11 @@ from typing import Sequence
 import numpy as np
 
 from .embedder import Embedder
-from .language import UNKNOWN, detect_language, written_in
+from .language import LANGUAGE_NAMES, UNKNOWN, detect_language, written_in
 from .llm import ChatMessage, ChatModel
 from .templates import render
 from .verify import is_repetitive
 
-#: Languages the translation prompt has examples for (the seed languages and Spanish).
-LANGUAGE_NAMES = {"en": "English", "vi": "Vietnamese", "de": "German", "fr": "French", "id": "Indonesian", "es": "Spanish"}
 
 
 @dataclass(frozen=True)
@@ -129,9 +127,10 @@ class QueryTranslator:
 
     def translate(self, question: str, langs: Sequence[str], source_lang: str = "en") -> list[Translation]:
         """``question`` in each of ``langs`` that the prompt supports, other than ``source_lang``."""
-        if source_lang not in LANGUAGE_NAMES:
+        supported = examples()  # the languages the prompt has examples for
+        if source_lang not in supported:
             return []
-        texts = [(lang, self.text(question, lang, source_lang)) for lang in langs if lang in LANGUAGE_NAMES and lang != source_lang]
+        texts = [(lang, self.text(question, lang, source_lang)) for lang in langs if lang in supported and lang != source_lang]
         texts = [(lang, text) for lang, text in texts if text]
         if not texts:
             return []

@@ -25,7 +25,7 @@ from typing import Callable, Iterator, Sequence
 
 from pydantic import ValidationError
 
-from ..answer import LANGUAGE_NAMES
+from ..language import LANGUAGE_NAMES
 from ..brief import brief_markdown
 from ..errors import AssistantError, InputError
 from ..loaders import SUPPORTED_EXTENSIONS

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Sequence
 
-from ..answer import LANGUAGE_NAMES
+from ..language import LANGUAGE_NAMES
 from ..models import Answer, Brief, DocumentInfo, Source, Story
 
 #: HTML specials, and the Markdown punctuation that would otherwise turn document text into emphasis,
