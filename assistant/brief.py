@@ -37,6 +37,7 @@ from .llm import ChatMessage, ChatModel
 from .models import Brief, BriefPoint, DocumentInfo, Source
 from .retrieval import Retriever
 from .injection import is_instruction
+from .language import LANGUAGE_NAMES
 from .metadata import is_caption
 from .sentences import trimmed_sentence
 from .style import plain_dates
@@ -330,8 +331,6 @@ class BriefPipeline:
 
 def brief_markdown(brief: Brief) -> str:
     """A readable bilingual brief with a sources list, for export."""
-    from .language import LANGUAGE_NAMES
-
     title = f"Brief: {brief.topic}" if brief.topic else "Brief: " + "; ".join(d.title for d in brief.documents[:3])
     lines = [f"# {title}", ""]
     lines.append("Documents: " + ", ".join(f"{d.source} ({d.lang}{', ' + d.date if d.date else ''})" for d in brief.documents))
