@@ -129,9 +129,10 @@ class _LazyGrammarSampler:
     chosen first (greedy: the most likely; sampled: drawn after llama.cpp's default truncation, top-k,
     top-p and min-p, at ``temp``) and checked alone; only when the grammar refuses it is the whole
     vocabulary filtered and the choice made again among the allowed tokens (what llama.cpp's own common
-    sampler does). Greedy, the tokens are the same as with the full check; sampled, the distribution is
-    the same (a refused draw is redrawn from the allowed tokens only). ``tests/test_llm.py`` compares the
-    greedy path with llama.cpp's on real prompts.
+    sampler does). Greedy, the tokens are the same as with the full check; sampled, a refused draw is
+    redrawn among the allowed tokens, truncated and tempered the same way (the truncation then sees only
+    allowed tokens, as in llama.cpp's common sampler). ``tests/test_llm.py`` compares the greedy path with
+    llama.cpp's on real prompts, and checks that sampled drafts obey the grammar and repeat per seed.
     """
 
     def __init__(self, llm, grammar, *, temp: float = 0.0, top_k: int = 40, top_p: float = 0.95, min_p: float = 0.05, seed: int = 0) -> None:
