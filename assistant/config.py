@@ -224,6 +224,11 @@ class Settings(BaseSettings):
     def language_codes(self) -> list[str]:
         return self.languages.split(",")
 
+    @property
+    def translate_query_codes(self) -> list[str]:
+        """The languages of ``translate_queries`` (empty: query translation is off)."""
+        return [c.strip() for c in self.translate_queries.split(",") if c.strip()]
+
 
 @lru_cache(maxsize=1)
 def get_settings() -> Settings:

@@ -110,12 +110,11 @@ class NewsAssistant:
 
     def translations(self, query: str, filters: SearchFilters | None = None) -> list[Translation]:
         """``query`` in the store's languages that ASSISTANT_TRANSLATE_QUERIES lists (none when it is empty)."""
-        wanted = [c.strip() for c in self.settings.translate_queries.split(",") if c.strip()]
+        wanted = self.settings.translate_query_codes
         if not wanted or not query.strip():
             return []
         langs = [lang for lang in self.retriever.languages() if lang in wanted]
-        codes = [c.strip() for c in self.settings.languages.split(",") if c.strip()]
-        return self.translator.for_store(query, langs, codes, filters.langs if filters else ())
+        return self.translator.for_store(query, langs, self.settings.language_codes, filters.langs if filters else ())
 
     # --- answers ----------------------------------------------------------------------------------------
 
