@@ -8,7 +8,7 @@
   date or name a sentence adds to those already chosen) and the best of each window are
   ranked again together. A key sentence keeps its document and offsets through both steps, so its
   citation survives the reduce. Every model call then sees one sentence, so nothing is ever truncated to
-  fit the context, however long the input.
+  fit the context, however long the input. Longer inputs get more points (see :func:`point_count`).
 * **Write**: a key sentence already in a target language is used as it is; otherwise the model restates it
   as one point in that language under a grammar that makes it cite that sentence (English dates in plain
   form, see :mod:`assistant.style`).
@@ -20,6 +20,7 @@
 
 from __future__ import annotations
 
+import math
 import time
 from dataclasses import dataclass
 from functools import cached_property
@@ -56,6 +57,10 @@ MAX_NEW_FACTS = 4
 REDUNDANCY = 0.95
 #: Tokens of sentences ranked together in the map step.
 WINDOW_TOKENS = 1500
+#: A brief has one point per this many candidate sentences (between ``brief_points`` and
+#: ``brief_max_points``): six points were 60 % of a ten-sentence article but left out what the second half
+#: of a 24-sentence one proposes (seed 001's "OpenRAN, KI und Halbleiter" ranked 11th).
+SENTENCES_PER_POINT = 3
 #: Shorter sentences are headings, credits or debris (captions are recognised by their credit).
 MIN_KEY_CHARS = 40
 
@@ -111,6 +116,12 @@ def rank(candidates: list[KeySentence], n: int, topic_weight: float = 0.0) -> li
         chosen.append(best)
         stated |= candidates[best].facts
     return [candidates[i] for i in sorted(chosen, key=lambda i: (candidates[i].doc.source, candidates[i].start))]
+
+
+def point_count(candidates: int, least: int, most: int) -> int:
+    """How many points a brief of ``candidates`` sentences gets: one per ``SENTENCES_PER_POINT``, at least
+    ``least`` and at most ``max(least, most)``; never more than there are sentences."""
+    return min(candidates, max(least, min(most, math.ceil(candidates / SENTENCES_PER_POINT))))
 
 
 def map_reduce(candidates: list[KeySentence], n: int, window_tokens: int = WINDOW_TOKENS, topic_weight: float = 0.0) -> list[KeySentence]:
@@ -236,7 +247,8 @@ class BriefPipeline:
             candidates = self.candidates(read)
         if not langs:
             langs = ["en"] + ([read[0].lang] if read and read[0].lang != "en" and len({d.lang for d in read}) == 1 else [])
-        keys = map_reduce(candidates, self.settings.brief_points, WINDOW_TOKENS, topic_weight)
+        n_points = point_count(len(candidates), self.settings.brief_points, self.settings.brief_max_points)
+        keys = map_reduce(candidates, n_points, WINDOW_TOKENS, topic_weight)
         if not keys:
             raise InputError("the documents have no sentences long enough to brief")
         extract_ms = (time.perf_counter() - started) * 1000

@@ -160,7 +160,19 @@ class Settings(BaseSettings):
         "count as support. Calibrated on XQuAD (see BENCHMARKS.md).",
     )
 
-    brief_points: int = Field(6, ge=1, le=30, description="Points (key sentences) in a brief.")
+    brief_points: int = Field(
+        6,
+        ge=1,
+        le=30,
+        description="Least points (key sentences) in a brief. Longer inputs get one point per "
+        "three of their sentences, up to brief_max_points.",
+    )
+    brief_max_points: int = Field(
+        12,
+        ge=1,
+        le=30,
+        description="Most points in a brief, however long its input (never fewer than brief_points).",
+    )
     brief_drafts: int = Field(
         3,
         ge=1,

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 import assistant.brief as brief_module
-from assistant.brief import KeySentence, brief_markdown, map_reduce
+from assistant.brief import KeySentence, brief_markdown, map_reduce, point_count
 from assistant.config import Settings
 from assistant.embedder import HashingEmbedder
 from assistant.errors import InputError, NotFoundError
@@ -41,7 +41,8 @@ def restate(edit=in_english):
 
 
 def make(tmp_path, reply, **overrides):
-    values = dict(store_dir=tmp_path / "store", embedder="hash", brief_support_threshold=0.5, brief_points=4)
+    values = dict(store_dir=tmp_path / "store", embedder="hash", brief_support_threshold=0.5, brief_points=4,
+                  brief_max_points=4)
     values.update(overrides)
     model = FakeChatModel(replies=reply)
     assistant = NewsAssistant(Settings(**values), embedder=HashingEmbedder(), model=model)
@@ -109,6 +110,15 @@ def test_map_reduce_keeps_every_citation_through_the_reduce(tmp_path, monkeypatc
     for point in brief.points:
         source = brief.sources[point.citations[0] - 1]
         assert docs[source.doc_id].text[source.start : source.end] == point.quote
+
+
+def test_longer_inputs_get_one_point_per_three_sentences_within_the_bounds(tmp_path):
+    assert [point_count(n, 6, 12) for n in (4, 10, 18, 19, 24, 36, 37, 200)] == [4, 6, 6, 7, 8, 12, 12, 12]
+    assert point_count(24, 6, 3) == 6  # the least wins over a smaller most
+    assistant, model = make(tmp_path, restate(), brief_points=2, brief_max_points=30, brief_support_threshold=0.0)
+    brief = assistant.brief([GERMAN])
+    sentences = len(assistant.briefs.candidates(brief.documents))
+    assert sentences > 6 and len(brief.points) == point_count(sentences, 2, 30) == -(-sentences // 3)
 
 
 def test_map_reduce_picks_central_sentences_and_keeps_reading_order():

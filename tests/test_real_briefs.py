@@ -18,6 +18,7 @@ pytestmark = pytest.mark.integration
 def test_summarize_json_cites_only_the_requested_document(source, lang, real, monkeypatch, capsys):
     monkeypatch.setenv("ASSISTANT_STORE_DIR", str(real.settings.store_dir))
     monkeypatch.setenv("ASSISTANT_BRIEF_POINTS", "3")
+    monkeypatch.setenv("ASSISTANT_BRIEF_MAX_POINTS", "3")
     assert main(["summarize", source, "--json"]) == 0
     data = json.loads(capsys.readouterr().out)
     assert {"langs", "documents", "points", "sources", "model", "timings"} <= data.keys()
@@ -39,6 +40,7 @@ def test_summarize_json_cites_only_the_requested_document(source, lang, real, mo
 def test_summarize_markdown_is_a_readable_bilingual_brief(real, monkeypatch, capsys):
     monkeypatch.setenv("ASSISTANT_STORE_DIR", str(real.settings.store_dir))
     monkeypatch.setenv("ASSISTANT_BRIEF_POINTS", "2")
+    monkeypatch.setenv("ASSISTANT_BRIEF_MAX_POINTS", "2")
     assert main(["summarize", "004_9162929b01fb154b.txt", "--markdown"]) == 0
     out = capsys.readouterr().out
     assert out.startswith("# Brief:") and "| English | French | Original |" in out and "## Sources" in out
@@ -49,6 +51,7 @@ def test_a_vietnamese_brief_of_an_english_seed_shows_no_english_or_markup_as_vie
     source) or emits special tokens such as ``<start_of_image>``: neither may be shown as a written point."""
     monkeypatch.setenv("ASSISTANT_STORE_DIR", str(real.settings.store_dir))
     monkeypatch.setenv("ASSISTANT_BRIEF_POINTS", "4")
+    monkeypatch.setenv("ASSISTANT_BRIEF_MAX_POINTS", "4")
     assert main(["summarize", "003_e10467ce33407679.txt", "--lang", "en", "--lang", "vi", "--json"]) == 0
     brief = Brief.model_validate(json.loads(capsys.readouterr().out))
     assert brief.langs == ["en", "vi"] and len(brief.points) == 4

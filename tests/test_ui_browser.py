@@ -29,7 +29,7 @@ def app(real, tmp_path_factory):
     store = tmp_path_factory.mktemp("ui") / "store"
     shutil.copytree(real.settings.store_dir, store)
     tmp = tmp_path_factory.mktemp("ui-tmp")  # the server's temporary files, checked when it has stopped
-    env = {"ASSISTANT_STORE_DIR": str(store), "ASSISTANT_BRIEF_POINTS": "2", "TMPDIR": str(tmp)}
+    env = {"ASSISTANT_STORE_DIR": str(store), "ASSISTANT_BRIEF_POINTS": "2", "ASSISTANT_BRIEF_MAX_POINTS": "2", "TMPDIR": str(tmp)}
     with served_app(env, ARTIFACTS / "serve.log") as served:
         yield served
     assert served.process.returncode == 0  # stopped by SIGTERM, it exits as after Ctrl+C
