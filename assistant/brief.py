@@ -13,8 +13,9 @@
   as one point in that language under a grammar that makes it cite that sentence (English dates in plain
   form, see :mod:`assistant.style`).
 * **Verify** the written point like an answer sentence (numbers, months, names; e5 similarity; written in
-  the language asked for). A draft that fails is followed by up to ``brief_drafts`` − 1 sampled drafts
-  (fixed seeds); a point none of whose drafts passes shows the key sentence quoted instead, and the first
+  the language asked for), and check that it keeps the names of its sentence that other languages in the
+  store write the same way (see :func:`assistant.verify.dropped_names`). A draft that fails is followed by
+  up to ``brief_drafts`` − 1 sampled drafts (fixed seeds); a point none of whose drafts passes shows the key sentence quoted instead, and the first
   rejected draft is kept with its reason.
 """
 
@@ -44,7 +45,7 @@ from .sentences import trimmed_sentence
 from .style import plain_dates
 from .store import VectorStore
 from .templates import render
-from .verify import Verifier, facts_in
+from .verify import Verifier, dropped_names, facts_in
 
 #: Weight of the lead bonus: the first sentence of a document gets this much more than the last.
 LEAD_WEIGHT = 0.03
@@ -338,7 +339,15 @@ class BriefPipeline:
             text = plain_dates(text)
         vector = self.verifier.embed([text])[0]
         verdict = self.verifier.check(text, vector, [n], texts, vectors, lang, {n: key.doc.lang})
-        return text, verdict.reason if not verdict.supported else None
+        if not verdict.supported:
+            return text, verdict.reason
+        if lang != key.doc.lang:
+            left_out = dropped_names(
+                text, key.text, key.doc.lang, lambda word: bool(self.retriever.languages_writing(word) - {key.doc.lang})
+            )
+            if left_out:
+                return text, f"it leaves out {', '.join(left_out)}, named in [{n}]"
+        return text, None
 
 
 def brief_markdown(brief: Brief) -> str:

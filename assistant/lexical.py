@@ -87,6 +87,7 @@ class LexicalIndex:
         self.entries = list(entries)
         self._retriever = retriever
         self._row_of = {e.chunk_id: i for i, e in enumerate(self.entries)}
+        self._langs: np.ndarray | None = None  # every chunk's language, for languages_with
 
     @classmethod
     def build(cls, items: Iterable[tuple[LexicalEntry, str]]) -> "LexicalIndex":
@@ -115,6 +116,15 @@ class LexicalIndex:
         if not terms:
             return np.zeros(len(self.entries), dtype=np.float32)
         return np.asarray(self._retriever.get_scores(terms), dtype=np.float32)
+
+    def languages_with(self, word: str) -> set[str]:
+        """The languages of the chunks that contain ``word`` (one word; folded like the index)."""
+        scores = self.scores(word)
+        if not scores.size:
+            return set()
+        if self._langs is None:
+            self._langs = np.array([e.lang for e in self.entries])
+        return set(self._langs[scores > 0].tolist())
 
     def allowed(self, filters: SearchFilters | None) -> np.ndarray | None:
         """Boolean mask of the chunks the filters admit (None when there are no filters)."""

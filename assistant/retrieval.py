@@ -337,6 +337,10 @@ class Retriever:
             also_in=sorted(lang for lang in langs if lang != doc.lang),
         )
 
+    def languages_writing(self, word: str) -> set[str]:
+        """The languages of the store's documents in which ``word`` occurs as it is written."""
+        return self.snapshot().lexical.languages_with(word)
+
     def languages(self) -> list[str]:
         """The languages of the store's documents."""
         return sorted({d.lang for d in self.snapshot().docs.values()})

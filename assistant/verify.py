@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import Callable
 
 import numpy as np
 
@@ -241,6 +242,36 @@ def names_in(text: str, lang: str = "en") -> list[str]:
 def facts_in(text: str, lang: str = "en") -> set[str]:
     """The checkable facts a sentence states: its numbers, months ("month 5") and names."""
     return numbers_in(text) | {f"month {m}" for m in months_in(text, loose=False)} | set(names_in(text, lang))
+
+
+#: Folded words that are translated rather than carried over between languages: countries and cities in
+#: their local forms, institution words and their translations, months.
+_TRANSLATED = (
+    _GENERIC
+    | _INSTITUTION_WORDS
+    | set(_MONTH_OF)
+    | {part for forms in _ALIASES.values() for form in forms for part in form.split()}
+    | {part for forms in _INSTITUTION_TRANSLATIONS.values() for form in forms for part in form.split()}
+)
+
+
+def dropped_names(point: str, sentence: str, sentence_lang: str, carried: Callable[[str], bool]) -> list[str]:
+    """The names of ``sentence`` that a restatement of it (``point``) leaves out.
+
+    Only names that are written the same in every language count: the words of ``sentence``'s names that
+    ``carried`` confirms (the brief asks whether documents in other languages write the word the same way:
+    "Choi Youngsam" and "OpenRAN" yes, the Indonesian title "Duta Besar Luar Biasa" no), minus countries,
+    institution words and months, which a restatement translates. "Minister Hung received ambassador Choi
+    Youngsam" restated as "Minister Hung received the information" is faithful as far as it goes, but a
+    reader of the brief would never learn whom he met.
+    """
+    folded = fold(point)
+    words = [fold(w.group(0).strip("'’-")) for w in _WORD.finditer(sentence) if w.group(0)[0].isupper()]
+    names = set(names_in(sentence, sentence_lang))
+    candidates = dict.fromkeys(
+        part for w in words if w in names for part in w.split("-") if len(part) >= 3 and part not in _TRANSLATED
+    )
+    return [w for w in candidates if not re.search(r"(?<!\w)" + re.escape(w), folded) and carried(w)]
 
 
 def _name_found(name: str, folded_text: str, squashed_text: str) -> bool:

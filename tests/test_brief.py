@@ -89,6 +89,22 @@ def test_a_point_with_a_wrong_number_falls_back_to_the_quote(tmp_path):
         assert "999" not in point.texts["en"] or "999" in point.quote
 
 
+def test_a_point_that_leaves_out_a_name_other_languages_share_falls_back_to_the_quote(tmp_path):
+    # "Choi Youngsam" is written so in the Indonesian seed too; the stand-in English point drops it.
+    def without_the_ambassador(sentence):
+        return in_english(sentence).replace(" and Choi", "").replace(" and Youngsam", "")
+
+    assistant, _ = make(tmp_path, restate(without_the_ambassador), brief_support_threshold=0.0,
+                        brief_points=30, brief_max_points=30)
+    brief = assistant.brief([GERMAN], langs=["en", "de"])
+    named = [p for p in brief.points if "Youngsam" in p.quote]
+    assert named and all(p.kinds["en"] == "quote" and "leaves out" in p.rejected["en"] for p in named)
+    assert all("youngsam" in p.rejected["en"] for p in named if "Choi Youngsam" in p.quote)
+    others = [p for p in brief.points if "Youngsam" not in p.quote]
+    assert any(p.kinds["en"] == "generated" for p in others)
+    assert not any("leaves out" in p.rejected.get("en", "") for p in others)
+
+
 def test_a_story_is_briefed_once_in_the_requested_language(tmp_path):
     assistant, _ = make(tmp_path, restate())
     # The hashed embedder cannot see translations; group the two versions as the real one does.

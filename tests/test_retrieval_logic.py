@@ -95,3 +95,14 @@ def test_the_hybrid_bm25_counts_names_acronyms_and_numbers():
     # Without any, the whole query is used (a query typed in lower case still gets its BM25 bonus).
     assert anchor_query("choi youngsam ambassador") == "choi youngsam ambassador"
     assert anchor_query("What did the ambassador propose?") == "What did the ambassador propose?"
+
+
+def test_the_lexical_index_says_which_languages_write_a_word():
+    from assistant.lexical import LexicalEntry, LexicalIndex
+
+    texts = ["Botschafter Choi Youngsam teilte die Ansicht.", "Duta Besar Choi Youngsam mengatakan.", "Le consul Kang Boosung."]
+    entries = [LexicalEntry(f"c{i}", f"d{i}", f"s{i}.txt", lang, 20240800) for i, lang in enumerate(["de", "id", "fr"])]
+    index = LexicalIndex.build(zip(entries, texts))
+    assert index.languages_with("Youngsam") == {"de", "id"}
+    assert index.languages_with("Boosung") == {"fr"}
+    assert index.languages_with("OpenRAN") == set()

@@ -4,7 +4,7 @@ import numpy as np
 
 from assistant.embedder import HashingEmbedder
 from assistant.language import written_in
-from assistant.verify import Verifier, is_repetitive, missing_facts, months_in, names_in, numbers_in
+from assistant.verify import Verifier, dropped_names, is_repetitive, missing_facts, months_in, names_in, numbers_in
 
 
 def test_numbers_are_compared_across_formats():
@@ -159,3 +159,18 @@ def test_a_formal_country_name_and_a_german_compound_are_not_false_refusals():
     assert missing_facts("Minister Nguyen Manh Hung praised cooperation in Information and Finance.", digital) == ["finance"]
     # A short variant never matches inside a word: "plan" is not found in "Kaplan".
     assert missing_facts("The Minister of Planning spoke.", "Der Minister sprach mit dem Kaplan.") == ["planning"]
+
+
+def test_a_restatement_must_keep_the_names_other_languages_write_the_same_way():
+    sentence = ("Informasi ini dibagikan saat penerimaan Duta Besar Luar Biasa dan Berkuasa Penuh Korea untuk Vietnam, "
+                "Bapak Choi Youngsam, oleh Menteri Informasi dan Komunikasi Nguyen Manh Hung pada 10 Mei.")
+    shared = {"choi", "youngsam", "nguyen", "manh", "hung", "vietnam", "korea"}.__contains__
+    dropped = "We received information from the Minister of Information and Communications Nguyen Manh Hung on the 10th"
+    assert dropped_names(dropped, sentence, "id", shared) == ["choi", "youngsam"]
+    kept = "Minister Nguyen Manh Hung received the Korean ambassador Choi Youngsam on 10 May."
+    # Countries are translated ("Korea" → "Korean" is fine); the title's words are not written in other languages.
+    assert dropped_names(kept, sentence, "id", shared) == []
+    assert dropped_names(kept, sentence, "id", lambda word: False) == []
+    german = "Der Botschafter sagte, Korea werde in neuen Technologien wie OpenRAN, KI und Halbleitern kooperieren."
+    assert dropped_names("The ambassador said Korea would cooperate in new technologies.", german, "de", shared) == []
+    assert dropped_names("The ambassador said Korea would cooperate on AI.", german, "de", lambda w: True) == ["openran"]
