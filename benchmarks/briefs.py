@@ -44,7 +44,9 @@ def render_briefs(r: dict) -> list[str]:
     lines = [
         "## Briefs (issue 4)",
         "",
-        f"Default model ({s['model']}), {Settings().brief_points} points per brief, temperature 0.",
+        f"Default model ({s['model']}), one point per three sentences of the input, "
+        f"{Settings().brief_points}–{Settings().brief_max_points} per brief, temperature 0 "
+        f"(then up to {Settings().brief_drafts - 1} sampled drafts at fixed seeds).",
         "",
         "| dataset | n | must-mention found | written points verified | displayed points verified | ROUGE-L | keyword recall | time per brief p50 |",
         "|---|---|---|---|---|---|---|---|",
