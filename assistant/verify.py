@@ -28,6 +28,7 @@ import numpy as np
 
 from .embedder import Embedder, fold
 from .language import written_in
+from .lexicon import COUNTRY_ALIASES, GENERIC_WORDS, INSTITUTION_TRANSLATIONS, INSTITUTION_WORDS
 
 # --- numbers --------------------------------------------------------------------------------------------
 
@@ -104,89 +105,6 @@ def months_in(text: str, *, loose: bool) -> set[int]:
 
 # --- names ----------------------------------------------------------------------------------------------
 
-#: Capitalised English words that are not names to check: function words, titles, generic institutions.
-#: Qualifiers that change who is meant ("Deputy", "Vice", "Prime", "Foreign") are deliberately absent, so a
-#: point that promotes an official or moves them to another ministry fails unless the source says so.
-_GENERIC = set(
-    """a an the he she it they we i you this that these those his her their its our my your in on at by for
-    from to with of and but or as after before during since according both also there here when where what
-    which who whom whose how why yes no not all some many most each every one two three four five six seven
-    eight nine ten first second third answer source sources however meanwhile today yesterday tomorrow
-    minister ministry president ambassador embassy consul consulate general secretary
-    chairman chairwoman director governor mayor mr mrs ms dr prof professor department government committee
-    council party national assembly republic state states university institute centre center science
-    sciences technology technologies information communication communications digital industry industrial
-    trade economy economic forum conference summit agreement cooperation development association group
-    company corporation bank fund program programme project office agency authority court police army
-    affairs home interior defence defense education training health finance planning investment
-    strategic comprehensive partnership artificial intelligence internet network south north east west
-    central international global world city province day week month year monday tuesday wednesday thursday
-    friday saturday sunday korean vietnamese german french indonesian english""".split()
-)
-
-#: Words of institutions and titles. Capitalised inside a sentence they are part of a name ("the Ministry of
-#: Industry and Trade", "the University of Seoul") and are checked: word for word when the sentence and its
-#: source share a language, through ``_INSTITUTION_TRANSLATIONS`` when an English sentence cites another.
-_INSTITUTION_WORDS = set(
-    """minister ministry president ambassador embassy consul consulate general secretary chairman chairwoman
-    director governor mayor department government committee council party national assembly republic state
-    university institute centre center science sciences technology technologies information communication
-    communications digital industry industrial trade economy economic forum conference summit agreement
-    development association group company corporation bank fund program programme project office agency
-    authority court police army affairs home interior defence defense education training health finance
-    planning investment artificial intelligence internet network city province""".split()
-)
-
-#: Institution words in the seed languages (folded; a variant matches at the start of a source word, so
-#: "ministerium" matches "Ministeriums"): across languages an English institution word must have one of
-#: them in its source. Words without an entry stay unchecked across languages.
-_INSTITUTION_TRANSLATIONS = {
-    word: variants.split(",")
-    for word, variants in {
-        "minister": "minister,menteri,ministre,bo truong,thu truong",
-        "ministry": "ministry,ministeri,kementerian,ministere,bo ",
-        "president": "president,prasident,presiden,chu tich,tong thong",
-        "ambassador": "ambassador,botschafter,duta besar,dubes,ambassadeur,dai su",
-        "embassy": "embass,botschaft,kedutaan,ambassade,dai su quan",
-        "university": "universit,hochschule,dai hoc",
-        "institute": "institut,lembaga,vien",
-        "industry": "industr,cong nghiep",
-        "industrial": "industr,cong nghiep",
-        "trade": "trade,handel,perdagangan,dagang,commerc,thuong mai",
-        "information": "information,informasi,thong tin",
-        "communication": "communication,kommunikation,komunikasi,truyen thong",
-        "science": "scien,wissenschaft,sains,ilmu,khoa hoc",
-        "technology": "technolog,teknologi,technik,cong nghe",
-        "education": "education,bildung,pendidikan,giao duc",
-        "health": "health,gesundheit,kesehatan,sante,y te",
-        "finance": "financ,finanz,keuangan,tai chinh",
-        "defence": "defen,verteidigung,pertahanan,quoc phong",
-        "defense": "defen,verteidigung,pertahanan,quoc phong",
-        "planning": "plan,perencanaan,ke hoach",
-        "investment": "invest,dau tu",
-        "government": "government,regierung,pemerintah,gouvernement,chinh phu",
-        "economy": "econom,okonom,wirtschaft,ekonomi,kinh te",
-        "economic": "econom,okonom,wirtschaft,ekonomi,kinh te",
-        "republic": "republi,cong hoa",
-        "mayor": "mayor,burgermeister,walikota,wali kota,maire,thi truong",
-        "governor": "governor,gouverneur,gubernur,thong doc",
-        "director": "director,direktor,direktur,directeur,giam doc",
-    }.items()
-}
-
-#: Country names as they appear in the seed languages (folded): an English name matches any of them.
-_ALIASES = {
-    "korea": ["korea", "han quoc", "coree", "korea selatan", "sudkorea", "rok"],
-    "vietnam": ["vietnam", "viet nam"],
-    "germany": ["germany", "deutschland", "allemagne", "jerman", "duc"],
-    "france": ["france", "frankreich", "prancis", "phap"],
-    "indonesia": ["indonesia", "indonesien", "indonesie"],
-    "japan": ["japan", "japon", "jepang", "nhat ban"],
-    "china": ["china", "chine", "tiongkok", "trung quoc"],
-    "seoul": ["seoul", "seoul", "xo un"],
-    "hanoi": ["hanoi", "ha noi"],
-}
-
 _WORD = re.compile(r"[^\W\d_][\w'’-]*", re.UNICODE)
 
 #: A country's formal name states nothing its short name does not: "the Republic of Korea" is "Korea", and
@@ -226,11 +144,11 @@ def names_in(text: str, lang: str = "en") -> list[str]:
             continue
         folded = fold(word)
         if word.isupper() and len(word) >= 2:  # acronym: ICT, CMC, VKIST
-            if folded not in _GENERIC:
+            if folded not in GENERIC_WORDS:
                 out.append(folded)
             continue
         if lang == "en":
-            if folded not in _GENERIC and folded not in _MONTH_OF:
+            if folded not in GENERIC_WORDS and folded not in _MONTH_OF:
                 out.append(folded)
         else:
             neighbours = [w.group(0) for w in words[max(0, i - 1) : i] + words[i + 1 : i + 2]]
@@ -247,11 +165,11 @@ def facts_in(text: str, lang: str = "en") -> set[str]:
 #: Folded words that are translated rather than carried over between languages: countries and cities in
 #: their local forms, institution words and their translations, months.
 _TRANSLATED = (
-    _GENERIC
-    | _INSTITUTION_WORDS
+    GENERIC_WORDS
+    | INSTITUTION_WORDS
     | set(_MONTH_OF)
-    | {part for forms in _ALIASES.values() for form in forms for part in form.split()}
-    | {part for forms in _INSTITUTION_TRANSLATIONS.values() for form in forms for part in form.split()}
+    | {part for forms in COUNTRY_ALIASES.values() for form in forms for part in form.split()}
+    | {part for forms in INSTITUTION_TRANSLATIONS.values() for form in forms for part in form.split()}
 )
 
 
@@ -275,7 +193,7 @@ def dropped_names(point: str, sentence: str, sentence_lang: str, carried: Callab
 
 
 def _name_found(name: str, folded_text: str, squashed_text: str) -> bool:
-    for alias in _ALIASES.get(name, [name]):
+    for alias in COUNTRY_ALIASES.get(name, [name]):
         if alias in folded_text or alias.replace(" ", "") in squashed_text:
             return True
     # Possessive or inflected forms: "Korea's", "Koreas" — compare the stem.
@@ -325,7 +243,7 @@ class Verdict:
 def institution_words_in(text: str) -> list[str]:
     """Institution and title words (folded) capitalised inside ``text``, where they belong to a name."""
     words = [m.group(0) for m in _WORD.finditer(text)]
-    out = [fold(w) for w in words[1:] if w[0].isupper() and not w.isupper() and fold(w) in _INSTITUTION_WORDS]
+    out = [fold(w) for w in words[1:] if w[0].isupper() and not w.isupper() and fold(w) in INSTITUTION_WORDS]
     return list(dict.fromkeys(out))
 
 
@@ -350,7 +268,7 @@ def missing_facts(sentence: str, source_text: str, lang: str = "en", *, same_lan
         missing += [w for w in institution_words_in(sentence) if not _name_found(w, folded, squashed)]
     elif lang == "en":
         for word in institution_words_in(sentence):
-            variants = _INSTITUTION_TRANSLATIONS.get(word) or _INSTITUTION_TRANSLATIONS.get(word.removesuffix("s"))
+            variants = INSTITUTION_TRANSLATIONS.get(word) or INSTITUTION_TRANSLATIONS.get(word.removesuffix("s"))
             if variants and not any(_variant_in(v, folded) for v in variants):
                 missing.append(word)
     return missing
