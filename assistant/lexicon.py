@@ -88,3 +88,8 @@ COUNTRY_ALIASES = {
     "seoul": ["seoul", "seoul", "xo un"],
     "hanoi": ["hanoi", "ha noi"],
 }
+
+#: Nationality adjectives: part of a title ("Korean Minister of Science and ICT"), never a person's name.
+NATIONALITIES = set(
+    """korean vietnamese german french indonesian english american chinese japanese australian british""".split()
+)

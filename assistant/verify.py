@@ -6,7 +6,9 @@ passes these checks against the sources it cites:
 1. Facts: every number, month and proper name in the sentence occurs in the cited text, compared across
    scripts and formats ("6.000" = "6,000" = "6 000"; "May" = "Mai" = "Mei" = "tháng 5" = "10/5"; "Nguyen"
    = "Nguyễn"), and so does each institution word of a name ("Ministry of Industry and Trade"). A number
-   the model computed or invented fails, even when the sentence sounds right.
+   the model computed or invented fails, even when the sentence sounds right. A person's title must be
+   the one the source gives that person ("Minister of Science and ICT Lee Jong-ho", not the other
+   minister's office built from the same caption; :mod:`assistant.titles`).
 2. Meaning: the sentence and the cited sentence are close in the multilingual embedding space (e5 cosine
    at least ``support_threshold``, calibrated on XQuAD; see BENCHMARKS.md).
 3. Form: the sentence is written in the language asked for (judged on its ordinary words, names left
@@ -28,6 +30,7 @@ import numpy as np
 
 from .embedder import Embedder, fold
 from .language import written_in
+from .titles import miscast_titles
 from .lexicon import COUNTRY_ALIASES, GENERIC_WORDS, INSTITUTION_TRANSLATIONS, INSTITUTION_WORDS
 
 # --- numbers --------------------------------------------------------------------------------------------
@@ -253,7 +256,8 @@ def missing_facts(sentence: str, source_text: str, lang: str = "en", *, same_lan
     The institution words of names count too: "the Ministry of Industry and Trade" fails against a source
     that names the Ministry of Information and Communications — word for word when sentence and source
     share a language (``same_language``), through a small table of their translations when an English
-    sentence cites a source in another language.
+    sentence cites a source in another language. When all of that is in the source, a person's title must
+    still be the one the source gives that person (see :mod:`assistant.titles`).
     """
     missing: list[str] = []
     sentence = short_country_names(sentence)
@@ -271,6 +275,8 @@ def missing_facts(sentence: str, source_text: str, lang: str = "en", *, same_lan
             variants = INSTITUTION_TRANSLATIONS.get(word) or INSTITUTION_TRANSLATIONS.get(word.removesuffix("s"))
             if variants and not any(_variant_in(v, folded) for v in variants):
                 missing.append(word)
+    if lang == "en" and not missing:  # every word is in the source: are the titles on the right persons?
+        missing += miscast_titles(sentence, source_text, same_language=same_language)
     return missing
 
 

@@ -174,3 +174,25 @@ def test_a_restatement_must_keep_the_names_other_languages_write_the_same_way():
     german = "Der Botschafter sagte, Korea werde in neuen Technologien wie OpenRAN, KI und Halbleitern kooperieren."
     assert dropped_names("The ambassador said Korea would cooperate in new technologies.", german, "de", shared) == []
     assert dropped_names("The ambassador said Korea would cooperate on AI.", german, "de", lambda w: True) == ["openran"]
+
+
+def test_a_person_given_another_persons_title_is_refused_within_and_across_languages():
+    from assistant.titles import miscast_titles
+
+    caption = ("Minister of Information and Communications Nguyen Manh Hung and Korean Minister of Science and ICT "
+               "Lee Jong-ho (Photo: VNA)")
+    wrong = "Minister of Information and Communications Lee Jong-ho (Photo: VNA)."
+    assert miscast_titles(wrong, caption, same_language=True) == ["Lee Jong-ho as Minister of Information and Communications"]
+    assert "Lee Jong-ho as Minister of Information and Communications" in missing_facts(wrong, caption, "en", same_language=True)
+    assert miscast_titles("Minister of Science and ICT Lee Jong-ho met Minister Hung.", caption, same_language=True) == []
+    assert miscast_titles("Korean Minister Nguyen Manh Hung spoke.", caption, same_language=True) == [
+        "Nguyen Manh Hung as Korean Minister"
+    ]
+    german = ("Minister für Information und Kommunikation Nguyen Manh Hung traf den koreanischen Minister für "
+              "Wissenschaft und IKT Lee Jong-ho.")
+    assert miscast_titles("Minister of Information and Communications Lee Jong-ho met him.", german, same_language=False)
+    right = "Minister of Science and ICT Lee Jong-ho met Minister of Information and Communications Nguyen Manh Hung."
+    assert miscast_titles(right, german, same_language=False) == []
+    # A source that names the person without a title in front cannot contradict the sentence.
+    assert miscast_titles("Minister of Finance Lee Jong-ho spoke.", "Lee Jong-ho, the minister, spoke.", same_language=True) == []
+    assert miscast_titles("Minister of Finance Lee Jong-ho spoke.", "Er traf Lee Jong-ho in Seoul.", same_language=False) == []
