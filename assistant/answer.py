@@ -9,7 +9,8 @@
 4. Verify each sentence against what it cites (``verify.py``). Failing sentences are kept in the result,
    marked unsupported, and left out of the displayed answer.
 5. If nothing generated survives, answer with the evidence itself: the best sentences quoted in their
-   own language with their [n], labelled as quotes.
+   own language with their [n], labelled as quotes (for "who", "how many", "when" and "which" questions,
+   the best that names such a thing the question does not, see ``answer_type.py``).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from __future__ import annotations
 import time
 from typing import Callable, Sequence
 
+from .answer_type import expected_answer, states_answer
 from .citations import citation_grammar, format_cited, parse_cited
 from .config import Settings
 from .embedder import Embedder
@@ -40,6 +42,9 @@ NOT_ANSWERED = "The documents do not answer this question."
 #: a second one must be to be shown too.
 QUOTES_IN_FALLBACK = 2
 QUOTE_MARGIN = 0.01
+#: For a question that asks who, how many, when or which, the quote is chosen among this many best evidence
+#: sentences: the first that states such an answer (see :mod:`assistant.answer_type`).
+QUOTE_POOL = 4
 
 
 def language_name(code: str) -> str:
@@ -231,10 +236,20 @@ class AnswerPipeline:
 
     @staticmethod
     def quotes(evidence: Evidence) -> list[AnswerSentence]:
-        """The best evidence sentence, and the next ones only when they score nearly as well."""
-        best = evidence.sources[0].score
+        """The best evidence sentence, and the next ones only when they score nearly as well.
+
+        When the question asks for a person, a number, a date or a name, only the sentences among the
+        first ``QUOTE_POOL`` that state one the question does not hold are candidates (if any does): the
+        sentence most similar to a question often restates it rather than answering it.
+        """
+        pool = evidence.sources
+        kind = expected_answer(evidence.question)
+        if kind:
+            stating = [s for s in pool[:QUOTE_POOL] if states_answer(s.quote, s.lang, evidence.question, kind)]
+            pool = stating or pool
+        best = pool[0].score
         return [
             AnswerSentence(text=s.quote, citations=[s.n], supported=True, kind="quote", cited_by_model=[])
-            for s in evidence.sources[:QUOTES_IN_FALLBACK]
+            for s in pool[:QUOTES_IN_FALLBACK]
             if s.score >= best - QUOTE_MARGIN
         ]
