@@ -28,6 +28,7 @@ import math
 import shutil
 import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Sequence
@@ -93,6 +94,19 @@ def _in_language(filters: SearchFilters | None, lang: str) -> SearchFilters | No
     if filters.langs and lang not in filters.langs:
         return None
     return filters.model_copy(update={"langs": [lang]})
+
+
+_OVERLAP: ThreadPoolExecutor | None = None
+_OVERLAP_LOCK = threading.Lock()
+
+
+def _overlap() -> ThreadPoolExecutor:
+    """The threads that overlap a search's Chroma round trips (created on first use, shared)."""
+    global _OVERLAP
+    with _OVERLAP_LOCK:
+        if _OVERLAP is None:
+            _OVERLAP = ThreadPoolExecutor(max_workers=4, thread_name_prefix="chroma-query")
+        return _OVERLAP
 
 
 def per_document_cap(k: int, maximum: int) -> int:
@@ -217,10 +231,17 @@ class Retriever:
         chunk_floor = -1.0  # every chunk the chunk query did not return is at most this similar
         other: list[str] = []  # candidates found by the chunk vectors or BM25 only
         if mode in ("hybrid", "dense"):
+            # Against a server the chunk query runs while the sentence query waits for its reply (at 100k
+            # chunks each round trip is 4-8 ms); embedded, both are CPU work and run one after the other.
+            pending = (
+                _overlap().submit(self.store.query_chunks, qvec, 3 * n_candidates, filters)
+                if self.store.chunk_vectors_embedded and self.store.remote
+                else None
+            )
             for sentence in self.store.query(qvec, 3 * n_candidates, filters):
                 consider(sentence, 1.0 - float(sentence.distance or 0.0))
             if self.store.chunk_vectors_embedded:
-                found_chunks = self.store.query_chunks(qvec, 3 * n_candidates, filters)
+                found_chunks = pending.result() if pending else self.store.query_chunks(qvec, 3 * n_candidates, filters)
                 chunk_cosine = {cid: cos for cid, _, cos in found_chunks}
                 if len(found_chunks) == 3 * n_candidates:
                     chunk_floor = min(chunk_cosine.values())

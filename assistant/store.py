@@ -184,6 +184,8 @@ class VectorStore:
         self.embedder_name = embedder_name
         self.dim = dim
         self.location = url or str(path)
+        #: A Chroma server over HTTP: each query is a round trip, worth overlapping with another.
+        self.remote = bool(url)
         self._client = self._connect(path, url)
         meta = {"embedder": embedder_name, "dim": dim, "hnsw:space": "cosine"}
         try:
