@@ -111,15 +111,20 @@ def _occurrences(tokens: list[_Token], name: tuple[str, ...], extend: bool) -> l
     return out
 
 
-def _same_language_ok(title: set[str], source: list[_Token], at: int) -> bool | None:
+def _same_language_ok(title: set[str], source: list[_Token], at: int, names: set[str]) -> bool | None:
+    """The title phrase in front of the name in the source (it stops at any name, so ``names`` is unused);
+    None when there is none."""
     found = _title_before(source, at)
     return None if not found else title <= found
 
 
-def _other_language_ok(title: set[str], source: list[_Token], at: int) -> bool | None:
+def _other_language_ok(title: set[str], source: list[_Token], at: int, names: set[str]) -> bool | None:
+    """The title words in the few words before the name, up to a punctuation mark or another person the
+    sentence names ("Minister Nguyen Manh Hung empfing Botschafter Choi Youngsam": Choi's title is
+    "Botschafter" alone)."""
     window: list[str] = []
     for t in reversed(source[max(0, at - _WINDOW) : at]):
-        if not t.word and t.text not in "-–":  # a comma or a full stop ends the phrase
+        if (not t.word and t.text not in "-–") or t.folded in names:  # a comma or a full stop ends the phrase
             break
         window.insert(0, t.folded)
     text = " " + " ".join(window) + " "
@@ -137,14 +142,16 @@ def miscast_titles(sentence: str, source_text: str, *, same_language: bool) -> l
     "Lee Jong-ho as Minister of Information and Communications"."""
     tokens = _tokens(sentence)
     source = _tokens(source_text)
+    spans = _names(tokens)
+    named = {t.folded for a, b in spans for t in tokens[a:b]}
     out = []
-    for start, end in _names(tokens):
+    for start, end in spans:
         title = _title_before(tokens, start)
         if not title:
             continue
         name = tuple(t.folded for t in tokens[start:end])
         verdicts = [
-            (_same_language_ok if same_language else _other_language_ok)(title, source, at)
+            (_same_language_ok if same_language else _other_language_ok)(title, source, at, named)
             for at in _occurrences(source, name, extend=same_language)
         ]
         if verdicts and not any(v is None or v for v in verdicts):

@@ -193,6 +193,12 @@ def test_a_person_given_another_persons_title_is_refused_within_and_across_langu
     assert miscast_titles("Minister of Information and Communications Lee Jong-ho met him.", german, same_language=False)
     right = "Minister of Science and ICT Lee Jong-ho met Minister of Information and Communications Nguyen Manh Hung."
     assert miscast_titles(right, german, same_language=False) == []
+    # Across languages the title is read back to the previous person the sentence names.
+    met = "Minister Nguyen Manh Hung empfing Botschafter Choi Youngsam in Hanoi."
+    assert miscast_titles("Minister Nguyen Manh Hung met Minister Choi Youngsam.", met, same_language=False) == [
+        "Choi Youngsam as Minister"
+    ]
+    assert miscast_titles("Minister Nguyen Manh Hung met Ambassador Choi Youngsam.", met, same_language=False) == []
     # A source that names the person without a title in front cannot contradict the sentence.
     assert miscast_titles("Minister of Finance Lee Jong-ho spoke.", "Lee Jong-ho, the minister, spoke.", same_language=True) == []
     assert miscast_titles("Minister of Finance Lee Jong-ho spoke.", "Er traf Lee Jong-ho in Seoul.", same_language=False) == []
