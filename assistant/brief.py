@@ -15,12 +15,13 @@
 * **Verify** the written point like an answer sentence (numbers, months, names; e5 similarity; written in
   the language asked for), and check that it keeps the names of its sentence that other languages in the
   store write the same way (see :func:`assistant.verify.dropped_names`). A draft that fails is followed by
-  up to ``brief_drafts`` − 1 sampled drafts (fixed seeds); a point none of whose drafts passes shows the key sentence quoted instead, and the first
-  rejected draft is kept with its reason.
+  up to ``brief_drafts`` − 1 sampled drafts (fixed seeds); a point none of whose drafts passes shows the
+  key sentence quoted instead, and the first rejected draft is kept with its reason.
 """
 
 from __future__ import annotations
 
+import functools
 import math
 import time
 from dataclasses import dataclass
@@ -264,6 +265,8 @@ class BriefPipeline:
         texts = {s.n: s.quote for s in sources}
         vectors = {i: k.vector for i, k in enumerate(keys, start=1)}
         points: list[BriefPoint] = []
+        # The languages that write a name, asked once per brief (every draft of every point may ask again).
+        written_as = functools.lru_cache(maxsize=None)(self.retriever.languages_writing)
         total = len(keys) * len(langs)
         done = 0
         for n, key in enumerate(keys, start=1):
@@ -272,7 +275,7 @@ class BriefPipeline:
                 if lang == key.doc.lang:
                     point.texts[lang], point.kinds[lang] = key.text, "original"
                 else:
-                    text, reason = self.write_point(n, key, lang, len(keys), texts, vectors)
+                    text, reason = self.write_point(n, key, lang, len(keys), texts, vectors, written_as)
                     if reason is None:
                         point.texts[lang], point.kinds[lang] = text, "generated"
                     else:
@@ -294,7 +297,14 @@ class BriefPipeline:
         )
 
     def write_point(
-        self, n: int, key: KeySentence, lang: str, n_sources: int, texts: dict[int, str], vectors: dict[int, np.ndarray]
+        self,
+        n: int,
+        key: KeySentence,
+        lang: str,
+        n_sources: int,
+        texts: dict[int, str],
+        vectors: dict[int, np.ndarray],
+        written_as: Callable[[str], set[str]] | None = None,
     ) -> tuple[str, str | None]:
         """The model's point for ``key`` in ``lang`` and, if no draft passes verification, why (else None).
 
@@ -321,7 +331,7 @@ class BriefPipeline:
                     seed=self.settings.seed + attempt if sampled else None,
                 )
             )
-            text, reason = self._check_draft(draft, n, key, lang, n_sources, texts, vectors)
+            text, reason = self._check_draft(draft, n, key, lang, n_sources, texts, vectors, written_as)
             if reason is None:
                 return text, None
             first = first or (text, reason)
@@ -329,7 +339,15 @@ class BriefPipeline:
         return first
 
     def _check_draft(
-        self, draft: str, n: int, key: KeySentence, lang: str, n_sources: int, texts: dict[int, str], vectors: dict[int, np.ndarray]
+        self,
+        draft: str,
+        n: int,
+        key: KeySentence,
+        lang: str,
+        n_sources: int,
+        texts: dict[int, str],
+        vectors: dict[int, np.ndarray],
+        written_as: Callable[[str], set[str]] | None = None,
     ) -> tuple[str, str | None]:
         parsed = [p for p in parse_cited(draft, n_sources) if p.citations]
         if not parsed:
@@ -342,9 +360,8 @@ class BriefPipeline:
         if not verdict.supported:
             return text, verdict.reason
         if lang != key.doc.lang:
-            left_out = dropped_names(
-                text, key.text, key.doc.lang, lambda word: bool(self.retriever.languages_writing(word) - {key.doc.lang})
-            )
+            languages_of = written_as or self.retriever.languages_writing
+            left_out = dropped_names(text, key.text, key.doc.lang, lambda word: bool(languages_of(word) - {key.doc.lang}))
             if left_out:
                 return text, f"it leaves out {', '.join(left_out)}, named in [{n}]"
         return text, None
