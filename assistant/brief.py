@@ -69,6 +69,17 @@ MIN_KEY_CHARS = 40
 ProgressCallback = Callable[[int, int], None]
 
 
+@dataclass(frozen=True)
+class _PointSources:
+    """What checking any point of one brief needs: the key sentences by number, their vectors, and which
+    languages of the store write a word (asked once per brief, though every draft may ask again)."""
+
+    count: int
+    texts: dict[int, str]
+    vectors: dict[int, np.ndarray]
+    languages_writing: Callable[[str], set[str]]
+
+
 @dataclass(eq=False)
 class KeySentence:
     doc: DocumentInfo
@@ -262,11 +273,13 @@ class BriefPipeline:
             )
             for i, k in enumerate(keys, start=1)
         ]
-        texts = {s.n: s.quote for s in sources}
-        vectors = {i: k.vector for i, k in enumerate(keys, start=1)}
+        context = _PointSources(
+            count=len(keys),
+            texts={s.n: s.quote for s in sources},
+            vectors={i: k.vector for i, k in enumerate(keys, start=1)},
+            languages_writing=functools.lru_cache(maxsize=None)(self.retriever.languages_writing),
+        )
         points: list[BriefPoint] = []
-        # The languages that write a name, asked once per brief (every draft of every point may ask again).
-        written_as = functools.lru_cache(maxsize=None)(self.retriever.languages_writing)
         total = len(keys) * len(langs)
         done = 0
         for n, key in enumerate(keys, start=1):
@@ -275,7 +288,7 @@ class BriefPipeline:
                 if lang == key.doc.lang:
                     point.texts[lang], point.kinds[lang] = key.text, "original"
                 else:
-                    text, reason = self.write_point(n, key, lang, len(keys), texts, vectors, written_as)
+                    text, reason = self.write_point(n, key, lang, context)
                     if reason is None:
                         point.texts[lang], point.kinds[lang] = text, "generated"
                     else:
@@ -296,16 +309,7 @@ class BriefPipeline:
             timings={"extract_ms": round(extract_ms, 1), "total_ms": round((time.perf_counter() - started) * 1000, 1)},
         )
 
-    def write_point(
-        self,
-        n: int,
-        key: KeySentence,
-        lang: str,
-        n_sources: int,
-        texts: dict[int, str],
-        vectors: dict[int, np.ndarray],
-        written_as: Callable[[str], set[str]] | None = None,
-    ) -> tuple[str, str | None]:
+    def write_point(self, n: int, key: KeySentence, lang: str, context: _PointSources) -> tuple[str, str | None]:
         """The model's point for ``key`` in ``lang`` and, if no draft passes verification, why (else None).
 
         A tiny model restating a long sentence often adds one wrong word ("the President of the Republic"),
@@ -317,7 +321,7 @@ class BriefPipeline:
             ChatMessage("system", render("brief_system")),
             ChatMessage("user", render("brief_point", n=n, sentence=" ".join(key.text.split()), language=language_name(lang))),
         ]
-        grammar = citation_grammar(n_sources, max_sentences=1, max_chars=240, only=[n])
+        grammar = citation_grammar(context.count, max_sentences=1, max_chars=240, only=[n])
         first: tuple[str, str] | None = None
         for attempt in range(self.settings.brief_drafts):
             sampled = attempt > 0
@@ -331,39 +335,32 @@ class BriefPipeline:
                     seed=self.settings.seed + attempt if sampled else None,
                 )
             )
-            text, reason = self._check_draft(draft, n, key, lang, n_sources, texts, vectors, written_as)
+            text, reason = self._check_draft(draft, n, key, lang, context)
             if reason is None:
                 return text, None
             first = first or (text, reason)
         assert first is not None  # brief_drafts >= 1
         return first
 
-    def _check_draft(
-        self,
-        draft: str,
-        n: int,
-        key: KeySentence,
-        lang: str,
-        n_sources: int,
-        texts: dict[int, str],
-        vectors: dict[int, np.ndarray],
-        written_as: Callable[[str], set[str]] | None = None,
-    ) -> tuple[str, str | None]:
-        parsed = [p for p in parse_cited(draft, n_sources) if p.citations]
+    def _check_draft(self, draft: str, n: int, key: KeySentence, lang: str, context: _PointSources) -> tuple[str, str | None]:
+        """The draft's cited text and why it fails (None when it passes); ``lang`` is never the key's own."""
+        parsed = [p for p in parse_cited(draft, context.count) if p.citations]
         if not parsed:
             return draft.strip(), "no cited point"
         text = " ".join(p.text for p in parsed)
         if lang == "en":
             text = plain_dates(text)
         vector = self.verifier.embed([text])[0]
-        verdict = self.verifier.check(text, vector, [n], texts, vectors, lang, {n: key.doc.lang})
+        verdict = self.verifier.check(text, vector, [n], context.texts, context.vectors, lang, {n: key.doc.lang})
         if not verdict.supported:
             return text, verdict.reason
-        if lang != key.doc.lang:
-            languages_of = written_as or self.retriever.languages_writing
-            left_out = dropped_names(text, key.text, key.doc.lang, lambda word: bool(languages_of(word) - {key.doc.lang}))
-            if left_out:
-                return text, f"it leaves out {', '.join(left_out)}, named in [{n}]"
+
+        def shared(word: str) -> bool:  # written so in another language of the store
+            return bool(context.languages_writing(word) - {key.doc.lang})
+
+        left_out = dropped_names(text, key.text, key.doc.lang, shared)
+        if left_out:
+            return text, f"it leaves out {', '.join(left_out)}, named in [{n}]"
         return text, None
 
 

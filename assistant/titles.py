@@ -111,9 +111,8 @@ def _occurrences(tokens: list[_Token], name: tuple[str, ...], extend: bool) -> l
     return out
 
 
-def _same_language_ok(title: set[str], source: list[_Token], at: int, names: set[str]) -> bool | None:
-    """The title phrase in front of the name in the source (it stops at any name, so ``names`` is unused);
-    None when there is none."""
+def _same_language_ok(title: set[str], source: list[_Token], at: int) -> bool | None:
+    """Whether the title phrase in front of the name in the source holds ``title``; None when there is none."""
     found = _title_before(source, at)
     return None if not found else title <= found
 
@@ -151,7 +150,7 @@ def miscast_titles(sentence: str, source_text: str, *, same_language: bool) -> l
             continue
         name = tuple(t.folded for t in tokens[start:end])
         verdicts = [
-            (_same_language_ok if same_language else _other_language_ok)(title, source, at, named)
+            _same_language_ok(title, source, at) if same_language else _other_language_ok(title, source, at, named)
             for at in _occurrences(source, name, extend=same_language)
         ]
         if verdicts and not any(v is None or v for v in verdicts):

@@ -187,10 +187,11 @@ def dropped_names(point: str, sentence: str, sentence_lang: str, carried: Callab
     reader of the brief would never learn whom he met.
     """
     folded = fold(point)
-    words = [fold(w.group(0).strip("'’-")) for w in _WORD.finditer(sentence) if w.group(0)[0].isupper()]
-    names = set(names_in(sentence, sentence_lang))
     candidates = dict.fromkeys(
-        part for w in words if w in names for part in w.split("-") if len(part) >= 3 and part not in _TRANSLATED
+        part
+        for name in names_in(sentence, sentence_lang)
+        for part in name.split("-")
+        if len(part) >= 3 and part not in _TRANSLATED
     )
     return [w for w in candidates if not re.search(r"(?<!\w)" + re.escape(w), folded) and carried(w)]
 
