@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from assistant.retrieval import fuse, mmr, per_document_cap
+from assistant.retrieval import fuse, mmr, per_document_cap, with_feedback
 from assistant.stories import StoryDoc, anchors, group_stories, pair_score
 
 
@@ -22,6 +22,16 @@ def test_fuse_adds_a_scaled_lexical_bonus():
     assert np.argmax(near_tie) == 0  # a near-tie goes to the exact match
     assert np.allclose(fuse(dense, np.zeros(3), 0.5), dense)
     assert fuse(np.array([]), np.array([]), 0.5).size == 0
+
+
+def test_feedback_lifts_passages_like_the_top_one():
+    top, like_top, unlike = np.eye(3)[0], np.array([0.8, 0.6, 0.0]), np.eye(3)[2]
+    scores = np.array([0.85, 0.80, 0.81])
+    lifted = with_feedback(scores, np.stack([top, like_top, unlike]), 0.15)
+    assert lifted[1] > lifted[2]  # 0.80 + 0.15 × 0.8 against 0.81 + 0
+    assert lifted[0] == max(lifted)  # the top passage stays first
+    assert np.array_equal(with_feedback(scores, np.stack([top, like_top, unlike]), 0.0), scores)
+    assert np.array_equal(with_feedback(scores[:1], top[None, :], 0.15), scores[:1])  # nothing to compare
 
 
 def test_per_document_cap_follows_the_list_length():
