@@ -7,7 +7,8 @@
    to ``n_ctx`` minus the answer budget. Sources that do not fit are left out whole, and the answer says so.
 3. Generate, streaming, under a grammar that makes every sentence end with markers naming real sources.
 4. Verify each sentence against what it cites (``verify.py``). Failing sentences are kept in the result,
-   marked unsupported, and left out of the displayed answer.
+   marked unsupported, and left out of the displayed answer. So are the supported ones when, for a who /
+   how many / when / which question, none of them names such a thing (``answers_the_question``).
 5. If nothing generated survives, answer with the evidence itself: the best sentences quoted in their
    own language with their [n], labelled as quotes (for "who", "how many", "when" and "which" questions,
    the best that names such a thing the question does not, see ``answer_type.py``).
@@ -45,6 +46,31 @@ QUOTE_MARGIN = 0.01
 #: For a question that asks who, how many, when or which, the quote is chosen among this many best evidence
 #: sentences: the first that states such an answer (see :mod:`assistant.answer_type`).
 QUOTE_POOL = 4
+
+
+#: What a question of each kind asks for, in the reason a non-answer is given.
+_ASKED_FOR = {"number": "a number", "date": "a date", "person": "who", "name": "which one"}
+
+
+def answers_the_question(sentences: list[AnswerSentence], question: str, answer_lang: str) -> list[AnswerSentence]:
+    """``sentences`` with the supported generated ones marked unsupported when, together, they do not
+    state the kind of answer the question asks for (see :mod:`assistant.answer_type`).
+
+    A tiny model answers "Who is the Korean ambassador to Vietnam?" with "The Korean ambassador to Vietnam
+    … is the Minister of Information and Communications …": every word is in the German source it cites
+    ("… des … Botschafters Koreas in Vietnam durch den Minister für Information und Kommunikation"), so it
+    verifies, yet it names nobody and equates two people. An answer to a who / how many / when / which
+    question that names no person, number, date or name the question does not already hold is no
+    answer; the quotes, chosen by the same test, are shown instead.
+    """
+    kind = expected_answer(question)
+    generated = [s for s in sentences if s.supported and s.kind == "generated"]
+    if kind is None or not generated or any(states_answer(s.text, answer_lang, question, kind) for s in generated):
+        return sentences
+    for s in generated:
+        s.supported = False
+        s.reason = f"it does not say {_ASKED_FOR[kind]}, which the question asks"
+    return sentences
 
 
 def language_name(code: str) -> str:
@@ -180,7 +206,7 @@ class AnswerPipeline:
             if on_token:
                 on_token(piece)
         result.draft = "".join(draft)
-        result.sentences = self.verify(result.draft, evidence, answer_lang)
+        result.sentences = answers_the_question(self.verify(result.draft, evidence, answer_lang), evidence.question, answer_lang)
         if not any(s.supported for s in result.sentences):
             result.sentences += self.quotes(evidence)
             result.notes.append("no generated sentence was supported by its sources; showing quotes instead")

@@ -166,3 +166,36 @@ def test_a_sentence_that_only_repeats_the_question_is_no_answer_and_the_quote_is
     assert restates("The Korean ambassador to Vietnam mentioned in the articles.", question)
     assert not restates("Choi Youngsam is the Korean ambassador to Vietnam.", question)
     assert not restates("Da Nang has 37.", "How many IT training establishments does Da Nang have?")
+
+
+def test_an_answer_that_does_not_say_how_many_is_no_answer(tmp_path):
+    question = "How many IT training establishments does Da Nang have?"
+
+    def without_a_number(messages):  # a verbatim copy of an English source with no number, cited correctly
+        n, text = next((n, t) for n, t in sorted(sources_in(messages).items()) if not re.search(r"\d", t) and " the " in t)
+        return f"{text.rstrip('.')} [{n}]."
+
+    assistant, _ = make(tmp_path, without_a_number, evidence_sentences=20)  # English ones among them
+    answer = assistant.ask(question)
+    (generated,) = [s for s in answer.sentences if s.kind == "generated"]
+    assert not generated.supported and generated.reason == "it does not say a number, which the question asks"
+    quotes = [s for s in answer.sentences if s.kind == "quote"]
+    assert quotes and all(s.supported for s in quotes) and generated.text not in answer.answer
+
+
+def test_answers_the_question_keeps_an_answer_that_names_what_was_asked():
+    from assistant.answer import answers_the_question
+    from assistant.models import AnswerSentence
+
+    question = "Who is the Korean ambassador to Vietnam?"
+    naming = [AnswerSentence(text="The ambassador is Choi Youngsam.", citations=[1], supported=True)]
+    assert answers_the_question(naming, question, "en")[0].supported
+    evasive = [
+        AnswerSentence(text="The Korean ambassador met the Minister of Information and Communications.", citations=[1], supported=True),
+        AnswerSentence(text="They discussed cooperation.", citations=[2], supported=False, reason="not supported"),
+    ]
+    checked = answers_the_question(evasive, question, "en")
+    assert [s.supported for s in checked] == [False, False] and checked[0].reason == "it does not say who, which the question asks"
+    assert checked[1].reason == "not supported"  # an already failing sentence keeps its own reason
+    open_question = [AnswerSentence(text="He proposed closer cooperation.", citations=[1], supported=True)]
+    assert answers_the_question(open_question, "What did the ambassador propose?", "en")[0].supported
