@@ -31,7 +31,8 @@ from .models import Chunk, Document, DocumentInfo, IngestReport, IngestResult, S
 from .stories import group_stories
 from .store import VectorStore
 
-#: Called after each file: (files done, files in all, bytes done, bytes in all, file name).
+#: Called for each file once it is stored, skipped or failed (files are embedded and written a batch at a
+#: time): (files done, files in all, bytes done, bytes in all, file name).
 ProgressCallback = Callable[[int, int, int, int, str], None]
 
 #: Prepared documents are written together once this many sentences (or WRITE_BATCH_DOCS documents) wait.
@@ -104,11 +105,7 @@ def embed_documents(
     texts = list(dict.fromkeys(t for chunks, sentences in documents for t in [s.text for s in sentences] + [c.text for c in chunks]))
     vectors = embedder.embed_passages(texts) if texts else np.zeros((0, embedder.dim), dtype=np.float32)
     row = {t: i for i, t in enumerate(texts)}
-    return [
-        (vectors[[row[s.text] for s in sentences]].reshape(len(sentences), -1),
-         vectors[[row[c.text] for c in chunks]].reshape(len(chunks), -1))
-        for chunks, sentences in documents
-    ]
+    return [(vectors[[row[s.text] for s in sentences]], vectors[[row[c.text] for c in chunks]]) for chunks, sentences in documents]
 
 
 class Ingestor:
@@ -219,8 +216,8 @@ class _PendingWrites:
     """Prepared documents of one run, embedded together and written to the store in batches.
 
     ``known`` is what the store will hold once everything queued is written (so a second copy of a file in
-    the same run is "unchanged", and a second version of a source replaces the queued one). A failed write
-    marks its documents failed and re-reads ``known`` from the store.
+    the same run is "unchanged", and a second version of a source replaces the queued one). A failed
+    embedding or write marks its documents failed and re-reads ``known`` from the store.
     """
 
     def __init__(self, store: VectorStore, embedder: Embedder, known: dict[str, DocumentInfo]) -> None:
@@ -228,7 +225,6 @@ class _PendingWrites:
         self.embedder = embedder
         self.known = known
         self.items: list[_Prepared] = []
-        self._refresh = False  # known must be re-read from the store after this flush
 
     def add(self, item: _Prepared) -> None:
         self.items.append(item)
@@ -262,15 +258,13 @@ class _PendingWrites:
     def flush(self) -> None:
         queued, self.items = self.items, []
         items = self._embed(queued) if queued else []
-        if len(items) < len(queued):  # after the writes below, the store is all there is
-            self._refresh = True
-        self._write(items)
-        if self._refresh:
-            self.known, self._refresh = {d.doc_id: d for d in self.store.list_documents()}, False
+        if not self._write(items) or len(items) < len(queued):
+            self.known = {d.doc_id: d for d in self.store.list_documents()}
 
-    def _write(self, items: list[_Prepared]) -> None:
+    def _write(self, items: list[_Prepared]) -> bool:
+        """Write ``items``; False when the write failed (their results then say so)."""
         if not items:
-            return
+            return True
         try:
             # Committed from here on: the document records are written last, in one call.
             self.store.add_documents([(i.doc, i.chunks, i.chunk_vectors, i.sentences, i.sentence_vectors) for i in items])
@@ -285,4 +279,5 @@ class _PendingWrites:
             for item in items:
                 if item.doc.doc_id not in committed:
                     item.result.status, item.result.error = "failed", f"{item.doc.source}: {message}"
-            self._refresh = True
+            return False
+        return True
