@@ -4,38 +4,64 @@
 synthetic records of the scale benchmark, then times 4 rounds x 100 hybrid searches alternating the two
 ways (order swapped each round). Prints p50/p95 of each.
 """
-import json, statistics, sys, tempfile, time
+
+from __future__ import annotations
+
+import json
+import statistics
+import sys
+import tempfile
+import time
 from pathlib import Path
+
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT)); sys.path.insert(0, str(ROOT / "benchmarks"))
-from assistant.servers import chroma_server
-from assistant.store import VectorStore
-from assistant.synthetic import synthetic_records
-from assistant.config import Settings
-from assistant.embedder import HashingEmbedder
-from assistant.service import NewsAssistant
-from assistant.evaluation import percentile
-from scale import queries, EVAL
-N = int(sys.argv[1]) if len(sys.argv) > 1 else 100000
-tmp = Path(tempfile.mkdtemp(prefix='ab-'))
-server = chroma_server(tmp / 'chroma', log=tmp / 'chroma.log').start()
-try:
-    store = VectorStore(embedder_name='hashing-bow-v1', dim=384, path=tmp / 'store', url=server.base_url, prefix='scale')
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+from assistant.config import Settings  # noqa: E402
+from assistant.embedder import HashingEmbedder  # noqa: E402
+from assistant.evaluation import percentile  # noqa: E402
+from assistant.servers import chroma_server  # noqa: E402
+from assistant.service import NewsAssistant  # noqa: E402
+from assistant.store import VectorStore  # noqa: E402
+from assistant.synthetic import synthetic_records  # noqa: E402
+from scale import EVAL, queries  # noqa: E402
+
+ROUNDS = 4
+
+
+def load(store: VectorStore, n_chunks: int) -> None:
     loaded = 0
-    for batch in synthetic_records(EVAL, N, batch_docs=100):
-        store.add_documents(batch); loaded += sum(len(c) for _, c, *_ in batch)
-        if loaded >= N: break
-    s = Settings(store_dir=tmp / 'unused', chroma_url=server.base_url, collection='scale', embedder='hash')
-    a = NewsAssistant(s, embedder=HashingEmbedder(dim=384))
-    qs = queries(); vs = a.embedder.embed_queries(qs)
-    a.retriever.search(qs[0], 5)
-    times = {True: [], False: []}
-    for rnd in range(4):
-        for remote in ([True, False] if rnd % 2 == 0 else [False, True]):
-            a.store.remote = remote
-            for q, v in zip(qs, vs):
-                t = time.perf_counter(); a.retriever.search(q, 5, query_vector=v); times[remote].append((time.perf_counter() - t) * 1000)
-    for k, v in times.items():
-        print(json.dumps({'overlap': k, 'n': len(v), 'p50': round(statistics.median(v), 1), 'p95': round(percentile(v, 95), 1)}))
-finally:
-    server.stop()
+    for batch in synthetic_records(EVAL, n_chunks, batch_docs=100):
+        store.add_documents(batch)
+        loaded += sum(len(chunks) for _, chunks, *_ in batch)
+        if loaded >= n_chunks:
+            return
+
+
+def main(n_chunks: int) -> None:
+    tmp = Path(tempfile.mkdtemp(prefix="ab-"))
+    server = chroma_server(tmp / "chroma", log=tmp / "chroma.log").start()
+    try:
+        load(VectorStore(embedder_name="hashing-bow-v1", dim=384, path=tmp / "store", url=server.base_url, prefix="scale"), n_chunks)
+        settings = Settings(store_dir=tmp / "unused", chroma_url=server.base_url, collection="scale", embedder="hash")
+        assistant = NewsAssistant(settings, embedder=HashingEmbedder(dim=384))
+        texts = queries()
+        vectors = assistant.embedder.embed_queries(texts)
+        assistant.retriever.search(texts[0], 5)  # warm up: BM25 built, connections open
+        times: dict[bool, list[float]] = {True: [], False: []}
+        for round_ in range(ROUNDS):
+            for overlapped in ([True, False] if round_ % 2 == 0 else [False, True]):
+                assistant.store.remote = overlapped  # the search overlaps its two queries only against a server
+                for text, vector in zip(texts, vectors):
+                    started = time.perf_counter()
+                    assistant.retriever.search(text, 5, query_vector=vector)
+                    times[overlapped].append((time.perf_counter() - started) * 1000)
+        for overlapped, ms in times.items():
+            print(json.dumps({"overlap": overlapped, "n": len(ms), "p50": round(statistics.median(ms), 1), "p95": round(percentile(ms, 95), 1)}))
+    finally:
+        server.stop()
+
+
+if __name__ == "__main__":
+    main(int(sys.argv[1]) if len(sys.argv) > 1 else 100_000)
