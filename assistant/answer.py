@@ -166,6 +166,7 @@ class AnswerPipeline:
             query, self.retriever, self.store, self.embedder,
             k=k or self.settings.top_k, n_sentences=self.settings.evidence_sentences, filters=filters,
             translations=self.translate(query, filters) if self.translate else (),
+            translation_weight=self.settings.translation_weight,
         )
         timings = Timings(retrieve_ms=round((time.perf_counter() - started) * 1000, 1))
         result = Answer(

@@ -95,6 +95,15 @@ class Settings(BaseSettings):
         "0.82); with the bundled 270M model, German translations lowered XQuAD en->de recall@1 from 0.90 to 0.81, "
         "so list only languages that need it. One short model call per language per question.",
     )
+    translation_weight: float = Field(
+        0.7,
+        ge=0.0,
+        le=1.0,
+        description="How much a translation may lift a passage of its language: its dense score is the "
+        "question's cosine + translation_weight × how far the translation's cosine is above it (1 = the better "
+        "of the two, 0 = translations ignored). Below 1 a loose translation by a small model cannot carry a "
+        "passage that the question itself does not come near.",
+    )
     feedback_weight: float = Field(
         0.15,
         ge=0.0,

@@ -22,7 +22,7 @@ from .models import Hit, SearchFilters, Source
 from .retrieval import Retriever
 from .sentences import trimmed_sentence
 from .store import VectorStore
-from .translate import Translation
+from .translate import Translation, lifted
 
 #: Weight of the shared-words bonus (fraction of the question's content words found in the sentence).
 LEXICAL_BONUS = 0.02
@@ -64,11 +64,12 @@ def select_evidence(
     n_sentences: int,
     filters: SearchFilters | None = None,
     translations: Sequence[Translation] = (),
+    translation_weight: float = 1.0,
 ) -> Evidence:
     """Retrieve ``k`` passages (stories collapsed), then keep the ``n_sentences`` best sentences in them.
 
-    With ``translations`` (see :mod:`assistant.translate`), a sentence scores by the better of the
-    question's cosine and its language's translation's; whether anything relevant was found at all
+    With ``translations`` (see :mod:`assistant.translate`), a sentence of a translation's language is
+    lifted by ``translation_weight`` of that translation's lead over the question; whether anything relevant was found at all
     (``best_cosine``, which the refusal is calibrated on) still uses the question's alone.
     """
     qvec = embedder.embed_queries([question])[0]
@@ -84,10 +85,9 @@ def select_evidence(
     direct = {(s.doc_id, s.ordinal): float(s.embedding @ qvec) for s in sentences}
     translated = {t.lang: t.vector for t in translations}
     cosines = {
-        (s.doc_id, s.ordinal): max(
-            direct[(s.doc_id, s.ordinal)],
-            float(s.embedding @ translated[lang]) if (lang := by_chunk[s.chunk_id].lang) in translated else -2.0,
-        )
+        (s.doc_id, s.ordinal): lifted(direct[(s.doc_id, s.ordinal)], float(s.embedding @ translated[lang]), translation_weight)
+        if (lang := by_chunk[s.chunk_id].lang) in translated
+        else direct[(s.doc_id, s.ordinal)]
         for s in sentences
     }
     for s in sentences:

@@ -42,7 +42,7 @@ from .embedder import Embedder
 from .lexical import LexicalEntry, LexicalIndex, anchor_query
 from .models import DocumentInfo, Hit, SearchFilters, Story, date_key
 from .store import StoredChunk, VectorStore
-from .translate import Translation
+from .translate import Translation, lifted
 
 
 #: MMR chooses among the best MMR_POOL × k candidates (after stories are collapsed).
@@ -224,7 +224,8 @@ class Retriever:
         """The ``k`` best passages for ``query``. ``mode`` is hybrid, dense or lexical (for evaluation).
 
         ``translations`` (see :mod:`assistant.translate`) search the documents of their own language: a
-        passage's dense score is the better of the question's and its language's translation's.
+        passage they find is lifted by part of the translation's lead over the question
+        (:func:`assistant.translate.lifted`, ``translation_weight``).
         """
         k = k or self.settings.top_k
         snap = self.snapshot()
@@ -262,17 +263,23 @@ class Retriever:
                 if len(found_chunks) == 3 * n_candidates:
                     chunk_floor = min(chunk_cosine.values())
                 other += [cid for cid, _, _ in found_chunks[:n_candidates]]
-            # Each translation searches its own language; what it finds scores by the better of the two.
+            # Each translation searches its own language; what it finds is lifted by part of its lead.
+            translated_sentence: dict[str, float] = {}
             for translation in translations:
                 restricted = _in_language(filters, translation.lang)
                 if restricted is None:
                     continue
                 for sentence in self.store.query(translation.vector, n_candidates, restricted):
-                    consider(sentence, 1.0 - float(sentence.distance or 0.0))
+                    cosine = 1.0 - float(sentence.distance or 0.0)
+                    translated_sentence[sentence.sentence_id] = max(cosine, translated_sentence.get(sentence.sentence_id, -2.0))
                 if self.store.chunk_vectors_embedded:
                     for cid, _, cosine in self.store.query_chunks(translation.vector, n_candidates, restricted):
                         translated_chunk[cid] = max(cosine, translated_chunk.get(cid, -2.0))
                         other.append(cid)
+            if translated_sentence:  # the question's own cosines of what the translations found
+                for sentence in self.store.get_sentences(list(translated_sentence)):
+                    direct = float(sentence.embedding @ qvec)
+                    consider(sentence, lifted(direct, translated_sentence[sentence.sentence_id], self.settings.translation_weight))
         # The hybrid's BM25 counts the query's names and numbers only (see anchor_query); BM25 alone, all words.
         lexical_query = anchor_query(query) if mode == "hybrid" else query
         lex_scores = snap.lexical.scores(lexical_query) if mode in ("hybrid", "lexical") else np.zeros(0)
@@ -294,11 +301,13 @@ class Retriever:
             # A chunk's dense score is the better of its best sentence and its whole text. A chunk the chunk
             # query did not return is at most ``chunk_floor`` similar: its exact vector is read only when
             # that could beat its sentence.
-            unsure = [c for c in ids if c not in chunk_cosine and best[c][0] < chunk_floor]
+            unsure = [c for c in ids if c not in chunk_cosine and (best[c][0] < chunk_floor or c in translated_chunk)]
             for cid, vector in self.store.chunk_embeddings(unsure).items():
                 chunk_cosine[cid] = float(vector @ qvec)
             for c in ids:
-                whole = max(chunk_cosine.get(c, -2.0), translated_chunk.get(c, -2.0))
+                whole = chunk_cosine.get(c, -2.0)
+                if c in translated_chunk:
+                    whole = lifted(whole, translated_chunk[c], self.settings.translation_weight)
                 if whole > best[c][0]:
                     best[c] = (whole,) + best[c][1:]
 

@@ -10,8 +10,11 @@ documents of its language only (see :meth:`assistant.retrieval.Retriever.search`
 only reorder passages of its own language. Translations are never shown as text the user reads, and
 answers are still verified against the passages themselves.
 
-The prompt (``prompts/translate.txt``) is few-shot with two questions per language
-(``prompts/translate_examples.tsv``) that carry no numbers or dates, because a tiny model copies them.
+The prompt (``prompts/translate.txt``) is few-shot with eight everyday news questions per language
+(``prompts/translate_examples.tsv``: who, what, when, how many, which, why, where) that carry no numbers
+or dates, because a tiny model copies them. With two examples gemma-3-270m turned "What did the
+ambassador propose?" into "Báo cho ai dự kiến về nhà máy?" (who expects what of the factory); with eight,
+into "Người đại sứ đề nghị gì?".
 """
 
 from __future__ import annotations
@@ -45,11 +48,23 @@ class Translation:
 
 
 @lru_cache(maxsize=1)
-def examples() -> dict[str, tuple[str, str]]:
-    """The two example questions of every language, from ``prompts/translate_examples.tsv``."""
+def examples() -> dict[str, tuple[str, ...]]:
+    """The example questions of every language (the same questions, in the same order), from
+    ``prompts/translate_examples.tsv``."""
     text = resources.files("assistant.prompts").joinpath("translate_examples.tsv").read_text(encoding="utf-8")
-    rows = csv.DictReader(io.StringIO(text), delimiter="\t")
-    return {row["lang"]: (row["first"], row["second"]) for row in rows}
+    rows = list(csv.reader(io.StringIO(text), delimiter="\t"))
+    return {row[0]: tuple(row[1:]) for row in rows[1:] if row}
+
+
+def lifted(direct: float, translated: float, weight: float) -> float:
+    """A passage's cosine to the question with a translation's help: ``weight`` of the translation's lead.
+
+    A 270M model's translation is often loose ("Which Korean policy … did Minister You Young Min mention?"
+    came back as a question about an invented Minister Nguyễn Văn Mỹ), and as a full substitute (the
+    better of the two cosines) it pulled passages of that language above the right ones in other languages.
+    Partial credit keeps most of a faithful translation's gain and bounds a loose one's.
+    """
+    return direct + weight * max(0.0, translated - direct)
 
 
 def question_language(question: str, codes: Sequence[str]) -> str:
@@ -90,17 +105,20 @@ class QueryTranslator:
         self._lock = threading.Lock()
 
     def prompt(self, question: str, lang: str, source_lang: str = "en") -> str:
-        source, target = examples()[source_lang], examples()[lang]
+        source_name, name = LANGUAGE_NAMES[source_lang], LANGUAGE_NAMES[lang]
+        pairs = zip(examples()[source_lang], examples()[lang])
         return render(
             "translate",
-            source_language=LANGUAGE_NAMES[source_lang],
-            language=LANGUAGE_NAMES[lang],
-            example_source_1=source[0],
-            example_1=target[0],
-            example_source_2=source[1],
-            example_2=target[1],
+            source_language=source_name,
+            language=name,
+            examples="\n\n".join(f"{source_name}: {source}\n{name}: {target}" for source, target in pairs),
             question=question,
         )
+
+    def forget(self) -> None:
+        """Drop the remembered translations (benchmarks time fresh ones)."""
+        with self._lock:
+            self._cache.clear()
 
     def text(self, question: str, lang: str, source_lang: str = "en") -> str | None:
         """``question`` in ``lang``, or None when the model gave no usable translation."""

@@ -11,7 +11,7 @@ from assistant.evidence import select_evidence
 from assistant.llm import FakeChatModel
 from assistant.models import SearchFilters
 from assistant.service import NewsAssistant
-from assistant.translate import QueryTranslator, clean, examples, question_language
+from assistant.translate import QueryTranslator, clean, examples, lifted, question_language
 
 QUESTION = "Since when have Vietnam and South Korea had diplomatic relations?"
 VIETNAMESE = "Việt Nam và Hàn Quốc có quan hệ ngoại giao từ khi nào?"
@@ -53,10 +53,12 @@ def assistant(tmp_path):
 def test_the_prompt_is_few_shot_in_the_target_language_and_names_the_question():
     prompt = QueryTranslator(FakeChatModel(), HashingEmbedder()).prompt(QUESTION, "vi")
     assert prompt.rstrip().endswith(f"English: {QUESTION}\nVietnamese:")
-    assert examples()["vi"][0] in prompt and examples()["en"][0] in prompt
+    for english, vietnamese in zip(examples()["en"], examples()["vi"]):  # every example, as a pair
+        assert f"English: {english}\nVietnamese: {vietnamese}\n" in prompt
     assert set(examples()) >= {"en", "vi", "de", "fr", "id"}
-    for first, second in examples().values():  # the examples carry no numbers for a tiny model to copy
-        assert not any(ch.isdigit() for ch in first + second)
+    assert len({len(questions) for questions in examples().values()}) == 1  # the same questions in each
+    for questions in examples().values():  # the examples carry no numbers for a tiny model to copy
+        assert len(questions) >= 8 and not any(ch.isdigit() for ch in "".join(questions))
 
 
 def test_clean_keeps_a_translation_and_drops_what_is_not_one():
@@ -114,3 +116,31 @@ def test_evidence_scores_sentences_by_their_language_translation_but_relevance_b
     sentences = assistant.store.sentences_of([h.chunk_id for h in ev.hits])
     assert ev.best_cosine <= max(float(np.dot(s.embedding, qvec)) for s in sentences) + 1e-6
     assert ev.best_cosine < max(float(np.dot(s.embedding, vi)) for s in sentences)
+
+
+def test_a_translation_lifts_by_part_of_its_lead_and_never_lowers():
+    assert lifted(0.70, 0.90, 0.7) == pytest.approx(0.84)  # 0.7 of the 0.20 lead
+    assert lifted(0.80, 0.60, 0.7) == 0.80  # a translation further away changes nothing
+    assert lifted(0.70, 0.90, 1.0) == pytest.approx(0.90)  # 1: the better of the two
+    assert lifted(0.70, 0.90, 0.0) == 0.70  # 0: translations ignored
+
+
+def test_the_translation_weight_sets_how_far_a_translated_passage_rises(assistant):
+    def vi_score(weight: float, **kwargs) -> float:
+        settings = assistant.settings.model_copy(update={"translation_weight": weight, "feedback_weight": 0.0})
+        searcher = NewsAssistant(settings, embedder=assistant.embedder, model=assistant.model.inner)
+        hits = searcher.search(QUESTION, 3, **kwargs)
+        return next(h.dense_score for h in hits if h.source == "vi.txt")
+
+    plain, half, full = vi_score(0.0), vi_score(0.5), vi_score(1.0)
+    assert plain < half < full
+    assert half <= (plain + full) / 2 + 1e-6  # the best of lifted sentences: at most the straight line
+    assert vi_score(0.0) == pytest.approx(vi_score(0.0, translations=[]), abs=1e-6)  # weight 0 = no translation
+
+    translations = assistant.translations(QUESTION)
+    quote = {}
+    for weight in (0.0, 1.0):
+        ev = select_evidence(QUESTION, assistant.retriever, assistant.store, assistant.embedder, k=3, n_sentences=3,
+                             translations=translations, translation_weight=weight)
+        quote[weight] = next(src.score for src in ev.sources if src.lang == "vi")
+    assert quote[1.0] > quote[0.0]
