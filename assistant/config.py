@@ -88,7 +88,7 @@ class Settings(BaseSettings):
         "overriding meaning.",
     )
     translate_queries: str = Field(
-        "",
+        "vi",
         description="Comma-separated languages (vi, de, fr, id, es, en) into which each question is translated by "
         "the model before retrieval; each translation searches the documents of its own language. Empty = off. "
         "Meant for languages e5-small matches poorly to English questions (Vietnamese: seeds recall@1 0.73 -> "

@@ -34,7 +34,9 @@ def read_jsonl(path: Path) -> list[dict]:
 
 @pytest.fixture
 def settings(tmp_path: Path) -> Settings:
-    return Settings(store_dir=tmp_path / "store", embedder="hash")
+    """Fast settings. Query translation is off: a scripted model's replies are the answers a test scripts
+    (tests/test_translate.py turns translation on where it is the subject)."""
+    return Settings(store_dir=tmp_path / "store", embedder="hash", translate_queries="")
 
 
 @pytest.fixture

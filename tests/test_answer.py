@@ -25,7 +25,8 @@ def sources_in(messages) -> dict[int, str]:
 
 def make(tmp_path, replies, **overrides) -> tuple[NewsAssistant, FakeChatModel]:
     model = replies if isinstance(replies, FakeChatModel) else FakeChatModel(replies=replies)
-    values = dict(store_dir=tmp_path / "store", embedder="hash", min_relevance=0.0, support_threshold=0.5)
+    values = dict(store_dir=tmp_path / "store", embedder="hash", min_relevance=0.0, support_threshold=0.5,
+                  translate_queries="")  # the scripted replies are answers, not translations
     values.update(overrides)
     assistant = NewsAssistant(Settings(**values), embedder=HashingEmbedder(), model=model)
     assistant.ingest([SEEDS])

@@ -26,7 +26,8 @@ def make(tmp_path, replies, **overrides) -> tuple[AppHandlers, FakeChatModel]:
     model = replies if isinstance(replies, FakeChatModel) else FakeChatModel(replies=replies)
     values = dict(store_dir=tmp_path / "store", embedder="hash", min_relevance=0.0, support_threshold=0.5,
                   brief_support_threshold=0.5, brief_points=3, brief_max_points=3,
-                  feedback_weight=0.0)  # replies are scripted by source number: keep the hashed ranking fixed
+                  feedback_weight=0.0,  # replies are scripted by source number: keep the hashed ranking fixed
+                  translate_queries="")  # ... and are answers, not translations
     values.update(overrides)
     assistant = NewsAssistant(Settings(**values), embedder=HashingEmbedder(), model=model)
     assistant.ingest([SEEDS])
