@@ -22,7 +22,7 @@ from .models import Hit, SearchFilters, Source
 from .retrieval import Retriever
 from .sentences import trimmed_sentence
 from .store import VectorStore
-from .translate import Translation, lifted
+from .translate import TRANSLATION_WEIGHT, Translation, lifted
 
 #: Weight of the shared-words bonus (fraction of the question's content words found in the sentence).
 LEXICAL_BONUS = 0.02
@@ -64,13 +64,14 @@ def select_evidence(
     n_sentences: int,
     filters: SearchFilters | None = None,
     translations: Sequence[Translation] = (),
-    translation_weight: float = 1.0,
+    translation_weight: float = TRANSLATION_WEIGHT,
 ) -> Evidence:
     """Retrieve ``k`` passages (stories collapsed), then keep the ``n_sentences`` best sentences in them.
 
     With ``translations`` (see :mod:`assistant.translate`), a sentence of a translation's language is
-    lifted by ``translation_weight`` of that translation's lead over the question; whether anything relevant was found at all
-    (``best_cosine``, which the refusal is calibrated on) still uses the question's alone.
+    lifted by ``translation_weight`` of that translation's lead over the question; whether anything
+    relevant was found at all (``best_cosine``, which the refusal is calibrated on) still uses the
+    question's cosine alone.
     """
     qvec = embedder.embed_queries([question])[0]
     hits = retriever.search(question, k, filters, query_vector=qvec, translations=translations)

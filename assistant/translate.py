@@ -56,6 +56,10 @@ def examples() -> dict[str, tuple[str, ...]]:
     return {row[0]: tuple(row[1:]) for row in rows[1:] if row}
 
 
+#: Default share of a translation's lead that lifts a passage (``ASSISTANT_TRANSLATION_WEIGHT``).
+TRANSLATION_WEIGHT = 0.7
+
+
 def lifted(direct: float, translated: float, weight: float) -> float:
     """A passage's cosine to the question with a translation's help: ``weight`` of the translation's lead.
 

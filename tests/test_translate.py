@@ -11,7 +11,7 @@ from assistant.evidence import select_evidence
 from assistant.llm import FakeChatModel
 from assistant.models import SearchFilters
 from assistant.service import NewsAssistant
-from assistant.translate import QueryTranslator, clean, examples, lifted, question_language
+from assistant.translate import TRANSLATION_WEIGHT, QueryTranslator, clean, examples, lifted, question_language
 
 QUESTION = "Since when have Vietnam and South Korea had diplomatic relations?"
 VIETNAMESE = "Việt Nam và Hàn Quốc có quan hệ ngoại giao từ khi nào?"
@@ -119,6 +119,7 @@ def test_evidence_scores_sentences_by_their_language_translation_but_relevance_b
 
 
 def test_a_translation_lifts_by_part_of_its_lead_and_never_lowers():
+    assert Settings().translation_weight == TRANSLATION_WEIGHT  # select_evidence's default is the setting's
     assert lifted(0.70, 0.90, 0.7) == pytest.approx(0.84)  # 0.7 of the 0.20 lead
     assert lifted(0.80, 0.60, 0.7) == 0.80  # a translation further away changes nothing
     assert lifted(0.70, 0.90, 1.0) == pytest.approx(0.90)  # 1: the better of the two
