@@ -6,12 +6,14 @@ uses (``assistant docs`` opens the store but never loads the embedding model).
 
 from __future__ import annotations
 
+import logging
 from functools import cached_property
 from pathlib import Path
 from typing import Sequence
 
 from .config import Settings, get_settings
 from .embedder import Embedder, get_embedder
+from .errors import ConfigError, ModelError
 from .answer import AnswerPipeline, TokenCallback
 from .brief import BriefPipeline
 from .ingest import Ingestor, ProgressCallback
@@ -21,6 +23,8 @@ from .models import Answer, Brief, DocumentInfo, Hit, IngestReport, SearchFilter
 from .retrieval import Retriever, cache_dir_for
 from .store import VectorStore, open_store
 from .translate import QueryTranslator, Translation
+
+log = logging.getLogger(__name__)
 
 
 class NewsAssistant:
@@ -100,8 +104,14 @@ class NewsAssistant:
     # --- retrieval --------------------------------------------------------------------------------------
 
     def search(self, query: str, k: int | None = None, filters: SearchFilters | None = None, **kwargs) -> list[Hit]:
+        """Passages for ``query``. Search needs no model, so when the model that translates the query
+        cannot be loaded or reached, the query is searched untranslated (with a warning in the log)."""
         if "translations" not in kwargs and kwargs.get("mode", "hybrid") != "lexical":
-            kwargs["translations"] = self.translations(query, filters)
+            try:
+                kwargs["translations"] = self.translations(query, filters)
+            except (ConfigError, ModelError) as exc:
+                log.warning("searching without query translation: %s", exc)
+                kwargs["translations"] = []
         return self.retriever.search(query, k or self.settings.top_k, filters, **kwargs)
 
     @cached_property

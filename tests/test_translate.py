@@ -145,3 +145,17 @@ def test_the_translation_weight_sets_how_far_a_translated_passage_rises(assistan
                              translations=translations, translation_weight=weight)
         quote[weight] = next(src.score for src in ev.sources if src.lang == "vi")
     assert quote[1.0] > quote[0.0]
+
+
+def test_search_without_a_loadable_model_is_searched_untranslated_and_asking_says_why(assistant, tmp_path, caplog):
+    from assistant.errors import AssistantError
+
+    settings = assistant.settings.model_copy(update={"model": str(tmp_path / "missing.gguf")})
+    broken = NewsAssistant(settings, embedder=assistant.embedder)  # no model given: it would be loaded
+    with caplog.at_level("WARNING", logger="assistant.service"):
+        hits = broken.search(QUESTION, 3)
+    plain = assistant.retriever.search(QUESTION, 3)
+    assert [h.chunk_id for h in hits] == [h.chunk_id for h in plain]  # the same as without translation
+    assert "searching without query translation" in caplog.text and "missing.gguf" in caplog.text
+    with pytest.raises(AssistantError, match="missing.gguf"):  # an answer needs the model: a clear error
+        broken.ask(QUESTION)
