@@ -66,8 +66,9 @@ def with_feedback(scores: np.ndarray, vectors: np.ndarray, weight: float) -> np.
     """``scores`` plus ``weight`` × each candidate's cosine to the best-scored one (pseudo-relevance feedback).
 
     The best passage is usually relevant, and passages like it more often are than the question's
-    similarity alone says (the cluster hypothesis), so an answer just below the first few can move up. On XQuAD en→de recall@5 rose 1177 → 1180 of 1190 at
-    weight 0.15 (0.1: 1179, 0.2: 1178, 0.3: 1176; both halves gain), recall@1 unchanged; see BENCHMARKS.md.
+    similarity alone says (the cluster hypothesis), so an answer just below the first few can move up. On
+    XQuAD en→de recall@5 rose 1177 → 1180 of 1190 at weight 0.15 (0.1: 1179, 0.2: 1178, 0.3: 1176; both
+    halves gain), recall@1 unchanged; see BENCHMARKS.md.
     The weight was chosen on those questions, so the gain is a small, tuned one.
     """
     if scores.size < 2:

@@ -121,7 +121,7 @@ class NewsAssistant:
     def translations(self, query: str, filters: SearchFilters | None = None) -> list[Translation]:
         """``query`` in the store's languages that ASSISTANT_TRANSLATE_QUERIES lists (none when it is empty)."""
         wanted = self.settings.translate_query_codes
-        if not wanted or not query.strip():
+        if not wanted or not query.strip() or self.settings.translation_weight == 0:  # 0: they would count for nothing
             return []
         langs = [lang for lang in self.retriever.languages() if lang in wanted]
         return self.translator.for_store(query, langs, self.settings.language_codes, filters.langs if filters else ())

@@ -125,7 +125,8 @@ def _search_latencies(assistant: NewsAssistant, questions: list[str], repeats: i
     assistant.search("warm up")
     latencies = []
     for _ in range(repeats):
-        assistant.translator.forget()  # every repeat translates afresh, as new questions would
+        if assistant.settings.translate_query_codes:
+            assistant.translator.forget()  # every repeat translates afresh, as new questions would
         for q in questions:
             started = time.perf_counter()
             assistant.search(q)
