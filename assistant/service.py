@@ -124,6 +124,8 @@ class NewsAssistant:
         if not wanted or not query.strip() or self.settings.translation_weight == 0:  # 0: they would count for nothing
             return []
         langs = [lang for lang in self.retriever.languages() if lang in wanted]
+        if not langs:  # nothing to translate into: the model is not even loaded
+            return []
         return self.translator.for_store(query, langs, self.settings.language_codes, filters.langs if filters else ())
 
     # --- answers ----------------------------------------------------------------------------------------

@@ -159,3 +159,11 @@ def test_search_without_a_loadable_model_is_searched_untranslated_and_asking_say
     assert "searching without query translation" in caplog.text and "missing.gguf" in caplog.text
     with pytest.raises(AssistantError, match="missing.gguf"):  # an answer needs the model: a clear error
         broken.ask(QUESTION)
+
+
+def test_a_store_without_the_listed_languages_searches_without_loading_the_model(assistant, tmp_path):
+    settings = assistant.settings.model_copy(update={"model": str(tmp_path / "missing.gguf"), "translate_queries": "ja"})
+    a = NewsAssistant(settings, embedder=assistant.embedder)  # a model would fail to load
+    assert a.translations(QUESTION) == []
+    assert a.search(QUESTION, 3)
+    assert "model" not in vars(a) and "translator" not in vars(a)  # neither was created
