@@ -258,6 +258,7 @@ class LlamaCppModel:
         #: True when the GGUF carries a chat template (instruct model); else completion-style prompting.
         self.chat = bool(template)
         self.lock = threading.Lock()
+        self._last_prompt: tuple[tuple[str, str], ...] | None = None
 
     def _completion_prompt(self, messages: Sequence[ChatMessage]) -> str:
         system = "\n\n".join(m.content for m in messages if m.role == "system")
@@ -295,9 +296,17 @@ class LlamaCppModel:
             stop=list(stop) or None,
             stream=True,
         )
+        prompt_key = tuple((m.role, m.content) for m in messages)
         with self.lock:
             # No reset: llama-cpp-python keeps the KV cache of the previous prompt and evaluates only what
-            # differs, so the fixed instructions at the start of every prompt are computed once.
+            # differs, so the fixed instructions at the start of every prompt are computed once. Except when
+            # the prompt repeats the last one exactly: then it would evaluate the last prompt token alone,
+            # whose logits differ from a whole-prompt evaluation in the last bits, enough to flip a near-tie
+            # (asked twice, gemma-3-270m translated a question two different ways). A different prompt
+            # re-evaluates its differing tail as a batch and matches a fresh run (12 of 12 seed questions).
+            if prompt_key == self._last_prompt:
+                self._llm.reset()
+            self._last_prompt = prompt_key
             try:
                 if self.chat:
                     pieces = self._llm.create_chat_completion(
@@ -320,10 +329,12 @@ class LlamaCppModel:
         """Forget the cached prompt (benchmarks use it to time cold prompts fairly)."""
         with self.lock:
             self._llm.reset()
+            self._last_prompt = None
 
     def raw_completion(self, prompt: str, max_tokens: int) -> Iterator[str]:
         """llama-cpp-python with nothing of ours around it (for the overhead benchmark)."""
         with self.lock:
+            self._last_prompt = None  # the cache now holds this prompt, not the last one of stream()
             for chunk in self._llm.create_completion(
                 prompt=prompt, max_tokens=max_tokens, temperature=self.temperature, seed=self.seed, stream=True
             ):

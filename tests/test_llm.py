@@ -65,6 +65,30 @@ def test_bundled_models_load_and_are_deterministic(name):
 
 
 @pytest.mark.integration
+def test_a_prompt_asked_again_gets_the_reply_of_a_fresh_run():
+    from assistant.translate import QueryTranslator
+
+    model = get_chat_model(Settings(model="gemma-3-270m"))
+    translator = QueryTranslator(model, embedder=None)
+    # A near-tie: evaluated whole, gemma-3-270m names "Nguyễn Văn Mỹ"; re-evaluating only the prompt's last
+    # token from the cache (what llama-cpp-python does for an exact repeat) it named "Kim Jong-un".
+    prompt = [ChatMessage("user", translator.prompt(
+        "Which Korean policy for the fourth industrial revolution did Minister You Young Min mention?", "vi"
+    ))]
+    other = [ChatMessage("user", translator.prompt("What is VKIST?", "vi"))]
+
+    def reply(messages):
+        return "".join(model.stream(messages, max_tokens=32, stop=["\n"]))
+
+    model.reset()
+    fresh = reply(prompt)
+    again = reply(prompt)
+    reply(other)
+    after_another = reply(prompt)
+    assert fresh.strip() and fresh == again == after_another
+
+
+@pytest.mark.integration
 @pytest.mark.parametrize("name", sorted(BUNDLED_MODELS))
 def test_the_lazy_grammar_check_chooses_the_same_tokens_as_the_full_one(name):
     from assistant.citations import citation_grammar
