@@ -347,8 +347,10 @@ class LlamaCppModel:
             self._llm.close()
 
 
-@lru_cache(maxsize=4)
-def _load_local(path: str, n_ctx: int, n_threads: int, seed: int, temperature: float, label: str) -> LlamaCppModel:
+@lru_cache(maxsize=8)
+def _load_local(
+    path: str, n_ctx: int, n_threads: int, seed: int, temperature: float, label: str, context: str = "main"
+) -> LlamaCppModel:
     model = LlamaCppModel(Path(path), n_ctx=n_ctx, n_threads=n_threads, seed=seed, temperature=temperature, label=label)
     atexit.register(model.close)
     return model
@@ -484,8 +486,15 @@ class FakeChatModel:
             yield word if i == 0 else " " + word
 
 
-def get_chat_model(settings) -> ChatModel:
-    """The configured model: the endpoint when ``llm_url`` is set, else the local GGUF (loaded once)."""
+def get_chat_model(settings, *, context: str = "main") -> ChatModel:
+    """The configured model: the endpoint when ``llm_url`` is set, else the local GGUF (loaded once).
+
+    ``context`` names a llama.cpp context of its own on the same GGUF. llama.cpp keeps one prompt cached
+    per context, so two kinds of prompt that alternate evict each other's cached prefix: the query
+    translator has its own context so that its few-shot prefix (265 tokens into Vietnamese) and the answer
+    prompt's instructions both stay cached. The file is memory-mapped, so the weights are shared; a context
+    adds its KV cache and buffers. An endpoint caches prompts itself: ``context`` does not apply.
+    """
     if settings.llm_url:
         return OpenAIChatModel(
             settings.llm_url,
@@ -498,4 +507,4 @@ def get_chat_model(settings) -> ChatModel:
         )
     path = resolve_model_path(settings.model)
     label = settings.model if settings.model in BUNDLED_MODELS else path.name
-    return _load_local(str(path), settings.n_ctx, settings.n_threads, settings.seed, settings.temperature, label)
+    return _load_local(str(path), settings.n_ctx, settings.n_threads, settings.seed, settings.temperature, label, context)

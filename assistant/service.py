@@ -115,8 +115,17 @@ class NewsAssistant:
         return self.retriever.search(query, k or self.settings.top_k, filters, **kwargs)
 
     @cached_property
+    def translation_model(self) -> ChatModel:
+        """The model that translates queries: the local GGUF in a llama.cpp context of its own (see
+        :func:`assistant.llm.get_chat_model`), taking turns in the same queue; a given model or an endpoint
+        as it is."""
+        if self._model is not None or self.settings.llm_url:
+            return self.model
+        return QueuedChatModel(get_chat_model(self.settings, context="translate"), self.queue)
+
+    @cached_property
     def translator(self) -> QueryTranslator:
-        return QueryTranslator(self.model, self.embedder)
+        return QueryTranslator(self.translation_model, self.embedder)
 
     def translations(self, query: str, filters: SearchFilters | None = None) -> list[Translation]:
         """``query`` in the store's languages that ASSISTANT_TRANSLATE_QUERIES lists (none when it is empty)."""

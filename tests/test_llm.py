@@ -65,6 +65,20 @@ def test_bundled_models_load_and_are_deterministic(name):
 
 
 @pytest.mark.integration
+def test_a_named_context_is_a_second_llama_cpp_context_on_the_same_weights(tmp_path):
+    from assistant.service import NewsAssistant
+
+    main = get_chat_model(Settings(model="gemma-3-270m"))
+    translate = get_chat_model(Settings(model="gemma-3-270m"), context="translate")
+    assert translate is not main and translate._llm is not main._llm  # its own KV cache
+    assert translate is get_chat_model(Settings(model="gemma-3-270m"), context="translate")  # loaded once
+    assert (translate.path, translate.name) == (main.path, main.name)
+    assistant = NewsAssistant(Settings(store_dir=tmp_path / "store", model="gemma-3-270m"))
+    assert assistant.translation_model.inner is translate and assistant.model.inner is main
+    assert assistant.translation_model.queue is assistant.model.queue  # generations still take turns
+
+
+@pytest.mark.integration
 def test_a_prompt_asked_again_gets_the_reply_of_a_fresh_run():
     from assistant.translate import QueryTranslator
 

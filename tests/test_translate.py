@@ -167,3 +167,7 @@ def test_a_store_without_the_listed_languages_searches_without_loading_the_model
     assert a.translations(QUESTION) == []
     assert a.search(QUESTION, 3)
     assert "model" not in vars(a) and "translator" not in vars(a)  # neither was created
+
+
+def test_a_given_model_translates_too(assistant):
+    assert assistant.translation_model is assistant.model  # the scripted fake answers and translates
