@@ -259,6 +259,9 @@ class LlamaCppModel:
         self.chat = bool(template)
         self.lock = threading.Lock()
         self._last_prompt: tuple[tuple[str, str], ...] | None = None
+        #: The last request read to the end and its reply (replayed if the next request is the same).
+        self._last_request: tuple | None = None
+        self._last_reply: list[str] | None = None
 
     def _completion_prompt(self, messages: Sequence[ChatMessage]) -> str:
         system = "\n\n".join(m.content for m in messages if m.role == "system")
@@ -297,44 +300,54 @@ class LlamaCppModel:
             stream=True,
         )
         prompt_key = tuple((m.role, m.content) for m in messages)
+        request = (prompt_key, grammar, max_tokens, tuple(stop), common["temperature"], common["seed"])
         with self.lock:
+            if request == self._last_request and self._last_reply is not None:
+                # The same request as the last one gets the same reply, replayed: nothing is evaluated.
+                yield from self._last_reply
+                return
             # No reset: llama-cpp-python keeps the KV cache of the previous prompt and evaluates only what
             # differs, so the fixed instructions at the start of every prompt are computed once. Except when
-            # the prompt repeats the last one exactly: then it would evaluate the last prompt token alone,
-            # whose logits differ from a whole-prompt evaluation in the last bits, enough to flip a near-tie
-            # (asked twice, gemma-3-270m translated a question two different ways). A different prompt
-            # re-evaluates its differing tail as a batch and matches a fresh run (12 of 12 seed questions).
+            # the prompt repeats the last one exactly (with other settings, or a reply that was not read to
+            # the end): then it would evaluate the last prompt token alone, whose logits differ from a
+            # whole-prompt evaluation in the last bits, enough to flip a near-tie (asked twice,
+            # gemma-3-270m translated a question two different ways). A different prompt re-evaluates its
+            # differing tail as a batch and matches a fresh run (12 of 12 seed questions).
             if prompt_key == self._last_prompt:
                 self._llm.reset()
             self._last_prompt = prompt_key
+            self._last_request, self._last_reply = None, None
+            reply: list[str] = []
             try:
                 if self.chat:
                     pieces = self._llm.create_chat_completion(
                         messages=[{"role": m.role, "content": m.content} for m in messages], **common
                     )
-                    for chunk in pieces:
-                        text = chunk["choices"][0].get("delta", {}).get("content")
-                        if text:
-                            yield text
+                    texts = (chunk["choices"][0].get("delta", {}).get("content") for chunk in pieces)
                 else:
                     pieces = self._llm.create_completion(prompt=self._completion_prompt(messages), **common)
-                    for chunk in pieces:
-                        text = chunk["choices"][0].get("text")
-                        if text:
-                            yield text
+                    texts = (chunk["choices"][0].get("text") for chunk in pieces)
+                for text in texts:
+                    if text:
+                        reply.append(text)
+                        yield text
             except (RuntimeError, ValueError) as exc:
                 raise ModelError(f"the model failed while generating: {exc}", hint="try a shorter question or another model") from exc
+            # Reached only when the caller read the whole reply (a closed stream stops at the yield above).
+            self._last_request, self._last_reply = request, reply
 
     def reset(self) -> None:
-        """Forget the cached prompt (benchmarks use it to time cold prompts fairly)."""
+        """Forget the cached prompt and the last reply (benchmarks use it to time cold prompts fairly)."""
         with self.lock:
             self._llm.reset()
             self._last_prompt = None
+            self._last_request, self._last_reply = None, None
 
     def raw_completion(self, prompt: str, max_tokens: int) -> Iterator[str]:
         """llama-cpp-python with nothing of ours around it (for the overhead benchmark)."""
         with self.lock:
             self._last_prompt = None  # the cache now holds this prompt, not the last one of stream()
+            self._last_request, self._last_reply = None, None
             for chunk in self._llm.create_completion(
                 prompt=prompt, max_tokens=max_tokens, temperature=self.temperature, seed=self.seed, stream=True
             ):

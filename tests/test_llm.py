@@ -96,10 +96,37 @@ def test_a_prompt_asked_again_gets_the_reply_of_a_fresh_run():
 
     model.reset()
     fresh = reply(prompt)
-    again = reply(prompt)
+    again = reply(prompt)  # replayed
     reply(other)
     after_another = reply(prompt)
-    assert fresh.strip() and fresh == again == after_another
+    model._last_request = None  # not replayed: the prompt is evaluated again
+    evaluated_again = reply(prompt)
+    assert fresh.strip() and fresh == again == after_another == evaluated_again
+
+
+@pytest.mark.integration
+def test_the_same_request_twice_is_replayed_and_a_different_one_is_generated(monkeypatch):
+    model = get_chat_model(Settings(model="gemma-3-270m"))
+    messages = [ChatMessage("user", "Name the capital of Italy in one word.")]
+    model.reset()
+    first = list(model.stream(messages, max_tokens=8))
+
+    def must_not_run(*args, **kwargs):
+        raise AssertionError("the model was run for a request it has just answered")
+
+    monkeypatch.setattr(model._llm, "create_completion", must_not_run)
+    monkeypatch.setattr(model._llm, "create_chat_completion", must_not_run)
+    assert list(model.stream(messages, max_tokens=8)) == first and "".join(first).strip()
+    with pytest.raises(AssertionError, match="just answered"):  # another budget is another request
+        list(model.stream(messages, max_tokens=9))
+    monkeypatch.undo()
+    stream = model.stream(messages, max_tokens=8)
+    next(stream)
+    stream.close()  # a reply not read to the end is not kept
+    monkeypatch.setattr(model._llm, "create_completion", must_not_run)
+    monkeypatch.setattr(model._llm, "create_chat_completion", must_not_run)
+    with pytest.raises(AssertionError, match="just answered"):
+        list(model.stream(messages, max_tokens=8))
 
 
 @pytest.mark.integration
