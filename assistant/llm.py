@@ -259,9 +259,8 @@ class LlamaCppModel:
         self.chat = bool(template)
         self.lock = threading.Lock()
         self._last_prompt: tuple[tuple[str, str], ...] | None = None
-        #: The last request read to the end and its reply (replayed if the next request is the same).
-        self._last_request: tuple | None = None
-        self._last_reply: list[str] | None = None
+        #: The last request read to the end, with its reply (replayed if the next request is the same).
+        self._last_reply: tuple[tuple, list[str]] | None = None
 
     def _completion_prompt(self, messages: Sequence[ChatMessage]) -> str:
         system = "\n\n".join(m.content for m in messages if m.role == "system")
@@ -302,9 +301,9 @@ class LlamaCppModel:
         prompt_key = tuple((m.role, m.content) for m in messages)
         request = (prompt_key, grammar, max_tokens, tuple(stop), common["temperature"], common["seed"])
         with self.lock:
-            if request == self._last_request and self._last_reply is not None:
+            if self._last_reply is not None and self._last_reply[0] == request:
                 # The same request as the last one gets the same reply, replayed: nothing is evaluated.
-                yield from self._last_reply
+                yield from self._last_reply[1]
                 return
             # No reset: llama-cpp-python keeps the KV cache of the previous prompt and evaluates only what
             # differs, so the fixed instructions at the start of every prompt are computed once. Except when
@@ -315,8 +314,7 @@ class LlamaCppModel:
             # differing tail as a batch and matches a fresh run (12 of 12 seed questions).
             if prompt_key == self._last_prompt:
                 self._llm.reset()
-            self._last_prompt = prompt_key
-            self._last_request, self._last_reply = None, None
+            self._last_prompt, self._last_reply = prompt_key, None
             reply: list[str] = []
             try:
                 if self.chat:
@@ -334,20 +332,19 @@ class LlamaCppModel:
             except (RuntimeError, ValueError) as exc:
                 raise ModelError(f"the model failed while generating: {exc}", hint="try a shorter question or another model") from exc
             # Reached only when the caller read the whole reply (a closed stream stops at the yield above).
-            self._last_request, self._last_reply = request, reply
+            self._last_reply = (request, reply)
 
     def reset(self) -> None:
         """Forget the cached prompt and the last reply (benchmarks use it to time cold prompts fairly)."""
         with self.lock:
             self._llm.reset()
-            self._last_prompt = None
-            self._last_request, self._last_reply = None, None
+            self._last_prompt, self._last_reply = None, None
 
     def raw_completion(self, prompt: str, max_tokens: int) -> Iterator[str]:
         """llama-cpp-python with nothing of ours around it (for the overhead benchmark)."""
         with self.lock:
-            self._last_prompt = None  # the cache now holds this prompt, not the last one of stream()
-            self._last_request, self._last_reply = None, None
+            # The KV cache now holds this prompt, not the last one of stream().
+            self._last_prompt, self._last_reply = None, None
             for chunk in self._llm.create_completion(
                 prompt=prompt, max_tokens=max_tokens, temperature=self.temperature, seed=self.seed, stream=True
             ):

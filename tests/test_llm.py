@@ -99,7 +99,7 @@ def test_a_prompt_asked_again_gets_the_reply_of_a_fresh_run():
     again = reply(prompt)  # replayed
     reply(other)
     after_another = reply(prompt)
-    model._last_request = None  # not replayed: the prompt is evaluated again
+    model._last_reply = None  # not replayed: the prompt is evaluated again
     evaluated_again = reply(prompt)
     assert fresh.strip() and fresh == again == after_another == evaluated_again
 
