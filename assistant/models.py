@@ -86,6 +86,11 @@ class Chunk(BaseModel):
     sentence_ids: list[str] = Field(default_factory=list, description="The sentences it is made of.")
 
 
+def chunk_id(doc_id: str, ordinal: int) -> str:
+    """A chunk's id: its document and its place in it, so the passages of a document can be named."""
+    return f"{doc_id}-{ordinal:04d}"
+
+
 def sentence_id(doc_id: str, ordinal: int) -> str:
     """A sentence's id: its document and its place in it, so ids are stable and neighbours can be named."""
     return f"{doc_id}-s{ordinal:05d}"
