@@ -11,7 +11,16 @@ from assistant.evidence import select_evidence
 from assistant.llm import FakeChatModel
 from assistant.models import SearchFilters
 from assistant.service import NewsAssistant
-from assistant.translate import TRANSLATION_WEIGHT, QueryTranslator, clean, examples, lifted, question_language
+from assistant.translate import (
+    TRANSLATION_WEIGHT,
+    QueryTranslator,
+    clean,
+    examples,
+    lifted,
+    masked_names,
+    question_language,
+    unmasked,
+)
 
 QUESTION = "Since when have Vietnam and South Korea had diplomatic relations?"
 VIETNAMESE = "Việt Nam và Hàn Quốc có quan hệ ngoại giao từ khi nào?"
@@ -75,6 +84,34 @@ def test_the_question_language_ignores_names():
     assert question_language("Who is Nguyen Manh Hung?", codes) == "en"
     assert question_language(QUESTION, codes) == "en"
     assert question_language("Wann wurde die Vereinbarung mit dem Ministerium unterzeichnet?", codes) == "de"
+
+
+def test_person_names_are_masked_and_places_titles_and_acronyms_are_not():
+    assert masked_names("Which Korean policy did Minister You Young Min mention?") == (
+        "Which Korean policy did Minister X mention?", {"X": "You Young Min"})
+    assert masked_names("What did Nguyen Manh Hung and Choi Youngsam agree on?") == (
+        "What did X and Y agree on?", {"X": "Nguyen Manh Hung", "Y": "Choi Youngsam"})
+    assert masked_names("Did X meet Lee Jong-ho?") == ("Did X meet Y?", {"Y": "Lee Jong-ho"})  # X was taken
+    assert masked_names("What did Angela Merkel's office say?") == ("What did X's office say?", {"X": "Angela Merkel"})
+    for question in (QUESTION, "When did CMC Technology Group launch CMC Korea?", "Which university did Minister Hung visit?",
+                     "What did the Korean Minister of Science say?"):
+        assert masked_names(question) == (question, {})
+    assert unmasked("Ông X đã gặp Y chưa?", {"X": "Nguyen Manh Hung", "Y": "Lee Jong-ho"}) == "Ông Nguyen Manh Hung đã gặp Lee Jong-ho chưa?"
+    assert unmasked("Xem Bộ trưởng nói gì?", {"X": "Alma Berg"}) == "Xem Bộ trưởng nói gì?"  # whole words only
+
+
+def test_the_model_translates_the_question_with_names_masked_and_gets_them_back():
+    """gemma-3-270m replaced "You Young Min" by an invented Vietnamese name; a placeholder it keeps is
+    turned back into the name, one it drops leaves the translation without it."""
+    replies = iter([" Bộ trưởng X đã nói gì về Y?", " Bộ trưởng đã nói gì?"])
+    model = FakeChatModel(replies=lambda messages: next(replies))
+    translator = QueryTranslator(model, HashingEmbedder())
+    question = "What did Minister You Young Min say about Nguyen Manh Hung?"
+    assert translator.text(question, "vi") == "Bộ trưởng You Young Min đã nói gì về Nguyen Manh Hung?"
+    assert model.prompts[-1][-1].content.rstrip().endswith("English: What did Minister X say about Y?\nVietnamese:")
+    assert translator.text(question.replace("say", "tell"), "vi") == "Bộ trưởng đã nói gì?"
+    assert translator.text(question, "vi") == "Bộ trưởng You Young Min đã nói gì về Nguyen Manh Hung?"  # remembered
+    assert len(model.prompts) == 2
 
 
 def test_translations_cover_the_store_languages_except_the_question_and_are_remembered(assistant):
