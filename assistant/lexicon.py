@@ -89,6 +89,9 @@ COUNTRY_ALIASES = {
     "hanoi": ["hanoi", "ha noi"],
 }
 
+#: Every word of a country's names in any language ("han", "quoc", "korea"): never part of a person's name.
+COUNTRY_WORDS = {part for forms in COUNTRY_ALIASES.values() for form in forms for part in form.split()}
+
 #: Nationality adjectives: part of a title ("Korean Minister of Science and ICT"), never a person's name.
 NATIONALITIES = set(
     """korean vietnamese german french indonesian english american chinese japanese australian british""".split()

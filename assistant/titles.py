@@ -24,7 +24,7 @@ import re
 from dataclasses import dataclass
 
 from .embedder import fold
-from .lexicon import COUNTRY_ALIASES, GENERIC_WORDS, INSTITUTION_TRANSLATIONS, INSTITUTION_WORDS, NATIONALITIES
+from .lexicon import COUNTRY_WORDS, GENERIC_WORDS, INSTITUTION_TRANSLATIONS, INSTITUTION_WORDS, NATIONALITIES
 
 #: Words and the punctuation that ends a title phrase.
 _TOKEN = re.compile(r"[^\W\d_][\w'’-]*|\d+|[^\w\s]", re.UNICODE)
@@ -32,7 +32,6 @@ _TOKEN = re.compile(r"[^\W\d_][\w'’-]*|\d+|[^\w\s]", re.UNICODE)
 _CONNECTORS = {"of", "and", "for", "the", "&"}
 #: Words before a name searched for the title in a source in another language.
 _WINDOW = 8
-_COUNTRY_WORDS = {part for forms in COUNTRY_ALIASES.values() for form in forms for part in form.split()}
 _ALL_VARIANTS = [v for forms in INSTITUTION_TRANSLATIONS.values() for v in forms]
 
 
@@ -58,7 +57,7 @@ class _Token:
             and not self.acronym
             and self.folded not in GENERIC_WORDS
             and self.folded not in INSTITUTION_WORDS
-            and self.folded not in _COUNTRY_WORDS
+            and self.folded not in COUNTRY_WORDS
         )
 
     @property

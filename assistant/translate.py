@@ -35,7 +35,7 @@ import numpy as np
 from .embedder import Embedder, fold
 from .language import LANGUAGE_NAMES, UNKNOWN, detect_language, written_in
 from .llm import ChatMessage, ChatModel
-from .lexicon import COUNTRY_ALIASES, INSTITUTION_WORDS, NATIONALITIES
+from .lexicon import COUNTRY_WORDS, INSTITUTION_WORDS, NATIONALITIES
 from .templates import render
 from .verify import is_repetitive
 
@@ -75,13 +75,15 @@ def lifted(direct: float, translated: float, weight: float) -> float:
 
 
 _WORD = re.compile(r"[^\W\d_][\w'’-]*")
-_NOT_NAMES = INSTITUTION_WORDS | NATIONALITIES | {part for forms in COUNTRY_ALIASES.values() for f in forms for part in f.split()}
+_NOT_NAMES = INSTITUTION_WORDS | NATIONALITIES | COUNTRY_WORDS
 #: What stands for a person's name while the question is translated.
 PLACEHOLDERS = ("X", "Y", "Z")
 
 
 def _name_part(word: str) -> bool:
-    """A capitalised word that is no acronym, title, institution, nationality or country."""
+    """A capitalised word that is no acronym, title, institution, nationality or country. Unlike a name
+    part in :mod:`assistant.titles`, a common word counts: after the first word of a question a capital
+    marks a name ("You Young Min")."""
     return word[0].isupper() and not (len(word) > 1 and word.isupper()) and fold(word) not in _NOT_NAMES
 
 

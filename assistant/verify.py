@@ -31,7 +31,7 @@ import numpy as np
 from .embedder import Embedder, fold
 from .language import written_in
 from .titles import miscast_titles
-from .lexicon import COUNTRY_ALIASES, GENERIC_WORDS, INSTITUTION_TRANSLATIONS, INSTITUTION_WORDS
+from .lexicon import COUNTRY_ALIASES, COUNTRY_WORDS, GENERIC_WORDS, INSTITUTION_TRANSLATIONS, INSTITUTION_WORDS
 
 # --- numbers --------------------------------------------------------------------------------------------
 
@@ -171,7 +171,7 @@ _TRANSLATED = (
     GENERIC_WORDS
     | INSTITUTION_WORDS
     | set(_MONTH_OF)
-    | {part for forms in COUNTRY_ALIASES.values() for form in forms for part in form.split()}
+    | COUNTRY_WORDS
     | {part for forms in INSTITUTION_TRANSLATIONS.values() for form in forms for part in form.split()}
 )
 
