@@ -51,6 +51,17 @@ def test_ask_json_is_valid_and_every_displayed_citation_verifies(question, ask_j
     assert shown >= 1 and verified == shown  # nothing unsupported is displayed as supported
 
 
+def test_an_english_question_about_a_korean_minister_is_answered_from_the_vietnamese_article(ask_json, monkeypatch, capsys):
+    """seed-10: the answer ("i-Korea 4.0") is in one sentence of the Vietnamese article that names no one. It
+    is found only with the minister's name masked while the model translates the question (it invented a
+    Vietnamese minister) and with evidence drawn from the whole article (retrieval's per-document cap gave
+    the article's places to the passages that carry the name)."""
+    data = ask_json("Which Korean policy for the fourth industrial revolution did Minister You Young Min mention?", monkeypatch, capsys)
+    assert "i-Korea 4.0" in data["answer"]
+    shown = {n for s in data["sentences"] if s["supported"] for n in s["citations"]}
+    assert any(src["n"] in shown and src["lang"] == "vi" and "i-Korea 4.0" in src["quote"] for src in data["sources"])
+
+
 def test_off_topic_question_is_refused(ask_json, monkeypatch, capsys):
     data = ask_json("What is the capital of Australia?", monkeypatch, capsys)
     assert data["answerable"] is False and data["sources"] == [] and "[" not in data["answer"]
