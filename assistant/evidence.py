@@ -22,7 +22,7 @@ from .lexical import tokenize
 from .models import Hit, SearchFilters, Source, chunk_id
 from .retrieval import Retriever
 from .sentences import trimmed_sentence
-from .store import VectorStore
+from .store import StoredChunk, VectorStore
 from .translate import TRANSLATION_WEIGHT, Translation, lifted
 
 #: Weight of the shared-words bonus (fraction of the question's content words found in the sentence).
@@ -84,10 +84,10 @@ def select_evidence(
         return evidence
     qwords = _content_words(question)
     retrieved = {h.chunk_id for h in hits}
-    by_chunk = document_passages(hits, retriever, store)
+    by_chunk, chunks = document_passages(hits, retriever, store)
     candidates: list[tuple[float, float, Hit, str, int, int, np.ndarray]] = []
     seen: set[str] = set()
-    sentences = store.sentences_of(list(by_chunk))
+    sentences = store.sentences_of(list(by_chunk), chunks)
     direct = {(s.doc_id, s.ordinal): float(s.embedding @ qvec) for s in sentences}
     translated = {t.lang: t.vector for t in translations}
     cosines = {
@@ -138,8 +138,11 @@ def select_evidence(
     return evidence
 
 
-def document_passages(hits: Sequence[Hit], retriever: Retriever, store: VectorStore) -> dict[str, Hit]:
-    """The hits, and every other passage of their documents as a hit of its document, by chunk id.
+def document_passages(
+    hits: Sequence[Hit], retriever: Retriever, store: VectorStore
+) -> tuple[dict[str, Hit], list[StoredChunk]]:
+    """The hits, and every other passage of their documents as a hit of its document, by chunk id; with
+    their stored chunks (which name the sentences each owns), fetched in one call.
 
     Retrieval lets one document fill at most a third of its list, so an article that matches on a name
     ("Minister You Young Min") fills its share with the passages that carry the name, and the one that
@@ -148,26 +151,29 @@ def document_passages(hits: Sequence[Hit], retriever: Retriever, store: VectorSt
     vary the passages; evidence is chosen by sentence, so it looks through the whole of each document
     retrieval picked. XQuAD en→de evidence hit@3: 0.862 → 0.861 (1 question of 1190 lost; BENCHMARKS.md).
     """
-    passages = {h.chunk_id: h for h in hits}
     docs = retriever.snapshot().docs
     by_doc: dict[str, list[Hit]] = {}
     for h in hits:
         by_doc.setdefault(h.doc_id, []).append(h)
-    wanted: dict[str, Hit] = {}  # chunk id → the document's best hit, whose metadata it shares
+    wanted: dict[str, Hit] = {h.chunk_id: h for h in hits}  # other chunks → their document's best hit
     for doc_id, doc_hits in by_doc.items():
         info = docs.get(doc_id)
         near = [int(h.chunk_id.rsplit("-", 1)[1]) for h in doc_hits]
         # A long document contributes the passages nearest its hits.
         ordinals = sorted(range(info.n_chunks if info else 0), key=lambda o: min(abs(o - f) for f in near))
         for ordinal in ordinals[:PASSAGES_PER_DOCUMENT]:
-            wanted[chunk_id(doc_id, ordinal)] = doc_hits[0]
-    missing = [c for c in wanted if c not in passages]
-    for chunk in store.get_chunks(missing):
-        passages[chunk.chunk_id] = wanted[chunk.chunk_id].model_copy(
-            update={"chunk_id": chunk.chunk_id, "text": chunk.text, "start": chunk.start, "end": chunk.end,
+            wanted.setdefault(chunk_id(doc_id, ordinal), doc_hits[0])
+    chunks = store.get_chunks(list(wanted))
+    passages = {
+        c.chunk_id: wanted[c.chunk_id]
+        if wanted[c.chunk_id].chunk_id == c.chunk_id
+        else wanted[c.chunk_id].model_copy(
+            update={"chunk_id": c.chunk_id, "text": c.text, "start": c.start, "end": c.end,
                     "sentence_start": None, "sentence_end": None}
         )
-    return passages
+        for c in chunks
+    }
+    return passages, chunks
 
 
 def renumber(evidence: Evidence, keep: int) -> Evidence:

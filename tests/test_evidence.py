@@ -84,6 +84,6 @@ def test_evidence_looks_through_the_whole_of_each_retrieved_document(tmp_path, m
                                                 for s in a.store.sentences_of([hits[0].chunk_id])), abs=1e-5)
 
     monkeypatch.setattr(evidence, "PASSAGES_PER_DOCUMENT", 2)  # a long document: the passages nearest its hit
-    near = evidence.document_passages(hits, a.retriever, a.store)
+    near, _ = evidence.document_passages(hits, a.retriever, a.store)
     ordinals = sorted(int(c.rsplit("-", 1)[1]) for c in near)
     assert hits[0].chunk_id in near and len(near) == 2 and ordinals[1] - ordinals[0] == 1
