@@ -14,9 +14,9 @@ from typing import Any, Sequence
 
 from pydantic import ValidationError
 
-from .config import Settings
-from .errors import AssistantError, ConfigError, InputError
-from .models import SearchFilters
+from assistant.config import Settings
+from assistant.errors import AssistantError, ConfigError, InputError
+from assistant.models import SearchFilters
 
 DEFAULT_INGEST_PATH = "seeds"
 
@@ -32,7 +32,7 @@ def _print_json(data: Any) -> None:
 
 
 def _assistant(settings: Settings):
-    from .service import NewsAssistant
+    from assistant.service import NewsAssistant
 
     return NewsAssistant(settings)
 
@@ -168,7 +168,7 @@ def print_answer(answer, out) -> None:
     """The checked answer: supported sentences, quotes labelled, failures listed, then the sources."""
     from rich.markup import escape
 
-    from .citations import format_cited
+    from assistant.grounding.citations import format_cited
 
     if not answer.answerable:
         out.print(answer.answer)
@@ -199,7 +199,7 @@ def print_answer(answer, out) -> None:
 
 
 def cmd_summarize(args: argparse.Namespace, settings: Settings) -> int:
-    from .brief import brief_markdown
+    from assistant.generation.brief import brief_markdown
 
     assistant = _assistant(settings)
     err = _console(stderr=True)
@@ -236,7 +236,7 @@ def cmd_reindex(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
-    from .evaluation import evaluate_retrieval_file
+    from assistant.evaluation.retrieval import evaluate_retrieval_file
 
     if args.mode == "qa":
         return _eval_qa(args, settings)
@@ -255,7 +255,7 @@ def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _eval_qa(args: argparse.Namespace, settings: Settings) -> int:
-    from .eval_qa import evaluate_qa_file
+    from assistant.evaluation.qa import evaluate_qa_file
 
     report = evaluate_qa_file(args.dataset, settings, limit=args.limit)
     if args.json:
@@ -284,7 +284,7 @@ def _eval_qa(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _eval_brief(args: argparse.Namespace, settings: Settings) -> int:
-    from .eval_brief import evaluate_brief_file
+    from assistant.evaluation.briefs import evaluate_brief_file
 
     report = evaluate_brief_file(args.dataset, settings, limit=args.limit)
     if args.json:
@@ -307,11 +307,11 @@ def _eval_brief(args: argparse.Namespace, settings: Settings) -> int:
 def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     updates = {k: v for k, v in (("host", args.host), ("port", args.port)) if v is not None}
     settings = Settings(**updates) if updates else settings  # the environment, then the flags
-    from .memory import limit_malloc_arenas
+    from assistant.backends.memory import limit_malloc_arenas
 
     limit_malloc_arenas(settings.malloc_arenas)  # before any worker thread exists
-    from .service import NewsAssistant
-    from .ui.app import is_loopback, serve
+    from assistant.service import NewsAssistant
+    from assistant.ui.app import is_loopback, serve
 
     err = _console(stderr=True)
     if not is_loopback(settings.host) and not settings.ui_username:

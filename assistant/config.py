@@ -96,7 +96,7 @@ class Settings(BaseSettings):
         "so list only languages that need it. One short model call per language per question.",
     )
     translation_weight: float = Field(
-        0.7,  # = translate.TRANSLATION_WEIGHT (config imports nothing of the package)
+        0.7,  # = retrieval.translations.TRANSLATION_WEIGHT (config imports nothing of the package)
         ge=0.0,
         le=1.0,
         description="How much a translation may lift a passage of its language: its dense score is the "

@@ -7,9 +7,11 @@ shapes, validated.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, field
 from datetime import date as _date
 from typing import Literal
 
+import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, computed_field, field_validator
 
 _DATE_RE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
@@ -307,3 +309,15 @@ class Brief(BaseModel):
     model: str
     notes: list[str] = Field(default_factory=list)
     timings: dict[str, float] = Field(default_factory=dict)
+
+
+@dataclass
+class StoryDoc:
+    """What story grouping needs of a document."""
+
+    doc_id: str
+    lang: str
+    chars: int
+    anchors: frozenset[str]
+    vector: np.ndarray = field(repr=False)  # unit mean of the document's chunk vectors
+    sentence_vectors: np.ndarray | None = field(default=None, repr=False)

@@ -11,18 +11,19 @@ from functools import cached_property
 from pathlib import Path
 from typing import Sequence
 
-from .config import Settings, get_settings
-from .embedder import Embedder, get_embedder
-from .errors import ConfigError, ModelError
-from .answer import AnswerPipeline, TokenCallback
-from .brief import BriefPipeline
-from .ingest import Ingestor, ProgressCallback
-from .llm import ChatModel, get_chat_model
-from .queueing import ModelQueue, QueuedChatModel
-from .models import Answer, Brief, DocumentInfo, Hit, IngestReport, SearchFilters, Story
-from .retrieval import Retriever, cache_dir_for
-from .store import VectorStore, open_store
-from .translate import QueryTranslator, Translation
+from assistant.backends.embedder import Embedder, get_embedder
+from assistant.backends.llm import ChatModel, get_chat_model
+from assistant.backends.queueing import ModelQueue, QueuedChatModel
+from assistant.backends.store import VectorStore, open_store
+from assistant.config import Settings, get_settings
+from assistant.errors import ConfigError, ModelError
+from assistant.generation.answer import AnswerPipeline, TokenCallback
+from assistant.generation.brief import BriefPipeline
+from assistant.generation.query_translation import QueryTranslator
+from assistant.ingest.pipeline import Ingestor, ProgressCallback
+from assistant.models import Answer, Brief, DocumentInfo, Hit, IngestReport, SearchFilters, Story
+from assistant.retrieval.retriever import Retriever, cache_dir_for
+from assistant.retrieval.translations import Translation
 
 log = logging.getLogger(__name__)
 
@@ -36,7 +37,7 @@ class NewsAssistant:
         self.settings = settings or get_settings()
         self._embedder = embedder
         self._model = model
-        #: Model calls of every request (answers and briefs) take turns here; see :mod:`assistant.queueing`.
+        #: Model calls of every request (answers and briefs) take turns here; see :mod:`assistant.backends.queueing`.
         self.queue = ModelQueue()
 
     @cached_property
@@ -91,7 +92,7 @@ class NewsAssistant:
 
     def reindex(self) -> IngestReport:
         """Re-embed every document with the current embedder (after changing ASSISTANT_EMBEDDER)."""
-        from .store import rebuild
+        from assistant.backends.store import rebuild
 
         docs = rebuild(self.settings, self.embedder)
         report = self.ingestor.ingest_documents(docs)
@@ -117,7 +118,7 @@ class NewsAssistant:
     @cached_property
     def translation_model(self) -> ChatModel:
         """The model that translates queries: the local GGUF in a llama.cpp context of its own (see
-        :func:`assistant.llm.get_chat_model`), taking turns in the same queue; a given model or an endpoint
+        :func:`assistant.backends.llm.get_chat_model`), taking turns in the same queue; a given model or an endpoint
         as it is."""
         if self._model is not None or self.settings.llm_url:
             return self.model
@@ -149,7 +150,7 @@ class NewsAssistant:
         k: int | None = None,
         on_token: TokenCallback | None = None,
     ) -> Answer:
-        """A cited, verified answer (see :mod:`assistant.answer`)."""
+        """A cited, verified answer (see :mod:`assistant.generation.answer`)."""
         return self.answers.ask(question, history=history, answer_lang=answer_lang, filters=filters, k=k, on_token=on_token)
 
     def brief(
@@ -161,5 +162,5 @@ class NewsAssistant:
         langs: Sequence[str] = (),
         on_progress=None,
     ) -> Brief:
-        """A bilingual brief with verified citations (see :mod:`assistant.brief`)."""
+        """A bilingual brief with verified citations (see :mod:`assistant.generation.brief`)."""
         return self.briefs.brief(refs, story=story, topic=topic, langs=langs, on_progress=on_progress)

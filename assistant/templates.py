@@ -11,7 +11,7 @@ import re
 from functools import lru_cache
 from importlib import resources
 
-from .errors import ConfigError
+from assistant.errors import ConfigError
 
 _VARIABLE = re.compile(r"\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}\}")
 

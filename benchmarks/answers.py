@@ -21,13 +21,13 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from assistant.answer import AnswerPipeline  # noqa: E402
-from assistant.citations import citation_grammar  # noqa: E402
+from assistant.backends.embedder import E5Embedder  # noqa: E402
+from assistant.backends.llm import BUNDLED_MODELS, get_chat_model  # noqa: E402
 from assistant.config import Settings  # noqa: E402
-from assistant.embedder import E5Embedder  # noqa: E402
-from assistant.eval_qa import evaluate_qa_file  # noqa: E402
-from assistant.evidence import select_evidence  # noqa: E402
-from assistant.llm import BUNDLED_MODELS, get_chat_model  # noqa: E402
+from assistant.evaluation.qa import evaluate_qa_file  # noqa: E402
+from assistant.generation.answer import AnswerPipeline  # noqa: E402
+from assistant.grounding.citations import citation_grammar  # noqa: E402
+from assistant.retrieval.evidence import select_evidence  # noqa: E402
 from assistant.service import NewsAssistant  # noqa: E402
 
 EVAL = ROOT / "eval"

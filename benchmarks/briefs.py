@@ -20,9 +20,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from assistant.backends.embedder import E5Embedder  # noqa: E402
 from assistant.config import Settings  # noqa: E402
-from assistant.embedder import E5Embedder  # noqa: E402
-from assistant.eval_brief import evaluate_brief_file  # noqa: E402
+from assistant.evaluation.briefs import evaluate_brief_file  # noqa: E402
 from assistant.service import NewsAssistant  # noqa: E402
 
 EVAL = ROOT / "eval"

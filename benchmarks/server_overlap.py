@@ -18,14 +18,15 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
-from assistant.config import Settings  # noqa: E402
-from assistant.embedder import HashingEmbedder  # noqa: E402
-from assistant.evaluation import percentile  # noqa: E402
-from assistant.servers import chroma_server  # noqa: E402
-from assistant.service import NewsAssistant  # noqa: E402
-from assistant.store import VectorStore  # noqa: E402
-from assistant.synthetic import synthetic_records  # noqa: E402
 from scale import EVAL, queries  # noqa: E402
+
+from assistant.backends.embedder import HashingEmbedder  # noqa: E402
+from assistant.backends.store import VectorStore  # noqa: E402
+from assistant.config import Settings  # noqa: E402
+from assistant.evaluation.retrieval import percentile  # noqa: E402
+from assistant.service import NewsAssistant  # noqa: E402
+from tests.support.servers import chroma_server  # noqa: E402
+from tests.support.synthetic import synthetic_records  # noqa: E402
 
 ROUNDS = 4
 

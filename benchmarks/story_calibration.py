@@ -3,7 +3,7 @@
 Positives: each English paragraph with its German translation. Negatives: the same English paragraph with
 the *other* German paragraphs of the same article (same topic, same names: the hard case). Prints the
 alignment distributions and, for a few scales and thresholds, how many translations group and how many
-non-translations wrongly do. The constants in ``assistant/stories.py`` come from this.
+non-translations wrongly do. The constants in ``assistant/ingest/stories.py`` come from this.
 
     .venv/bin/python benchmarks/story_calibration.py [--paragraphs 80]
 """
@@ -20,9 +20,10 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from assistant.chunking import segment_document  # noqa: E402
-from assistant.embedder import E5Embedder  # noqa: E402
-from assistant.stories import alignment, anchors  # noqa: E402
+from assistant.backends.embedder import E5Embedder  # noqa: E402
+from assistant.ingest.chunking import segment_document  # noqa: E402
+from assistant.ingest.stories import alignment  # noqa: E402
+from assistant.text.words import anchors  # noqa: E402
 
 
 def main() -> None:

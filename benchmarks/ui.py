@@ -30,9 +30,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from assistant.evaluation import percentile  # noqa: E402
+from assistant.evaluation.retrieval import percentile  # noqa: E402
 from benchmarks.machine import StealMeter  # noqa: E402
-from assistant.ui.harness import CHROMIUM_ARGS, ask, chromium_path, open_browser, open_tab, served_app  # noqa: E402
+from tests.support.browser import CHROMIUM_ARGS, ask, chromium_path, open_browser, open_tab, served_app  # noqa: E402
 
 #: The answerable seed questions (eval/seeds_qa.jsonl), in file order.
 QUESTIONS = [

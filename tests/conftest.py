@@ -3,39 +3,22 @@
 
 from __future__ import annotations
 
-import json
-import uuid
 import shutil
+import uuid
 from pathlib import Path
 
 import pytest
 
+from assistant.backends.embedder import HashingEmbedder
 from assistant.config import Settings
-from assistant.embedder import HashingEmbedder
 from assistant.service import NewsAssistant
-
-ROOT = Path(__file__).resolve().parents[1]
-SEEDS = ROOT / "seeds"
-SHARED_EVAL = ROOT.parent / "shared" / "eval"
-EVAL = ROOT / "eval"
-
-
-def eval_file(name: str) -> Path:
-    """An evaluation file from the project's copy in eval/ (falls back to ../shared/eval)."""
-    for base in (EVAL, SHARED_EVAL):
-        for path in base.rglob(name):
-            return path
-    pytest.fail(f"evaluation file {name} not found in {EVAL}")
-
-
-def read_jsonl(path: Path) -> list[dict]:
-    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+from tests.support.paths import SEEDS
 
 
 @pytest.fixture
 def settings(tmp_path: Path) -> Settings:
     """Fast settings. Query translation is off: a scripted model's replies are the answers a test scripts
-    (tests/test_translate.py turns translation on where it is the subject)."""
+    (tests/generation/test_query_translation.py turns translation on where it is the subject)."""
     return Settings(store_dir=tmp_path / "store", embedder="hash", translate_queries="")
 
 
@@ -65,7 +48,7 @@ def real(tmp_path_factory: pytest.TempPathFactory) -> NewsAssistant:
 @pytest.fixture(scope="session")
 def chroma_server(tmp_path_factory: pytest.TempPathFactory):
     """A real ``chroma run`` on a free loopback port for the whole session (each test uses its own collections)."""
-    from assistant.servers import chroma_server as chroma_server_process
+    from tests.support.servers import chroma_server as chroma_server_process
 
     data = tmp_path_factory.mktemp("chroma-server")
     with chroma_server_process(data / "data", log=data / "chroma.log") as server:

@@ -2,7 +2,7 @@ import pytest
 from pydantic import ValidationError
 
 from assistant.config import Settings
-from conftest import ROOT
+from tests.support.paths import ROOT
 
 
 def test_every_setting_is_documented_in_the_readme():

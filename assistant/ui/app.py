@@ -19,10 +19,10 @@ os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 
 import gradio as gr  # noqa: E402
 
-from ..config import Settings  # noqa: E402
-from ..service import NewsAssistant  # noqa: E402
-from . import render  # noqa: E402
-from .handlers import UPLOAD_TYPES, AppHandlers, describe, languages, model_label  # noqa: E402
+from assistant.config import Settings  # noqa: E402
+from assistant.service import NewsAssistant  # noqa: E402
+from assistant.ui import render  # noqa: E402
+from assistant.ui.handlers import UPLOAD_TYPES, AppHandlers, describe, languages, model_label  # noqa: E402
 
 CSS = """
 .source-card { border: 1px solid var(--border-color-primary); border-radius: 8px; padding: 8px 10px; margin: 6px 0; }

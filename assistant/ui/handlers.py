@@ -12,10 +12,10 @@ from __future__ import annotations
 
 import logging
 import queue
-import tempfile
-import threading
 import re
 import shutil
+import tempfile
+import threading
 import time
 import uuid
 import weakref
@@ -25,14 +25,14 @@ from typing import Callable, Iterator, Sequence
 
 from pydantic import ValidationError
 
-from ..language import LANGUAGE_NAMES
-from ..brief import brief_markdown
-from ..errors import AssistantError, InputError
-from ..loaders import SUPPORTED_EXTENSIONS
-from ..models import Answer, Brief, IngestReport, SearchFilters
-from ..queueing import waiting_reported_to
-from ..service import NewsAssistant
-from . import render
+from assistant.backends.queueing import waiting_reported_to
+from assistant.errors import AssistantError, InputError
+from assistant.generation.brief import brief_markdown
+from assistant.ingest.loaders import SUPPORTED_EXTENSIONS
+from assistant.models import Answer, Brief, IngestReport, SearchFilters
+from assistant.service import NewsAssistant
+from assistant.text.language import LANGUAGE_NAMES
+from assistant.ui import render
 
 log = logging.getLogger(__name__)
 

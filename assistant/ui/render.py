@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from typing import Sequence
 
-from ..language import LANGUAGE_NAMES
-from ..models import Answer, Brief, DocumentInfo, Source, Story
+from assistant.models import Answer, Brief, DocumentInfo, Source, Story
+from assistant.text.language import LANGUAGE_NAMES
 
 #: HTML specials, and the Markdown punctuation that would otherwise turn document text into emphasis,
 #: links, code or tables, as numeric character references (one pass, so nothing is escaped twice).

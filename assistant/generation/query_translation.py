@@ -1,0 +1,195 @@
+"""Query translation: the question in the store's other languages, for retrieval only.
+
+multilingual-e5-small matches an English question to German or French passages well (XQuAD en→de dense
+recall@1 0.90) but to Vietnamese ones poorly: for "Since when have Vietnam and South Korea had diplomatic
+relations?" it ranked the Vietnamese sentence that answers it ("… kể từ khi thiết lập quan hệ ngoại giao
+song phương (22/12/1992 đến nay)") 45th of the seeds' 89 sentences. The same question translated into
+Vietnamese by the local model ranks it first. So, when ``ASSISTANT_TRANSLATE_QUERIES`` is on, the question
+is translated into each language the store holds (besides its own), and each translation searches the
+documents of its language only (see :meth:`assistant.retrieval.retriever.Retriever.search`): a poor translation can
+only reorder passages of its own language. Translations are never shown as text the user reads, and
+answers are still verified against the passages themselves.
+
+The prompt (``prompts/translate.txt``) is few-shot with eight everyday news questions per language
+(``prompts/translate_examples.tsv``: who, what, when, how many, which, why, where) that carry no numbers
+or dates, because a tiny model copies them. With two examples gemma-3-270m turned "What did the
+ambassador propose?" into "Báo cho ai dự kiến về nhà máy?" (who expects what of the factory); with eight,
+into "Người đại sứ đề nghị gì?". Persons' names are masked while the model translates (it invents
+others, see :func:`masked_names`).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import threading
+from collections import OrderedDict
+from functools import lru_cache
+from importlib import resources
+from typing import Sequence
+
+from assistant.backends.embedder import Embedder, fold
+from assistant.backends.llm import ChatMessage, ChatModel
+from assistant.grounding.verify import is_repetitive
+from assistant.retrieval.translations import Translation
+from assistant.templates import render
+from assistant.text.language import LANGUAGE_NAMES, UNKNOWN, detect_language, written_in
+from assistant.text.lexicon import COUNTRY_WORDS, INSTITUTION_WORDS, NATIONALITIES
+
+
+@lru_cache(maxsize=1)
+def examples() -> dict[str, tuple[str, ...]]:
+    """The example questions of every language (the same questions, in the same order), from
+    ``prompts/translate_examples.tsv``."""
+    text = resources.files("assistant.prompts").joinpath("translate_examples.tsv").read_text(encoding="utf-8")
+    rows = list(csv.reader(io.StringIO(text), delimiter="\t"))
+    return {row[0]: tuple(row[1:]) for row in rows[1:] if row}
+
+
+_WORD = re.compile(r"[^\W\d_][\w'’-]*")
+_NOT_NAMES = INSTITUTION_WORDS | NATIONALITIES | COUNTRY_WORDS
+#: What stands for a person's name while the question is translated.
+PLACEHOLDERS = ("X", "Y", "Z")
+
+
+def _name_part(word: str) -> bool:
+    """A capitalised word that is no acronym, title, institution, nationality or country. Unlike a name
+    part in :mod:`assistant.grounding.titles`, a common word counts: after the first word of a question a capital
+    marks a name ("You Young Min")."""
+    return word[0].isupper() and not (len(word) > 1 and word.isupper()) and fold(word) not in _NOT_NAMES
+
+
+def masked_names(question: str) -> tuple[str, dict[str, str]]:
+    """``question`` with each person's name (a run of two or more capitalised words after the first word,
+    none of them a title, institution, nationality or country) replaced by a placeholder, and the names by
+    placeholder.
+
+    gemma-3-270m turns names into other names: "Which Korean policy for the fourth industrial revolution
+    did Minister You Young Min mention?" came back as "Bộ trưởng đã nhắc đến chính sách kinh tế cho phép
+    của ông Nguyễn Văn Mỹ?", whose vector finds the passages about Vietnamese ministers. With "Minister X"
+    it wrote "Bộ trưởng đã nhắc đến chính sách kinh tế 4.0 của ông?", and the sentence that answers
+    ("… Hàn Quốc đã xây dựng chính sách i-Korea 4.0 …") rose from 17th to 1st of the seeds' sentences.
+    The question itself still searches by the name (e5 and BM25). A place of two words that no list knows
+    ("Da Nang") is masked too; its name is then missing from the translation, not mistranslated.
+    """
+    words = list(_WORD.finditer(question))
+    runs: list[list[re.Match[str]]] = []
+    for i, m in enumerate(words):
+        if i == 0 or not _name_part(m.group(0)):
+            continue
+        if runs and runs[-1][-1] is words[i - 1] and not question[words[i - 1].end() : m.start()].strip():
+            runs[-1].append(m)
+        else:
+            runs.append([m])
+    free = [p for p in PLACEHOLDERS if not re.search(rf"\b{p}\b", question)]
+    names: dict[str, str] = {}
+    out, at = [], 0
+    for run in (r for r in runs if len(r) >= 2):
+        if not free:
+            break
+        start, end = run[0].start(), run[-1].end()
+        end -= len(re.search(r"(['’]s)?$", run[-1].group(0)).group(0))  # "Da Nang's" → "X's"
+        placeholder = free.pop(0)
+        names[placeholder] = question[start:end]
+        out += [question[at:start], placeholder]
+        at = end
+    return "".join(out) + question[at:], names
+
+
+def unmasked(text: str, names: dict[str, str]) -> str:
+    """``text`` with the placeholders it kept replaced by the names they stand for."""
+    for placeholder, name in names.items():
+        text = re.sub(rf"\b{placeholder}\b", lambda _: name, text)
+    return text
+
+
+def question_language(question: str, codes: Sequence[str]) -> str:
+    """The language ``question`` is written in; English when it cannot tell.
+
+    Names are left out (capitalised words): "Who is Nguyen Manh Hung?" is an English question about a
+    Vietnamese name. A question with fewer than three other words is taken as English.
+    """
+    words = [w for w in question.split() if w[:1].islower()]
+    if len(words) < 3:
+        return "en"
+    lang = detect_language(" ".join(words), tuple(codes))
+    return "en" if lang == UNKNOWN else lang
+
+
+def clean(reply: str, question: str, lang: str, source_lang: str) -> str | None:
+    """The translation in ``reply``, or None when it is no usable translation (empty, a copy of the
+    question, looping, far longer than the question, or not in ``lang``)."""
+    text = reply.strip().split("\n")[0].strip().strip('"“”').strip()
+    if not text or text.casefold() == question.casefold() or is_repetitive(text):
+        return None
+    if len(text) > 3 * len(question) + 20:
+        return None
+    if written_in(text, lang, [source_lang]) is False:
+        return None
+    return text
+
+
+class QueryTranslator:
+    """Translates questions with the configured model; remembers recent translations."""
+
+    CACHE_SIZE = 512
+
+    def __init__(self, model: ChatModel, embedder: Embedder) -> None:
+        self.model = model
+        self.embedder = embedder
+        self._cache: OrderedDict[tuple[str, str, str], str | None] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def prompt(self, question: str, lang: str, source_lang: str = "en") -> str:
+        source_name, name = LANGUAGE_NAMES[source_lang], LANGUAGE_NAMES[lang]
+        pairs = zip(examples()[source_lang], examples()[lang])
+        return render(
+            "translate",
+            source_language=source_name,
+            language=name,
+            examples="\n\n".join(f"{source_name}: {source}\n{name}: {target}" for source, target in pairs),
+            question=question,
+        )
+
+    def forget(self) -> None:
+        """Drop the remembered translations (benchmarks time fresh ones)."""
+        with self._lock:
+            self._cache.clear()
+
+    def text(self, question: str, lang: str, source_lang: str = "en") -> str | None:
+        """``question`` in ``lang``, or None when the model gave no usable translation."""
+        key = (question, lang, source_lang)
+        with self._lock:
+            if key in self._cache:
+                self._cache.move_to_end(key)
+                return self._cache[key]
+        masked, names = masked_names(question)
+        reply = "".join(
+            self.model.stream([ChatMessage("user", self.prompt(masked, lang, source_lang))], max_tokens=64, stop=["\n"])
+        )
+        text = clean(reply, masked, lang, source_lang)
+        text = unmasked(text, names) if text else None
+        with self._lock:
+            self._cache[key] = text
+            while len(self._cache) > self.CACHE_SIZE:
+                self._cache.popitem(last=False)
+        return text
+
+    def for_store(self, question: str, store_langs: Sequence[str], codes: Sequence[str], only: Sequence[str] = ()) -> list[Translation]:
+        """``question`` in every language of the store (or of ``only``, the search's language filter)
+        except its own."""
+        langs = [lang for lang in store_langs if not only or lang in only]
+        return self.translate(question, langs, question_language(question, codes))
+
+    def translate(self, question: str, langs: Sequence[str], source_lang: str = "en") -> list[Translation]:
+        """``question`` in each of ``langs`` that the prompt supports, other than ``source_lang``."""
+        supported = examples()  # the languages the prompt has examples for
+        if source_lang not in supported:
+            return []
+        texts = [(lang, self.text(question, lang, source_lang)) for lang in langs if lang in supported and lang != source_lang]
+        texts = [(lang, text) for lang, text in texts if text]
+        if not texts:
+            return []
+        vectors = self.embedder.embed_queries([text for _, text in texts])
+        return [Translation(lang, text, vector) for (lang, text), vector in zip(texts, vectors)]

@@ -1,0 +1,59 @@
+"""What kind of answer a question asks for, and whether a sentence states one the question does not.
+
+When nothing the model wrote verifies, the answer quotes the evidence. The evidence sentence most similar
+to the question is often the one that restates it: for "Which Korean minister did Nguyen Manh Hung meet
+during his August 2024 trip?" it is "Minister … Nguyen Manh Hung paid a working trip to the Republic of
+Korea (RoK) in early August …", while the one that answers ("At a working session with Minister of
+Science and ICT Lee Jong-ho, …") comes next. Question-answering systems have long checked the expected
+answer type; here it only chooses among the few best evidence sentences which to quote: for a question
+asking who, how many or when, the quotes that name a person, a number or a date the question does not
+already hold come first.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Literal
+
+from assistant.backends.embedder import fold
+from assistant.grounding.titles import person_names
+from assistant.grounding.verify import months_in, names_in, numbers_in
+
+AnswerKind = Literal["number", "date", "person", "name"]
+
+_NUMBER = re.compile(r"^(how (many|much|long|old|far|big|large|high)|what (percentage|share|number|amount|proportion))\b")
+_DATE = re.compile(r"^((since|until) )?when\b|^((in|since|from) )?(what|which) (year|month|date|day)\b")
+_PERSON_NOUNS = (
+    "minister|ambassador|president|prime minister|official|leader|person|people|consul|director|chairman|"
+    "chairwoman|mayor|governor|secretary|spokesperson|spokesman|ceo|founder|head|envoy|deputy"
+)
+#: Up to two words between "which" and its noun ("which Korean minister"), but no verb or article:
+#: "what did the ambassador propose" asks for a proposal, not a person.
+_MODIFIERS = r"((?!(?:did|does|do|is|are|was|were|has|have|had|will|can|could|would|should|the|a|an)\b)[\w-]+ ){0,2}"
+_PERSON = re.compile(rf"^(who|whom|whose)\b|^(which|what) {_MODIFIERS}({_PERSON_NOUNS})\b")
+_NAME = re.compile(
+    rf"^(which|what) {_MODIFIERS}(university|company|companies|firm|institute|institution|organi[sz]ation|agency|"
+    r"country|countries|city|province|policy|policies|program|programme|project|group|school|ministry|bank|"
+    r"forum|event|brand|product|platform|technology|technologies)\b"
+)
+
+
+def expected_answer(question: str) -> AnswerKind | None:
+    """The kind of answer an English question asks for, when it is one of these four."""
+    q = " ".join(question.casefold().split())
+    for kind, pattern in (("number", _NUMBER), ("date", _DATE), ("person", _PERSON), ("name", _NAME)):
+        if pattern.search(q):
+            return kind  # type: ignore[return-value]
+    return None
+
+
+def states_answer(sentence: str, lang: str, question: str, kind: AnswerKind) -> bool:
+    """Whether ``sentence`` (in ``lang``) names a ``kind`` of thing that ``question`` does not."""
+    asked = set(fold(question).replace("-", " ").split())
+    if kind in ("number", "date"):
+        if numbers_in(sentence) - numbers_in(question):
+            return True
+        return kind == "date" and bool(months_in(sentence, loose=False) - months_in(question, loose=False))
+    if kind == "person":
+        return any(set(name.replace("-", " ").split()) - asked for name in person_names(sentence))
+    return any(name not in asked for name in names_in(sentence, lang))

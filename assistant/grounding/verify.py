@@ -1,0 +1,329 @@
+"""Verification: does the passage a sentence cites really support it?
+
+Small local models cite badly and invent numbers, so nothing they write is shown as a cited fact until it
+passes these checks against the sources it cites:
+
+1. Facts: every number, month and proper name in the sentence occurs in the cited text, compared across
+   scripts and formats ("6.000" = "6,000" = "6 000"; "May" = "Mai" = "Mei" = "tháng 5" = "10/5"; "Nguyen"
+   = "Nguyễn"), and so does each institution word of a name ("Ministry of Industry and Trade"). A number
+   the model computed or invented fails, even when the sentence sounds right. A person's title must be
+   the one the source gives that person ("Minister of Science and ICT Lee Jong-ho", not the other
+   minister's office built from the same caption; :mod:`assistant.grounding.titles`).
+2. Meaning: the sentence and the cited sentence are close in the multilingual embedding space (e5 cosine
+   at least ``support_threshold``, calibrated on XQuAD; see BENCHMARKS.md).
+3. Form: the sentence is written in the language asked for (judged on its ordinary words, names left
+   out) and is not a loop of repeated words.
+
+A citation counts when its source alone passes the checks of facts and meaning; a sentence is supported when at least one of
+its citations counts, and only the citations that count are shown. Facts are not pooled across sources:
+pooled, "Hanoi has 37 IT schools [1][2]" would pass with Hanoi from one source and Da Nang's 37 schools
+from the other — a conflation a tiny model writes and a reader checking [1] or [2] alone cannot confirm.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Callable
+
+import numpy as np
+
+from assistant.backends.embedder import Embedder, fold
+from assistant.grounding.titles import miscast_titles
+from assistant.text.language import written_in
+from assistant.text.lexicon import (
+    COUNTRY_ALIASES,
+    COUNTRY_WORDS,
+    GENERIC_WORDS,
+    INSTITUTION_TRANSLATIONS,
+    INSTITUTION_WORDS,
+)
+
+# --- numbers --------------------------------------------------------------------------------------------
+
+_NUMBER = re.compile(r"\d+(?:[.,\u00a0\u202f ]\d{3})+(?![\d])|\d+(?:[.,]\d+)?")
+
+
+def numbers_in(text: str) -> set[str]:
+    """Numbers as canonical strings: thousands separators removed, decimal comma → point."""
+    out: set[str] = set()
+    for match in _NUMBER.finditer(text):
+        raw = match.group(0)
+        groups = re.split(r"[.,\u00a0\u202f ]", raw)
+        if len(groups) > 1 and all(len(g) == 3 for g in groups[1:]):
+            value = "".join(groups)  # 6.000 / 6,000 / 6 000
+        else:
+            value = raw.replace(",", ".")
+        value = value.lstrip("0") or "0"
+        if "." in value:
+            whole, frac = value.split(".", 1)
+            frac = frac.rstrip("0")
+            value = f"{whole or '0'}.{frac}" if frac else (whole or "0")
+        out.add(value)
+    return out
+
+
+# --- months ---------------------------------------------------------------------------------------------
+
+_MONTH_NAMES = {
+    1: "january januar janvier januari enero gennaio janeiro jan",
+    2: "february februar fevrier februari febrero febbraio fevereiro feb",
+    3: "march marz mars maret marzo marco maart",
+    4: "april avril abril aprile",
+    5: "may mai mei mayo maggio maio",
+    6: "june juni juin junio giugno junho",
+    7: "july juli juillet julio luglio julho",
+    8: "august aout agustus agosto augustus",
+    9: "september septembre settembre setembro sept",
+    10: "october oktober octobre oktober octubre ottobre outubro",
+    11: "november novembre noviembre novembro",
+    12: "december dezember decembre desember diciembre dicembre dezembro",
+}
+_MONTH_OF = {name: month for month, names in _MONTH_NAMES.items() for name in names.split()}
+_VI_MONTH = re.compile(r"\bthang\s+(\d{1,2})\b")
+_NUMERIC_DATE = re.compile(r"\b(\d{1,2})\s*[/.]\s*(\d{1,2})(?:\s*[/.]\s*(\d{2,4}))?\b")
+_ISO_DATE = re.compile(r"\b(\d{4})-(\d{2})(?:-(\d{2}))?\b")
+#: Month names that are also ordinary words; they count as months only next to a number.
+_AMBIGUOUS = {"may", "mai", "mars", "jan", "feb", "sept"}
+
+
+def months_in(text: str, *, loose: bool) -> set[int]:
+    """Months mentioned. ``loose`` also reads numeric dates (10/5, 10.5.2024, 2024-05-10), for sources."""
+    folded = fold(text)
+    words = re.findall(r"\w+", folded)
+    out: set[int] = set()
+    for i, word in enumerate(words):
+        month = _MONTH_OF.get(word)
+        if month is None:
+            continue
+        if word in _AMBIGUOUS:
+            near = words[max(0, i - 1) : i] + words[i + 1 : i + 2]
+            if not any(w.isdigit() for w in near):
+                continue
+        out.add(month)
+    out.update(int(m) for m in _VI_MONTH.findall(folded) if 1 <= int(m) <= 12)
+    if loose:
+        for day, month, _ in _NUMERIC_DATE.findall(folded):
+            if 1 <= int(day) <= 31 and 1 <= int(month) <= 12:
+                out.add(int(month))
+        for _, month, _ in _ISO_DATE.findall(folded):
+            if 1 <= int(month) <= 12:
+                out.add(int(month))
+    return out
+
+
+# --- names ----------------------------------------------------------------------------------------------
+
+_WORD = re.compile(r"[^\W\d_][\w'’-]*", re.UNICODE)
+
+#: A country's formal name states nothing its short name does not: "the Republic of Korea" is "Korea", and
+#: a source that says "Korea" (or "Hàn Quốc") supports it. Without this, "Republic" was an institution word
+#: missing from the source and a correct written point was refused.
+_FORMAL_COUNTRY = re.compile(
+    r"\b(?:(?:Socialist|Federal|Democratic|People's|People’s)\s+)*Republic\s+of\s+(Korea|Vietnam|Viet\s+Nam|Indonesia|Germany|France)\b"
+    r"|\bFrench\s+Republic\b"
+)
+
+
+def short_country_names(text: str) -> str:
+    """``text`` with formal country names in their short form ("the Republic of Korea" → "the Korea")."""
+    return _FORMAL_COUNTRY.sub(lambda m: m.group(1) or "France", text)
+
+
+def _variant_in(variant: str, folded_source: str) -> bool:
+    """An institution word's translation in the source: at the start of a word, or for a long variant also
+    as the head of a compound ("technolog" in "Digitaltechnologie", "kommunikation" in
+    "Telekommunikation"); a short variant ("plan", "bo ") inside a word would match unrelated words."""
+    if re.search(r"(?<!\w)" + re.escape(variant), folded_source):
+        return True
+    return len(variant) >= 7 and variant in folded_source
+
+
+def names_in(text: str, lang: str = "en") -> list[str]:
+    """Proper names (folded) a sentence asserts: capitalised words that are not generic, and acronyms.
+
+    For English every capitalised non-generic word counts. In languages that capitalise nouns (German) or
+    that we have no word list for, only acronyms and runs of two or more capitalised words count.
+    """
+    words = list(_WORD.finditer(text))
+    out: list[str] = []
+    for i, match in enumerate(words):
+        word = match.group(0).strip("'’-")
+        if len(word) < 2 or not word[0].isupper():
+            continue
+        folded = fold(word)
+        if word.isupper() and len(word) >= 2:  # acronym: ICT, CMC, VKIST
+            if folded not in GENERIC_WORDS:
+                out.append(folded)
+            continue
+        if lang == "en":
+            if folded not in GENERIC_WORDS and folded not in _MONTH_OF:
+                out.append(folded)
+        else:
+            neighbours = [w.group(0) for w in words[max(0, i - 1) : i] + words[i + 1 : i + 2]]
+            if any(n[0].isupper() for n in neighbours) and i > 0:
+                out.append(folded)
+    return list(dict.fromkeys(out))
+
+
+def facts_in(text: str, lang: str = "en") -> set[str]:
+    """The checkable facts a sentence states: its numbers, months ("month 5") and names."""
+    return numbers_in(text) | {f"month {m}" for m in months_in(text, loose=False)} | set(names_in(text, lang))
+
+
+#: Folded words that are translated rather than carried over between languages: countries and cities in
+#: their local forms, institution words and their translations, months.
+_TRANSLATED = (
+    GENERIC_WORDS
+    | INSTITUTION_WORDS
+    | set(_MONTH_OF)
+    | COUNTRY_WORDS
+    | {part for forms in INSTITUTION_TRANSLATIONS.values() for form in forms for part in form.split()}
+)
+
+
+def dropped_names(point: str, sentence: str, sentence_lang: str, carried: Callable[[str], bool]) -> list[str]:
+    """The names of ``sentence`` that a restatement of it (``point``) leaves out.
+
+    Only names that are written the same in every language count: the words of ``sentence``'s names that
+    ``carried`` confirms (the brief asks whether documents in other languages write the word the same way:
+    "Choi Youngsam" and "OpenRAN" yes, the Indonesian title "Duta Besar Luar Biasa" no), minus countries,
+    institution words and months, which a restatement translates. "Minister Hung received ambassador Choi
+    Youngsam" restated as "Minister Hung received the information" is faithful as far as it goes, but a
+    reader of the brief would never learn whom he met.
+    """
+    folded = fold(point)
+    candidates = dict.fromkeys(
+        part
+        for name in names_in(sentence, sentence_lang)
+        for part in name.split("-")
+        if len(part) >= 3 and part not in _TRANSLATED
+    )
+    return [w for w in candidates if not re.search(r"(?<!\w)" + re.escape(w), folded) and carried(w)]
+
+
+def _name_found(name: str, folded_text: str, squashed_text: str) -> bool:
+    for alias in COUNTRY_ALIASES.get(name, [name]):
+        if alias in folded_text or alias.replace(" ", "") in squashed_text:
+            return True
+    # Possessive or inflected forms: "Korea's", "Koreas" — compare the stem.
+    stem = re.sub(r"('s|’s|s)$", "", name)
+    return len(stem) >= 4 and stem in folded_text
+
+
+# --- the verifier ---------------------------------------------------------------------------------------
+
+
+def restates(sentence: str, question: str) -> bool:
+    """True when ``sentence`` only repeats words of ``question``: "The Korean ambassador to Vietnam mentioned
+    in the articles [4]." for "Who is the Korean ambassador to Vietnam mentioned in the articles?". Such a
+    sentence is close to every passage about the topic and names no fact that could fail, yet answers
+    nothing; it would stand in the way of quoting the sentence that does answer."""
+    def words(text: str) -> set[str]:
+        return {fold(w.group(0)) for w in _WORD.finditer(text)} | set(re.findall(r"\d+", text))
+
+    said = {w for w in words(sentence) if len(w) > 2 or w.isdigit()}
+    return bool(said) and said <= words(question)
+
+
+def is_repetitive(text: str) -> bool:
+    """Degenerate output: a word or a phrase of up to four words three times in a row, or under 40 %
+    distinct words in 8 or more.
+
+    A tiny model sometimes loops ("… des anderen anderen anderen anden, anden, …", "(Photo: VNA) (Photo:
+    VNA) (Photo: VNA)"); such a sentence can still sit close to its source in e5 and name no fact that
+    could fail, so it is refused by form.
+    """
+    words = [fold(w.group(0)) for w in _WORD.finditer(text)]
+    for size in range(1, 5):
+        for i in range(len(words) - 3 * size + 1):
+            if words[i : i + size] == words[i + size : i + 2 * size] == words[i + 2 * size : i + 3 * size]:
+                return True
+    return len(words) >= 8 and len(set(words)) < 0.4 * len(words)
+
+
+@dataclass
+class Verdict:
+    supported: bool
+    citations: list[int] = field(default_factory=list)  # citations that count
+    reason: str | None = None
+    cosines: dict[int, float] = field(default_factory=dict)
+
+
+def institution_words_in(text: str) -> list[str]:
+    """Institution and title words (folded) capitalised inside ``text``, where they belong to a name."""
+    words = [m.group(0) for m in _WORD.finditer(text)]
+    out = [fold(w) for w in words[1:] if w[0].isupper() and not w.isupper() and fold(w) in INSTITUTION_WORDS]
+    return list(dict.fromkeys(out))
+
+
+def missing_facts(sentence: str, source_text: str, lang: str = "en", *, same_language: bool = False) -> list[str]:
+    """The numbers, months and names of ``sentence`` that ``source_text`` does not contain.
+
+    The institution words of names count too: "the Ministry of Industry and Trade" fails against a source
+    that names the Ministry of Information and Communications — word for word when sentence and source
+    share a language (``same_language``), through a small table of their translations when an English
+    sentence cites a source in another language. When all of that is in the source, a person's title must
+    still be the one the source gives that person (see :mod:`assistant.grounding.titles`).
+    """
+    missing: list[str] = []
+    sentence = short_country_names(sentence)
+    have_numbers = numbers_in(source_text)
+    missing += [n for n in sorted(numbers_in(sentence)) if n not in have_numbers]
+    have_months = months_in(source_text, loose=True)
+    missing += [f"month {m}" for m in sorted(months_in(sentence, loose=False)) if m not in have_months]
+    folded = fold(source_text)
+    squashed = folded.replace(" ", "")
+    missing += [n for n in names_in(sentence, lang) if not _name_found(n, folded, squashed)]
+    if same_language:
+        missing += [w for w in institution_words_in(sentence) if not _name_found(w, folded, squashed)]
+    elif lang == "en":
+        for word in institution_words_in(sentence):
+            variants = INSTITUTION_TRANSLATIONS.get(word) or INSTITUTION_TRANSLATIONS.get(word.removesuffix("s"))
+            if variants and not any(_variant_in(v, folded) for v in variants):
+                missing.append(word)
+    if lang == "en" and not missing:  # every word is in the source: are the titles on the right persons?
+        missing += miscast_titles(sentence, source_text, same_language=same_language)
+    return missing
+
+
+class Verifier:
+    """Checks generated sentences against the sources they cite."""
+
+    def __init__(self, embedder: Embedder, threshold: float) -> None:
+        self.embedder = embedder
+        self.threshold = threshold
+
+    def embed(self, sentences: list[str]) -> np.ndarray:
+        # e5 compares two statements best with the "query:" prefix on the new one against stored passages.
+        return self.embedder.embed_queries(sentences) if sentences else np.zeros((0, 0), dtype=np.float32)
+
+    def check(
+        self,
+        sentence: str,
+        vector: np.ndarray,
+        cited: list[int],
+        texts: dict[int, str],
+        vectors: dict[int, np.ndarray],
+        lang: str = "en",
+        source_langs: dict[int, str] | None = None,
+    ) -> Verdict:
+        """Which of ``cited`` support ``sentence``, written in ``lang``; ``source_langs`` maps a source number
+        to its language (for the language check, and to check institution words within one language)."""
+        source_langs = source_langs or {}
+        cosines = {n: float(vector @ vectors[n]) for n in cited if n in vectors}
+        if not cited:
+            return Verdict(False, [], "no citation", cosines)
+        if is_repetitive(sentence):
+            return Verdict(False, [], "repetitive text, not a statement", cosines)
+        if written_in(sentence, lang, [*source_langs.values(), "en"]) is False:
+            return Verdict(False, [], f"not written in {lang}, the language asked for", cosines)
+        close = sorted((n for n in cited if cosines.get(n, -1.0) >= self.threshold), key=lambda n: -cosines[n])
+        if not close:
+            best = max(cosines.values(), default=0.0)
+            return Verdict(False, [], f"the cited passage does not support it (similarity {best:.2f})", cosines)
+        missing = {n: missing_facts(sentence, texts[n], lang, same_language=source_langs.get(n) == lang) for n in close}
+        counted = [n for n in cited if n in missing and not missing[n]]
+        if not counted:  # name what the closest cited passage lacks
+            return Verdict(False, [], "not in the cited passage: " + ", ".join(missing[close[0]]), cosines)
+        return Verdict(True, counted, None, cosines)

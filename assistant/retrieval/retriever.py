@@ -1,0 +1,427 @@
+"""Hybrid retrieval: dense (Chroma, e5) + lexical (BM25), fused, with stories collapsed and diversity.
+
+Steps of :meth:`Retriever.search`:
+
+1. candidates: the chunks of the nearest sentences in Chroma, the nearest chunks by their own vectors,
+   and the best BM25 chunks, under the same filters; with query translation on, also the nearest
+   sentences and chunks of each translation within its own language (see :mod:`assistant.generation.query_translation`);
+2. every candidate gets both scores exactly (BM25 scores come for all chunks at once; dense scores of
+   the other candidates from their stored vectors), so fusion never guesses a missing score;
+3. fusion: the dense score (cosine of the best-matching sentence or of the whole chunk, whichever is
+   higher: XQuAD en→de recall@1 0.892 → 0.904 with dense alone, see BENCHMARKS.md) plus a small BM25 bonus
+   (``ASSISTANT_LEXICAL_WEIGHT`` × BM25 / the query's best BM25, BM25 over the query's names, acronyms and
+   numbers, see :func:`~assistant.retrieval.lexical.anchor_query`): on XQuAD en→de, BM25 alone reaches recall@1
+   0.41 and any larger weight lowers the hybrid's recall@1, while on names and numbers ("You Young Min",
+   "37") it settles near-ties correctly (BENCHMARKS.md);
+4. stories: a story contributes passages from one language version only, the best-ranked one; the hit
+   lists the other languages in ``also_in``;
+5. feedback: among the best-ranked, each passage gains ``ASSISTANT_FEEDBACK_WEIGHT`` × its cosine to the
+   top passage (see :func:`with_feedback`);
+6. diversity: MMR over the chunk vectors, with at most ``max_chunks_per_doc`` passages per document and
+   never more than a third of the list from one document while others match.
+
+Only committed documents (see :mod:`assistant.backends.store`) are returned.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+import shutil
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Sequence
+
+import numpy as np
+
+from assistant.backends.embedder import Embedder
+from assistant.backends.store import StoredChunk, VectorStore
+from assistant.config import Settings
+from assistant.models import DocumentInfo, Hit, SearchFilters, Story, date_key
+from assistant.retrieval.lexical import LexicalEntry, LexicalIndex, anchor_query
+from assistant.retrieval.translations import Translation, lifted
+
+#: MMR chooses among the best MMR_POOL × k candidates (after stories are collapsed).
+MMR_POOL = 6
+
+
+def fuse(dense: np.ndarray, lexical: np.ndarray, lexical_weight: float) -> np.ndarray:
+    """Dense cosine plus ``lexical_weight`` × BM25 scaled by the best BM25 score among the candidates.
+
+    With ``lexical_weight`` = 0 this is dense ranking; a weight of 1 or more lets BM25 dominate (dense
+    then only breaks ties among equal lexical scores).
+    """
+    if dense.size == 0:
+        return dense
+    top = float(lexical.max()) if lexical.size else 0.0
+    lex = lexical / top if top > 0 else np.zeros_like(dense)
+    return dense + lexical_weight * lex
+
+
+def with_feedback(scores: np.ndarray, vectors: np.ndarray, weight: float) -> np.ndarray:
+    """``scores`` plus ``weight`` × each candidate's cosine to the best-scored one (pseudo-relevance feedback).
+
+    The best passage is usually relevant, and passages like it more often are than the question's
+    similarity alone says (the cluster hypothesis), so an answer just below the first few can move up. On
+    XQuAD en→de recall@5 rose 1177 → 1180 of 1190 at weight 0.15 (0.1: 1179, 0.2: 1178, 0.3: 1176; both
+    halves gain), recall@1 unchanged; see BENCHMARKS.md.
+    The weight was chosen on those questions, so the gain is a small, tuned one.
+    """
+    if scores.size < 2:
+        return scores
+    top = int(np.argmax(scores))
+    return scores + weight * (vectors @ vectors[top])
+
+
+def mmr(relevance: np.ndarray, vectors: np.ndarray, k: int, lam: float, groups: list[str], per_group: int) -> list[int]:
+    """Maximal marginal relevance: pick ``k`` indices balancing relevance and novelty.
+
+    ``groups[i]`` names the document of candidate ``i``; at most ``per_group`` picks per document, unless
+    there are not enough other candidates to fill ``k``.
+    """
+    n = len(relevance)
+    chosen: list[int] = []
+    counts: dict[str, int] = {}
+    sims = vectors @ vectors.T if n else np.zeros((0, 0))
+    for relax in (False, True):
+        while len(chosen) < min(k, n):
+            best, best_score = -1, -np.inf
+            for i in range(n):
+                if i in chosen or (not relax and counts.get(groups[i], 0) >= per_group):
+                    continue
+                redundancy = max((sims[i, j] for j in chosen), default=0.0)
+                score = lam * relevance[i] - (1 - lam) * redundancy
+                if score > best_score:
+                    best, best_score = i, score
+            if best < 0:
+                break
+            chosen.append(best)
+            counts[groups[best]] = counts.get(groups[best], 0) + 1
+    return chosen
+
+
+def _in_language(filters: SearchFilters | None, lang: str) -> SearchFilters | None:
+    """``filters`` narrowed to ``lang``, or None when they exclude that language."""
+    if filters is None:
+        return SearchFilters(langs=[lang])
+    if filters.langs and lang not in filters.langs:
+        return None
+    return filters.model_copy(update={"langs": [lang]})
+
+
+_OVERLAP: ThreadPoolExecutor | None = None
+_OVERLAP_LOCK = threading.Lock()
+
+
+def _overlap() -> ThreadPoolExecutor:
+    """The threads that overlap a search's Chroma round trips (created on first use, shared)."""
+    global _OVERLAP
+    with _OVERLAP_LOCK:
+        if _OVERLAP is None:
+            _OVERLAP = ThreadPoolExecutor(max_workers=4, thread_name_prefix="chroma-query")
+        return _OVERLAP
+
+
+def per_document_cap(k: int, maximum: int) -> int:
+    """Passages one document may take in a list of ``k``: a third of the list, at least 1, at most ``maximum``."""
+    return max(1, min(maximum, math.ceil(k / 3)))
+
+
+@dataclass
+class _Snapshot:
+    """What retrieval derives from the store, rebuilt when its documents change."""
+
+    fingerprint: str
+    docs: dict[str, DocumentInfo]
+    story_langs: dict[str, list[str]]
+    lexical: LexicalIndex
+
+
+class Retriever:
+    """Hybrid search over a :class:`VectorStore`. Safe to share between threads."""
+
+    #: How long a snapshot is trusted before the store is asked whether its documents changed (another
+    #: process may ingest into the same store).
+    REFRESH_SECONDS = 2.0
+
+    def __init__(self, store: VectorStore, embedder: Embedder, settings: Settings, cache_dir: Path | None = None) -> None:
+        self.store = store
+        self.embedder = embedder
+        self.settings = settings
+        self.cache_dir = cache_dir
+        self._snapshot: _Snapshot | None = None
+        self._checked = 0.0
+        self._lock = threading.Lock()
+
+    # --- derived state ----------------------------------------------------------------------------------
+
+    def invalidate(self) -> None:
+        """Forget the snapshot (called after this process changed the store)."""
+        with self._lock:
+            self._checked = 0.0
+
+    def snapshot(self) -> _Snapshot:
+        with self._lock:
+            now = time.monotonic()
+            if self._snapshot is not None and now - self._checked < self.REFRESH_SECONDS:
+                return self._snapshot
+            fingerprint = self.store.fingerprint()
+            self._checked = now
+            if self._snapshot is None or self._snapshot.fingerprint != fingerprint:
+                self._snapshot = self._build(fingerprint)
+            return self._snapshot
+
+    def _build(self, fingerprint: str) -> _Snapshot:
+        docs = {d.doc_id: d for d in self.store.list_documents()}
+        story_langs: dict[str, list[str]] = {}
+        for d in docs.values():
+            if d.story_id:
+                story_langs.setdefault(d.story_id, [])
+                if d.lang not in story_langs[d.story_id]:
+                    story_langs[d.story_id].append(d.lang)
+        return _Snapshot(fingerprint, docs, story_langs, self._lexical(fingerprint, docs))
+
+    def _lexical(self, fingerprint: str, docs: dict[str, DocumentInfo]) -> LexicalIndex:
+        folder = self.cache_dir / fingerprint if self.cache_dir else None
+        if folder is not None and folder.exists():
+            try:
+                return LexicalIndex.load(folder)
+            except Exception:  # noqa: BLE001 - a damaged cache is rebuilt, never trusted
+                shutil.rmtree(folder, ignore_errors=True)
+        dates = {d.doc_id: d.date for d in docs.values()}
+
+        index = LexicalIndex.build(
+            (LexicalEntry(c.chunk_id, c.doc_id, docs[c.doc_id].source, c.lang, date_key(dates[c.doc_id]),
+                          None if c.sentence_ids is None else " ".join(s.rsplit("-s", 1)[1] for s in c.sentence_ids)),
+             c.text)
+            for c in self.store.iter_chunks()
+            if c.doc_id in docs
+        )
+        if folder is not None:
+            folder.parent.mkdir(parents=True, exist_ok=True)
+            for old in folder.parent.iterdir():
+                if old.name != fingerprint:
+                    shutil.rmtree(old, ignore_errors=True)
+            index.save(folder)
+        return index
+
+    # --- search -----------------------------------------------------------------------------------------
+
+    def search(
+        self,
+        query: str,
+        k: int | None = None,
+        filters: SearchFilters | None = None,
+        *,
+        mode: str = "hybrid",
+        diversify: bool = True,
+        query_vector: np.ndarray | None = None,
+        translations: Sequence[Translation] = (),
+    ) -> list[Hit]:
+        """The ``k`` best passages for ``query``. ``mode`` is hybrid, dense or lexical (for evaluation).
+
+        ``translations`` (see :mod:`assistant.generation.query_translation`) search the documents of their own language: a
+        passage they find is lifted by part of the translation's lead over the question
+        (:func:`assistant.retrieval.translations.lifted`, ``translation_weight``).
+        """
+        k = k or self.settings.top_k
+        snap = self.snapshot()
+        if not query.strip() or not snap.docs:
+            return []
+        n_candidates = max(4 * k, 24)
+        # Callers that score sentences against the query themselves pass its vector, so it is embedded once.
+        qvec = query_vector if query_vector is not None else self.embedder.embed_queries([query])[0]
+
+        # Dense: nearest sentences; a chunk scores as its best sentence ...
+        best: dict[str, tuple[float, int, int, str]] = {}
+
+        def consider(sentence, cosine: float) -> None:
+            if cosine > best.get(sentence.chunk_id, (-2.0, 0, 0, ""))[0]:
+                best[sentence.chunk_id] = (cosine, sentence.start, sentence.end, sentence.doc_id)
+
+        # ... and a chunk as its own text's vector, where the store has embedded chunk texts.
+        chunk_cosine: dict[str, float] = {}
+        translated_chunk: dict[str, float] = {}  # chunks found by a translation, with its cosine
+        chunk_floor = -1.0  # every chunk the chunk query did not return is at most this similar
+        other: list[str] = []  # candidates found by the chunk vectors or BM25 only
+        if mode in ("hybrid", "dense"):
+            # Against a server the chunk query runs while the sentence query waits for its reply (at 100k
+            # chunks each round trip is 4-8 ms); embedded, both are CPU work and run one after the other.
+            pending = (
+                _overlap().submit(self.store.query_chunks, qvec, 3 * n_candidates, filters)
+                if self.store.chunk_vectors_embedded and self.store.remote
+                else None
+            )
+            for sentence in self.store.query(qvec, 3 * n_candidates, filters):
+                consider(sentence, 1.0 - float(sentence.distance or 0.0))
+            if self.store.chunk_vectors_embedded:
+                found_chunks = pending.result() if pending else self.store.query_chunks(qvec, 3 * n_candidates, filters)
+                chunk_cosine = {cid: cos for cid, _, cos in found_chunks}
+                if len(found_chunks) == 3 * n_candidates:
+                    chunk_floor = min(chunk_cosine.values())
+                other += [cid for cid, _, _ in found_chunks[:n_candidates]]
+            # Each translation searches its own language; what it finds is lifted by part of its lead.
+            translated_sentence: dict[str, float] = {}
+            for translation in translations:
+                restricted = _in_language(filters, translation.lang)
+                if restricted is None:
+                    continue
+                for sentence in self.store.query(translation.vector, n_candidates, restricted):
+                    cosine = 1.0 - float(sentence.distance or 0.0)
+                    translated_sentence[sentence.sentence_id] = max(cosine, translated_sentence.get(sentence.sentence_id, -2.0))
+                if self.store.chunk_vectors_embedded:
+                    for cid, _, cosine in self.store.query_chunks(translation.vector, n_candidates, restricted):
+                        translated_chunk[cid] = max(cosine, translated_chunk.get(cid, -2.0))
+                        other.append(cid)
+            if translated_sentence:  # the question's own cosines of what the translations found
+                for sentence in self.store.get_sentences(list(translated_sentence)):
+                    direct = float(sentence.embedding @ qvec)
+                    consider(sentence, lifted(direct, translated_sentence[sentence.sentence_id], self.settings.translation_weight))
+        # The hybrid's BM25 counts the query's names and numbers only (see anchor_query); BM25 alone, all words.
+        lexical_query = anchor_query(query) if mode == "hybrid" else query
+        lex_scores = snap.lexical.scores(lexical_query) if mode in ("hybrid", "lexical") else np.zeros(0)
+        if mode in ("hybrid", "lexical"):
+            other += [cid for cid, _ in snap.lexical.search(lexical_query, n_candidates, filters)]
+        missing = list(dict.fromkeys(cid for cid in other if cid not in best))
+        if missing:  # exact sentence scores for the candidates that no sentence brought in
+            known = [snap.lexical.entry(c) for c in missing]
+            if all(e is not None and e.sentences is not None for e in known):
+                found = self.store.get_sentences([sid for e in known for sid in e.sentence_ids()])
+            else:  # an index built before sentence ordinals were recorded
+                found = self.store.sentences_of(missing)
+            for sentence in found:
+                consider(sentence, float(sentence.embedding @ qvec))
+        ids = [cid for cid, (_, _, _, doc_id) in best.items() if doc_id in snap.docs]
+        if not ids:
+            return []
+        if self.store.chunk_vectors_embedded and mode != "lexical":
+            # A chunk's dense score is the better of its best sentence and its whole text. A chunk the chunk
+            # query did not return is at most ``chunk_floor`` similar: its exact vector is read only when
+            # that could beat its sentence.
+            unsure = [c for c in ids if c not in chunk_cosine and (best[c][0] < chunk_floor or c in translated_chunk)]
+            for cid, vector in self.store.chunk_embeddings(unsure).items():
+                chunk_cosine[cid] = float(vector @ qvec)
+            for c in ids:
+                whole = chunk_cosine.get(c, -2.0)
+                if c in translated_chunk:
+                    whole = lifted(whole, translated_chunk[c], self.settings.translation_weight)
+                if whole > best[c][0]:
+                    best[c] = (whole,) + best[c][1:]
+
+        # Scores and ranking need no chunk records; only the few that can be picked are fetched (at 100k
+        # chunks, fetching all ~90 candidates with vectors and texts was half the time of a search).
+        dense = np.array([best[c][0] for c in ids], dtype=np.float32)
+        lexical = np.array([snap.lexical.score_of(lex_scores, c) for c in ids], dtype=np.float32)
+        if mode == "lexical":
+            fused = fuse(dense * 1e-3, lexical, 1.0)
+        else:
+            fused = fuse(dense, lexical, self.settings.lexical_weight if mode == "hybrid" else 0.0)
+        if mode == "lexical":
+            keep = lexical > 0
+            ids, dense, lexical, fused = [c for c, ok in zip(ids, keep) if ok], dense[keep], lexical[keep], fused[keep]
+        order = np.argsort(-fused, kind="stable")
+
+        # Stories: the first (best) language version of a story to appear claims it.
+        claimed: dict[str, str] = {}
+        kept: list[int] = []
+        for i in order:
+            doc = snap.docs[best[ids[i]][3]]
+            story = doc.story_id or doc.doc_id
+            if claimed.setdefault(story, doc.doc_id) == doc.doc_id:
+                kept.append(int(i))
+        # MMR picks k among the best-ranked; beyond the top MMR_POOL × k it never reaches in practice.
+        kept = kept[: max(MMR_POOL * k, k)]
+        feedback = self.settings.feedback_weight if mode != "lexical" else 0.0
+        chunks = {
+            c.chunk_id: c
+            for c in self.store.get_chunks([ids[i] for i in kept], with_embeddings=diversify or feedback > 0)
+        }
+        kept = [i for i in kept if ids[i] in chunks]
+        if not kept:
+            return []
+        if feedback > 0:
+            fused[kept] = with_feedback(fused[kept], np.stack([chunks[ids[i]].embedding for i in kept]), feedback)
+            kept.sort(key=lambda i: -fused[i])
+
+        if diversify:
+            rel = fused[kept]
+            span = rel.max() - rel.min()
+            rel = (rel - rel.min()) / span if span > 0 else np.ones_like(rel)
+            picks = mmr(
+                rel,
+                np.stack([chunks[ids[i]].embedding for i in kept]),
+                k,
+                self.settings.mmr_lambda,
+                [best[ids[i]][3] for i in kept],
+                per_document_cap(k, self.settings.max_chunks_per_doc),
+            )
+            selected = [kept[p] for p in picks]
+        else:
+            selected = kept[:k]
+        return [
+            self._hit(chunks[ids[i]], snap, float(fused[i]), float(dense[i]), float(lexical[i]), best[ids[i]][1:3])
+            for i in selected
+        ]
+
+    def _hit(
+        self, chunk: StoredChunk, snap: _Snapshot, score: float, dense: float, lexical: float, sentence: tuple[int, int]
+    ) -> Hit:
+        doc = snap.docs[chunk.doc_id]
+        langs = snap.story_langs.get(doc.story_id or "", [])
+        return Hit(
+            doc_id=doc.doc_id,
+            source=doc.source,
+            title=doc.title,
+            lang=doc.lang,
+            date=doc.date,
+            chunk_id=chunk.chunk_id,
+            text=chunk.text,
+            start=chunk.start,
+            end=chunk.end,
+            score=round(score, 6),
+            sentence_start=sentence[0],
+            sentence_end=sentence[1],
+            dense_score=round(dense, 6),
+            lexical_score=round(lexical, 6),
+            story_id=doc.story_id,
+            also_in=sorted(lang for lang in langs if lang != doc.lang),
+        )
+
+    def languages_writing(self, word: str) -> set[str]:
+        """The languages of the store's documents in which ``word`` occurs as it is written."""
+        return self.snapshot().lexical.languages_with(word)
+
+    def languages(self) -> list[str]:
+        """The languages of the store's documents."""
+        return sorted({d.lang for d in self.snapshot().docs.values()})
+
+    # --- stories ----------------------------------------------------------------------------------------
+
+    def stories(self) -> list[Story]:
+        groups: dict[str, list[DocumentInfo]] = {}
+        for d in self.snapshot().docs.values():
+            groups.setdefault(d.story_id or f"story-{d.doc_id[:12]}", []).append(d)
+        out = []
+        for story_id, members in groups.items():
+            members.sort(key=lambda d: d.source)
+            out.append(
+                Story(
+                    story_id=story_id,
+                    doc_ids=[d.doc_id for d in members],
+                    sources=[d.source for d in members],
+                    langs=sorted({d.lang for d in members}),
+                    title=members[0].title,
+                )
+            )
+        return sorted(out, key=lambda s: (-len(s.doc_ids), s.sources))
+
+
+def cache_dir_for(settings: Settings) -> Path:
+    """Where derived indexes of this store live: inside an embedded store, else in the user's cache."""
+    if settings.chroma_url:
+        key = hashlib.sha256(f"{settings.chroma_url}|{settings.collection}".encode()).hexdigest()[:12]
+        return Path.home() / ".cache" / "news-assistant" / key / "lexical"
+    return Path(settings.store_dir) / f".lexical-{settings.collection}"

@@ -1,0 +1,240 @@
+"""Model resolution and errors (fast), the local GGUF and the OpenAI-compatible backend (real)."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.backends.llm import (
+    BUNDLED_MODELS,
+    ChatMessage,
+    ChatModel,
+    FakeChatModel,
+    OpenAIChatModel,
+    get_chat_model,
+    resolve_model_path,
+)
+from assistant.config import Settings
+from assistant.errors import ConfigError, ModelError
+from tests.support.servers import free_port
+from tests.support.servers import llama_server as llama_server_process
+
+
+def test_missing_model_file_is_a_config_error_with_a_hint(tmp_path):
+    with pytest.raises(ConfigError) as err:
+        resolve_model_path(str(tmp_path / "nope.gguf"))
+    assert "not found" in err.value.message and "ASSISTANT_MODEL" in err.value.hint
+
+
+def test_a_file_that_is_not_gguf_is_refused(tmp_path):
+    fake = tmp_path / "model.gguf"
+    fake.write_bytes(b"<html>not a model</html>")
+    with pytest.raises(ConfigError, match="not a GGUF"):
+        get_chat_model(Settings(model=str(fake)))
+
+
+def test_an_unreachable_endpoint_is_a_model_error_with_a_hint():
+    port = free_port()  # nobody listens on it
+    model = get_chat_model(Settings(llm_url=f"http://127.0.0.1:{port}/v1", llm_timeout=5))
+    assert isinstance(model, OpenAIChatModel)
+    with pytest.raises(ModelError) as err:
+        list(model.stream([ChatMessage("user", "hi")], max_tokens=4))
+    assert "cannot reach" in err.value.message and "ASSISTANT_LLM_URL" in err.value.hint
+
+
+def test_fake_model_records_prompts_and_follows_its_script():
+    fake = FakeChatModel(replies=["one [1].", "two [2]."])
+    assert isinstance(fake, ChatModel)
+    first = "".join(fake.stream([ChatMessage("user", "a")], max_tokens=8, grammar="root ::= x"))
+    second = "".join(fake.stream([ChatMessage("user", "b")], max_tokens=8))
+    third = "".join(fake.stream([ChatMessage("user", "c")], max_tokens=8))
+    assert (first, second, third) == ("one [1].", "two [2].", "two [2].")
+    assert [p[0].content for p in fake.prompts] == ["a", "b", "c"] and fake.grammars[0] == "root ::= x"
+
+
+@pytest.mark.integration
+@pytest.mark.parametrize("name", sorted(BUNDLED_MODELS))
+def test_bundled_models_load_and_are_deterministic(name):
+    model = get_chat_model(Settings(model=name))
+    assert get_chat_model(Settings(model=name)) is model  # loaded once per process
+    messages = [ChatMessage("user", "Name the capital of France in one word.")]
+    a = "".join(model.stream(messages, max_tokens=12))
+    b = "".join(model.stream(messages, max_tokens=12))
+    assert a == b and a.strip()
+    assert model.count_tokens(messages) > 5
+    grammar = 'root ::= "Paris" | "Lyon"'
+    assert "".join(model.stream(messages, max_tokens=8, grammar=grammar)) in {"Paris", "Lyon"}
+
+
+@pytest.mark.integration
+def test_a_named_context_is_a_second_llama_cpp_context_on_the_same_weights(tmp_path):
+    from assistant.service import NewsAssistant
+
+    main = get_chat_model(Settings(model="gemma-3-270m"))
+    translate = get_chat_model(Settings(model="gemma-3-270m"), context="translate")
+    assert translate is not main and translate._llm is not main._llm  # its own KV cache
+    assert translate is get_chat_model(Settings(model="gemma-3-270m"), context="translate")  # loaded once
+    assert (translate.path, translate.name) == (main.path, main.name)
+    assistant = NewsAssistant(Settings(store_dir=tmp_path / "store", model="gemma-3-270m"))
+    assert assistant.translation_model.inner is translate and assistant.model.inner is main
+    assert assistant.translation_model.queue is assistant.model.queue  # generations still take turns
+
+
+@pytest.mark.integration
+def test_a_prompt_asked_again_gets_the_reply_of_a_fresh_run():
+    from assistant.generation.query_translation import QueryTranslator
+
+    model = get_chat_model(Settings(model="gemma-3-270m"))
+    translator = QueryTranslator(model, embedder=None)
+    # A near-tie: evaluated whole, gemma-3-270m names "Nguyễn Văn Mỹ"; re-evaluating only the prompt's last
+    # token from the cache (what llama-cpp-python does for an exact repeat) it named "Kim Jong-un".
+    prompt = [ChatMessage("user", translator.prompt(
+        "Which Korean policy for the fourth industrial revolution did Minister You Young Min mention?", "vi"
+    ))]
+    other = [ChatMessage("user", translator.prompt("What is VKIST?", "vi"))]
+
+    def reply(messages):
+        return "".join(model.stream(messages, max_tokens=32, stop=["\n"]))
+
+    model.reset()
+    fresh = reply(prompt)
+    again = reply(prompt)  # replayed
+    reply(other)
+    after_another = reply(prompt)
+    model._last_reply = None  # not replayed: the prompt is evaluated again
+    evaluated_again = reply(prompt)
+    assert fresh.strip() and fresh == again == after_another == evaluated_again
+
+
+@pytest.mark.integration
+def test_the_same_request_twice_is_replayed_and_a_different_one_is_generated(monkeypatch):
+    model = get_chat_model(Settings(model="gemma-3-270m"))
+    messages = [ChatMessage("user", "Name the capital of Italy in one word.")]
+    model.reset()
+    first = list(model.stream(messages, max_tokens=8))
+
+    def must_not_run(*args, **kwargs):
+        raise AssertionError("the model was run for a request it has just answered")
+
+    monkeypatch.setattr(model._llm, "create_completion", must_not_run)
+    monkeypatch.setattr(model._llm, "create_chat_completion", must_not_run)
+    assert list(model.stream(messages, max_tokens=8)) == first and "".join(first).strip()
+    with pytest.raises(AssertionError, match="just answered"):  # another budget is another request
+        list(model.stream(messages, max_tokens=9))
+    monkeypatch.undo()
+    stream = model.stream(messages, max_tokens=8)
+    next(stream)
+    stream.close()  # a reply not read to the end is not kept
+    monkeypatch.setattr(model._llm, "create_completion", must_not_run)
+    monkeypatch.setattr(model._llm, "create_chat_completion", must_not_run)
+    with pytest.raises(AssertionError, match="just answered"):
+        list(model.stream(messages, max_tokens=8))
+
+
+@pytest.mark.integration
+@pytest.mark.parametrize("name", sorted(BUNDLED_MODELS))
+def test_the_lazy_grammar_check_chooses_the_same_tokens_as_the_full_one(name):
+    from assistant.grounding.citations import citation_grammar
+
+    model = get_chat_model(Settings(model=name))
+    sources = (
+        "[1] Actuellement, Dà Nang compte 37 établissements proposant une formation liée à l'informatique.\n"
+        "[2] Am Morgen des 10. Mai traf sich Minister Nguyen Manh Hung mit Botschafter Choi Youngsam.\n"
+        "[3] Minister Hung visited the Seoul Cyber University (SCU) on August 1-2."
+    )
+    questions = ["How many IT training establishments does Da Nang have?", "Whom did Minister Hung meet on 10 May?"]
+    checked = 0
+    for question in questions:
+        messages = [
+            ChatMessage("system", "Answer from the numbered sources; end every sentence with its source number, like [1]."),
+            ChatMessage("user", f"Sources:\n{sources}\nQuestion: {question} (answer in English)\nAnswer:"),
+        ]
+        outputs = {}
+        for lazy in (False, True):
+            model.lazy_grammar = lazy
+            model.reset()
+            outputs[lazy] = "".join(model.stream(messages, max_tokens=48, grammar=citation_grammar(3)))
+        model.lazy_grammar = True
+        assert outputs[True] == outputs[False] and outputs[True].strip()
+        checked += model.last_grammar_sampler.full_checks
+    assert checked > 0  # the grammar did refuse the most likely token somewhere, and the fallback agreed
+
+
+@pytest.mark.integration
+def test_sampled_drafts_under_the_grammar_are_repeatable_per_seed_and_valid():
+    import re
+
+    from assistant.grounding.citations import citation_grammar
+
+    model = get_chat_model(Settings(model="gemma-3-270m"))
+    from assistant.templates import render
+
+    sentence = "Am Morgen des 10. Mai traf sich Minister Nguyen Manh Hung mit Botschafter Choi Youngsam."
+    messages = [  # the brief's own prompts
+        ChatMessage("system", render("brief_system")),
+        ChatMessage("user", render("brief_point", n=2, sentence=sentence, language="English")),
+    ]
+    grammar = citation_grammar(3, max_sentences=1, max_chars=240, only=[2])
+
+    def draft(seed: int) -> str:
+        model.reset()
+        return "".join(model.stream(messages, max_tokens=96, grammar=grammar, stop=["\n"], temperature=0.9, seed=seed))
+
+    drafts = {seed: draft(seed) for seed in (1, 2, 3, 4)}
+    assert draft(1) == drafts[1]  # a fixed seed repeats its draft
+    assert len(set(drafts.values())) > 1  # and other seeds draw other drafts
+    for text in drafts.values():  # every draft obeys the grammar: one point citing [2] only
+        assert re.search(r"\[2\]\W*$", text) and not re.search(r"\[[013-9]\]", text), text
+    assert model.last_grammar_sampler.temp == 0.9  # drawn by the lazy sampler, not llama.cpp's full check
+
+
+@pytest.fixture(scope="module")
+def llama_server(tmp_path_factory):
+    """A real ``python -m llama_cpp.server`` serving the bundled SmolLM2 on a free loopback port."""
+    log = tmp_path_factory.mktemp("llama-server") / "server.log"
+    with llama_server_process(resolve_model_path("smollm2-135m"), log) as server:
+        yield server.base_url + "/v1"
+
+
+@pytest.mark.integration
+@pytest.mark.server
+def test_openai_backend_streams_from_a_real_llama_cpp_server(llama_server):
+    model = get_chat_model(Settings(llm_url=llama_server, llm_model_name="smollm2"))
+    pieces = list(model.stream([ChatMessage("user", "Say hello.")], max_tokens=12))
+    assert len(pieces) > 1 and "".join(pieces).strip()  # streamed, not one block
+    constrained = "".join(model.stream([ChatMessage("user", "Pick one.")], max_tokens=8, grammar='root ::= "yes" | "no"'))
+    assert constrained in {"yes", "no"}  # the server honours the grammar
+
+
+@pytest.mark.integration
+@pytest.mark.server
+def test_answers_through_the_endpoint(llama_server, real):
+    from assistant.service import NewsAssistant
+
+    settings = real.settings.model_copy(update={"llm_url": llama_server, "llm_model_name": "smollm2"})
+    remote = NewsAssistant(settings, embedder=real.embedder)
+    answer = remote.ask("How many IT training establishments does Da Nang have?")
+    assert answer.answerable and answer.sources and "@ http://127.0.0.1" in answer.model
+    numbers = {s.n for s in answer.sources}
+    for sentence in answer.sentences:
+        assert set(sentence.citations) <= numbers
+        if sentence.supported and sentence.kind == "quote":
+            assert sentence.text == answer.sources[sentence.citations[0] - 1].quote
+
+
+def test_an_endpoint_that_hangs_is_a_timeout_error_not_a_hang():
+    """A model server that accepts the connection and never answers: the request fails after llm_timeout."""
+    import socket
+    import threading
+
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(1)
+    accepted = []
+    threading.Thread(target=lambda: accepted.append(listener.accept()), daemon=True).start()
+    try:
+        model = get_chat_model(Settings(llm_url=f"http://127.0.0.1:{listener.getsockname()[1]}/v1", llm_timeout=1))
+        with pytest.raises(ModelError) as err:
+            list(model.stream([ChatMessage("user", "hi")], max_tokens=4))
+        assert "did not answer within 1 s" in err.value.message
+    finally:
+        listener.close()

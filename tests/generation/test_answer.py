@@ -1,0 +1,201 @@
+"""The answer pipeline with the scripted fake model (hashed embedder, real embedded Chroma)."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from assistant.backends.embedder import HashingEmbedder
+from assistant.backends.llm import FakeChatModel
+from assistant.config import Settings
+from assistant.errors import InputError
+from assistant.generation.answer import NOT_ANSWERED
+from assistant.models import Answer
+from assistant.service import NewsAssistant
+from tests.support.paths import SEEDS
+
+
+def sources_in(messages) -> dict[int, str]:
+    """The numbered sources of an answer prompt, as the model saw them."""
+    user = messages[-1].content
+    return {int(n): text for n, text in re.findall(r"^\[(\d+)\] (.+)$", user, flags=re.M)}
+
+
+def make(tmp_path, replies, **overrides) -> tuple[NewsAssistant, FakeChatModel]:
+    model = replies if isinstance(replies, FakeChatModel) else FakeChatModel(replies=replies)
+    values = dict(store_dir=tmp_path / "store", embedder="hash", min_relevance=0.0, support_threshold=0.5,
+                  translate_queries="")  # the scripted replies are answers, not translations
+    values.update(overrides)
+    assistant = NewsAssistant(Settings(**values), embedder=HashingEmbedder(), model=model)
+    assistant.ingest([SEEDS])
+    return assistant, model
+
+
+def copy_source(n: int, cite: int | None = None, edit=lambda s: s):
+    """A reply that copies source ``n`` verbatim (optionally edited) and cites ``cite``."""
+
+    def reply(messages):
+        text = edit(sources_in(messages)[n]).rstrip(".")
+        return f"{text} [{cite or n}]."
+
+    return reply
+
+
+def test_prompt_holds_numbered_sources_and_the_question(tmp_path):
+    assistant, model = make(tmp_path, copy_source(1))
+    answer = assistant.ask("How many IT training establishments does Da Nang have?")
+    system, user = model.prompts[0]
+    assert system.role == "system" and "[1]" in system.content
+    numbered = sources_in(model.prompts[0])
+    assert sorted(numbered) == list(range(1, len(answer.sources) + 1))
+    assert "How many IT training establishments does Da Nang have?" in user.content
+    assert "English" in user.content
+    assert model.grammars[0] and '"1"' in model.grammars[0]  # the grammar names the real sources
+    for src in answer.sources:  # every quote points back at the exact document text
+        doc = assistant.store.get_document(src.doc_id)
+        assert doc.text[src.start : src.end] == src.quote
+
+
+def test_a_copied_sentence_with_its_citation_is_supported(tmp_path):
+    assistant, _ = make(tmp_path, copy_source(1))
+    # Source [1] is the French seed's sentence: copied into a French answer it is a supported sentence.
+    answer = assistant.ask("How many IT training establishments does Da Nang have?", answer_lang="fr")
+    assert answer.answerable and answer.sources[0].lang == "fr"
+    generated = [s for s in answer.sentences if s.kind == "generated"]
+    assert len(generated) == 1 and generated[0].supported and generated[0].citations == [1]
+    assert answer.answer.endswith("[1].")
+    Answer.model_validate(answer.public() | {"draft": ""})  # the JSON shape round-trips
+    # Asked in English, the same French copy is not shown as an English sentence: the quote is, labelled.
+    english = assistant.ask("How many IT training establishments does Da Nang have?")
+    (copied,) = [s for s in english.sentences if s.kind == "generated"]
+    assert not copied.supported and copied.reason == "not written in en, the language asked for"
+    assert all(s.kind == "quote" for s in english.sentences if s.supported)
+
+
+def test_an_invented_number_is_caught_and_the_quotes_are_shown(tmp_path):
+    def change_number(text):
+        return re.sub(r"\d+", lambda m: str(int(m.group(0)) + 7), text, count=1) if re.search(r"\d", text) else text + " in 1999"
+
+    assistant, _ = make(tmp_path, copy_source(1, edit=change_number))
+    # The fake copies French sources: asked in French, the number check is what decides.
+    answer = assistant.ask("How many IT training establishments does Da Nang have?", answer_lang="fr")
+    generated = [s for s in answer.sentences if s.kind == "generated"]
+    assert generated and not generated[0].supported
+    assert "not in the cited passage" in generated[0].reason
+    quotes = [s for s in answer.sentences if s.kind == "quote"]
+    assert quotes and all(s.supported for s in quotes)
+    assert quotes[0].text == answer.sources[0].quote
+    assert generated[0].text not in answer.answer  # the failed sentence is never displayed as fact
+    assert answer.answer.startswith("“") and "[1]" in answer.answer
+
+
+def test_a_wrong_citation_is_moved_to_the_source_that_supports_it(tmp_path):
+    assistant, _ = make(tmp_path, copy_source(2, cite=1))
+    answer = assistant.ask("How many graduates do Da Nang's IT training institutions produce each year?", answer_lang="fr")
+    first = answer.sentences[0]
+    assert first.supported and first.citations == [2] and first.cited_by_model == [1]
+
+
+def test_off_topic_question_is_refused_without_calling_the_model(tmp_path):
+    assistant, model = make(tmp_path, ["should not be used"], min_relevance=0.99)
+    answer = assistant.ask("What is the capital of Australia?")
+    assert not answer.answerable and answer.answer == NOT_ANSWERED
+    assert answer.sources == [] and answer.sentences == []
+    assert model.prompts == []
+    assert "MIN_RELEVANCE" in answer.notes[0]
+
+
+def test_the_prompt_fits_the_context_window_and_says_what_was_left_out(tmp_path):
+    model = FakeChatModel(replies=copy_source(1), n_ctx=520)
+    assistant, model = make(tmp_path, model, evidence_sentences=30, top_k=10, max_answer_tokens=160)
+    answer = assistant.ask("What did the ambassador propose?")
+    used = model.count_tokens(model.prompts[0])
+    assert used <= 520 - 160
+    assert any("left out to fit" in note for note in answer.notes)
+    assert len(sources_in(model.prompts[0])) == len(answer.sources) < 30
+    for n, text in sources_in(model.prompts[0]).items():  # whole sentences, never cut
+        assert text == " ".join(answer.sources[n - 1].quote.split())
+
+
+def test_a_question_too_long_for_the_window_is_a_clear_error(tmp_path):
+    model = FakeChatModel(replies=["x [1]."], n_ctx=200)
+    assistant, _ = make(tmp_path, model, max_answer_tokens=160)
+    with pytest.raises(InputError, match="context window"):
+        assistant.ask("What did the ambassador propose? " * 20)
+
+
+def test_follow_up_is_rewritten_from_the_conversation(tmp_path):
+    def reply(messages):
+        if "Standalone question" in messages[-1].content:
+            return "How many graduates do the IT schools of Da Nang produce each year?"
+        return copy_source(1)(messages)
+
+    assistant, model = make(tmp_path, reply)
+    history = [("How many IT training establishments does Da Nang have?", "Da Nang has 37 [1].")]
+    answer = assistant.ask("And how many graduates?", history=history)
+    assert "Da Nang has 37 [1]." in model.prompts[0][-1].content  # the conversation reached the rewrite
+    assert answer.standalone_question.startswith("How many graduates do the IT schools")
+    assert answer.standalone_question in model.prompts[1][-1].content
+
+
+def test_streaming_calls_back_with_every_piece(tmp_path):
+    assistant, _ = make(tmp_path, copy_source(1))
+    pieces: list[str] = []
+    answer = assistant.ask("How many IT training establishments does Da Nang have?", on_token=pieces.append)
+    assert "".join(pieces) == answer.draft and len(pieces) > 3
+    assert answer.timings.first_token_ms is not None and answer.timings.total_ms >= answer.timings.first_token_ms
+
+
+def test_unknown_answer_language_is_refused(tmp_path):
+    assistant, _ = make(tmp_path, copy_source(1))
+    with pytest.raises(InputError, match="answer language"):
+        assistant.ask("What is VKIST?", answer_lang="xx")
+
+
+def test_a_sentence_that_only_repeats_the_question_is_no_answer_and_the_quote_is_shown(tmp_path):
+    question = "Who is the Korean ambassador to Vietnam mentioned in the articles?"
+    assistant, _ = make(tmp_path, ["The Korean ambassador to Vietnam mentioned in the articles [1]."])
+    answer = assistant.ask(question)
+    (echo,) = [s for s in answer.sentences if s.kind == "generated"]
+    assert not echo.supported and echo.reason == "it only repeats the question" and echo.cited_by_model == [1]
+    assert echo.text not in answer.answer and answer.sentences[-1].kind == "quote"
+    # A sentence that adds the answer to the question's words is judged as usual.
+    from assistant.grounding.verify import restates
+
+    assert restates("The Korean ambassador to Vietnam mentioned in the articles.", question)
+    assert not restates("Choi Youngsam is the Korean ambassador to Vietnam.", question)
+    assert not restates("Da Nang has 37.", "How many IT training establishments does Da Nang have?")
+
+
+def test_an_answer_that_does_not_say_how_many_is_no_answer(tmp_path):
+    question = "How many IT training establishments does Da Nang have?"
+
+    def without_a_number(messages):  # a verbatim copy of an English source with no number, cited correctly
+        n, text = next((n, t) for n, t in sorted(sources_in(messages).items()) if not re.search(r"\d", t) and " the " in t)
+        return f"{text.rstrip('.')} [{n}]."
+
+    assistant, _ = make(tmp_path, without_a_number, evidence_sentences=20)  # English ones among them
+    answer = assistant.ask(question)
+    (generated,) = [s for s in answer.sentences if s.kind == "generated"]
+    assert not generated.supported and generated.reason == "it does not say a number, which the question asks"
+    quotes = [s for s in answer.sentences if s.kind == "quote"]
+    assert quotes and all(s.supported for s in quotes) and generated.text not in answer.answer
+
+
+def test_answers_the_question_keeps_an_answer_that_names_what_was_asked():
+    from assistant.generation.answer import answers_the_question
+    from assistant.models import AnswerSentence
+
+    question = "Who is the Korean ambassador to Vietnam?"
+    naming = [AnswerSentence(text="The ambassador is Choi Youngsam.", citations=[1], supported=True)]
+    assert answers_the_question(naming, question, "en")[0].supported
+    evasive = [
+        AnswerSentence(text="The Korean ambassador met the Minister of Information and Communications.", citations=[1], supported=True),
+        AnswerSentence(text="They discussed cooperation.", citations=[2], supported=False, reason="not supported"),
+    ]
+    checked = answers_the_question(evasive, question, "en")
+    assert [s.supported for s in checked] == [False, False] and checked[0].reason == "it does not say who, which the question asks"
+    assert checked[1].reason == "not supported"  # an already failing sentence keeps its own reason
+    open_question = [AnswerSentence(text="He proposed closer cooperation.", citations=[1], supported=True)]
+    assert answers_the_question(open_question, "What did the ambassador propose?", "en")[0].supported

@@ -1,0 +1,66 @@
+"""Expected answer types and the quote fallback that uses them."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.generation.answer import AnswerPipeline
+from assistant.grounding.answer_type import expected_answer, states_answer
+from assistant.models import Source
+from assistant.retrieval.evidence import Evidence
+
+
+@pytest.mark.parametrize(
+    ("question", "kind"),
+    [
+        ("How many IT training establishments does Da Nang have?", "number"),
+        ("How much did it cost?", "number"),
+        ("When did CMC Technology Group launch CMC Korea?", "date"),
+        ("Since when have Vietnam and South Korea had diplomatic relations?", "date"),
+        ("In what year did the war end?", "date"),
+        ("Who is the Korean ambassador to Vietnam?", "person"),
+        ("Which Korean minister did Nguyen Manh Hung meet?", "person"),
+        ("Which university did Minister Hung visit in Seoul?", "name"),
+        ("What company did he visit?", "name"),
+        ("What did the ambassador propose?", None),  # a proposal, not a person
+        ("What is VKIST?", None),
+        ("Which two governing bodies have legislative veto power?", None),
+    ],
+)
+def test_the_kind_of_answer_a_question_asks_for(question, kind):
+    assert expected_answer(question) == kind
+
+
+def test_a_sentence_states_an_answer_only_with_something_the_question_does_not_hold():
+    q = "Which Korean minister did Nguyen Manh Hung meet during his August 2024 trip?"
+    restating = "Minister of Information and Communications Nguyen Manh Hung paid a working trip to the RoK in early August."
+    answering = "At a working session with Minister of Science and ICT Lee Jong-ho, Minister Hung stressed the point."
+    assert not states_answer(restating, "en", q, "person")
+    assert states_answer(answering, "en", q, "person")
+    # A possessive country is no person: "Vietnam’s Posts and Telecommunications Institute".
+    assert not states_answer("He visited Vietnam’s Posts and Telecommunications Institute of Technology.", "en", q, "person")
+    n = "How many Vietnamese technology firms took part in the forum in 2024?"
+    assert not states_answer("The forum was held in 2024 in Seoul.", "en", n, "number")
+    assert states_answer("Le forum a réuni 20 entreprises vietnamiennes en 2024.", "fr", n, "number")
+    assert states_answer("Am 8. Mai gründete die CMC Technology Group CMC Korea.", "de", "When was CMC Korea launched?", "date")
+
+
+def _source(n: int, quote: str, score: float) -> Source:
+    return Source(n=n, doc_id="d", source="s.txt", title="t", lang="en", chunk_id=f"c{n}", quote=quote, start=0,
+                  end=len(quote), score=score)
+
+
+def test_the_quote_fallback_prefers_the_sentence_that_answers_over_the_one_that_restates():
+    q = "Which Korean minister did Nguyen Manh Hung meet during his August 2024 trip?"
+    evidence = Evidence(question=q, sources=[
+        _source(1, "Minister Nguyen Manh Hung paid a working trip to the Republic of Korea in early August.", 0.90),
+        _source(2, "The trip aimed at bolstering cooperation in digital transformation.", 0.899),
+        _source(3, "At a working session with Minister of Science and ICT Lee Jong-ho, Minister Hung spoke.", 0.87),
+    ])
+    assert [s.citations for s in AnswerPipeline.quotes(evidence)] == [[3]]
+    # A question of no particular kind keeps the best sentence and the near-tie.
+    evidence.question = "What was the trip about?"
+    assert [s.citations for s in AnswerPipeline.quotes(evidence)] == [[1], [2]]
+    # When no sentence among the first few states such an answer, the best ones are quoted as before.
+    evidence.question = "How many ministers did he meet?"
+    assert [s.citations for s in AnswerPipeline.quotes(evidence)] == [[1], [2]]

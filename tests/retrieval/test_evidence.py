@@ -1,0 +1,89 @@
+"""Evidence selection with the hashed embedder and real embedded Chroma: which sentences become sources."""
+
+from __future__ import annotations
+
+import pytest
+
+import assistant.retrieval.evidence as evidence
+from assistant.backends.embedder import HashingEmbedder
+from assistant.config import Settings
+from assistant.retrieval.evidence import select_evidence
+from assistant.service import NewsAssistant
+
+QUESTION = "What did the city council decide about the harbour bridge plan?"
+ARTICLE = (
+    "The city council met on Tuesday to decide about the harbour bridge plan. "
+    "It approved a budget of 40 million euros for construction work. "
+    "Local shop owners welcomed the news on Wednesday morning."
+)
+DISTRACTOR = "Harbour bridge plans were discussed by councils across the region last year."
+
+
+@pytest.fixture()
+def assistant(tmp_path):
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "docs" / "bridge.txt").write_text("Harbour bridge\n\n" + ARTICLE, encoding="utf-8")
+    (tmp_path / "docs" / "region.txt").write_text("Regional planning\n\n" + DISTRACTOR, encoding="utf-8")
+    a = NewsAssistant(Settings(store_dir=tmp_path / "store", embedder="hash"), embedder=HashingEmbedder())
+    a.ingest([tmp_path / "docs"])
+    return a
+
+
+def quotes(a: NewsAssistant, n: int) -> list[str]:
+    ev = select_evidence(QUESTION, a.retriever, a.store, a.embedder, k=5, n_sentences=n)
+    return [s.quote for s in ev.sources]
+
+
+def test_the_sentence_after_the_best_match_inherits_part_of_its_lead(assistant, monkeypatch):
+    """The answer ("a budget of 40 million") shares no word with the question; it follows the sentence that
+    restates the question, and that puts it above a sentence from another article that merely shares words."""
+    with_follower = quotes(assistant, 2)
+    assert with_follower[0].startswith("The city council met")
+    assert with_follower[1].startswith("It approved a budget")
+
+    monkeypatch.setattr(evidence, "FOLLOWER_WEIGHT", 0.0)
+    without = quotes(assistant, 2)
+    assert without[0].startswith("The city council met")
+    assert without[1] == DISTRACTOR  # the control: without the bonus the bare word overlap wins
+
+
+def test_the_lead_only_raises_the_sentence_right_after(assistant):
+    """The third sentence follows the answer, not the match: it gets no lead and stays last."""
+    assert quotes(assistant, 4)[-1].startswith("Local shop owners")
+
+
+POLICY_QUESTION = "Which policy for the fourth industrial revolution did Minister Alma Berg mention?"
+POLICY_ARTICLE = [
+    "Minister Alma Berg opened the regional trade fair in the capital on Monday with a short speech.",
+    "Minister Alma Berg then met exporters and bankers from the northern provinces in the afternoon.",
+    "Reporters asked Minister Alma Berg about the delayed railway contracts with the neighbouring states.",
+    "The government adopted the Green Harbour 2030 policy for the fourth industrial revolution last year.",
+]
+
+
+def test_evidence_looks_through_the_whole_of_each_retrieved_document(tmp_path, monkeypatch):
+    """Retrieval ranks the passages that carry the name first, and lets the article fill only its share of
+    the list; the sentence that answers names no one and sits in a passage of its own. Evidence is chosen
+    by sentence over the whole article, so it is found (and it is quoted with its own passage)."""
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "docs" / "berg.txt").write_text("Trade fair\n\n" + " ".join(POLICY_ARTICLE), encoding="utf-8")
+    settings = Settings(store_dir=tmp_path / "store", embedder="hash", chunk_tokens=32, chunk_overlap=0, lexical_weight=1.0)
+    a = NewsAssistant(settings, embedder=HashingEmbedder())
+    a.ingest([tmp_path / "docs"])
+    hits = a.retriever.search(POLICY_QUESTION, 1)
+    assert len(hits) == 1 and "Alma Berg" in hits[0].text and "Green Harbour" not in hits[0].text
+
+    ev = select_evidence(POLICY_QUESTION, a.retriever, a.store, a.embedder, k=1, n_sentences=2)
+    best = ev.sources[0]
+    assert best.quote == POLICY_ARTICLE[-1]
+    assert best.chunk_id != hits[0].chunk_id and best.passage.startswith("The government adopted")
+    document = a.store.get_document(best.doc_id).text
+    assert document[best.start : best.end] == best.quote  # offsets in the document, as for any source
+    # Whether anything relevant was found is still judged on what retrieval returned.
+    assert ev.best_cosine == pytest.approx(max(float(s.embedding @ a.embedder.embed_queries([POLICY_QUESTION])[0])
+                                                for s in a.store.sentences_of([hits[0].chunk_id])), abs=1e-5)
+
+    monkeypatch.setattr(evidence, "PASSAGES_PER_DOCUMENT", 2)  # a long document: the passages nearest its hit
+    near, _ = evidence.document_passages(hits, a.retriever, a.store)
+    ordinals = sorted(int(c.rsplit("-", 1)[1]) for c in near)
+    assert hits[0].chunk_id in near and len(near) == 2 and ordinals[1] - ordinals[0] == 1

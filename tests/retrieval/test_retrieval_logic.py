@@ -1,0 +1,120 @@
+"""Fusion, diversity and story grouping as pure functions."""
+
+import numpy as np
+
+from assistant.ingest.stories import group_stories, pair_score
+from assistant.models import StoryDoc
+from assistant.retrieval.retriever import fuse, mmr, per_document_cap, with_feedback
+from assistant.text.words import anchors
+
+
+def unit(v):
+    v = np.asarray(v, dtype=np.float32)
+    return v / np.linalg.norm(v)
+
+
+def test_fuse_adds_a_scaled_lexical_bonus():
+    dense = np.array([0.80, 0.82, 0.81])
+    lexical = np.array([5.0, 0.0, 1.0])
+    assert list(np.argsort(-fuse(dense, lexical, 0.0))) == [1, 2, 0]  # dense only
+    assert np.argmax(fuse(dense, lexical, 1.0)) == 0  # lexical dominates
+    small = fuse(dense, lexical, 0.01)
+    assert np.argmax(small) == 1  # a clear dense winner keeps its place
+    near_tie = fuse(np.array([0.800, 0.801]), np.array([3.0, 0.0]), 0.01)
+    assert np.argmax(near_tie) == 0  # a near-tie goes to the exact match
+    assert np.allclose(fuse(dense, np.zeros(3), 0.5), dense)
+    assert fuse(np.array([]), np.array([]), 0.5).size == 0
+
+
+def test_feedback_lifts_passages_like_the_top_one():
+    top, like_top, unlike = np.eye(3)[0], np.array([0.8, 0.6, 0.0]), np.eye(3)[2]
+    scores = np.array([0.85, 0.80, 0.81])
+    lifted = with_feedback(scores, np.stack([top, like_top, unlike]), 0.15)
+    assert lifted[1] > lifted[2]  # 0.80 + 0.15 × 0.8 against 0.81 + 0
+    assert lifted[0] == max(lifted)  # the top passage stays first
+    assert np.array_equal(with_feedback(scores, np.stack([top, like_top, unlike]), 0.0), scores)
+    assert np.array_equal(with_feedback(scores[:1], top[None, :], 0.15), scores[:1])  # nothing to compare
+
+
+def test_per_document_cap_follows_the_list_length():
+    assert [per_document_cap(k, 3) for k in (1, 3, 4, 6, 9, 20)] == [1, 1, 2, 2, 3, 3]
+
+
+def test_mmr_diversifies_and_caps_per_document():
+    vectors = np.stack([unit([1, 0, 0]), unit([1, 0.01, 0]), unit([0, 1, 0]), unit([0, 0, 1])])
+    relevance = np.array([1.0, 0.99, 0.6, 0.5])
+    groups = ["a", "a", "b", "c"]
+    picks = mmr(relevance, vectors, 3, 0.5, groups, per_group=3)
+    assert picks[0] == 0 and 1 not in picks[:2]  # the near-duplicate is pushed down
+    capped = mmr(relevance, vectors, 3, 1.0, groups, per_group=1)
+    assert capped == [0, 2, 3]
+    relaxed = mmr(relevance, vectors, 4, 1.0, groups, per_group=1)
+    assert sorted(relaxed) == [0, 1, 2, 3]  # the cap gives way when nothing else is left
+
+
+def _doc(doc_id, lang, chars, nums, chunk_vectors):
+    chunks = np.stack([unit(v) for v in chunk_vectors])
+    mean = chunks.mean(axis=0)
+    return StoryDoc(doc_id, lang, chars, frozenset(nums), unit(mean), chunks)
+
+
+def test_translations_group_and_same_topic_articles_do_not():
+    base = [[1, 0.1, 0, 0], [0.1, 1, 0, 0], [0, 0.1, 1, 0]]
+    near = [[1, 0.12, 0.01, 0], [0.1, 1, 0.02, 0], [0, 0.12, 1, 0.01]]
+    topic = [[1, 0.5, 0.3, 0.4], [0.4, 1, 0.5, 0.3], [0.3, 0.5, 1, 0.4]]
+    original = _doc("a", "id", 4400, {"10", "2022", "30", "5"}, base)
+    translation = _doc("b", "de", 4900, {"10", "2022", "30", "5", "6"}, near)
+    same_topic = _doc("c", "fr", 2600, {"37", "6", "2024"}, topic)
+    same_language = _doc("d", "id", 4400, {"10", "2022", "30", "5"}, base)
+    assert pair_score(original, translation) > 0.8
+    assert pair_score(original, same_topic) < 0.5
+    assert pair_score(original, same_language) == 0.0  # a duplicate is not a translation
+    stories = group_stories([original, translation, same_topic], threshold=0.5)
+    assert stories["a"] == stories["b"] == "story-a"
+    assert stories["c"] == "story-c"
+
+
+def test_length_mismatch_is_never_a_translation():
+    v = [[1, 0, 0]]
+    assert pair_score(_doc("a", "en", 1000, {"1", "2", "3"}, v), _doc("b", "de", 5000, {"1", "2", "3"}, v)) == 0.0
+
+
+def test_anchors_are_numbers_without_leading_zeros():
+    assert anchors("On 2024-08-04, 20 firms and 08 others; 6.000 graduates") == frozenset({"2024", "8", "4", "20", "6", "0"})
+
+
+def test_lexical_index_survives_a_round_trip_to_disk(tmp_path):
+    from assistant.retrieval.lexical import LexicalEntry, LexicalIndex, tokenize
+
+    texts = ["Choi Youngsam met Nguyễn Mạnh Hùng in Hanoi", "Dà Nang compte 37 établissements", "6.000 diplômés"]
+    entries = [LexicalEntry(f"c{i}", f"d{i}", f"s{i}.txt", "fr", 20240800) for i in range(3)]
+    index = LexicalIndex.build(zip(entries, texts))
+    index.save(tmp_path / "bm25")
+    loaded = LexicalIndex.load(tmp_path / "bm25")
+    for query in ("Nguyen Manh Hung", "37 etablissements", "unknown words only"):
+        assert np.allclose(index.scores(query), loaded.scores(query))
+    assert loaded.search("nguyen hung", 2)[0][0] == "c0"
+    assert "hung" in tokenize("Hùng") and "the" not in tokenize("the minister")
+
+
+def test_the_hybrid_bm25_counts_names_acronyms_and_numbers():
+    from assistant.retrieval.lexical import anchor_query
+
+    assert anchor_query("Who is the Costa Rican President that went to Harvard?") == "Costa Rican President Harvard"
+    assert anchor_query("What is VKIST?") == "VKIST"  # an acronym counts even as the first word
+    assert anchor_query("How many graduates were there in 2024?") == "2024"
+    assert anchor_query("Which policy did Minister You Young Min mention?") == "Minister You Young Min"
+    # Without any, the whole query is used (a query typed in lower case still gets its BM25 bonus).
+    assert anchor_query("choi youngsam ambassador") == "choi youngsam ambassador"
+    assert anchor_query("What did the ambassador propose?") == "What did the ambassador propose?"
+
+
+def test_the_lexical_index_says_which_languages_write_a_word():
+    from assistant.retrieval.lexical import LexicalEntry, LexicalIndex
+
+    texts = ["Botschafter Choi Youngsam teilte die Ansicht.", "Duta Besar Choi Youngsam mengatakan.", "Le consul Kang Boosung."]
+    entries = [LexicalEntry(f"c{i}", f"d{i}", f"s{i}.txt", lang, 20240800) for i, lang in enumerate(["de", "id", "fr"])]
+    index = LexicalIndex.build(zip(entries, texts))
+    assert index.languages_with("Youngsam") == {"de", "id"}
+    assert index.languages_with("Boosung") == {"fr"}
+    assert index.languages_with("OpenRAN") == set()

@@ -1,0 +1,81 @@
+from hypothesis import given
+from hypothesis import strategies as st
+
+from assistant.text.sentences import split_sentences
+from tests.support.paths import SEEDS
+
+
+def texts(spans, text):
+    return [text[s.start : s.end] for s in spans]
+
+
+def test_splits_on_full_stops_and_keeps_quotes():
+    text = 'He said "Yes." Then he left! Did he? Yes.'
+    assert texts(split_sentences(text), text) == ['He said "Yes."', "Then he left!", "Did he?", "Yes."]
+
+
+def test_german_ordinal_dates_and_abbreviations_do_not_split():
+    text = "Am Morgen des 10. Mai traf sich Minister Hung mit Dr. Choi, z.B. in Hanoi. Danach ging er."
+    assert texts(split_sentences(text), text) == [
+        "Am Morgen des 10. Mai traf sich Minister Hung mit Dr. Choi, z.B. in Hanoi.",
+        "Danach ging er.",
+    ]
+
+
+def test_initials_decimals_and_titles():
+    text = "Thủ tướng B. TT&TT Nguyễn Minh Hồng phát biểu. Khoảng 6.000 sinh viên tốt nghiệp. M. Kang a parlé."
+    assert texts(split_sentences(text), text) == [
+        "Thủ tướng B. TT&TT Nguyễn Minh Hồng phát biểu.",
+        "Khoảng 6.000 sinh viên tốt nghiệp.",
+        "M. Kang a parlé.",
+    ]
+
+
+def test_sentences_glued_without_a_space_are_split_but_dotted_names_are_not():
+    text = "An dem Treffen nahmen Beamte teil.Minister Hung empfing ihn. Er nutzt ASP.NET, z.B. auf example.com.Danach Tp.Hồ Chí Minh."
+    assert texts(split_sentences(text), text) == [
+        "An dem Treffen nahmen Beamte teil.",
+        "Minister Hung empfing ihn.",
+        "Er nutzt ASP.NET, z.B. auf example.com.",
+        "Danach Tp.Hồ Chí Minh.",
+    ]
+
+
+def test_lines_are_sentence_boundaries():
+    text = "Headline without stop\nFirst sentence. Second one.\n\nNext paragraph"
+    assert texts(split_sentences(text), text) == [
+        "Headline without stop", "First sentence.", "Second one.", "Next paragraph",
+    ]
+
+
+def test_hard_wraps_and_stray_blank_lines_do_not_split_a_sentence():
+    text = "Minister Hung stressed the ties of coop\n\neration over 25 years (since 1992) with Korea.\nNew line."
+    assert texts(split_sentences(text), text) == [
+        "Minister Hung stressed the ties of coop\n\neration over 25 years (since 1992) with Korea.",
+        "New line.",
+    ]
+    wrapped = "The ambassador proposed\ncooperation in 5G and\nsemiconductors.\nHeadline"
+    assert texts(split_sentences(wrapped), wrapped)[0] == "The ambassador proposed\ncooperation in 5G and\nsemiconductors."
+
+
+def test_seed_sentences_cover_all_text():
+    for path in SEEDS.iterdir():
+        text = path.read_text(encoding="utf-8")
+        spans = split_sentences(text)
+        covered = "".join(text[s.start : s.end] for s in spans)
+        assert "".join(covered.split()) == "".join(text.split())
+        assert len(spans) > 10
+
+
+@given(st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=400))
+def test_spans_partition_non_space_text(text):
+    spans = split_sentences(text)
+    assert all(a.end <= b.start for a, b in zip(spans, spans[1:]))
+    assert all(text[s.start : s.end] == text[s.start : s.end].strip() and s.end > s.start for s in spans)
+    assert "".join(text[s.start : s.end] for s in spans).split() == "".join(
+        text[s.start : s.end] for s in spans
+    ).split()
+    inside = set()
+    for s in spans:
+        inside.update(range(s.start, s.end))
+    assert all(i in inside for i, ch in enumerate(text) if not ch.isspace())

@@ -1,0 +1,245 @@
+"""The browser app's handlers without a browser: fake model, hashed embedder, real embedded Chroma."""
+
+from __future__ import annotations
+
+import re
+import threading
+import time
+
+import pytest
+
+from assistant.backends.embedder import HashingEmbedder
+from assistant.backends.llm import FakeChatModel
+from assistant.config import Settings
+from assistant.errors import InputError
+from assistant.service import NewsAssistant
+from assistant.ui import render
+from assistant.ui.handlers import AppHandlers, describe
+from tests.generation.test_answer import copy_source, sources_in
+from tests.support.paths import SEEDS
+
+GERMAN = "001_a266f9cc8be359ef.txt"
+
+
+def make(tmp_path, replies, **overrides) -> tuple[AppHandlers, FakeChatModel]:
+    model = replies if isinstance(replies, FakeChatModel) else FakeChatModel(replies=replies)
+    values = dict(store_dir=tmp_path / "store", embedder="hash", min_relevance=0.0, support_threshold=0.5,
+                  brief_support_threshold=0.5, brief_points=3, brief_max_points=3,
+                  feedback_weight=0.0,  # replies are scripted by source number: keep the hashed ranking fixed
+                  translate_queries="")  # ... and are answers, not translations
+    values.update(overrides)
+    assistant = NewsAssistant(Settings(**values), embedder=HashingEmbedder(), model=model)
+    assistant.ingest([SEEDS])
+    return AppHandlers(assistant, download_dir=tmp_path / "downloads"), model
+
+
+def test_chat_streams_a_status_then_the_draft_then_the_checked_answer_with_linked_source_cards(tmp_path):
+    handlers, model = make(tmp_path, copy_source(2))
+    updates = list(handlers.chat("What did the minister say about Korea?", []))
+    assert updates[0].status.startswith("Searching") and updates[0].messages[-1]["role"] == "assistant"
+    drafts = [u for u in updates if "class='draft'" in u.messages[-1]["content"]]
+    assert any(not u.messages[-1]["content"].endswith("…</p>") for u in drafts)  # tokens arrived before the end
+    final = updates[-1]
+    assert final.status.startswith("Done: 1 verified sentence") and len(final.turns) == 1
+    question, answer = final.turns[0]
+    assert [s.citations for s in answer.sentences if s.supported] == [[2]]
+    # The answer links its citation to the card of source 2 of this turn, and that card is in the panel.
+    assert 'href="#src-0-2"' in final.messages[-1]["content"]
+    assert "id='src-0-2'" in final.sources_html
+    card = re.search(r"<div class='source-card' id='src-0-2'>.*?</blockquote></div>", final.sources_html).group(0)
+    assert "<mark>" in card and render.text(answer.sources[1].quote) in card
+
+
+def test_a_follow_up_uses_the_conversation_and_each_turn_keeps_its_own_cards(tmp_path):
+    def reply(messages):
+        if "Assistant:" in messages[-1].content:  # the follow-up rewrite prompt
+            return "What did the minister say in Korea?"
+        return copy_source(1)(messages)
+
+    handlers, model = make(tmp_path, reply)
+    first = list(handlers.chat("Who visited Korea?", []))[-1]
+    second = list(handlers.chat("And what did he say there?", first.turns))[-1]
+    assert len(second.turns) == 2
+    rewrite = [p for p in model.prompts if "Assistant:" in p[-1].content]
+    assert rewrite and "Who visited Korea?" in rewrite[0][-1].content
+    assert second.turns[1][1].standalone_question == "What did the minister say in Korea?"
+    assert "id='src-1-1'" in second.sources_html and "id='src-0-1'" in second.sources_html
+    assert second.sources_html.index("Q2:") < second.sources_html.index("Q1:")  # newest first
+    assert handlers.clear().turns == [] and handlers.clear().messages == []
+
+
+def test_bad_chat_input_is_a_clear_error(tmp_path):
+    handlers, _ = make(tmp_path, ["x [1]."])
+    with pytest.raises(InputError, match="type a question"):
+        list(handlers.chat("   ", []))
+    with pytest.raises(InputError, match="date_from"):
+        list(handlers.chat("Who visited Korea?", [], date_from="last week"))
+    with pytest.raises(InputError, match="unknown answer language"):
+        list(handlers.chat("Who visited Korea?", [], answer_lang="xx"))
+    assert describe(InputError("bad", hint="do this")) == "bad (hint: do this)"
+    assert "server log" in describe(KeyError("boom")) and "boom" not in describe(KeyError("boom"))
+
+
+def test_a_waiting_request_is_told_its_place_in_line_and_an_abandoned_one_frees_the_model(tmp_path):
+    gate = threading.Event()
+
+    def slow(messages):
+        gate.wait(10)
+        return copy_source(1)(messages)
+
+    handlers, model = make(tmp_path, slow)
+    first_done: list = []
+    first = threading.Thread(target=lambda: first_done.append(list(handlers.chat("Who visited Korea?", []))[-1]))
+    first.start()
+    queue = handlers.assistant.queue
+    while queue.pending == 0:
+        time.sleep(0.01)
+    second = handlers.chat("What did the ambassador propose?", [])
+    statuses = []
+    for update in second:
+        statuses.append(update.status)
+        if update.status.startswith("Waiting for the model: 1 request"):
+            break
+    assert statuses[-1].startswith("Waiting for the model: 1 request")
+    second.close()  # the browser went away while waiting
+    gate.set()
+    first.join(10)
+    assert first_done and first_done[0].status.startswith("Done")
+    deadline = time.time() + 5
+    while queue.pending and time.time() < deadline:
+        time.sleep(0.01)
+    assert queue.pending == 0
+    assert len(model.prompts) == 1  # the abandoned request never reached the model
+
+
+def test_document_text_is_shown_escaped_everywhere(tmp_path):
+    hostile = tmp_path / "hostile.txt"
+    hostile.write_text(
+        "A <script>alert('x')</script> headline about Korea\n\n"
+        "The minister said <b>bold</b> things about *Korea* and [links](http://evil) in Seoul today.\n",
+        encoding="utf-8",
+    )
+    handlers, _ = make(tmp_path, lambda messages: "<script>alert(1)</script> Seoul [1].")
+    handlers.upload([hostile])
+    update = list(handlers.chat("What did the minister say about Korea in Seoul?", [], langs=["en"]))[-1]
+    shown = update.sources_html + "".join(m["content"] for m in update.messages)
+    assert "<script" not in shown and "<b>bold" not in shown and "](http" not in shown
+    assert "&#60;script&#62;" in shown  # shown as text
+    rows, *_ = handlers.library()
+    assert any("<script>" in row[0] for row in rows)  # the table component escapes cells itself
+
+
+def test_a_two_language_brief_is_paired_and_downloadable_as_markdown(tmp_path):
+    from tests.generation.test_brief import restate
+
+    handlers, _ = make(tmp_path, restate())
+    _, _, labels, _, _ = handlers.library()
+    german = next(label for label in labels if GERMAN in label)
+    seen: list[tuple[float, str]] = []
+    html, path, brief = handlers.brief([german], None, "", "en", "source", progress=lambda f, d: seen.append((f, d)))
+    assert brief.langs == ["en", "de"] and len(brief.points) == 3
+    assert "<th>English</th><th>German</th><th>Original</th>" in html
+    assert html.count("<tr>") == 1 + 3 and "lang='de'" in html and "href=\"#brief-0-1\"" in html
+    assert seen[-1] == (1.0, "writing points 6/6")  # 3 points × 2 languages
+    markdown = path.read_text(encoding="utf-8")
+    assert markdown.startswith("# Brief") and "| English | German | Original |" in markdown
+    # The hashed embedder cannot recognise translations, so the seeds' story is set by hand here.
+    pair = [d.doc_id for d in handlers.assistant.documents() if d.source.startswith(("000_", "001_"))]
+    handlers.assistant.store.set_story_ids({doc_id: "story-test" for doc_id in pair})
+    handlers.assistant.retriever.invalidate()
+    assert "story-test" in handlers.library()[3]
+    html_b, _, brief_b = handlers.brief([], "story-test", "", "fr", "en")
+    assert brief_b.langs == ["fr", "en"] and "<th>French</th><th>English</th>" in html_b
+    with pytest.raises(InputError, match="nothing to brief"):
+        handlers.brief([], None, "  ", "en", "source")
+
+
+def test_without_a_download_folder_briefs_go_to_a_private_one_removed_with_the_handlers(tmp_path):
+    import gc
+
+    from tests.generation.test_brief import restate
+
+    handlers, _ = make(tmp_path, restate())
+    handlers = AppHandlers(handlers.assistant)  # no folder given: the app's own default
+    assert handlers._download_dir is None  # nothing made in /tmp until a brief is exported
+    _, path, _ = handlers.brief([next(l for l in handlers.library()[2] if GERMAN in l)], None, "", "en", "source")
+    folder = handlers.download_dir
+    assert path.is_file() and folder in path.parents and folder.name.startswith("assistant-briefs-")
+    del handlers
+    gc.collect()
+    assert not folder.exists()
+
+
+def test_upload_names_each_bad_file_keeps_the_rest_and_remove_updates_the_library(tmp_path):
+    handlers, _ = make(tmp_path, ["x [1]."])
+    good = tmp_path / "good.md"
+    good.write_text("# Ports\n\nThe port of Hamburg handled more containers in 2024 than the year before.\n", encoding="utf-8")
+    empty = tmp_path / "empty.txt"
+    empty.write_text("", encoding="utf-8")
+    binary = tmp_path / "image.pdf"
+    binary.write_bytes(b"\x00\x01\x02 not a pdf")
+    before = handlers.library()[0]
+    progress: list[tuple[float, str]] = []
+    message, report = handlers.upload([good, empty, binary], progress=lambda f, d: progress.append((f, d)))
+    assert "added 1" in message and "failed 2" in message
+    assert "failed: empty.txt:" in message and "failed: image.pdf:" in message
+    assert progress and progress[-1][0] == pytest.approx(1.0)
+    rows, _, labels, _, _ = handlers.library()
+    assert len(rows) == len(before) + 1 and any(row[1] == "good.md" for row in rows)
+    label = next(label for label in labels if "good.md" in label)
+    assert handlers.remove(label).startswith("removed good.md")
+    assert len(handlers.library()[0]) == len(before)
+    with pytest.raises(InputError):
+        handlers.upload([])
+    with pytest.raises(InputError):
+        handlers.remove(None)
+
+
+def test_uploads_are_bounded_typed_files_and_nothing_is_stored_when_refused(tmp_path):
+    handlers, _ = make(tmp_path, ["x [1]."], max_upload_files=2)
+    files = []
+    for i in range(3):
+        path = tmp_path / f"note{i}.txt"
+        path.write_text(f"Note {i}: the council of Lyon approved tram line {i} on Monday after a long debate.", encoding="utf-8")
+        files.append(path)
+    before = handlers.library()[0]
+    for call in (handlers.upload, handlers.api_ingest):
+        with pytest.raises(InputError, match="3 files in one upload, over the limit of 2"):
+            call(files)
+        with pytest.raises(InputError, match="a folder, not a file"):
+            call([tmp_path])
+    assert handlers.library()[0] == before
+    script = tmp_path / "run.sh"
+    script.write_text("rm -rf / # the minister said nothing of the kind, " * 3, encoding="utf-8")
+    message, _ = handlers.upload([script, files[0]])
+    assert "failed: run.sh: unsupported file type .sh" in message and "added 1" in message
+
+
+def test_api_functions_return_the_cli_json_shapes(tmp_path):
+    handlers, _ = make(tmp_path, copy_source(1))
+    answer = handlers.api_ask("Who visited Korea?")
+    assert {"question", "answer_lang", "answer", "answerable", "sentences", "sources", "model", "timings"} <= set(answer)
+    assert set(answer["timings"]) == {"retrieve", "first_token", "total"}
+    extra = tmp_path / "extra.txt"
+    extra.write_text("Extra news\n\nThe city council of Lyon approved a new tram line on Monday.\n", encoding="utf-8")
+    report = handlers.api_ingest([str(extra)])
+    assert [(r["file"], r["status"]) for r in report["results"]] == [("extra.txt", "added")]
+
+
+def test_a_model_that_fails_mid_answer_reaches_the_user_as_a_message_and_frees_the_queue(tmp_path):
+    from assistant.errors import ModelError
+
+    def crash(messages):
+        raise ModelError("the model failed while generating: out of memory", hint="try another model")
+
+    handlers, _ = make(tmp_path, crash)
+    chat = handlers.chat("Who visited Korea?", [])
+    first = next(chat)
+    assert first.status.startswith("Searching")
+    with pytest.raises(ModelError) as caught:
+        list(chat)
+    assert describe(caught.value) == "the model failed while generating: out of memory (hint: try another model)"
+    assert handlers.assistant.queue.pending == 0
+    # The app keeps serving: the next question works once the model does.
+    handlers.assistant.model.inner.replies = copy_source(1)
+    assert list(handlers.chat("Who visited Korea?", []))[-1].status.startswith("Done")
