@@ -147,7 +147,6 @@ def bench_store_scale(sizes=SIZES, modes=("embedded", "server")) -> list[dict]:
 
 
 def bench_ingest_2000(n_docs: int = 2000, raw_sample_docs: int = 150) -> dict:
-    from assistant.backends.embedder import get_embedder
     from assistant.config import Settings
     from assistant.ingest.chunking import segment_document
     from assistant.ingest.pipeline import read_document

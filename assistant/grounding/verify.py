@@ -28,8 +28,9 @@ from typing import Callable
 
 import numpy as np
 
-from assistant.backends.embedder import Embedder, fold
+from assistant.backends.embedder import Embedder
 from assistant.grounding.titles import miscast_titles
+from assistant.text.folding import fold
 from assistant.text.language import written_in
 from assistant.text.lexicon import (
     COUNTRY_ALIASES,
@@ -38,6 +39,7 @@ from assistant.text.lexicon import (
     INSTITUTION_TRANSLATIONS,
     INSTITUTION_WORDS,
 )
+from assistant.text.words import TOKEN, WORD
 
 # --- numbers --------------------------------------------------------------------------------------------
 
@@ -90,7 +92,7 @@ _AMBIGUOUS = {"may", "mai", "mars", "jan", "feb", "sept"}
 def months_in(text: str, *, loose: bool) -> set[int]:
     """Months mentioned. ``loose`` also reads numeric dates (10/5, 10.5.2024, 2024-05-10), for sources."""
     folded = fold(text)
-    words = re.findall(r"\w+", folded)
+    words = TOKEN.findall(folded)
     out: set[int] = set()
     for i, word in enumerate(words):
         month = _MONTH_OF.get(word)
@@ -113,8 +115,6 @@ def months_in(text: str, *, loose: bool) -> set[int]:
 
 
 # --- names ----------------------------------------------------------------------------------------------
-
-_WORD = re.compile(r"[^\W\d_][\w'’-]*", re.UNICODE)
 
 #: A country's formal name states nothing its short name does not: "the Republic of Korea" is "Korea", and
 #: a source that says "Korea" (or "Hàn Quốc") supports it. Without this, "Republic" was an institution word
@@ -145,7 +145,7 @@ def names_in(text: str, lang: str = "en") -> list[str]:
     For English every capitalised non-generic word counts. In languages that capitalise nouns (German) or
     that we have no word list for, only acronyms and runs of two or more capitalised words count.
     """
-    words = list(_WORD.finditer(text))
+    words = list(WORD.finditer(text))
     out: list[str] = []
     for i, match in enumerate(words):
         word = match.group(0).strip("'’-")
@@ -220,7 +220,7 @@ def restates(sentence: str, question: str) -> bool:
     sentence is close to every passage about the topic and names no fact that could fail, yet answers
     nothing; it would stand in the way of quoting the sentence that does answer."""
     def words(text: str) -> set[str]:
-        return {fold(w.group(0)) for w in _WORD.finditer(text)} | set(re.findall(r"\d+", text))
+        return {fold(w.group(0)) for w in WORD.finditer(text)} | set(re.findall(r"\d+", text))
 
     said = {w for w in words(sentence) if len(w) > 2 or w.isdigit()}
     return bool(said) and said <= words(question)
@@ -234,7 +234,7 @@ def is_repetitive(text: str) -> bool:
     VNA) (Photo: VNA)"); such a sentence can still sit close to its source in e5 and name no fact that
     could fail, so it is refused by form.
     """
-    words = [fold(w.group(0)) for w in _WORD.finditer(text)]
+    words = [fold(w.group(0)) for w in WORD.finditer(text)]
     for size in range(1, 5):
         for i in range(len(words) - 3 * size + 1):
             if words[i : i + size] == words[i + size : i + 2 * size] == words[i + 2 * size : i + 3 * size]:
@@ -252,7 +252,7 @@ class Verdict:
 
 def institution_words_in(text: str) -> list[str]:
     """Institution and title words (folded) capitalised inside ``text``, where they belong to a name."""
-    words = [m.group(0) for m in _WORD.finditer(text)]
+    words = [m.group(0) for m in WORD.finditer(text)]
     out = [fold(w) for w in words[1:] if w[0].isupper() and not w.isupper() and fold(w) in INSTITUTION_WORDS]
     return list(dict.fromkeys(out))
 

@@ -12,7 +12,6 @@ loads it instead of re-tokenising every chunk.
 from __future__ import annotations
 
 import json
-import re
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,10 +19,9 @@ from typing import Iterable, Sequence
 
 import numpy as np
 
-from assistant.backends.embedder import fold
 from assistant.models import SearchFilters, date_key, sentence_id
-
-_TOKEN = re.compile(r"\w+", re.UNICODE)
+from assistant.text.folding import fold
+from assistant.text.words import NAMING_WORD, TOKEN
 
 STOPWORDS = frozenset(
     """
@@ -42,10 +40,7 @@ STOPWORDS = frozenset(
 
 def tokenize(text: str) -> list[str]:
     """Folded word tokens without stop words; single letters dropped, single digits kept."""
-    return [t for t in _TOKEN.findall(fold(text)) if (len(t) > 1 or t.isdigit()) and t not in STOPWORDS]
-
-
-_WORD = re.compile(r"\w[\w'’.-]*\w|\w", re.UNICODE)
+    return [t for t in TOKEN.findall(fold(text)) if (len(t) > 1 or t.isdigit()) and t not in STOPWORDS]
 
 
 def anchor_query(query: str) -> str:
@@ -57,7 +52,7 @@ def anchor_query(query: str) -> str:
     from dense's 0.904 to 0.898; over the anchors, to 0.902 (weight 0.01). A query without any (typed in
     lower case) is used whole.
     """
-    words = _WORD.findall(query)
+    words = NAMING_WORD.findall(query)
     anchors = [
         w for i, w in enumerate(words)
         if any(ch.isdigit() for ch in w) or (len(w) > 1 and w.isupper()) or (i > 0 and w[0].isupper())

@@ -7,9 +7,10 @@ of the memory, which matters because the server keeps it loaded beside the LLM.
 
 from __future__ import annotations
 
-import re
 from functools import lru_cache
 from typing import Sequence
+
+from assistant.text.words import WORD
 
 UNKNOWN = "und"  # ISO 639 "undetermined"
 
@@ -49,7 +50,6 @@ def detect_language(text: str, codes: tuple[str, ...], sample_chars: int = 3000)
 
 #: A sentence with fewer ordinary words than this is mostly names and numbers: its language is not judged.
 MIN_JUDGED_WORDS = 4
-_TOKEN = re.compile(r"[^\W\d_][\w'’-]*", re.UNICODE)
 
 
 def written_in(text: str, lang: str, alternatives: Sequence[str]) -> bool | None:
@@ -61,7 +61,7 @@ def written_in(text: str, lang: str, alternatives: Sequence[str]) -> bool | None
     Hung met Lee Jong-ho in Seoul" reads as Vietnamese by its names — and only between the languages in
     play (the one asked for, the sources' languages, English), which short texts need.
     """
-    words = [w for w in _TOKEN.findall(text) if not w[0].isupper()]
+    words = [w for w in WORD.findall(text) if not w[0].isupper()]
     candidates = tuple(sorted({lang, *alternatives}))
     if len(words) < MIN_JUDGED_WORDS or len(candidates) < 2:
         return None

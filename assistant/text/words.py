@@ -1,9 +1,21 @@
-"""Words as the pipeline sees them: the patterns that find them and the anchors that survive translation."""
+"""Words as the pipeline sees them: the patterns that find them and the anchors that survive translation.
+
+Three patterns, each for one job, defined once:
+
+* :data:`WORD` — a word of prose: a letter, then letters, digits, apostrophes and hyphens ("Jong-ho",
+  "Vietnam’s", "i-Korea"). Names, facts, the language check and the loop check read words with it.
+* :data:`TOKEN` — an index token: a run of letters and digits ("6", "000", "vkist"), for BM25 and hashing.
+* :data:`NAMING_WORD` — a word that may name something in a query: inner dots and hyphens kept ("6.000",
+  "U.S.", "Jong-ho"), for the anchors of a query.
+"""
 
 from __future__ import annotations
 
 import re
 
+WORD = re.compile(r"[^\W\d_][\w'’-]*")
+TOKEN = re.compile(r"\w+")
+NAMING_WORD = re.compile(r"\w[\w'’.-]*\w|\w")
 _NUMBER = re.compile(r"\d+")
 
 

@@ -15,7 +15,7 @@ from assistant.errors import InputError
 from assistant.service import NewsAssistant
 from assistant.ui import render
 from assistant.ui.handlers import AppHandlers, describe
-from tests.generation.test_answer import copy_source, sources_in
+from tests.generation.test_answer import copy_source
 from tests.support.paths import SEEDS
 
 GERMAN = "001_a266f9cc8be359ef.txt"
