@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import re
 
-_MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
+from assistant.text.months import month_names
+
+_MONTHS = "|".join(month_names("en"))
 _ORDINAL = r"(\d{1,2})(?:st|nd|rd|th)"
 #: "the 10th of May" / "10th of May" / "10th May" → "10 May"
 _DAY_FIRST = re.compile(rf"\b(?:[Tt]he\s+)?{_ORDINAL}\s+(?:of\s+)?({_MONTHS})\b")

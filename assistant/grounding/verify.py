@@ -39,6 +39,7 @@ from assistant.text.lexicon import (
     INSTITUTION_TRANSLATIONS,
     INSTITUTION_WORDS,
 )
+from assistant.text.months import MONTHS, needs_number, numbered_months
 from assistant.text.words import TOKEN, WORD
 
 # --- numbers --------------------------------------------------------------------------------------------
@@ -67,26 +68,8 @@ def numbers_in(text: str) -> set[str]:
 
 # --- months ---------------------------------------------------------------------------------------------
 
-_MONTH_NAMES = {
-    1: "january januar janvier januari enero gennaio janeiro jan",
-    2: "february februar fevrier februari febrero febbraio fevereiro feb",
-    3: "march marz mars maret marzo marco maart",
-    4: "april avril abril aprile",
-    5: "may mai mei mayo maggio maio",
-    6: "june juni juin junio giugno junho",
-    7: "july juli juillet julio luglio julho",
-    8: "august aout agustus agosto augustus",
-    9: "september septembre settembre setembro sept",
-    10: "october oktober octobre oktober octubre ottobre outubro",
-    11: "november novembre noviembre novembro",
-    12: "december dezember decembre desember diciembre dicembre dezembro",
-}
-_MONTH_OF = {name: month for month, names in _MONTH_NAMES.items() for name in names.split()}
-_VI_MONTH = re.compile(r"\bthang\s+(\d{1,2})\b")
 _NUMERIC_DATE = re.compile(r"\b(\d{1,2})\s*[/.]\s*(\d{1,2})(?:\s*[/.]\s*(\d{2,4}))?\b")
 _ISO_DATE = re.compile(r"\b(\d{4})-(\d{2})(?:-(\d{2}))?\b")
-#: Month names that are also ordinary words; they count as months only next to a number.
-_AMBIGUOUS = {"may", "mai", "mars", "jan", "feb", "sept"}
 
 
 def months_in(text: str, *, loose: bool) -> set[int]:
@@ -95,15 +78,15 @@ def months_in(text: str, *, loose: bool) -> set[int]:
     words = TOKEN.findall(folded)
     out: set[int] = set()
     for i, word in enumerate(words):
-        month = _MONTH_OF.get(word)
+        month = MONTHS.get(word)
         if month is None:
             continue
-        if word in _AMBIGUOUS:
+        if needs_number(word):
             near = words[max(0, i - 1) : i] + words[i + 1 : i + 2]
             if not any(w.isdigit() for w in near):
                 continue
         out.add(month)
-    out.update(int(m) for m in _VI_MONTH.findall(folded) if 1 <= int(m) <= 12)
+    out.update(numbered_months(folded))
     if loose:
         for day, month, _ in _NUMERIC_DATE.findall(folded):
             if 1 <= int(day) <= 31 and 1 <= int(month) <= 12:
@@ -157,7 +140,7 @@ def names_in(text: str, lang: str = "en") -> list[str]:
                 out.append(folded)
             continue
         if lang == "en":
-            if folded not in GENERIC_WORDS and folded not in _MONTH_OF:
+            if folded not in GENERIC_WORDS and folded not in MONTHS:
                 out.append(folded)
         else:
             neighbours = [w.group(0) for w in words[max(0, i - 1) : i] + words[i + 1 : i + 2]]
@@ -176,7 +159,7 @@ def facts_in(text: str, lang: str = "en") -> set[str]:
 _TRANSLATED = (
     GENERIC_WORDS
     | INSTITUTION_WORDS
-    | set(_MONTH_OF)
+    | set(MONTHS)
     | COUNTRY_WORDS
     | {part for forms in INSTITUTION_TRANSLATIONS.values() for form in forms for part in form.split()}
 )

@@ -11,6 +11,9 @@ import re
 import unicodedata
 from datetime import date as _date
 
+from assistant.text.folding import fold
+from assistant.text.months import MONTHS
+
 # Lines that are page furniture, not article text: comment counters, share bars, "read more".
 _BOILERPLATE_LINE = re.compile(
     r"^\s*(?:"
@@ -31,23 +34,11 @@ _DATE_MARKER = re.compile(r"^[ \t]*(?:date|datum|date de publication|tanggal|ng�
 _ISO_DATE = re.compile(r"\b((?:19|20)\d{2})-(\d{2})-(\d{2})\b")
 _NUMERIC_DATE = re.compile(r"\b(\d{1,2})[./](\d{1,2})[./]((?:19|20)\d{2})\b")
 
-_MONTH_NAMES = {
-    # en
-    "january": 1, "february": 2, "march": 3, "april": 4, "may": 5, "june": 6, "july": 7, "august": 8,
-    "september": 9, "october": 10, "november": 11, "december": 12,
-    # de
-    "januar": 1, "jänner": 1, "februar": 2, "märz": 3, "mai": 5, "juni": 6, "juli": 7, "oktober": 10,
-    "dezember": 12,
-    # fr
-    "janvier": 1, "février": 2, "mars": 3, "avril": 4, "juin": 6, "juillet": 7, "août": 8,
-    "septembre": 9, "octobre": 10, "novembre": 11, "décembre": 12,
-    # id
-    "januari": 1, "februari": 2, "maret": 3, "mei": 5, "agustus": 8, "desember": 12,
-}
-_MONTH_ALT = "|".join(sorted((re.escape(m) for m in _MONTH_NAMES), key=len, reverse=True))
-_DAY_MONTH_YEAR = re.compile(rf"\b(\d{{1,2}})\.?\s+({_MONTH_ALT})\s+((?:19|20)\d{{2}})\b", re.IGNORECASE)
-_MONTH_DAY_YEAR = re.compile(rf"\b({_MONTH_ALT})\s+(\d{{1,2}}),?\s+((?:19|20)\d{{2}})\b", re.IGNORECASE)
-_VI_DATE = re.compile(r"\bngày\s+(\d{1,2})\s+tháng\s+(\d{1,2})\s+năm\s+((?:19|20)\d{2})\b", re.IGNORECASE)
+_MONTH_ALT = "|".join(sorted((re.escape(m) for m in MONTHS), key=len, reverse=True))
+# Matched in folded text (lower case, no accents), where the month table's names are.
+_DAY_MONTH_YEAR = re.compile(rf"\b(\d{{1,2}})\.?\s+({_MONTH_ALT})\.?\s+((?:19|20)\d{{2}})\b")
+_MONTH_DAY_YEAR = re.compile(rf"\b({_MONTH_ALT})\.?\s+(\d{{1,2}}),?\s+((?:19|20)\d{{2}})\b")
+_VI_DATE = re.compile(r"\bngay\s+(\d{1,2})\s+thang\s+(\d{1,2})\s+nam\s+((?:19|20)\d{2})\b")
 
 
 def clean_text(text: str) -> str:
@@ -107,13 +98,14 @@ def find_date(text: str, lead_chars: int = 1200) -> str | None:
     for m in _NUMERIC_DATE.finditer(lead):  # day first: 22/3/2018, 22.03.2018
         if value := _iso(int(m.group(3)), int(m.group(2)), int(m.group(1))):
             candidates.append((m.start(), value))
-    for m in _DAY_MONTH_YEAR.finditer(lead):
-        if value := _iso(int(m.group(3)), _MONTH_NAMES[m.group(2).lower()], int(m.group(1))):
+    folded = fold(lead)
+    for m in _DAY_MONTH_YEAR.finditer(folded):
+        if value := _iso(int(m.group(3)), MONTHS[m.group(2)], int(m.group(1))):
             candidates.append((m.start(), value))
-    for m in _MONTH_DAY_YEAR.finditer(lead):
-        if value := _iso(int(m.group(3)), _MONTH_NAMES[m.group(1).lower()], int(m.group(2))):
+    for m in _MONTH_DAY_YEAR.finditer(folded):
+        if value := _iso(int(m.group(3)), MONTHS[m.group(1)], int(m.group(2))):
             candidates.append((m.start(), value))
-    for m in _VI_DATE.finditer(lead):
+    for m in _VI_DATE.finditer(folded):
         if value := _iso(int(m.group(3)), int(m.group(2)), int(m.group(1))):
             candidates.append((m.start(), value))
     return min(candidates)[1] if candidates else None

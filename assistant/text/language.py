@@ -10,17 +10,13 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import Sequence
 
+from assistant.text.langdata import language_name, reading_languages
 from assistant.text.words import WORD
 
 UNKNOWN = "und"  # ISO 639 "undetermined"
 
-#: Languages an answer or a brief may be written in, by ISO 639-1 code.
-LANGUAGE_NAMES = {
-    "en": "English", "de": "German", "fr": "French", "id": "Indonesian", "vi": "Vietnamese", "es": "Spanish",
-    "it": "Italian", "pt": "Portuguese", "nl": "Dutch", "pl": "Polish", "ru": "Russian", "uk": "Ukrainian",
-    "tr": "Turkish", "ar": "Arabic", "zh": "Chinese", "ja": "Japanese", "ko": "Korean", "th": "Thai",
-    "ms": "Malay", "sv": "Swedish", "da": "Danish", "no": "Norwegian", "fi": "Finnish", "cs": "Czech",
-}
+#: Languages an answer or a brief may be written in, by ISO 639-1 code, with their English names (CLDR).
+LANGUAGE_NAMES = {code: language_name(code) for code in reading_languages()}
 
 
 @lru_cache(maxsize=32)

@@ -12,6 +12,9 @@ from __future__ import annotations
 import re
 from typing import NamedTuple
 
+from assistant.text.folding import fold
+from assistant.text.months import MONTHS
+
 
 class Span(NamedTuple):
     start: int
@@ -32,13 +35,6 @@ _ABBREVIATIONS = {
     "bpk", "jl", "dll", "dsb", "dkk", "sdr", "no", "hlm", "tsb",
     # Vietnamese (titles and "thành phố")
     "tp", "ts", "ths", "pgs", "gs", "ths", "bs", "ks", "q", "p",
-}
-
-_MONTHS = {
-    "januar", "februar", "märz", "april", "mai", "juni", "juli", "august", "september", "oktober",
-    "november", "dezember", "janvier", "février", "mars", "avril", "juin", "juillet", "août",
-    "septembre", "octobre", "novembre", "décembre", "january", "february", "march", "may", "june",
-    "july", "october", "december", "jänner",
 }
 
 # A candidate boundary: terminal punctuation, optional closing quotes/brackets, then white space.
@@ -79,8 +75,7 @@ def _is_boundary(text: str, match: re.Match[str]) -> bool:
         if len(word) == 1 and word.isalpha():
             return False  # an initial: "B. TT&TT", "J. Smith"
         if word.isdigit() and len(word) <= 2:
-            nxt = re.sub(r"\W", "", after).lower()
-            if nxt in _MONTHS:
+            if fold(re.sub(r"\W", "", after)) in MONTHS:
                 return False  # German ordinal date: "am 10. Mai"
     return True
 

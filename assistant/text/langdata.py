@@ -1,0 +1,35 @@
+"""The one loader of per-language knowledge: the data files in ``assistant/text/data/`` and CLDR via Babel.
+
+Per-language knowledge is data, not code: month names, country names and language names come from CLDR
+(the Unicode Common Locale Data Repository, which Babel ships), and what CLDR does not cover (stop words,
+title and institution words, homographs of month names) is in TOML files beside this module, in the form
+it is compared in (folded), which ``tests/text/test_langdata.py`` checks entry by entry.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from functools import lru_cache
+from importlib import resources
+from typing import Any
+
+
+@lru_cache(maxsize=None)
+def data_file(name: str) -> dict[str, Any]:
+    """The TOML file ``data/<name>.toml``, parsed (cached: the files are read once per process)."""
+    text = resources.files("assistant.text").joinpath("data", f"{name}.toml").read_text(encoding="utf-8")
+    return tomllib.loads(text)
+
+
+@lru_cache(maxsize=1)
+def reading_languages() -> tuple[str, ...]:
+    """ISO 639-1 codes of the languages the assistant reads (``data/languages.toml``)."""
+    return tuple(data_file("languages")["codes"])
+
+
+@lru_cache(maxsize=None)
+def language_name(code: str, in_lang: str = "en") -> str:
+    """The name of language ``code`` in ``in_lang`` from CLDR ("de" → "German"); the code if CLDR has none."""
+    from babel import Locale
+
+    return Locale.parse(in_lang).languages.get(code) or code

@@ -1,0 +1,87 @@
+"""The one table of month names: every language's names from CLDR (via Babel), folded, to month numbers.
+
+Verification compares months across languages ("May" = "Mai" = "Mei" = "tháng 5" = "5月"), metadata reads
+dates in the lead of an article, the sentence splitter keeps "am 10. Mai" whole and the house style
+rewrites English ordinal dates: all from this table, so they cannot disagree about what a month is.
+
+* :data:`MONTHS` — folded wide and abbreviated names (format and stand-alone forms, dots dropped) → 1–12.
+* :data:`NUMBERED_MONTH` — the languages that write a month as a word and its number ("tháng 5",
+  "thg 5", "5月", "5월"), one pattern whose group is the number.
+* :func:`needs_number` — an abbreviation ("Mar", "Aug.") or a homograph (``data/months.toml``) is a month
+  only next to a number.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from assistant.text.folding import fold
+from assistant.text.langdata import data_file, reading_languages
+
+_WIDTHS = ("wide", "abbreviated")
+_CONTEXTS = ("format", "stand-alone")
+
+
+@lru_cache(maxsize=1)
+def _cldr() -> tuple[dict[str, int], set[str], tuple[str, ...]]:
+    from babel.dates import get_month_names
+
+    names: dict[str, int] = {}
+    wide: set[str] = set()
+    numbered: set[str] = set()
+    for lang in reading_languages():
+        for width in _WIDTHS:
+            for context in _CONTEXTS:
+                for month, name in get_month_names(width, context, locale=lang).items():
+                    folded = fold(name).strip(".").strip()
+                    if str(month) in folded:  # "thang 5", "5月": a word and the number
+                        numbered.add(re.escape(folded).replace(re.escape(str(month)), r"(\d{1,2})", 1))
+                    elif len(folded) >= 3:
+                        names.setdefault(folded, month)
+                        if width == "wide":
+                            wide.add(folded)
+    return names, wide, tuple(sorted(numbered, key=len, reverse=True))
+
+
+#: Folded month names of every language read → month number.
+MONTHS: dict[str, int] = _cldr()[0]
+def _numbered_pattern() -> re.Pattern[str]:
+    parts = [p.replace(r"(\d{1,2})", rf"(?P<n{i}>\d{{1,2}})").replace(r"\ ", r"\s+") for i, p in enumerate(_cldr()[2])]
+    # A word before the number starts at a word boundary; a number may follow a CJK character ("年3月").
+    bounded = [
+        (r"(?<!\d)" if p.startswith("(?P") else r"(?<!\w)") + p + (r"(?!\d)" if p.endswith("})") else "")
+        for p in parts
+    ]
+    return re.compile("|".join(bounded))
+
+
+#: Folded names of a month with its number ("thang 5", "5月"): one pattern, the number in a named group.
+NUMBERED_MONTH = _numbered_pattern()
+
+
+def numbered_months(folded_text: str) -> list[int]:
+    """Months written with their number in folded text ("thang 5", "5月"), in order."""
+    out = []
+    for match in NUMBERED_MONTH.finditer(folded_text):
+        number = int(next(v for v in match.groupdict().values() if v is not None))
+        if 1 <= number <= 12:
+            out.append(number)
+    return out
+
+
+@lru_cache(maxsize=1)
+def _homographs() -> frozenset[str]:
+    return frozenset(data_file("months")["homographs"])
+
+
+def needs_number(folded_name: str) -> bool:
+    """An abbreviation or a homograph of an everyday word: a month only next to a number."""
+    return folded_name not in _cldr()[1] or folded_name in _homographs()
+
+
+def month_names(lang: str) -> list[str]:
+    """The wide names of the twelve months in ``lang``, as written (for house style: "May", "August")."""
+    from babel.dates import get_month_names
+
+    return [get_month_names("wide", "format", locale=lang)[m] for m in range(1, 13)]

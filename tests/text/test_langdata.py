@@ -1,0 +1,79 @@
+"""Per-language data: every entry is in the form it is compared in, and CLDR covers what it is asked for."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.config import DEFAULT_LANGUAGES
+from assistant.text.folding import fold
+from assistant.text.langdata import data_file, language_name, reading_languages
+from assistant.text.lexicon import (
+    COUNTRY_ALIASES,
+    GENERIC_WORDS,
+    INSTITUTION_TRANSLATIONS,
+    INSTITUTION_WORDS,
+    NATIONALITIES,
+)
+from assistant.text.months import MONTHS, month_names, needs_number, numbered_months
+
+
+def test_the_detector_chooses_among_the_languages_the_data_covers():
+    assert DEFAULT_LANGUAGES.split(",") == list(reading_languages())
+    assert len(set(reading_languages())) == len(reading_languages())
+
+
+@pytest.mark.parametrize(
+    "name, words",
+    [
+        ("generic_words", GENERIC_WORDS),
+        ("institution_words", INSTITUTION_WORDS),
+        ("nationalities", NATIONALITIES),
+        ("translations", {v for forms in INSTITUTION_TRANSLATIONS.values() for v in forms}),
+        ("country aliases", {a for forms in COUNTRY_ALIASES.values() for a in forms} | set(COUNTRY_ALIASES)),
+        ("month homographs", set(data_file("months")["homographs"])),
+        ("months", set(MONTHS)),
+    ],
+)
+def test_every_word_list_entry_is_folded_as_it_is_compared(name, words):
+    assert words, name
+    unfolded = sorted(w for w in words if fold(w) != w)
+    assert not unfolded, f"{name}: not folded: {unfolded}"
+
+
+def test_every_translated_institution_word_is_an_institution_word():
+    assert set(INSTITUTION_TRANSLATIONS) <= INSTITUTION_WORDS
+
+
+def test_month_homographs_are_month_names():
+    for word in data_file("months")["homographs"]:
+        assert word in MONTHS, word
+
+
+@pytest.mark.parametrize(
+    "word, month",
+    [("may", 5), ("mai", 5), ("mei", 5), ("marz", 3), ("aout", 8), ("agustus", 8), ("desember", 12), ("dezembro", 12)],
+)
+def test_month_names_of_the_languages_read_come_from_cldr(word, month):
+    assert MONTHS[word] == month
+
+
+def test_abbreviations_and_homographs_need_a_number_but_full_names_do_not():
+    assert needs_number("aug") and needs_number("may") and needs_number("mars")
+    assert not needs_number("august") and not needs_number("januar") and not needs_number("agustus")
+
+
+def test_months_written_with_their_number_are_read_in_every_script():
+    assert numbered_months(fold("ngày 10 tháng 5 năm 2024")) == [5]
+    assert numbered_months(fold("Tháng  8 và thg 12")) == [8, 12]
+    assert numbered_months(fold("2024年3月5日")) == [3]
+    assert numbered_months(fold("8월 15일")) == [8]
+    assert numbered_months(fold("tháng 13")) == []
+
+
+def test_english_month_names_for_house_style():
+    assert month_names("en")[4] == "May" and len(month_names("en")) == 12
+
+
+def test_language_names_come_from_cldr():
+    assert language_name("de") == "German" and language_name("vi") == "Vietnamese"
+    assert language_name("de", "fr") == "allemand"
