@@ -30,11 +30,10 @@ import numpy as np
 
 from assistant.backends.embedder import Embedder
 from assistant.grounding.titles import miscast_titles
+from assistant.text.countries import COUNTRY_ALIASES, COUNTRY_WORDS
 from assistant.text.folding import fold
 from assistant.text.language import written_in
 from assistant.text.lexicon import (
-    COUNTRY_ALIASES,
-    COUNTRY_WORDS,
     GENERIC_WORDS,
     INSTITUTION_TRANSLATIONS,
     INSTITUTION_WORDS,
@@ -103,14 +102,18 @@ def months_in(text: str, *, loose: bool) -> set[int]:
 #: a source that says "Korea" (or "Hàn Quốc") supports it. Without this, "Republic" was an institution word
 #: missing from the source and a correct written point was refused.
 _FORMAL_COUNTRY = re.compile(
-    r"\b(?:(?:Socialist|Federal|Democratic|People's|People’s)\s+)*Republic\s+of\s+(Korea|Vietnam|Viet\s+Nam|Indonesia|Germany|France)\b"
-    r"|\bFrench\s+Republic\b"
+    r"\b(?:(?:Socialist|Federal|Democratic|Islamic|Arab|People's|People’s)\s+)*Republic\s+of\s+(?:the\s+)?"
+    r"([A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)?)"
 )
 
 
 def short_country_names(text: str) -> str:
     """``text`` with formal country names in their short form ("the Republic of Korea" → "the Korea")."""
-    return _FORMAL_COUNTRY.sub(lambda m: m.group(1) or "France", text)
+    def short(match: re.Match[str]) -> str:
+        is_country = any(w in COUNTRY_ALIASES for w in TOKEN.findall(fold(match.group(1))))
+        return match.group(1) if is_country else match.group(0)
+
+    return _FORMAL_COUNTRY.sub(short, text)
 
 
 def _variant_in(variant: str, folded_source: str) -> bool:
@@ -186,7 +189,7 @@ def dropped_names(point: str, sentence: str, sentence_lang: str, carried: Callab
 
 
 def _name_found(name: str, folded_text: str, squashed_text: str) -> bool:
-    for alias in COUNTRY_ALIASES.get(name, [name]):
+    for alias in COUNTRY_ALIASES.get(name, (name,)):
         if alias in folded_text or alias.replace(" ", "") in squashed_text:
             return True
     # Possessive or inflected forms: "Korea's", "Koreas" — compare the stem.

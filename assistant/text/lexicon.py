@@ -1,5 +1,5 @@
 """Word lists shared by verification, the title check and query translation: what a capitalised word is
-when it is not a person's name.
+when it is not a person's name (country names: :mod:`assistant.text.countries`).
 
 Loaded once from ``data/lexicon.toml`` by :mod:`assistant.text.langdata`; folded (lower case, no
 diacritics), the form they are compared in. Kept apart from the checks that use them so that the lists can
@@ -20,22 +20,6 @@ INSTITUTION_WORDS = frozenset(_LEXICON["institution_words"])
 
 #: An English institution word → how the languages we read write it (folded prefixes).
 INSTITUTION_TRANSLATIONS: dict[str, list[str]] = dict(_LEXICON["institution_translations"])
-
-#: Country names as they appear in the seed languages (folded): an English name matches any of them.
-COUNTRY_ALIASES = {
-    "korea": ["korea", "han quoc", "coree", "korea selatan", "sudkorea", "rok"],
-    "vietnam": ["vietnam", "viet nam"],
-    "germany": ["germany", "deutschland", "allemagne", "jerman", "duc"],
-    "france": ["france", "frankreich", "prancis", "phap"],
-    "indonesia": ["indonesia", "indonesien", "indonesie"],
-    "japan": ["japan", "japon", "jepang", "nhat ban"],
-    "china": ["china", "chine", "tiongkok", "trung quoc"],
-    "seoul": ["seoul", "seoul", "xo un"],
-    "hanoi": ["hanoi", "ha noi"],
-}
-
-#: Every word of a country's names in any language ("han", "quoc", "korea"): never part of a person's name.
-COUNTRY_WORDS = frozenset(part for forms in COUNTRY_ALIASES.values() for form in forms for part in form.split())
 
 #: Nationality adjectives: part of a title ("Korean Minister of Science and ICT"), never a person's name.
 NATIONALITIES = frozenset(_LEXICON["nationalities"])

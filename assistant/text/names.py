@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import re
 
+from assistant.text.countries import COUNTRY_WORDS
 from assistant.text.folding import fold
-from assistant.text.lexicon import COUNTRY_WORDS, GENERIC_WORDS, INSTITUTION_WORDS, NATIONALITIES
+from assistant.text.lexicon import GENERIC_WORDS, INSTITUTION_WORDS, NATIONALITIES
 
 _NEVER_NAMES = INSTITUTION_WORDS | NATIONALITIES | COUNTRY_WORDS
 _POSSESSIVE = re.compile(r"['’]s$")

@@ -163,7 +163,8 @@ def test_a_formal_country_name_and_a_german_compound_are_not_false_refusals():
     digital = "Minister Nguyen Manh Hung würdigte die Zusammenarbeit in den Bereichen Information und Digitaltechnologie."
     assert missing_facts("Minister Nguyen Manh Hung praised cooperation in Information and Technology.", digital) == []
     # ... while a republic the source does not name, or an institution word it lacks, is still caught.
-    assert missing_facts("The ambassador of the Republic of Singapore was received on 10 May.", german) == ["singapore", "republic"]
+    assert missing_facts("The ambassador of the Republic of Singapore was received on 10 May.", german) == ["singapore"]
+    assert "republic" in missing_facts("The ambassador of the Republic of Letters was received on 10 May.", german)
     assert missing_facts("Minister Nguyen Manh Hung praised cooperation in Information and Finance.", digital) == ["finance"]
     # A short variant never matches inside a word: "plan" is not found in "Kaplan".
     assert missing_facts("The Minister of Planning spoke.", "Der Minister sprach mit dem Kaplan.") == ["planning"]

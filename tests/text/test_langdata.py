@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 
 from assistant.config import DEFAULT_LANGUAGES
+from assistant.text.countries import COUNTRY_ALIASES
 from assistant.text.folding import fold
 from assistant.text.langdata import data_file, language_name, reading_languages
 from assistant.text.lexicon import (
-    COUNTRY_ALIASES,
     GENERIC_WORDS,
     INSTITUTION_TRANSLATIONS,
     INSTITUTION_WORDS,

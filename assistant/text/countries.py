@@ -1,0 +1,62 @@
+"""Country names in every language the assistant reads, from CLDR (via Babel): "Korea" in an English
+sentence is supported by "Hàn Quốc", "Südkorea", "Corée" or "Korea Selatan" in its source.
+
+For each word of a country's English name that names it ("korea", "vietnam", "zealand"; not "south" or
+"republic", which are generic words), the aliases are the country's names in every language read, folded,
+plus the short form a language uses for it when CLDR's name is longer: a word of those names that, in that
+language, belongs to the names of exactly the countries the English word names ("Corée" of "Corée du Sud"
+and "Corée du Nord", as "Korea" of "South Korea" and "North Korea"). So no list is written by hand, and no
+city or seed-specific spelling stands in for a country.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from functools import lru_cache
+
+from assistant.text.folding import fold
+from assistant.text.langdata import data_file, reading_languages
+from assistant.text.words import TOKEN
+
+#: Shortest word of a name that may name a country on its own ("Iran", "Peru"; not "St", "Is").
+MIN_WORD = 4
+
+
+def _country_codes(territories: dict[str, str]) -> list[str]:
+    """ISO 3166 alpha-2 codes of countries and territories (CLDR also names regions: "001", "EU", "ZZ")."""
+    return sorted(code for code in territories if len(code) == 2 and code.isalpha() and code not in {"EU", "EZ", "UN", "ZZ"})
+
+
+@lru_cache(maxsize=1)
+def _tables() -> tuple[dict[str, tuple[str, ...]], frozenset[str]]:
+    from babel import Locale
+
+    generic = frozenset(data_file("lexicon")["generic_words"])
+    english = Locale.parse("en").territories
+    codes = _country_codes(english)
+    named_by: dict[str, set[str]] = defaultdict(set)  # English word → the countries whose name holds it
+    for code in codes:
+        for word in TOKEN.findall(fold(english[code])):
+            if len(word) >= MIN_WORD and word not in generic:
+                named_by[word].add(code)
+    names: dict[str, dict[str, str]] = {}  # language → country → folded name
+    for lang in reading_languages():
+        territories = Locale.parse(lang).territories
+        names[lang] = {code: fold(territories[code]) for code in codes if code in territories}
+    aliases: dict[str, set[str]] = {word: {word} for word in named_by}
+    for lang, by_code in names.items():
+        holders: dict[str, set[str]] = defaultdict(set)  # word of this language's names → countries
+        for code, name in by_code.items():
+            for word in TOKEN.findall(name):
+                holders[word].add(code)
+        for word, countries in named_by.items():
+            aliases[word].update(by_code[c] for c in countries if c in by_code)
+            aliases[word].update(w for w, held in holders.items() if held == countries and len(w) >= MIN_WORD)
+    words = frozenset(w for forms in aliases.values() for form in forms for w in form.split())
+    return {word: tuple(sorted(forms)) for word, forms in aliases.items()}, words
+
+
+#: A folded English word of a country's name → every folded name of that country in the languages read.
+COUNTRY_ALIASES: dict[str, tuple[str, ...]] = _tables()[0]
+#: Every word of a country's names in any language read ("han", "quoc", "korea"): never a person's name.
+COUNTRY_WORDS: frozenset[str] = _tables()[1]
