@@ -49,9 +49,9 @@ def _english(brief: Brief) -> str:
     return " ".join(p.texts.get("en", "") for p in brief.points)
 
 
-def rouge_l(candidate: str, reference: str) -> float:
-    """ROUGE-L F1 over lower-cased word tokens."""
-    a, b = tokenize(candidate), tokenize(reference)
+def rouge_l(candidate: str, reference: str, lang: str = "en") -> float:
+    """ROUGE-L F1 over folded word tokens of two texts in ``lang``, without its stop words."""
+    a, b = tokenize(candidate, lang), tokenize(reference, lang)
     if not a or not b:
         return 0.0
     prev = [0] * (len(b) + 1)
@@ -67,11 +67,11 @@ def rouge_l(candidate: str, reference: str) -> float:
     return 2 * p * r / (p + r)
 
 
-def keyword_recall(candidate: str, reference: str) -> float:
-    keys = {t for t in tokenize(reference) if len(t) > 3}
+def keyword_recall(candidate: str, reference: str, lang: str = "en") -> float:
+    keys = {t for t in tokenize(reference, lang) if len(t) > 3}
     if not keys:
         return 0.0
-    have = set(tokenize(candidate))
+    have = set(tokenize(candidate, lang))
     return len(keys & have) / len(keys)
 
 

@@ -23,6 +23,7 @@ from assistant.retrieval.lexical import tokenize
 from assistant.retrieval.retriever import Retriever
 from assistant.retrieval.translations import TRANSLATION_WEIGHT, Translation, lifted
 from assistant.text.injection import is_instruction
+from assistant.text.language import detect_language
 from assistant.text.sentences import trimmed_sentence
 
 #: Weight of the shared-words bonus (fraction of the question's content words found in the sentence).
@@ -54,8 +55,8 @@ class Evidence:
         return self.sources[n - 1]
 
 
-def _content_words(text: str) -> set[str]:
-    return {t for t in tokenize(text) if len(t) > 2}
+def _content_words(text: str, lang: str | None) -> set[str]:
+    return {t for t in tokenize(text, lang) if len(t) > 2}
 
 
 def select_evidence(
@@ -82,7 +83,7 @@ def select_evidence(
     evidence = Evidence(question=question, hits=hits)
     if not hits:
         return evidence
-    qwords = _content_words(question)
+    qwords = _content_words(question, detect_language(question, tuple(retriever.settings.language_codes)))
     retrieved = {h.chunk_id for h in hits}
     by_chunk, chunks = document_passages(hits, retriever, store)
     candidates: list[tuple[float, float, Hit, str, int, int, np.ndarray]] = []
@@ -107,7 +108,7 @@ def select_evidence(
             evidence.withheld.append(hit.source)
             continue
         cosine = cosines[(s.doc_id, s.ordinal)]
-        overlap = len(qwords & _content_words(text)) / len(qwords) if qwords else 0.0
+        overlap = len(qwords & _content_words(text, hit.lang)) / len(qwords) if qwords else 0.0
         lead = max(0.0, cosines.get((s.doc_id, s.ordinal - 1), cosine) - cosine)
         score = cosine + LEXICAL_BONUS * overlap + FOLLOWER_WEIGHT * lead
         candidates.append((score, direct[(s.doc_id, s.ordinal)], hit, text, start, end, s.embedding))

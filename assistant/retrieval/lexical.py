@@ -2,7 +2,7 @@
 
 Across languages, BM25 matches what translation leaves unchanged: names, numbers, acronyms ("Choi
 Youngsam", "6.000", "OpenRAN", "VKIST"). Tokens are folded (lower case, no accents) so "Nguyễn" matches
-"Nguyen"; stop words of the seed languages are dropped.
+"Nguyen"; the stop words of each text's own language are dropped (:mod:`assistant.text.stopwords`).
 
 The index is derived data: it is rebuilt from the store whenever the store's set of documents changes
 (:meth:`VectorStore.fingerprint`) and cached on disk under that fingerprint, so that opening a large store
@@ -21,26 +21,17 @@ import numpy as np
 
 from assistant.models import SearchFilters, date_key, sentence_id
 from assistant.text.folding import fold
+from assistant.text.stopwords import stopwords
 from assistant.text.words import NAMING_WORD, TOKEN
 
-STOPWORDS = frozenset(
-    """
-    a an and are as at be by for from has have he her his i in is it its of on or she that the their them
-    they this to was were what when where which who whom why will with how did does do not no yes been
-    der die das den dem des ein eine einer eines einem und oder ist sind war waren zu mit von im in auf
-    für bei aus als auch an am nach wie sich es er sie wir ihr nicht dass über um hat haben wird werden
-    le la les un une des du de et ou est sont était dans sur pour par avec au aux ce cette ces qui que
-    quoi il elle ils elles nous vous en se sa son ses leur leurs ne pas plus a été
-    yang dan di ke dari untuk dengan pada ini itu adalah dalam tidak akan juga oleh sebagai atau ada
-    bahwa para kami mereka telah sudah
-    và của là có các những được cho với trong này đã để một không người khi thì tại về từ đến
-    """.split()
-)
+#: Version of the tokenisation: part of the on-disk cache key, so a cached index tokenised otherwise is rebuilt.
+TOKENIZER_VERSION = 2
 
 
-def tokenize(text: str) -> list[str]:
-    """Folded word tokens without stop words; single letters dropped, single digits kept."""
-    return [t for t in TOKEN.findall(fold(text)) if (len(t) > 1 or t.isdigit()) and t not in STOPWORDS]
+def tokenize(text: str, lang: str | None) -> list[str]:
+    """Folded word tokens without the stop words of ``lang``; single letters dropped, single digits kept."""
+    stop = stopwords(lang)
+    return [t for t in TOKEN.findall(fold(text)) if (len(t) > 1 or t.isdigit()) and t not in stop]
 
 
 def anchor_query(query: str) -> str:
@@ -92,7 +83,7 @@ class LexicalIndex:
         corpus: list[list[str]] = []
         for entry, text in items:
             entries.append(entry)
-            corpus.append(tokenize(text) or ["\u2205"])  # an empty chunk still takes a row
+            corpus.append(tokenize(text, entry.lang) or ["\u2205"])  # an empty chunk still takes a row
         if not entries:
             return cls([], None)
         retriever = bm25s.BM25(k1=1.2, b=0.75)
@@ -102,12 +93,12 @@ class LexicalIndex:
     def __len__(self) -> int:
         return len(self.entries)
 
-    def scores(self, query: str) -> np.ndarray:
-        """BM25 score of every chunk for ``query`` (zeros where no term matches)."""
+    def scores(self, query: str, lang: str | None = None) -> np.ndarray:
+        """BM25 score of every chunk for ``query``, written in ``lang`` (zeros where no term matches)."""
         if not self.entries:
             return np.zeros(0, dtype=np.float32)
         vocab = self._retriever.vocab_dict
-        terms = [t for t in tokenize(query) if t in vocab]
+        terms = [t for t in tokenize(query, lang) if t in vocab]
         if not terms:
             return np.zeros(len(self.entries), dtype=np.float32)
         return np.asarray(self._retriever.get_scores(terms), dtype=np.float32)
@@ -140,9 +131,11 @@ class LexicalIndex:
                 mask[i] = False
         return mask
 
-    def search(self, query: str, n: int, filters: SearchFilters | None = None) -> list[tuple[str, float]]:
+    def search(
+        self, query: str, n: int, filters: SearchFilters | None = None, lang: str | None = None
+    ) -> list[tuple[str, float]]:
         """Top ``n`` (chunk_id, score) pairs with a positive score, best first."""
-        scores = self.scores(query)
+        scores = self.scores(query, lang)
         if scores.size == 0:
             return []
         mask = self.allowed(filters)

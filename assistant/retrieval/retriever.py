@@ -41,8 +41,9 @@ from assistant.backends.embedder import Embedder
 from assistant.backends.store import StoredChunk, VectorStore
 from assistant.config import Settings
 from assistant.models import DocumentInfo, Hit, SearchFilters, Story, date_key
-from assistant.retrieval.lexical import LexicalEntry, LexicalIndex, anchor_query
+from assistant.retrieval.lexical import TOKENIZER_VERSION, LexicalEntry, LexicalIndex, anchor_query
 from assistant.retrieval.translations import Translation, lifted
+from assistant.text.language import detect_language
 
 #: MMR chooses among the best MMR_POOL × k candidates (after stories are collapsed).
 MMR_POOL = 6
@@ -185,7 +186,7 @@ class Retriever:
         return _Snapshot(fingerprint, docs, story_langs, self._lexical(fingerprint, docs))
 
     def _lexical(self, fingerprint: str, docs: dict[str, DocumentInfo]) -> LexicalIndex:
-        folder = self.cache_dir / fingerprint if self.cache_dir else None
+        folder = self.cache_dir / _cache_name(fingerprint) if self.cache_dir else None
         if folder is not None and folder.exists():
             try:
                 return LexicalIndex.load(folder)
@@ -203,7 +204,7 @@ class Retriever:
         if folder is not None:
             folder.parent.mkdir(parents=True, exist_ok=True)
             for old in folder.parent.iterdir():
-                if old.name != fingerprint:
+                if old.name != folder.name:
                     shutil.rmtree(old, ignore_errors=True)
             index.save(folder)
         return index
@@ -282,9 +283,10 @@ class Retriever:
                     consider(sentence, lifted(direct, translated_sentence[sentence.sentence_id], self.settings.translation_weight))
         # The hybrid's BM25 counts the query's names and numbers only (see anchor_query); BM25 alone, all words.
         lexical_query = anchor_query(query) if mode == "hybrid" else query
-        lex_scores = snap.lexical.scores(lexical_query) if mode in ("hybrid", "lexical") else np.zeros(0)
+        query_lang = detect_language(query, tuple(self.settings.language_codes)) if mode != "dense" else None
+        lex_scores = snap.lexical.scores(lexical_query, query_lang) if mode in ("hybrid", "lexical") else np.zeros(0)
         if mode in ("hybrid", "lexical"):
-            other += [cid for cid, _ in snap.lexical.search(lexical_query, n_candidates, filters)]
+            other += [cid for cid, _ in snap.lexical.search(lexical_query, n_candidates, filters, query_lang)]
         missing = list(dict.fromkeys(cid for cid in other if cid not in best))
         if missing:  # exact sentence scores for the candidates that no sentence brought in
             known = [snap.lexical.entry(c) for c in missing]
@@ -417,6 +419,11 @@ class Retriever:
                 )
             )
         return sorted(out, key=lambda s: (-len(s.doc_ids), s.sources))
+
+
+def _cache_name(fingerprint: str) -> str:
+    """The cached lexical index's folder: the store's fingerprint and the tokenisation's version."""
+    return f"{fingerprint}-t{TOKENIZER_VERSION}"
 
 
 def cache_dir_for(settings: Settings) -> Path:

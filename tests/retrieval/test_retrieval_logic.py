@@ -94,7 +94,20 @@ def test_lexical_index_survives_a_round_trip_to_disk(tmp_path):
     for query in ("Nguyen Manh Hung", "37 etablissements", "unknown words only"):
         assert np.allclose(index.scores(query), loaded.scores(query))
     assert loaded.search("nguyen hung", 2)[0][0] == "c0"
-    assert "hung" in tokenize("Hùng") and "the" not in tokenize("the minister")
+    assert "hung" in tokenize("Hùng", "vi") and "the" not in tokenize("the minister", "en")
+
+
+def test_stop_words_are_those_of_the_texts_own_language_and_compared_folded():
+    from assistant.retrieval.lexical import tokenize
+
+    # Accented stop words match once folded (they were written with accents and compared without).
+    assert tokenize("và các đã được", "vi") == []
+    assert tokenize("für über", "de") == [] and tokenize("il a été", "fr") == []
+    # One language's stop word does not swallow another's content word: "một" (vi) folds to "mot" (fr, word).
+    assert tokenize("một", "vi") == [] and tokenize("le mot juste", "fr") == ["mot", "juste"]
+    # German "die"/"war" are English content words; a language without a list keeps every word.
+    assert tokenize("the war", "en") == ["war"] and tokenize("die Zahl", "de") == ["zahl"]
+    assert tokenize("und", None) == ["und"]
 
 
 def test_the_hybrid_bm25_counts_names_acronyms_and_numbers():

@@ -77,3 +77,13 @@ def test_english_month_names_for_house_style():
 def test_language_names_come_from_cldr():
     assert language_name("de") == "German" and language_name("vi") == "Vietnamese"
     assert language_name("de", "fr") == "allemand"
+
+
+def test_stop_word_lists_are_of_languages_read_and_fold_without_merging_two_words():
+    from assistant.text.stopwords import stopwords
+
+    lists = data_file("stopwords")
+    assert set(lists) <= set(reading_languages())
+    for lang, words in lists.items():
+        assert len(stopwords(lang)) == len(set(words.split())), lang
+    assert stopwords("xx") == frozenset()
