@@ -1,10 +1,14 @@
-"""Rule-based sentence splitting for the news languages we ship with (en, de, fr, id, vi and kin).
+"""Rule-based sentence splitting for news text in any script.
 
 Why rules and not a model: the splitter must be offline, fast, deterministic and return exact character
 spans (chunks, citations and highlights all point into the original text). The rules cover what breaks
 naive splitting in news text: abbreviations and titles ("Dr.", "z.B.", "M.", "Tp."), initials ("B."),
 German ordinal dates ("am 10. Mai"), decimals ("6.000"), quotes after the full stop, and sentences
-glued together without a space ("… teil.Minister …").
+glued together without a space ("… teil.Minister …"). Scripts with their own sentence marks end a
+sentence there: the ideographic full stop and full-width marks of Chinese and Japanese (。！？, no space
+after them), the Arabic question mark (؟) and the Devanagari danda (।, ॥); and where the next word is in a
+script without letter case (Arabic, Hindi, Thai, CJK), the case test that guards abbreviations in Latin
+text does not apply.
 """
 
 from __future__ import annotations
@@ -40,6 +44,9 @@ _ABBREVIATIONS = {
 # A candidate boundary: terminal punctuation, optional closing quotes/brackets, then white space.
 _BOUNDARY = re.compile(r"[.!?…]+[\"'”’»)\]]*(?=\s)")
 _NEWLINE = re.compile(r"\n")
+# Sentence marks that end a sentence whatever follows: CJK full stops and full-width marks (no space is
+# written after them), the Arabic question mark and full stop, the Devanagari danda and double danda.
+_SCRIPT_BOUNDARY = re.compile(r"[。．！？｡]+[」』”’）)\]]*|[؟۔।॥]+[\"'”’»)\]]*")
 # Two sentences glued without a space, as scraped news often has them ("… Kommunikation teil.Minister
 # Nguyen …", "… Komunikasi.Menteri …"): a full stop between a lower-case word and a capitalised one.
 _GLUED = re.compile(r"(?<=[^\W\d_]{3})[.!?](?=[^\W\d_]{2})")
@@ -65,7 +72,8 @@ def _is_boundary(text: str, match: re.Match[str]) -> bool:
     if not after:
         return True
     first = after[0]
-    if not (first.isupper() or first.isdigit() or first in _OPENERS):
+    caseless = first.isalpha() and not first.isupper() and not first.islower()  # Arabic, Devanagari, CJK, Thai
+    if not (first.isupper() or first.isdigit() or first in _OPENERS or caseless):
         return False  # "… etc. and more", "(z.B. mit)": the sentence goes on in lower case
     if punct.startswith(".") and len(punct.rstrip("\"'”’»)]")) == 1:
         word = _word_before(text, match.start())
@@ -108,6 +116,10 @@ def split_sentences(text: str) -> list[Span]:
     cuts: set[int] = set()
     for match in _BOUNDARY.finditer(text):
         if _is_boundary(text, match):
+            cuts.add(match.end())
+    for match in _SCRIPT_BOUNDARY.finditer(text):
+        quoted = match.group(0)[-1] in "」』”’）)]\"'»"
+        if not (quoted and text[match.end() : match.end() + 1].isalpha()):  # 「…。」と述べた: the quote goes on
             cuts.add(match.end())
     for match in _GLUED.finditer(text):
         if _is_glued_boundary(text, match):

@@ -58,6 +58,37 @@ def test_hard_wraps_and_stray_blank_lines_do_not_split_a_sentence():
     assert texts(split_sentences(wrapped), wrapped)[0] == "The ambassador proposed\ncooperation in 5G and\nsemiconductors."
 
 
+def test_scripts_with_their_own_sentence_marks():
+    chinese = "越南和韩国签署了协议。双方将加强合作！会议何时举行？明年。"
+    assert texts(split_sentences(chinese), chinese) == ["越南和韩国签署了协议。", "双方将加强合作！", "会议何时举行？", "明年。"]
+    japanese = "大臣は「協力を強化する。」と述べた。会議は5月に開かれる。"
+    assert texts(split_sentences(japanese), japanese) == ["大臣は「協力を強化する。」と述べた。", "会議は5月に開かれる。"]
+    arabic = "هل وقع الوزير الاتفاق؟ نعم، وقعه أمس. وسيزور سيول."
+    assert texts(split_sentences(arabic), arabic) == ["هل وقع الوزير الاتفاق؟", "نعم، وقعه أمس.", "وسيزور سيول."]
+    hindi = "मंत्री ने समझौते पर हस्ताक्षर किए। बैठक मई में होगी॥ क्या यह सच है?"
+    assert texts(split_sentences(hindi), hindi) == ["मंत्री ने समझौते पर हस्ताक्षर किए।", "बैठक मई में होगी॥", "क्या यह सच है?"]
+
+
+def test_abbreviations_still_hold_before_a_word_in_a_caseless_script():
+    text = "Dr. 李明 spoke. 他说。"
+    assert texts(split_sentences(text), text) == ["Dr. 李明 spoke.", "他说。"]
+
+
+@given(
+    st.lists(
+        st.sampled_from(["会议", "。", "！", "？", "」", "؟", "।", "॥", "وزير", "मंत्री", " ", "\n", "Dr.", "A", "5月", "."]),
+        max_size=60,
+    )
+)
+def test_spans_partition_text_in_every_script(parts):
+    text = "".join(parts)
+    spans = split_sentences(text)
+    assert all(a.end <= b.start for a, b in zip(spans, spans[1:]))
+    assert all(text[s.start : s.end] == text[s.start : s.end].strip() and s.end > s.start for s in spans)
+    inside = {i for s in spans for i in range(s.start, s.end)}
+    assert all(i in inside for i, ch in enumerate(text) if not ch.isspace())
+
+
 def test_seed_sentences_cover_all_text():
     for path in SEEDS.iterdir():
         text = path.read_text(encoding="utf-8")
