@@ -31,7 +31,7 @@ import logging
 import os
 import uuid
 from dataclasses import dataclass
-from typing import Any, Iterable, Sequence
+from typing import Any, Iterable, NamedTuple, Sequence
 from urllib.parse import urlparse
 
 import httpx
@@ -79,6 +79,14 @@ class StoredChunk:
     embedding: np.ndarray | None = None
     distance: float | None = None
     sentence_ids: tuple[str, ...] | None = None  # the sentences it owns (None in stores from before 0.6)
+
+
+class ChunkMatch(NamedTuple):
+    """A chunk found by its own vector."""
+
+    chunk_id: str
+    doc_id: str
+    cosine: float
 
 
 @dataclass(frozen=True)
@@ -531,10 +539,10 @@ class VectorStore:
             for record_id, meta, dist in self._nearest(self._sentences, vector, n, filters)
         ]
 
-    def query_chunks(self, vector: np.ndarray, n: int, filters: SearchFilters | None = None) -> list[tuple[str, str, float]]:
-        """Nearest chunks to ``vector`` by their own embedding: (chunk id, doc id, cosine), best first."""
+    def query_chunks(self, vector: np.ndarray, n: int, filters: SearchFilters | None = None) -> list[ChunkMatch]:
+        """Nearest chunks to ``vector`` by their own embedding, best first."""
         return [
-            (record_id, str(meta["doc_id"]), 1.0 - float(dist))
+            ChunkMatch(record_id, str(meta["doc_id"]), 1.0 - float(dist))
             for record_id, meta, dist in self._nearest(self._chunks, vector, n, filters)
         ]
 

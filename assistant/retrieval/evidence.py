@@ -55,6 +55,18 @@ class Evidence:
         return self.sources[n - 1]
 
 
+@dataclass
+class Candidate:
+    """An evidence sentence before numbering: its score, the passage it is in, its text and offsets."""
+
+    score: float
+    hit: Hit
+    text: str
+    start: int
+    end: int
+    vector: np.ndarray
+
+
 def _content_words(text: str, lang: str | None) -> set[str]:
     return {t for t in tokenize(text, lang) if len(t) > 2}
 
@@ -86,7 +98,7 @@ def select_evidence(
     qwords = _content_words(question, detect_language(question, tuple(retriever.settings.language_codes)))
     retrieved = {h.chunk_id for h in hits}
     by_chunk, chunks = document_passages(hits, retriever, store)
-    candidates: list[tuple[float, float, Hit, str, int, int, np.ndarray]] = []
+    candidates: list[Candidate] = []
     seen: set[str] = set()
     sentences = store.sentences_of(list(by_chunk), chunks)
     direct = {(s.doc_id, s.ordinal): float(s.embedding @ qvec) for s in sentences}
@@ -111,11 +123,12 @@ def select_evidence(
         overlap = len(qwords & _content_words(text, hit.lang)) / len(qwords) if qwords else 0.0
         lead = max(0.0, cosines.get((s.doc_id, s.ordinal - 1), cosine) - cosine)
         score = cosine + LEXICAL_BONUS * overlap + FOLLOWER_WEIGHT * lead
-        candidates.append((score, direct[(s.doc_id, s.ordinal)], hit, text, start, end, s.embedding))
+        candidates.append(Candidate(score, hit, text, start, end, s.embedding))
         if s.chunk_id in retrieved:
             evidence.best_cosine = max(evidence.best_cosine, direct[(s.doc_id, s.ordinal)])
-    candidates.sort(key=lambda c: -c[0])
-    for n, (score, cosine, hit, text, start, end, vector) in enumerate(candidates[:n_sentences], start=1):
+    candidates.sort(key=lambda c: -c.score)
+    for n, candidate in enumerate(candidates[:n_sentences], start=1):
+        hit = candidate.hit
         evidence.sources.append(
             Source(
                 n=n,
@@ -125,17 +138,17 @@ def select_evidence(
                 lang=hit.lang,
                 date=hit.date,
                 chunk_id=hit.chunk_id,
-                quote=text,
-                start=start,
-                end=end,
+                quote=candidate.text,
+                start=candidate.start,
+                end=candidate.end,
                 passage=hit.text,
                 passage_start=hit.start,
-                score=round(score, 6),
+                score=round(candidate.score, 6),
                 story_id=hit.story_id,
                 also_in=hit.also_in,
             )
         )
-        evidence.vectors[n] = vector
+        evidence.vectors[n] = candidate.vector
     return evidence
 
 

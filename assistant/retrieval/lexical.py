@@ -15,7 +15,7 @@ import json
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable, Sequence
+from typing import Iterable, NamedTuple, Sequence
 
 import numpy as np
 
@@ -49,6 +49,13 @@ def anchor_query(query: str) -> str:
         if any(ch.isdigit() for ch in w) or (len(w) > 1 and w.isupper()) or (i > 0 and w[0].isupper())
     ]
     return " ".join(anchors) if anchors else query
+
+
+class LexicalMatch(NamedTuple):
+    """A chunk BM25 found, with its score."""
+
+    chunk_id: str
+    score: float
 
 
 @dataclass(frozen=True)
@@ -133,8 +140,8 @@ class LexicalIndex:
 
     def search(
         self, query: str, n: int, filters: SearchFilters | None = None, lang: str | None = None
-    ) -> list[tuple[str, float]]:
-        """Top ``n`` (chunk_id, score) pairs with a positive score, best first."""
+    ) -> list[LexicalMatch]:
+        """The top ``n`` chunks with a positive score, best first."""
         scores = self.scores(query, lang)
         if scores.size == 0:
             return []
@@ -146,7 +153,7 @@ class LexicalIndex:
             return []
         top = np.argpartition(-scores, n - 1)[:n]
         top = top[np.argsort(-scores[top], kind="stable")]
-        return [(self.entries[i].chunk_id, float(scores[i])) for i in top]
+        return [LexicalMatch(self.entries[i].chunk_id, float(scores[i])) for i in top]
 
     def entry(self, chunk_id: str) -> LexicalEntry | None:
         row = self._row_of.get(chunk_id)

@@ -1,23 +1,26 @@
 """Hybrid retrieval: dense (Chroma, e5) + lexical (BM25), fused, with stories collapsed and diversity.
 
-Steps of :meth:`Retriever.search`:
+Steps of :meth:`Retriever.search`, each a method of its own that fills typed objects (:class:`Candidates`,
+then :class:`Ranking`):
 
-1. candidates: the chunks of the nearest sentences in Chroma, the nearest chunks by their own vectors,
-   and the best BM25 chunks, under the same filters; with query translation on, also the nearest
-   sentences and chunks of each translation within its own language (see :mod:`assistant.generation.query_translation`);
-2. every candidate gets both scores exactly (BM25 scores come for all chunks at once; dense scores of
-   the other candidates from their stored vectors), so fusion never guesses a missing score;
-3. fusion: the dense score (cosine of the best-matching sentence or of the whole chunk, whichever is
-   higher: XQuAD en→de recall@1 0.892 → 0.904 with dense alone, see BENCHMARKS.md) plus a small BM25 bonus
-   (``ASSISTANT_LEXICAL_WEIGHT`` × BM25 / the query's best BM25, BM25 over the query's names, acronyms and
-   numbers, see :func:`~assistant.retrieval.lexical.anchor_query`): on XQuAD en→de, BM25 alone reaches recall@1
-   0.41 and any larger weight lowers the hybrid's recall@1, while on names and numbers ("You Young Min",
-   "37") it settles near-ties correctly (BENCHMARKS.md);
-4. stories: a story contributes passages from one language version only, the best-ranked one; the hit
-   lists the other languages in ``also_in``;
-5. feedback: among the best-ranked, each passage gains ``ASSISTANT_FEEDBACK_WEIGHT`` × its cosine to the
-   top passage (see :func:`with_feedback`);
-6. diversity: MMR over the chunk vectors, with at most ``max_chunks_per_doc`` passages per document and
+1. candidates — ``_dense``: the chunks of the nearest sentences in Chroma and the nearest chunks by their
+   own vectors; ``_translated``: with query translation on, the nearest sentences and chunks of each
+   translation within its own language, lifted by part of its lead (see
+   :mod:`assistant.retrieval.translations`); ``_bm25``: the best BM25 chunks, under the same filters;
+2. ``_score_the_rest`` and ``_whole_chunks``: every candidate gets both scores exactly (BM25 scores come
+   for all chunks at once; dense scores of the other candidates from their stored vectors), so fusion never
+   guesses a missing score;
+3. fusion (:meth:`Ranking.fuse`): the dense score (cosine of the best-matching sentence or of the whole
+   chunk, whichever is higher: XQuAD en→de recall@1 0.892 → 0.904 with dense alone, see BENCHMARKS.md) plus
+   a small BM25 bonus (``ASSISTANT_LEXICAL_WEIGHT`` × BM25 / the query's best BM25, BM25 over the query's
+   names, acronyms and numbers, see :func:`~assistant.retrieval.lexical.anchor_query`): on XQuAD en→de,
+   BM25 alone reaches recall@1 0.41 and any larger weight lowers the hybrid's recall@1, while on names and
+   numbers ("You Young Min", "37") it settles near-ties correctly (BENCHMARKS.md);
+4. ``_one_version_per_story``: a story contributes passages from one language version only, the
+   best-ranked one; the hit lists the other languages in ``also_in``;
+5. ``_with_feedback``: among the best-ranked, each passage gains ``ASSISTANT_FEEDBACK_WEIGHT`` × its cosine
+   to the top passage (see :func:`with_feedback`);
+6. ``_diverse``: MMR over the chunk vectors, with at most ``max_chunks_per_doc`` passages per document and
    never more than a third of the list from one document while others match.
 
 Only committed documents (see :mod:`assistant.backends.store`) are returned.
@@ -31,14 +34,14 @@ import shutil
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Sequence
 
 import numpy as np
 
 from assistant.backends.embedder import Embedder
-from assistant.backends.store import StoredChunk, VectorStore
+from assistant.backends.store import StoredChunk, StoredSentence, VectorStore
 from assistant.config import Settings
 from assistant.models import DocumentInfo, Hit, SearchFilters, Story, date_key
 from assistant.retrieval.lexical import TOKENIZER_VERSION, LexicalEntry, LexicalIndex, anchor_query
@@ -129,6 +132,57 @@ def _overlap() -> ThreadPoolExecutor:
 def per_document_cap(k: int, maximum: int) -> int:
     """Passages one document may take in a list of ``k``: a third of the list, at least 1, at most ``maximum``."""
     return max(1, min(maximum, math.ceil(k / 3)))
+
+
+@dataclass
+class BestSentence:
+    """A candidate chunk's dense score and the sentence that earned it (offsets in the document)."""
+
+    cosine: float
+    start: int
+    end: int
+    doc_id: str
+
+
+@dataclass
+class Candidates:
+    """What the candidate steps of a search find, filled in step by step."""
+
+    best: dict[str, BestSentence] = field(default_factory=dict)  # chunk → its best-scoring sentence
+    chunk_cosine: dict[str, float] = field(default_factory=dict)  # chunk → cosine of its whole text
+    translated_chunk: dict[str, float] = field(default_factory=dict)  # chunks a translation found, its cosine
+    chunk_floor: float = -1.0  # every chunk the chunk query did not return is at most this similar
+    other: list[str] = field(default_factory=list)  # chunks found by the chunk vectors or BM25 only
+
+    def consider(self, sentence: StoredSentence, cosine: float) -> None:
+        """Let ``sentence`` score its chunk when it beats the chunk's best sentence so far."""
+        held = self.best.get(sentence.chunk_id)
+        if held is None or cosine > held.cosine:
+            self.best[sentence.chunk_id] = BestSentence(cosine, sentence.start, sentence.end, sentence.doc_id)
+
+
+class Ranking:
+    """The committed candidates, position by position: ids, best sentences, dense, lexical and fused scores."""
+
+    def __init__(self, ids: list[str], best: list[BestSentence], lexical: np.ndarray) -> None:
+        self.ids = ids
+        self.best = best
+        self.lexical = lexical
+        self.dense = np.zeros(len(ids), dtype=np.float32)
+        self.fused = np.zeros(len(ids), dtype=np.float32)
+
+    def fuse(self, lexical_weight: float, *, lexical_only: bool = False) -> None:
+        """Dense scores from the best sentences, fused with BM25 (see :func:`fuse`); BM25 alone ranks by
+        BM25 with dense breaking ties, and keeps only the chunks it scores."""
+        self.dense = np.array([b.cosine for b in self.best], dtype=np.float32)
+        if lexical_only:
+            self.fused = fuse(self.dense * 1e-3, self.lexical, 1.0)
+            keep = self.lexical > 0
+            self.ids = [c for c, ok in zip(self.ids, keep) if ok]
+            self.best = [b for b, ok in zip(self.best, keep) if ok]
+            self.dense, self.lexical, self.fused = self.dense[keep], self.lexical[keep], self.fused[keep]
+        else:
+            self.fused = fuse(self.dense, self.lexical, lexical_weight)
 
 
 @dataclass
@@ -235,142 +289,162 @@ class Retriever:
         n_candidates = max(4 * k, 24)
         # Callers that score sentences against the query themselves pass its vector, so it is embedded once.
         qvec = query_vector if query_vector is not None else self.embedder.embed_queries([query])[0]
-
-        # Dense: nearest sentences; a chunk scores as its best sentence ...
-        best: dict[str, tuple[float, int, int, str]] = {}
-
-        def consider(sentence, cosine: float) -> None:
-            if cosine > best.get(sentence.chunk_id, (-2.0, 0, 0, ""))[0]:
-                best[sentence.chunk_id] = (cosine, sentence.start, sentence.end, sentence.doc_id)
-
-        # ... and a chunk as its own text's vector, where the store has embedded chunk texts.
-        chunk_cosine: dict[str, float] = {}
-        translated_chunk: dict[str, float] = {}  # chunks found by a translation, with its cosine
-        chunk_floor = -1.0  # every chunk the chunk query did not return is at most this similar
-        other: list[str] = []  # candidates found by the chunk vectors or BM25 only
+        found = Candidates()
         if mode in ("hybrid", "dense"):
-            # Against a server the chunk query runs while the sentence query waits for its reply (at 100k
-            # chunks each round trip is 4-8 ms); embedded, both are CPU work and run one after the other.
-            pending = (
-                _overlap().submit(self.store.query_chunks, qvec, 3 * n_candidates, filters)
-                if self.store.chunk_vectors_embedded and self.store.remote
-                else None
-            )
-            for sentence in self.store.query(qvec, 3 * n_candidates, filters):
-                consider(sentence, 1.0 - float(sentence.distance or 0.0))
-            if self.store.chunk_vectors_embedded:
-                found_chunks = pending.result() if pending else self.store.query_chunks(qvec, 3 * n_candidates, filters)
-                chunk_cosine = {cid: cos for cid, _, cos in found_chunks}
-                if len(found_chunks) == 3 * n_candidates:
-                    chunk_floor = min(chunk_cosine.values())
-                other += [cid for cid, _, _ in found_chunks[:n_candidates]]
-            # Each translation searches its own language; what it finds is lifted by part of its lead.
-            translated_sentence: dict[str, float] = {}
-            for translation in translations:
-                restricted = _in_language(filters, translation.lang)
-                if restricted is None:
-                    continue
-                for sentence in self.store.query(translation.vector, n_candidates, restricted):
-                    cosine = 1.0 - float(sentence.distance or 0.0)
-                    translated_sentence[sentence.sentence_id] = max(cosine, translated_sentence.get(sentence.sentence_id, -2.0))
-                if self.store.chunk_vectors_embedded:
-                    for cid, _, cosine in self.store.query_chunks(translation.vector, n_candidates, restricted):
-                        translated_chunk[cid] = max(cosine, translated_chunk.get(cid, -2.0))
-                        other.append(cid)
-            if translated_sentence:  # the question's own cosines of what the translations found
-                for sentence in self.store.get_sentences(list(translated_sentence)):
-                    direct = float(sentence.embedding @ qvec)
-                    consider(sentence, lifted(direct, translated_sentence[sentence.sentence_id], self.settings.translation_weight))
-        # The hybrid's BM25 counts the query's names and numbers only (see anchor_query); BM25 alone, all words.
-        lexical_query = anchor_query(query) if mode == "hybrid" else query
-        query_lang = detect_language(query, tuple(self.settings.language_codes)) if mode != "dense" else None
-        lex_scores = snap.lexical.scores(lexical_query, query_lang) if mode in ("hybrid", "lexical") else np.zeros(0)
-        if mode in ("hybrid", "lexical"):
-            other += [cid for cid, _ in snap.lexical.search(lexical_query, n_candidates, filters, query_lang)]
-        missing = list(dict.fromkeys(cid for cid in other if cid not in best))
-        if missing:  # exact sentence scores for the candidates that no sentence brought in
-            known = [snap.lexical.entry(c) for c in missing]
-            if all(e is not None and e.sentences is not None for e in known):
-                found = self.store.get_sentences([sid for e in known for sid in e.sentence_ids()])
-            else:  # an index built before sentence ordinals were recorded
-                found = self.store.sentences_of(missing)
-            for sentence in found:
-                consider(sentence, float(sentence.embedding @ qvec))
-        ids = [cid for cid, (_, _, _, doc_id) in best.items() if doc_id in snap.docs]
-        if not ids:
+            self._dense(qvec, n_candidates, filters, found)
+            self._translated(qvec, translations, n_candidates, filters, found)
+        lex_scores = self._bm25(snap, query, mode, n_candidates, filters, found)
+        self._score_the_rest(snap, qvec, found)
+        ranking = self._fused(snap, found, lex_scores, mode)
+        if ranking is None:
             return []
-        if self.store.chunk_vectors_embedded and mode != "lexical":
-            # A chunk's dense score is the better of its best sentence and its whole text. A chunk the chunk
-            # query did not return is at most ``chunk_floor`` similar: its exact vector is read only when
-            # that could beat its sentence.
-            unsure = [c for c in ids if c not in chunk_cosine and (best[c][0] < chunk_floor or c in translated_chunk)]
-            for cid, vector in self.store.chunk_embeddings(unsure).items():
-                chunk_cosine[cid] = float(vector @ qvec)
-            for c in ids:
-                whole = chunk_cosine.get(c, -2.0)
-                if c in translated_chunk:
-                    whole = lifted(whole, translated_chunk[c], self.settings.translation_weight)
-                if whole > best[c][0]:
-                    best[c] = (whole,) + best[c][1:]
-
-        # Scores and ranking need no chunk records; only the few that can be picked are fetched (at 100k
-        # chunks, fetching all ~90 candidates with vectors and texts was half the time of a search).
-        dense = np.array([best[c][0] for c in ids], dtype=np.float32)
-        lexical = np.array([snap.lexical.score_of(lex_scores, c) for c in ids], dtype=np.float32)
-        if mode == "lexical":
-            fused = fuse(dense * 1e-3, lexical, 1.0)
-        else:
-            fused = fuse(dense, lexical, self.settings.lexical_weight if mode == "hybrid" else 0.0)
-        if mode == "lexical":
-            keep = lexical > 0
-            ids, dense, lexical, fused = [c for c, ok in zip(ids, keep) if ok], dense[keep], lexical[keep], fused[keep]
-        order = np.argsort(-fused, kind="stable")
-
-        # Stories: the first (best) language version of a story to appear claims it.
-        claimed: dict[str, str] = {}
-        kept: list[int] = []
-        for i in order:
-            doc = snap.docs[best[ids[i]][3]]
-            story = doc.story_id or doc.doc_id
-            if claimed.setdefault(story, doc.doc_id) == doc.doc_id:
-                kept.append(int(i))
+        if mode != "lexical":
+            self._whole_chunks(qvec, found, ranking)
+        ranking.fuse(self.settings.lexical_weight if mode == "hybrid" else 0.0, lexical_only=mode == "lexical")
         # MMR picks k among the best-ranked; beyond the top MMR_POOL × k it never reaches in practice.
-        kept = kept[: max(MMR_POOL * k, k)]
+        kept = self._one_version_per_story(snap, ranking)[: max(MMR_POOL * k, k)]
         feedback = self.settings.feedback_weight if mode != "lexical" else 0.0
         chunks = {
             c.chunk_id: c
-            for c in self.store.get_chunks([ids[i] for i in kept], with_embeddings=diversify or feedback > 0)
+            for c in self.store.get_chunks([ranking.ids[i] for i in kept], with_embeddings=diversify or feedback > 0)
         }
-        kept = [i for i in kept if ids[i] in chunks]
+        kept = [i for i in kept if ranking.ids[i] in chunks]
         if not kept:
             return []
         if feedback > 0:
-            fused[kept] = with_feedback(fused[kept], np.stack([chunks[ids[i]].embedding for i in kept]), feedback)
-            kept.sort(key=lambda i: -fused[i])
+            kept = self._with_feedback(ranking, kept, chunks, feedback)
+        selected = self._diverse(ranking, kept, chunks, k) if diversify else kept[:k]
+        return [self._hit(chunks[ranking.ids[i]], snap, ranking, i) for i in selected]
 
-        if diversify:
-            rel = fused[kept]
-            span = rel.max() - rel.min()
-            rel = (rel - rel.min()) / span if span > 0 else np.ones_like(rel)
-            picks = mmr(
-                rel,
-                np.stack([chunks[ids[i]].embedding for i in kept]),
-                k,
-                self.settings.mmr_lambda,
-                [best[ids[i]][3] for i in kept],
-                per_document_cap(k, self.settings.max_chunks_per_doc),
-            )
-            selected = [kept[p] for p in picks]
-        else:
-            selected = kept[:k]
-        return [
-            self._hit(chunks[ids[i]], snap, float(fused[i]), float(dense[i]), float(lexical[i]), best[ids[i]][1:3])
-            for i in selected
+    # --- the steps of a search ------------------------------------------------------------------------
+
+    def _dense(self, qvec: np.ndarray, n: int, filters: SearchFilters | None, found: Candidates) -> None:
+        """Nearest sentences (a chunk scores as its best sentence) and nearest whole chunks, where the store
+        has embedded chunk texts."""
+        # Against a server the chunk query runs while the sentence query waits for its reply (at 100k
+        # chunks each round trip is 4-8 ms); embedded, both are CPU work and run one after the other.
+        pending = (
+            _overlap().submit(self.store.query_chunks, qvec, 3 * n, filters)
+            if self.store.chunk_vectors_embedded and self.store.remote
+            else None
+        )
+        for sentence in self.store.query(qvec, 3 * n, filters):
+            found.consider(sentence, 1.0 - float(sentence.distance or 0.0))
+        if self.store.chunk_vectors_embedded:
+            chunks = pending.result() if pending else self.store.query_chunks(qvec, 3 * n, filters)
+            found.chunk_cosine = {match.chunk_id: match.cosine for match in chunks}
+            if len(chunks) == 3 * n:  # every chunk the query did not return is at most this similar
+                found.chunk_floor = min(found.chunk_cosine.values())
+            found.other += [match.chunk_id for match in chunks[:n]]
+
+    def _translated(
+        self, qvec: np.ndarray, translations: Sequence[Translation], n: int, filters: SearchFilters | None,
+        found: Candidates,
+    ) -> None:
+        """Each translation searches its own language; what it finds is lifted by part of its lead."""
+        translated_sentence: dict[str, float] = {}
+        for translation in translations:
+            restricted = _in_language(filters, translation.lang)
+            if restricted is None:
+                continue
+            for sentence in self.store.query(translation.vector, n, restricted):
+                cosine = 1.0 - float(sentence.distance or 0.0)
+                translated_sentence[sentence.sentence_id] = max(cosine, translated_sentence.get(sentence.sentence_id, -2.0))
+            if self.store.chunk_vectors_embedded:
+                for match in self.store.query_chunks(translation.vector, n, restricted):
+                    found.translated_chunk[match.chunk_id] = max(match.cosine, found.translated_chunk.get(match.chunk_id, -2.0))
+                    found.other.append(match.chunk_id)
+        if translated_sentence:  # the question's own cosines of what the translations found
+            for sentence in self.store.get_sentences(list(translated_sentence)):
+                direct = float(sentence.embedding @ qvec)
+                found.consider(sentence, lifted(direct, translated_sentence[sentence.sentence_id], self.settings.translation_weight))
+
+    def _bm25(
+        self, snap: _Snapshot, query: str, mode: str, n: int, filters: SearchFilters | None, found: Candidates
+    ) -> np.ndarray:
+        """BM25 scores of every chunk, and the best BM25 chunks as candidates. The hybrid's BM25 counts the
+        query's names and numbers only (see :func:`anchor_query`); BM25 alone, all words."""
+        if mode not in ("hybrid", "lexical"):
+            return np.zeros(0)
+        lexical_query = anchor_query(query) if mode == "hybrid" else query
+        query_lang = detect_language(query, tuple(self.settings.language_codes))
+        found.other += [match.chunk_id for match in snap.lexical.search(lexical_query, n, filters, query_lang)]
+        return snap.lexical.scores(lexical_query, query_lang)
+
+    def _score_the_rest(self, snap: _Snapshot, qvec: np.ndarray, found: Candidates) -> None:
+        """Exact sentence scores for the candidates that no sentence brought in (chunk vectors, BM25), so
+        fusion never guesses a missing score."""
+        missing = list(dict.fromkeys(cid for cid in found.other if cid not in found.best))
+        if not missing:
+            return
+        known = [snap.lexical.entry(c) for c in missing]
+        if all(e is not None and e.sentences is not None for e in known):
+            sentences = self.store.get_sentences([sid for e in known for sid in e.sentence_ids()])
+        else:  # an index built before sentence ordinals were recorded
+            sentences = self.store.sentences_of(missing)
+        for sentence in sentences:
+            found.consider(sentence, float(sentence.embedding @ qvec))
+
+    def _fused(self, snap: _Snapshot, found: Candidates, lex_scores: np.ndarray, mode: str) -> Ranking | None:
+        """The committed candidates with their scores (None when there are none)."""
+        ids = [cid for cid, best in found.best.items() if best.doc_id in snap.docs]
+        if not ids:
+            return None
+        lexical = np.array([snap.lexical.score_of(lex_scores, c) for c in ids], dtype=np.float32)
+        return Ranking(ids, [found.best[c] for c in ids], lexical)
+
+    def _whole_chunks(self, qvec: np.ndarray, found: Candidates, ranking: Ranking) -> None:
+        """A chunk's dense score is the better of its best sentence and its whole text. A chunk the chunk
+        query did not return is at most ``chunk_floor`` similar: its exact vector is read only when that
+        could beat its sentence."""
+        if not self.store.chunk_vectors_embedded:
+            return
+        unsure = [
+            c for c, best in zip(ranking.ids, ranking.best)
+            if c not in found.chunk_cosine and (best.cosine < found.chunk_floor or c in found.translated_chunk)
         ]
+        for cid, vector in self.store.chunk_embeddings(unsure).items():
+            found.chunk_cosine[cid] = float(vector @ qvec)
+        for c, best in zip(ranking.ids, ranking.best):
+            whole = found.chunk_cosine.get(c, -2.0)
+            if c in found.translated_chunk:
+                whole = lifted(whole, found.translated_chunk[c], self.settings.translation_weight)
+            best.cosine = max(best.cosine, whole)
 
-    def _hit(
-        self, chunk: StoredChunk, snap: _Snapshot, score: float, dense: float, lexical: float, sentence: tuple[int, int]
-    ) -> Hit:
+    @staticmethod
+    def _one_version_per_story(snap: _Snapshot, ranking: Ranking) -> list[int]:
+        """Ranked positions, keeping of each story only the first (best-ranked) language version to appear."""
+        claimed: dict[str, str] = {}
+        kept: list[int] = []
+        for i in np.argsort(-ranking.fused, kind="stable"):
+            doc = snap.docs[ranking.best[i].doc_id]
+            if claimed.setdefault(doc.story_id or doc.doc_id, doc.doc_id) == doc.doc_id:
+                kept.append(int(i))
+        return kept
+
+    @staticmethod
+    def _with_feedback(ranking: Ranking, kept: list[int], chunks: dict[str, StoredChunk], weight: float) -> list[int]:
+        """Relevance feedback from the top passage (see :func:`with_feedback`), re-ranked."""
+        vectors = np.stack([chunks[ranking.ids[i]].embedding for i in kept])
+        ranking.fused[kept] = with_feedback(ranking.fused[kept], vectors, weight)
+        return sorted(kept, key=lambda i: -ranking.fused[i])
+
+    def _diverse(self, ranking: Ranking, kept: list[int], chunks: dict[str, StoredChunk], k: int) -> list[int]:
+        """MMR over the chunk vectors, with a per-document cap."""
+        rel = ranking.fused[kept]
+        span = rel.max() - rel.min()
+        rel = (rel - rel.min()) / span if span > 0 else np.ones_like(rel)
+        picks = mmr(
+            rel,
+            np.stack([chunks[ranking.ids[i]].embedding for i in kept]),
+            k,
+            self.settings.mmr_lambda,
+            [ranking.best[i].doc_id for i in kept],
+            per_document_cap(k, self.settings.max_chunks_per_doc),
+        )
+        return [kept[p] for p in picks]
+
+    def _hit(self, chunk: StoredChunk, snap: _Snapshot, ranking: Ranking, i: int) -> Hit:
         doc = snap.docs[chunk.doc_id]
         langs = snap.story_langs.get(doc.story_id or "", [])
         return Hit(
@@ -383,11 +457,11 @@ class Retriever:
             text=chunk.text,
             start=chunk.start,
             end=chunk.end,
-            score=round(score, 6),
-            sentence_start=sentence[0],
-            sentence_end=sentence[1],
-            dense_score=round(dense, 6),
-            lexical_score=round(lexical, 6),
+            score=round(float(ranking.fused[i]), 6),
+            sentence_start=ranking.best[i].start,
+            sentence_end=ranking.best[i].end,
+            dense_score=round(float(ranking.dense[i]), 6),
+            lexical_score=round(float(ranking.lexical[i]), 6),
             story_id=doc.story_id,
             also_in=sorted(lang for lang in langs if lang != doc.lang),
         )

@@ -131,3 +131,50 @@ def test_the_lexical_index_says_which_languages_write_a_word():
     assert index.languages_with("Youngsam") == {"de", "id"}
     assert index.languages_with("Boosung") == {"fr"}
     assert index.languages_with("OpenRAN") == set()
+
+
+def test_a_chunk_scores_as_its_best_sentence():
+    from assistant.backends.store import StoredSentence
+    from assistant.retrieval.retriever import Candidates
+
+    def sentence(chunk, start, cosine):
+        return StoredSentence(sentence_id=f"d-s{start}", doc_id="d", chunk_id=chunk, start=start, end=start + 5,
+                              distance=1 - cosine)
+
+    found = Candidates()
+    for s in (sentence("c0", 0, 0.5), sentence("c0", 10, 0.8), sentence("c0", 20, 0.7), sentence("c1", 30, 0.6)):
+        found.consider(s, 1 - s.distance)
+    assert (found.best["c0"].start, round(found.best["c0"].cosine, 6)) == (10, 0.8)
+    assert found.best["c1"].start == 30
+
+
+def test_fusion_ranks_by_dense_plus_scaled_bm25_and_bm25_alone_keeps_only_its_matches():
+    from assistant.retrieval.retriever import BestSentence, Ranking
+
+    def ranking():
+        best = [BestSentence(0.80, 0, 1, "a"), BestSentence(0.79, 0, 1, "b"), BestSentence(0.50, 0, 1, "c")]
+        return Ranking(["a", "b", "c"], best, np.array([0.0, 2.0, 4.0], dtype=np.float32))
+
+    hybrid = ranking()
+    hybrid.fuse(0.04)
+    assert np.argsort(-hybrid.fused).tolist() == [1, 0, 2]  # b's BM25 bonus (0.04 × 2/4) beats a's 0.01 lead
+    lexical = ranking()
+    lexical.fuse(0.0, lexical_only=True)
+    assert lexical.ids == ["b", "c"] and np.argsort(-lexical.fused).tolist() == [1, 0]
+
+
+def test_a_story_contributes_its_best_ranked_language_version_only():
+    from types import SimpleNamespace
+
+    from assistant.retrieval.retriever import BestSentence, Ranking, Retriever
+
+    docs = {
+        "de": SimpleNamespace(doc_id="de", story_id="s1"),
+        "vi": SimpleNamespace(doc_id="vi", story_id="s1"),
+        "fr": SimpleNamespace(doc_id="fr", story_id=None),
+    }
+    ranking = Ranking(["c-vi", "c-de", "c-fr", "c-de2"],
+                      [BestSentence(0.0, 0, 1, d) for d in ("vi", "de", "fr", "de")], np.zeros(4, dtype=np.float32))
+    ranking.fused = np.array([0.7, 0.9, 0.8, 0.6], dtype=np.float32)
+    kept = Retriever._one_version_per_story(SimpleNamespace(docs=docs), ranking)
+    assert [ranking.ids[i] for i in kept] == ["c-de", "c-fr", "c-de2"]
