@@ -26,7 +26,7 @@ from pydantic import BaseModel, Field
 from assistant.backends.llm import ChatModel
 from assistant.config import Settings
 from assistant.evaluation.retrieval import load_jsonl, temporary_assistant
-from assistant.grounding.verify import missing_facts
+from assistant.grounding.facts import missing_facts
 from assistant.ingest.metadata import content_id
 from assistant.models import Answer
 from assistant.retrieval.evidence import select_evidence

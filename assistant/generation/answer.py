@@ -8,7 +8,7 @@
 3. Generate, streaming, under a grammar that makes every sentence end with markers naming real sources.
 4. Verify each sentence against what it cites (``verify.py``). Failing sentences are kept in the result,
    marked unsupported, and left out of the displayed answer. So are the supported ones when, for a who /
-   how many / when / which question, none of them names such a thing (``answers_the_question``).
+   how many / when / which question, none of them names such a thing (:func:`assistant.grounding.verifier.answers_the_question`).
 5. If nothing generated survives, answer with the evidence itself: the best sentences quoted in their
    own language with their [n], labelled as quotes (for "who", "how many", "when" and "which" questions,
    the best that names such a thing the question does not, see ``answer_type.py``).
@@ -25,8 +25,8 @@ from assistant.backends.store import VectorStore
 from assistant.config import Settings
 from assistant.errors import InputError
 from assistant.grounding.answer_type import expected_answer, states_answer
-from assistant.grounding.citations import citation_grammar, format_cited, parse_cited
-from assistant.grounding.verify import Verifier, restates
+from assistant.grounding.citations import citation_grammar, format_cited
+from assistant.grounding.verifier import Verifier
 from assistant.models import Answer, AnswerSentence, SearchFilters, Timings
 from assistant.retrieval.evidence import Evidence, renumber, select_evidence
 from assistant.retrieval.retriever import Retriever
@@ -46,31 +46,6 @@ QUOTE_MARGIN = 0.01
 #: For a question that asks who, how many, when or which, the quote is chosen among this many best evidence
 #: sentences: the first that states such an answer (see :mod:`assistant.grounding.answer_type`).
 QUOTE_POOL = 4
-
-
-#: What a question of each kind asks for, in the reason a non-answer is given.
-_ASKED_FOR = {"number": "a number", "date": "a date", "person": "who", "name": "which one"}
-
-
-def answers_the_question(sentences: list[AnswerSentence], question: str, answer_lang: str) -> list[AnswerSentence]:
-    """``sentences`` with the supported generated ones marked unsupported when, together, they do not
-    state the kind of answer the question asks for (see :mod:`assistant.grounding.answer_type`).
-
-    A tiny model answers "Who is the Korean ambassador to Vietnam?" with "The Korean ambassador to Vietnam
-    … is the Minister of Information and Communications …": every word is in the German source it cites
-    ("… des … Botschafters Koreas in Vietnam durch den Minister für Information und Kommunikation"), so it
-    verifies, yet it names nobody and equates two people. An answer to a who / how many / when / which
-    question that names no person, number, date or name the question does not already hold is no
-    answer; the quotes, chosen by the same test, are shown instead.
-    """
-    kind = expected_answer(question)
-    generated = [s for s in sentences if s.supported and s.kind == "generated"]
-    if kind is None or not generated or any(states_answer(s.text, answer_lang, question, kind) for s in generated):
-        return sentences
-    for s in generated:
-        s.supported = False
-        s.reason = f"it does not say {_ASKED_FOR[kind]}, which the question asks"
-    return sentences
 
 
 def language_name(code: str) -> str:
@@ -207,7 +182,14 @@ class AnswerPipeline:
             if on_token:
                 on_token(piece)
         result.draft = "".join(draft)
-        result.sentences = answers_the_question(self.verify(result.draft, evidence, answer_lang), evidence.question, answer_lang)
+        result.sentences = self.verifier.check_answer(
+            result.draft,
+            evidence.question,
+            {s.n: s.quote for s in evidence.sources},
+            evidence.vectors,
+            {s.n: s.lang for s in evidence.sources},
+            answer_lang,
+        )
         if not any(s.supported for s in result.sentences):
             result.sentences += self.quotes(evidence)
             result.notes.append("no generated sentence was supported by its sources; showing quotes instead")
@@ -220,46 +202,6 @@ class AnswerPipeline:
         )
         timings.total_ms = round((time.perf_counter() - started) * 1000, 1)
         return result
-
-    def verify(self, draft: str, evidence: Evidence, answer_lang: str) -> list[AnswerSentence]:
-        parsed = parse_cited(draft, len(evidence.sources))
-        vectors = self.verifier.embed([p.text for p in parsed])
-        texts = {s.n: s.quote for s in evidence.sources}
-        langs = {s.n: s.lang for s in evidence.sources}
-        out: list[AnswerSentence] = []
-        for p, vector in zip(parsed, vectors):
-            if restates(p.text, evidence.question):
-                out.append(
-                    AnswerSentence(
-                        text=p.text, citations=[], supported=False, kind="generated",
-                        reason="it only repeats the question", cited_by_model=p.citations + p.invalid,
-                    )
-                )
-                continue
-            verdict = self.verifier.check(p.text, vector, p.citations, texts, evidence.vectors, answer_lang, langs)
-            if not verdict.supported and p.citations:
-                # Tiny models often copy a sentence from one source and cite its neighbour. When another
-                # source passes both checks on its own, cite that one instead (cited_by_model keeps what
-                # the model wrote, so citation precision is still measured on the model's own choice).
-                for n in sorted(texts, key=lambda n: -float(vector @ evidence.vectors[n])):
-                    if n in p.citations:
-                        continue
-                    alt = self.verifier.check(p.text, vector, [n], texts, evidence.vectors, answer_lang, langs)
-                    if alt.supported:
-                        verdict = alt
-                        verdict.reason = f"re-cited: the model cited {p.citations}, which does not support it"
-                        break
-            out.append(
-                AnswerSentence(
-                    text=p.text,
-                    citations=verdict.citations,
-                    supported=verdict.supported,
-                    kind="generated",
-                    reason=verdict.reason,
-                    cited_by_model=p.citations + p.invalid,
-                )
-            )
-        return out
 
     @staticmethod
     def quotes(evidence: Evidence) -> list[AnswerSentence]:

@@ -14,7 +14,7 @@
   form, see :mod:`assistant.generation.style`).
 * **Verify** the written point like an answer sentence (numbers, months, names; e5 similarity; written in
   the language asked for), and check that it keeps the names of its sentence that other languages in the
-  store write the same way (see :func:`assistant.grounding.verify.dropped_names`). A draft that fails is followed by
+  store write the same way (see :func:`assistant.grounding.facts.dropped_names`). A draft that fails is followed by
   up to ``brief_drafts`` − 1 sampled drafts (fixed seeds); a point none of whose drafts passes shows the
   key sentence quoted instead, and the first rejected draft is kept with its reason.
 """
@@ -38,7 +38,8 @@ from assistant.errors import InputError, NotFoundError
 from assistant.generation.answer import language_name
 from assistant.generation.style import plain_dates
 from assistant.grounding.citations import citation_grammar, parse_cited
-from assistant.grounding.verify import Verifier, dropped_names, facts_in
+from assistant.grounding.facts import facts_in
+from assistant.grounding.verifier import Verifier
 from assistant.ingest.chunking import count_tokens
 from assistant.ingest.metadata import is_caption
 from assistant.models import Brief, BriefPoint, DocumentInfo, Source
@@ -350,18 +351,13 @@ class BriefPipeline:
         text = " ".join(p.text for p in parsed)
         if lang == "en":
             text = plain_dates(text)
-        vector = self.verifier.embed([text])[0]
-        verdict = self.verifier.check(text, vector, [n], context.texts, context.vectors, lang, {n: key.doc.lang})
-        if not verdict.supported:
-            return text, verdict.reason
-
         def shared(word: str) -> bool:  # written so in another language of the store
             return bool(context.languages_writing(word) - {key.doc.lang})
 
-        left_out = dropped_names(text, key.text, key.doc.lang, shared)
-        if left_out:
-            return text, f"it leaves out {', '.join(left_out)}, named in [{n}]"
-        return text, None
+        verdict = self.verifier.check_restatement(
+            text, n, key.text, key.doc.lang, lang, context.texts, context.vectors, shared
+        )
+        return text, verdict.reason
 
 
 def brief_markdown(brief: Brief) -> str:

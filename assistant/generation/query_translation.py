@@ -31,7 +31,7 @@ from typing import Sequence
 
 from assistant.backends.embedder import Embedder
 from assistant.backends.llm import ChatMessage, ChatModel
-from assistant.grounding.verify import is_repetitive
+from assistant.grounding.facts import is_repetitive
 from assistant.retrieval.translations import Translation
 from assistant.templates import render
 from assistant.text.language import LANGUAGE_NAMES, UNKNOWN, detect_language, written_in

@@ -15,8 +15,8 @@ from __future__ import annotations
 import re
 from typing import Literal
 
+from assistant.grounding.facts import months_in, names_in, numbers_in
 from assistant.grounding.titles import person_names
-from assistant.grounding.verify import months_in, names_in, numbers_in
 from assistant.text.folding import fold
 
 AnswerKind = Literal["number", "date", "person", "name"]

@@ -161,7 +161,7 @@ def test_a_sentence_that_only_repeats_the_question_is_no_answer_and_the_quote_is
     assert not echo.supported and echo.reason == "it only repeats the question" and echo.cited_by_model == [1]
     assert echo.text not in answer.answer and answer.sentences[-1].kind == "quote"
     # A sentence that adds the answer to the question's words is judged as usual.
-    from assistant.grounding.verify import restates
+    from assistant.grounding.facts import restates
 
     assert restates("The Korean ambassador to Vietnam mentioned in the articles.", question)
     assert not restates("Choi Youngsam is the Korean ambassador to Vietnam.", question)
@@ -184,7 +184,7 @@ def test_an_answer_that_does_not_say_how_many_is_no_answer(tmp_path):
 
 
 def test_answers_the_question_keeps_an_answer_that_names_what_was_asked():
-    from assistant.generation.answer import answers_the_question
+    from assistant.grounding.verifier import answers_the_question
     from assistant.models import AnswerSentence
 
     question = "Who is the Korean ambassador to Vietnam?"

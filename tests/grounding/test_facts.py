@@ -1,10 +1,7 @@
 """The fact checks of the verifier: numbers, months and names across languages and formats."""
 
-import numpy as np
 
-from assistant.backends.embedder import HashingEmbedder
-from assistant.grounding.verify import (
-    Verifier,
+from assistant.grounding.facts import (
     dropped_names,
     is_repetitive,
     missing_facts,
@@ -46,58 +43,6 @@ def test_missing_facts_catches_an_invented_number_and_accepts_other_scripts():
     assert "lee" in missing_facts("He met Lee Jong-ho.", "Er traf den Minister.")
 
 
-def test_verifier_needs_both_meaning_and_facts():
-    emb = HashingEmbedder()
-    verifier = Verifier(emb, threshold=0.5)
-    texts = {1: "Da Nang has 37 IT training establishments.", 2: "The weather was fine on Sunday."}
-    vectors = dict(zip(texts, emb.embed_passages(list(texts.values()))))
-    ok = "Da Nang has 37 IT training establishments"
-    v = verifier.check(ok, emb.embed_queries([ok])[0], [1], texts, vectors)
-    assert v.supported and v.citations == [1]
-    wrong_source = verifier.check(ok, emb.embed_queries([ok])[0], [2], texts, vectors)
-    assert not wrong_source.supported and "does not support" in wrong_source.reason
-    invented = "Da Nang has 73 IT training establishments"
-    v = verifier.check(invented, emb.embed_queries([invented])[0], [1], texts, vectors)
-    assert not v.supported and "73" in v.reason
-    uncited = verifier.check(ok, emb.embed_queries([ok])[0], [], texts, vectors)
-    assert not uncited.supported and uncited.reason == "no citation"
-    assert isinstance(v.cosines[1], float) and np.isfinite(v.cosines[1])
-
-
-def test_facts_are_not_pooled_across_the_cited_sources():
-    """Each shown citation supports the sentence on its own: a conflation of two sources fails, and a
-    second citation that lacks a fact is dropped while the one that has them all stays."""
-    emb = HashingEmbedder()
-    verifier = Verifier(emb, threshold=0.3)
-    texts = {
-        1: "Da Nang has 37 IT training establishments with 6,000 graduates a year.",
-        2: "Hanoi has many IT training establishments and universities.",
-    }
-    vectors = dict(zip(texts, emb.embed_passages(list(texts.values()))))
-    conflated = "Hanoi has 37 IT training establishments"
-    v = verifier.check(conflated, emb.embed_queries([conflated])[0], [1, 2], texts, vectors)
-    assert min(v.cosines.values()) >= 0.3  # both are close in meaning: only the facts decide
-    assert not v.supported and v.citations == []
-    assert v.reason.startswith("not in the cited passage")
-    one = "Da Nang has 37 IT training establishments"
-    v = verifier.check(one, emb.embed_queries([one])[0], [1, 2], texts, vectors)
-    assert v.supported and v.citations == [1]
-
-
-def test_a_looping_sentence_is_refused_even_when_close_to_its_source():
-    emb = HashingEmbedder()
-    verifier = Verifier(emb, threshold=0.3)
-    source = "Diese Information wurde während des Empfangs des außerordentlichen Botschafters bekannt gegeben."
-    texts = {1: source}
-    vectors = {1: emb.embed_passages([source])[0]}
-    looping = "Diese Information wurde während des Empfangs des außerordentlichen anderen anderen anderen anden, anden"
-    v = verifier.check(looping, emb.embed_queries([looping])[0], [1], texts, vectors)
-    assert v.cosines[1] >= 0.3 and not v.supported and "repetitive" in v.reason
-    assert is_repetitive("the the the end") and is_repetitive("a b a b a b a b a b")
-    assert not is_repetitive("Da Nang has 37 IT training establishments with about 6,000 graduates a year.")
-    assert not is_repetitive("He said that that was all.")  # a word twice in a row is ordinary
-
-
 def test_rank_qualifiers_are_checked_like_names():
     source = "Pertemuan tersebut dihadiri Menteri Nguyen Manh Hung dan Duta Besar Choi Youngsam di Hanoi pada 10 Mei."
     wrong = "The Deputy Foreign Minister met the ambassador in Hanoi on 10 May."
@@ -119,40 +64,6 @@ def test_written_in_judges_ordinary_words_not_names():
     assert written_in("Bộ Khoa học và ICT đang thúc đẩy tăng trưởng kinh tế dựa trên công nghệ số", "vi", ["en"])
     assert written_in("Am 8. Mai gründete die CMC Technology Group CMC Korea und eröffnete ein Büro.", "en", ["de"]) is False
     assert written_in("any text at all here", "en", []) is None  # nothing else in play
-
-
-def test_a_point_in_the_wrong_language_is_refused_and_names_do_not_count():
-    emb = HashingEmbedder()
-    verifier = Verifier(emb, threshold=-1.0)  # meaning always passes: only the form is tested
-    source = "The Ministry of Science and ICT has been promoting economic growth based on digital technology."
-    texts, vectors = {1: source}, {1: emb.embed_passages([source])[0]}
-    copied = "The Ministry of Science and ICT has been promoting economic growth based on digital technology"
-    v = verifier.check(copied, emb.embed_queries([copied])[0], [1], texts, vectors, "vi", {1: "en"})
-    assert not v.supported and v.reason == "not written in vi, the language asked for"
-    translated = "Họ đang thúc đẩy tăng trưởng kinh tế dựa trên công nghệ số và ICT"
-    assert verifier.check(translated, emb.embed_queries([translated])[0], [1], texts, vectors, "vi", {1: "en"}).supported
-    vi_source = "Bộ trưởng Nguyễn Mạnh Hùng đã có cuộc gặp với Bộ trưởng Lee Jong-ho tại Seoul để bàn về hợp tác."
-    english = "Minister Nguyen Manh Hung had a meeting with Minister Lee Jong-ho in Seoul about cooperation."
-    v = verifier.check(english, emb.embed_queries([english])[0], [1], {1: vi_source}, {1: emb.embed_passages([vi_source])[0]}, "en", {1: "vi"})
-    assert v.supported, v.reason
-
-
-def test_institution_words_of_a_name_are_checked_within_and_across_languages():
-    source = "Minister of Information and Communications Nguyen Manh Hung said Vietnamese firms want to invest in Korea."
-    wrong = "The Minister of Industry and Trade Nguyen Manh Hung said Vietnamese firms want to invest in Korea."
-    assert missing_facts(wrong, source, same_language=True) == ["industry", "trade"]
-    right = "The Minister of Information and Communications Nguyen Manh Hung said firms want to invest in Korea."
-    assert missing_facts(right, source, same_language=True) == []
-    german = "Minister für Information und Kommunikation Nguyen Manh Hung sagte, Firmen wollen in Korea investieren."
-    indonesian = "Menteri Informasi dan Komunikasi Nguyen Manh Hung menyampaikan bahwa pelaku usaha ingin berinvestasi di Korea."
-    vietnamese = "Bộ trưởng Bộ Thông tin và Truyền thông Nguyễn Mạnh Hùng cho biết doanh nghiệp muốn đầu tư vào Hàn Quốc."
-    for other in (german, indonesian, vietnamese):  # across languages, through the table of translations
-        assert missing_facts(right, other) == []
-        assert missing_facts(wrong, other) == ["industry", "trade"]
-    emb = HashingEmbedder()
-    verifier = Verifier(emb, threshold=-1.0)
-    v = verifier.check(wrong, emb.embed_queries([wrong])[0], [1], {1: source}, {1: emb.embed_passages([source])[0]}, "en", {1: "en"})
-    assert not v.supported and v.reason == "not in the cited passage: industry, trade"
 
 
 def test_a_formal_country_name_and_a_german_compound_are_not_false_refusals():

@@ -1,38 +1,16 @@
-"""Verification: does the passage a sentence cites really support it?
-
-Small local models cite badly and invent numbers, so nothing they write is shown as a cited fact until it
-passes these checks against the sources it cites:
-
-1. Facts: every number, month and proper name in the sentence occurs in the cited text, compared across
-   scripts and formats ("6.000" = "6,000" = "6 000"; "May" = "Mai" = "Mei" = "tháng 5" = "10/5"; "Nguyen"
-   = "Nguyễn"), and so does each institution word of a name ("Ministry of Industry and Trade"). A number
-   the model computed or invented fails, even when the sentence sounds right. A person's title must be
-   the one the source gives that person ("Minister of Science and ICT Lee Jong-ho", not the other
-   minister's office built from the same caption; :mod:`assistant.grounding.titles`).
-2. Meaning: the sentence and the cited sentence are close in the multilingual embedding space (e5 cosine
-   at least ``support_threshold``, calibrated on XQuAD; see BENCHMARKS.md).
-3. Form: the sentence is written in the language asked for (judged on its ordinary words, names left
-   out) and is not a loop of repeated words.
-
-A citation counts when its source alone passes the checks of facts and meaning; a sentence is supported when at least one of
-its citations counts, and only the citations that count are shown. Facts are not pooled across sources:
-pooled, "Hanoi has 37 IT schools [1][2]" would pass with Hanoi from one source and Da Nang's 37 schools
-from the other — a conflation a tiny model writes and a reader checking [1] or [2] alone cannot confirm.
+"""The facts a sentence states and whether its source holds them: numbers, months, names, institution
+words, titles; and the form checks (a loop, a restated question). The checks a citation must pass are put
+together by :class:`assistant.grounding.verifier.Verifier`.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from typing import Callable
 
-import numpy as np
-
-from assistant.backends.embedder import Embedder
 from assistant.grounding.titles import miscast_titles
 from assistant.text.countries import COUNTRY_ALIASES, COUNTRY_WORDS
 from assistant.text.folding import fold
-from assistant.text.language import written_in
 from assistant.text.lexicon import (
     GENERIC_WORDS,
     INSTITUTION_TRANSLATIONS,
@@ -228,14 +206,6 @@ def is_repetitive(text: str) -> bool:
     return len(words) >= 8 and len(set(words)) < 0.4 * len(words)
 
 
-@dataclass
-class Verdict:
-    supported: bool
-    citations: list[int] = field(default_factory=list)  # citations that count
-    reason: str | None = None
-    cosines: dict[int, float] = field(default_factory=dict)
-
-
 def institution_words_in(text: str) -> list[str]:
     """Institution and title words (folded) capitalised inside ``text``, where they belong to a name."""
     words = [m.group(0) for m in WORD.finditer(text)]
@@ -271,45 +241,3 @@ def missing_facts(sentence: str, source_text: str, lang: str = "en", *, same_lan
     if lang == "en" and not missing:  # every word is in the source: are the titles on the right persons?
         missing += miscast_titles(sentence, source_text, same_language=same_language)
     return missing
-
-
-class Verifier:
-    """Checks generated sentences against the sources they cite."""
-
-    def __init__(self, embedder: Embedder, threshold: float) -> None:
-        self.embedder = embedder
-        self.threshold = threshold
-
-    def embed(self, sentences: list[str]) -> np.ndarray:
-        # e5 compares two statements best with the "query:" prefix on the new one against stored passages.
-        return self.embedder.embed_queries(sentences) if sentences else np.zeros((0, 0), dtype=np.float32)
-
-    def check(
-        self,
-        sentence: str,
-        vector: np.ndarray,
-        cited: list[int],
-        texts: dict[int, str],
-        vectors: dict[int, np.ndarray],
-        lang: str = "en",
-        source_langs: dict[int, str] | None = None,
-    ) -> Verdict:
-        """Which of ``cited`` support ``sentence``, written in ``lang``; ``source_langs`` maps a source number
-        to its language (for the language check, and to check institution words within one language)."""
-        source_langs = source_langs or {}
-        cosines = {n: float(vector @ vectors[n]) for n in cited if n in vectors}
-        if not cited:
-            return Verdict(False, [], "no citation", cosines)
-        if is_repetitive(sentence):
-            return Verdict(False, [], "repetitive text, not a statement", cosines)
-        if written_in(sentence, lang, [*source_langs.values(), "en"]) is False:
-            return Verdict(False, [], f"not written in {lang}, the language asked for", cosines)
-        close = sorted((n for n in cited if cosines.get(n, -1.0) >= self.threshold), key=lambda n: -cosines[n])
-        if not close:
-            best = max(cosines.values(), default=0.0)
-            return Verdict(False, [], f"the cited passage does not support it (similarity {best:.2f})", cosines)
-        missing = {n: missing_facts(sentence, texts[n], lang, same_language=source_langs.get(n) == lang) for n in close}
-        counted = [n for n in cited if n in missing and not missing[n]]
-        if not counted:  # name what the closest cited passage lacks
-            return Verdict(False, [], "not in the cited passage: " + ", ".join(missing[close[0]]), cosines)
-        return Verdict(True, counted, None, cosines)

@@ -1,0 +1,194 @@
+"""The one verifier of answers and briefs: does the passage a sentence cites really support it?
+
+Small local models cite badly and invent numbers, so nothing they write is shown as a cited fact until it
+passes these checks against the sources it cites:
+
+1. Facts: every number, month and proper name in the sentence occurs in the cited text, compared across
+   scripts and formats ("6.000" = "6,000" = "6 000"; "May" = "Mai" = "Mei" = "tháng 5" = "10/5"; "Nguyen"
+   = "Nguyễn"), and so does each institution word of a name ("Ministry of Industry and Trade"). A number
+   the model computed or invented fails, even when the sentence sounds right. A person's title must be
+   the one the source gives that person ("Minister of Science and ICT Lee Jong-ho", not the other
+   minister's office built from the same caption; :mod:`assistant.grounding.titles`).
+2. Meaning: the sentence and the cited sentence are close in the multilingual embedding space (e5 cosine
+   at least ``support_threshold``, calibrated on XQuAD; see BENCHMARKS.md).
+3. Form: the sentence is written in the language asked for (judged on its ordinary words, names left
+   out) and is not a loop of repeated words.
+
+A citation counts when its source alone passes the checks of facts and meaning; a sentence is supported when at least one of
+its citations counts, and only the citations that count are shown. Facts are not pooled across sources:
+pooled, "Hanoi has 37 IT schools [1][2]" would pass with Hanoi from one source and Da Nang's 37 schools
+from the other — a conflation a tiny model writes and a reader checking [1] or [2] alone cannot confirm.
+
+Answers (:meth:`Verifier.check_answer`) add what concerns a reply to a question: a sentence that only
+restates the question answers nothing; a sentence that fails its citation but passes another source is
+re-cited; and an answer to a who / how many / when / which question must state such a thing. Briefs
+(:meth:`Verifier.check_restatement`) add that a restatement keeps the names other languages write the same
+way. Facts and their comparison live in :mod:`assistant.grounding.facts`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Callable
+
+import numpy as np
+
+from assistant.backends.embedder import Embedder
+from assistant.grounding.answer_type import expected_answer, states_answer
+from assistant.grounding.citations import parse_cited
+from assistant.grounding.facts import dropped_names, is_repetitive, missing_facts, restates
+from assistant.models import AnswerSentence
+from assistant.text.language import written_in
+
+
+@dataclass
+class Verdict:
+    """Whether a sentence is supported, by which of its citations, and if not, why (for the reader)."""
+
+    supported: bool
+    citations: list[int] = field(default_factory=list)  # citations that count
+    reason: str | None = None
+    cosines: dict[int, float] = field(default_factory=dict)
+
+
+class Verifier:
+    """Checks generated sentences against the sources they cite: one API for answers and briefs."""
+
+    def __init__(self, embedder: Embedder, threshold: float) -> None:
+        self.embedder = embedder
+        self.threshold = threshold
+
+    def embed(self, sentences: list[str]) -> np.ndarray:
+        # e5 compares two statements best with the "query:" prefix on the new one against stored passages.
+        return self.embedder.embed_queries(sentences) if sentences else np.zeros((0, 0), dtype=np.float32)
+
+    def check(
+        self,
+        sentence: str,
+        vector: np.ndarray,
+        cited: list[int],
+        texts: dict[int, str],
+        vectors: dict[int, np.ndarray],
+        lang: str = "en",
+        source_langs: dict[int, str] | None = None,
+    ) -> Verdict:
+        """Which of ``cited`` support ``sentence``, written in ``lang``; ``source_langs`` maps a source number
+        to its language (for the language check, and to check institution words within one language)."""
+        source_langs = source_langs or {}
+        cosines = {n: float(vector @ vectors[n]) for n in cited if n in vectors}
+        if not cited:
+            return Verdict(False, [], "no citation", cosines)
+        if is_repetitive(sentence):
+            return Verdict(False, [], "repetitive text, not a statement", cosines)
+        if written_in(sentence, lang, [*source_langs.values(), "en"]) is False:
+            return Verdict(False, [], f"not written in {lang}, the language asked for", cosines)
+        close = sorted((n for n in cited if cosines.get(n, -1.0) >= self.threshold), key=lambda n: -cosines[n])
+        if not close:
+            best = max(cosines.values(), default=0.0)
+            return Verdict(False, [], f"the cited passage does not support it (similarity {best:.2f})", cosines)
+        missing = {n: missing_facts(sentence, texts[n], lang, same_language=source_langs.get(n) == lang) for n in close}
+        counted = [n for n in cited if n in missing and not missing[n]]
+        if not counted:  # name what the closest cited passage lacks
+            return Verdict(False, [], "not in the cited passage: " + ", ".join(missing[close[0]]), cosines)
+        return Verdict(True, counted, None, cosines)
+
+    # --- answers ----------------------------------------------------------------------------------------
+
+    def check_answer(
+        self,
+        draft: str,
+        question: str,
+        texts: dict[int, str],
+        vectors: dict[int, np.ndarray],
+        langs: dict[int, str],
+        answer_lang: str,
+    ) -> list[AnswerSentence]:
+        """The sentences of a model's ``draft`` answer to ``question``, each checked against the numbered
+        sources it cites (``texts``, their passage ``vectors`` and ``langs``); then, together, against the
+        kind of answer the question asks for."""
+        parsed = parse_cited(draft, len(texts))
+        sentence_vectors = self.embed([p.text for p in parsed])
+        out: list[AnswerSentence] = []
+        for p, vector in zip(parsed, sentence_vectors):
+            if restates(p.text, question):
+                out.append(
+                    AnswerSentence(
+                        text=p.text, citations=[], supported=False, kind="generated",
+                        reason="it only repeats the question", cited_by_model=p.citations + p.invalid,
+                    )
+                )
+                continue
+            verdict = self.check(p.text, vector, p.citations, texts, vectors, answer_lang, langs)
+            if not verdict.supported and p.citations:
+                # Tiny models often copy a sentence from one source and cite its neighbour. When another
+                # source passes both checks on its own, cite that one instead (cited_by_model keeps what
+                # the model wrote, so citation precision is still measured on the model's own choice).
+                for n in sorted(texts, key=lambda n: -float(vector @ vectors[n])):
+                    if n in p.citations:
+                        continue
+                    alt = self.check(p.text, vector, [n], texts, vectors, answer_lang, langs)
+                    if alt.supported:
+                        verdict = alt
+                        verdict.reason = f"re-cited: the model cited {p.citations}, which does not support it"
+                        break
+            out.append(
+                AnswerSentence(
+                    text=p.text,
+                    citations=verdict.citations,
+                    supported=verdict.supported,
+                    kind="generated",
+                    reason=verdict.reason,
+                    cited_by_model=p.citations + p.invalid,
+                )
+            )
+        return answers_the_question(out, question, answer_lang)
+
+    # --- briefs -----------------------------------------------------------------------------------------
+
+    def check_restatement(
+        self,
+        text: str,
+        n: int,
+        key_text: str,
+        key_lang: str,
+        lang: str,
+        texts: dict[int, str],
+        vectors: dict[int, np.ndarray],
+        carried: Callable[[str], bool],
+    ) -> Verdict:
+        """Does ``text``, written in ``lang``, faithfully restate source ``n`` (``key_text``, in
+        ``key_lang``)? Checked as an answer sentence citing it, and it must keep the names of the source
+        that ``carried`` confirms other languages write the same way (see :func:`dropped_names`)."""
+        vector = self.embed([text])[0]
+        verdict = self.check(text, vector, [n], texts, vectors, lang, {n: key_lang})
+        if not verdict.supported:
+            return verdict
+        left_out = dropped_names(text, key_text, key_lang, carried)
+        if left_out:
+            return Verdict(False, [], f"it leaves out {', '.join(left_out)}, named in [{n}]", verdict.cosines)
+        return verdict
+
+
+#: What a question of each kind asks for, in the reason a non-answer is given.
+_ASKED_FOR = {"number": "a number", "date": "a date", "person": "who", "name": "which one"}
+
+
+def answers_the_question(sentences: list[AnswerSentence], question: str, answer_lang: str) -> list[AnswerSentence]:
+    """``sentences`` with the supported generated ones marked unsupported when, together, they do not
+    state the kind of answer the question asks for (see :mod:`assistant.grounding.answer_type`).
+
+    A tiny model answers "Who is the Korean ambassador to Vietnam?" with "The Korean ambassador to Vietnam
+    … is the Minister of Information and Communications …": every word is in the German source it cites
+    ("… des … Botschafters Koreas in Vietnam durch den Minister für Information und Kommunikation"), so it
+    verifies, yet it names nobody and equates two people. An answer to a who / how many / when / which
+    question that names no person, number, date or name the question does not already hold is no
+    answer; the quotes, chosen by the same test, are shown instead.
+    """
+    kind = expected_answer(question)
+    generated = [s for s in sentences if s.supported and s.kind == "generated"]
+    if kind is None or not generated or any(states_answer(s.text, answer_lang, question, kind) for s in generated):
+        return sentences
+    for s in generated:
+        s.supported = False
+        s.reason = f"it does not say {_ASKED_FOR[kind]}, which the question asks"
+    return sentences
