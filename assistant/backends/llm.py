@@ -131,7 +131,7 @@ class _LazyGrammarSampler:
     vocabulary filtered and the choice made again among the allowed tokens (what llama.cpp's own common
     sampler does). Greedy, the tokens are the same as with the full check; sampled, a refused draw is
     redrawn among the allowed tokens, truncated and tempered the same way (the truncation then sees only
-    allowed tokens, as in llama.cpp's common sampler). ``tests/test_llm.py`` compares the greedy path with
+    allowed tokens, as in llama.cpp's common sampler). ``tests/backends/test_llm.py`` compares the greedy path with
     llama.cpp's on real prompts, and checks that sampled drafts obey the grammar and repeat per seed.
     """
 
