@@ -389,7 +389,7 @@ class OpenAIChatModel:
         self.lock = threading.Lock()  # not needed for correctness; lets the UI report queueing uniformly
 
     def count_tokens(self, messages: Sequence[ChatMessage]) -> int:
-        from assistant.ingest.chunking import count_tokens
+        from assistant.text.tokens import count_tokens
 
         return int(sum(count_tokens(m.content) + 6 for m in messages) * 1.15) + 4
 
@@ -471,7 +471,7 @@ class FakeChatModel:
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def count_tokens(self, messages: Sequence[ChatMessage]) -> int:
-        from assistant.ingest.chunking import count_tokens
+        from assistant.text.tokens import count_tokens
 
         return sum(count_tokens(m.content) + 6 for m in messages) + 4
 

@@ -40,7 +40,6 @@ from assistant.generation.style import plain_dates
 from assistant.grounding.citations import citation_grammar, parse_cited
 from assistant.grounding.facts import facts_in
 from assistant.grounding.verifier import Verifier
-from assistant.ingest.chunking import count_tokens
 from assistant.ingest.metadata import is_caption
 from assistant.models import Brief, BriefPoint, DocumentInfo, Source
 from assistant.retrieval.retriever import Retriever
@@ -48,6 +47,7 @@ from assistant.templates import render
 from assistant.text.injection import is_instruction
 from assistant.text.language import LANGUAGE_NAMES
 from assistant.text.sentences import trimmed_sentence
+from assistant.text.tokens import count_tokens
 
 #: Weight of the lead bonus: the first sentence of a document gets this much more than the last.
 LEAD_WEIGHT = 0.03

