@@ -130,8 +130,13 @@ class Settings(BaseSettings):
     model: str = Field(
         "gemma-3-270m",
         min_length=1,
-        description="Bundled model name ('gemma-3-270m', 'smollm2-135m') or a path to any .gguf file. "
-        "Ignored when llm_url is set.",
+        description="Bundled model name ('gemma-3-270m', 'smollm2-135m', 'qwen2.5-coder-1.5b') or a path to any "
+        ".gguf file. Ignored when llm_url is set.",
+    )
+    model_cache_dir: Path | None = Field(
+        None,
+        description="Folder where a bundled model shipped in parts (qwen2.5-coder-1.5b) is assembled once, "
+        "checked against its SHA-256 (default: ~/.cache/news-assistant/models).",
     )
     llm_url: str | None = Field(
         None,

