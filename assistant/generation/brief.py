@@ -71,6 +71,14 @@ ProgressCallback = Callable[[int, int], None]
 
 
 @dataclass(frozen=True)
+class Draft:
+    """A written point as checked: its text, and why it fails (None when it passed)."""
+
+    text: str
+    reason: str | None
+
+
+@dataclass(frozen=True)
 class _PointSources:
     """What checking any point of one brief needs: the key sentences by number, their vectors, and which
     languages of the store write a word (asked once per brief, though every draft may ask again)."""
@@ -289,12 +297,12 @@ class BriefPipeline:
                 if lang == key.doc.lang:
                     point.texts[lang], point.kinds[lang] = key.text, "original"
                 else:
-                    text, reason = self.write_point(n, key, lang, context)
-                    if reason is None:
-                        point.texts[lang], point.kinds[lang] = text, "generated"
+                    draft = self.write_point(n, key, lang, context)
+                    if draft.reason is None:
+                        point.texts[lang], point.kinds[lang] = draft.text, "generated"
                     else:
                         point.texts[lang], point.kinds[lang] = key.text, "quote"
-                        point.rejected[lang] = f"{text!r}: {reason}" if text else reason
+                        point.rejected[lang] = f"{draft.text!r}: {draft.reason}" if draft.text else draft.reason
                 done += 1
                 if on_progress:
                     on_progress(done, total)
@@ -310,7 +318,7 @@ class BriefPipeline:
             timings={"extract_ms": round(extract_ms, 1), "total_ms": round((time.perf_counter() - started) * 1000, 1)},
         )
 
-    def write_point(self, n: int, key: KeySentence, lang: str, context: _PointSources) -> tuple[str, str | None]:
+    def write_point(self, n: int, key: KeySentence, lang: str, context: _PointSources) -> Draft:
         """The model's point for ``key`` in ``lang`` and, if no draft passes verification, why (else None).
 
         A tiny model restating a long sentence often adds one wrong word ("the President of the Republic"),
@@ -323,7 +331,7 @@ class BriefPipeline:
             ChatMessage("user", render("brief_point", n=n, sentence=" ".join(key.text.split()), language=language_name(lang))),
         ]
         grammar = citation_grammar(context.count, max_sentences=1, max_chars=240, only=[n])
-        first: tuple[str, str] | None = None
+        first: Draft | None = None
         for attempt in range(self.settings.brief_drafts):
             sampled = attempt > 0
             draft = "".join(
@@ -336,18 +344,18 @@ class BriefPipeline:
                     seed=self.settings.seed + attempt if sampled else None,
                 )
             )
-            text, reason = self._check_draft(draft, n, key, lang, context)
-            if reason is None:
-                return text, None
-            first = first or (text, reason)
+            checked = self._check_draft(draft, n, key, lang, context)
+            if checked.reason is None:
+                return checked
+            first = first or checked
         assert first is not None  # brief_drafts >= 1
         return first
 
-    def _check_draft(self, draft: str, n: int, key: KeySentence, lang: str, context: _PointSources) -> tuple[str, str | None]:
+    def _check_draft(self, draft: str, n: int, key: KeySentence, lang: str, context: _PointSources) -> Draft:
         """The draft's cited text and why it fails (None when it passes); ``lang`` is never the key's own."""
         parsed = [p for p in parse_cited(draft, context.count) if p.citations]
         if not parsed:
-            return draft.strip(), "no cited point"
+            return Draft(draft.strip(), "no cited point")
         text = " ".join(p.text for p in parsed)
         if lang == "en":
             text = plain_dates(text)
@@ -357,7 +365,7 @@ class BriefPipeline:
         verdict = self.verifier.check_restatement(
             text, n, key.text, key.doc.lang, lang, context.texts, context.vectors, shared
         )
-        return text, verdict.reason
+        return Draft(text, verdict.reason)
 
 
 def brief_markdown(brief: Brief) -> str:

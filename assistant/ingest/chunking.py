@@ -13,6 +13,7 @@ chunk exceeds the budget; ``text[start:end] == chunk.text``; ids are stable for 
 from __future__ import annotations
 
 import re
+from typing import NamedTuple
 
 from assistant.models import Chunk, Sentence, chunk_id, sentence_id
 from assistant.text.sentences import Span, split_sentences
@@ -60,56 +61,69 @@ def _split_chars(text: str, span: Span, budget: int) -> list[Span]:
     return pieces
 
 
-def sentence_pieces(text: str, max_tokens: int) -> list[tuple[Span, int]]:
-    """The sentences of ``text`` as ``(span, tokens)``, long ones cut into pieces within ``max_tokens``."""
-    pieces: list[tuple[Span, int]] = []
+class Piece(NamedTuple):
+    """A sentence, or a part of one longer than the budget, and its length in tokens."""
+
+    span: Span
+    tokens: int
+
+
+class Group(NamedTuple):
+    """The pieces ``first`` up to ``end`` (exclusive) that make one chunk, and its length in tokens."""
+
+    first: int
+    end: int
+    tokens: int
+
+
+def sentence_pieces(text: str, max_tokens: int) -> list[Piece]:
+    """The sentences of ``text``, long ones cut into pieces within ``max_tokens``."""
+    pieces: list[Piece] = []
     for sentence in split_sentences(text):
         n = count_tokens(text[sentence.start:sentence.end])
         if n <= max_tokens:
-            pieces.append((sentence, n))
+            pieces.append(Piece(sentence, n))
         else:
-            pieces.extend((p, count_tokens(text[p.start:p.end])) for p in _split_long(text, sentence, max_tokens))
+            pieces.extend(Piece(p, count_tokens(text[p.start:p.end])) for p in _split_long(text, sentence, max_tokens))
     return pieces
 
 
-def group_pieces(text: str, pieces: list[tuple[Span, int]], max_tokens: int, overlap_tokens: int) -> list[tuple[int, int, int]]:
-    """Group consecutive pieces into chunks: ``(first, last_exclusive, tokens)`` per chunk, with overlap."""
-    groups: list[tuple[int, int, int]] = []
+def group_pieces(text: str, pieces: list[Piece], max_tokens: int, overlap_tokens: int) -> list[Group]:
+    """Group consecutive pieces into chunks, with overlap."""
+    groups: list[Group] = []
     i = 0
     while i < len(pieces):
         first = i
         end = i + 1
-        tokens = pieces[i][1]
+        tokens = pieces[i].tokens
         while end < len(pieces):
-            candidate = count_tokens(text[pieces[first][0].start:pieces[end][0].end])
+            candidate = count_tokens(text[pieces[first].span.start:pieces[end].span.end])
             if candidate > max_tokens:
                 break
             tokens = candidate
             end += 1
-        groups.append((first, end, tokens))
+        groups.append(Group(first, end, tokens))
         if end >= len(pieces):
             break
         # Overlap: step back over trailing sentences worth at most overlap_tokens, always moving forward.
         back = end
         budget = overlap_tokens
-        while back - 1 > first and pieces[back - 1][1] <= budget:
-            budget -= pieces[back - 1][1]
+        while back - 1 > first and pieces[back - 1].tokens <= budget:
+            budget -= pieces[back - 1].tokens
             back -= 1
         i = back
     return groups
 
 
-def chunk_spans(text: str, max_tokens: int, overlap_tokens: int = 0) -> list[tuple[Span, int]]:
-    """Group the sentences of ``text`` into spans of at most ``max_tokens`` tokens, with overlap.
-
-    Returns ``(span, tokens)`` pairs in document order.
-    """
+def chunk_spans(text: str, max_tokens: int, overlap_tokens: int = 0) -> list[Piece]:
+    """Group the sentences of ``text`` into spans of at most ``max_tokens`` tokens, with overlap, in
+    document order."""
     if max_tokens < 1:
         raise ValueError("max_tokens must be positive")
     pieces = sentence_pieces(text, max_tokens)
     return [
-        (Span(pieces[first][0].start, pieces[end - 1][0].end), tokens)
-        for first, end, tokens in group_pieces(text, pieces, max_tokens, overlap_tokens)
+        Piece(Span(pieces[g.first].span.start, pieces[g.end - 1].span.end), g.tokens)
+        for g in group_pieces(text, pieces, max_tokens, overlap_tokens)
     ]
 
 
@@ -128,7 +142,7 @@ def segment_document(
     owner: dict[int, str] = {}
     members: list[list[int]] = []
     for ordinal, (first, end, tokens) in enumerate(group_pieces(text, pieces, max_tokens, overlap_tokens)):
-        span = Span(pieces[first][0].start, pieces[end - 1][0].end)
+        span = Span(pieces[first].span.start, pieces[end - 1].span.end)
         cid = chunk_id(doc_id, ordinal)
         chunks.append(
             Chunk(chunk_id=cid, doc_id=doc_id, ordinal=ordinal, text=text[span.start:span.end],
