@@ -241,7 +241,7 @@ def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
         return _eval_qa(args, settings)
     if args.mode == "brief":
         return _eval_brief(args, settings)
-    report = evaluate_retrieval_file(args.dataset, settings, mode=args.retriever, limit=args.limit)
+    report = evaluate_retrieval_file(args.dataset, settings, mode=args.retriever, limit=args.limit, split=args.split)
     if args.json:
         _print_json(report.as_json())
     else:
@@ -256,7 +256,7 @@ def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
 def _eval_qa(args: argparse.Namespace, settings: Settings) -> int:
     from assistant.evaluation.qa import evaluate_qa_file
 
-    report = evaluate_qa_file(args.dataset, settings, limit=args.limit)
+    report = evaluate_qa_file(args.dataset, settings, limit=args.limit, split=args.split)
     if args.json:
         _print_json(report.as_json())
         return 0
@@ -267,8 +267,10 @@ def _eval_qa(args: argparse.Namespace, settings: Settings) -> int:
 
     out.print(f"{report.dataset} · {report.model} · n={report.n}", markup=False)
     out.print(
-        f"  answer accuracy {report.correct}/{report.answerable} ({pct(report.answer_accuracy)})  "
-        f"source hit {report.source_hits}/{report.answerable}  refusal {pct(report.refusal_accuracy)} of {report.unanswerable}",
+        f"  correct in the answer language {report.correct}/{report.answerable} ({pct(report.answer_accuracy)})  "
+        f"found in any language {report.found_any_language}/{report.answerable}  "
+        f"source hit {report.source_hits}/{report.answerable}  refusal {pct(report.refusal_accuracy)} of {report.unanswerable}  "
+        f"mean answer {report.mean_answer_words} words",
         markup=False,
     )
     out.print(
@@ -293,7 +295,8 @@ def _eval_brief(args: argparse.Namespace, settings: Settings) -> int:
     out.print(f"{report.dataset} · {report.model} · n={report.n}", markup=False)
     if report.must_mention is not None:
         out.print(
-            f"  must-mention {report.must_mention_found}/{report.must_mention_total} ({report.must_mention:.0%})  "
+            f"  must-mention in English text {report.must_mention_found}/{report.must_mention_total} ({report.must_mention:.0%}; "
+            f"anywhere in the English column {report.must_mention_any_language:.0%})  "
             f"written points verified {report.written_points_verified}  displayed points verified {report.displayed_points_verified}",
             markup=False,
         )
@@ -394,6 +397,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--mode", default="retrieval", choices=["retrieval", "qa", "brief"])
     p.add_argument("--retriever", default="hybrid", choices=["hybrid", "dense", "lexical"])
     p.add_argument("--limit", type=int, default=None, help="only the first N questions")
+    p.add_argument(
+        "--split", choices=["tune", "report"], default=None,
+        help="one half of the questions: XQuAD by article (even article_idx = tune, odd = report), others by line",
+    )
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_eval)
 

@@ -48,9 +48,10 @@ def render_briefs(r: dict) -> list[str]:
         f"{Settings().brief_points}–{Settings().brief_max_points} per brief, temperature 0 "
         f"(then up to {Settings().brief_drafts - 1} sampled drafts at fixed seeds).",
         "",
-        "| dataset | n | must-mention found | written points verified | displayed points verified | ROUGE-L | keyword recall | time per brief p50 |",
+        "| dataset | n | must-mention in English text (anywhere in the English column) | written points verified | displayed points verified | ROUGE-L | keyword recall | time per brief p50 |",
         "|---|---|---|---|---|---|---|---|",
-        f"| seeds_briefs.jsonl | {s['n']} | {s['must_mention_found']}/{s['must_mention_total']} ({s['must_mention']:.0%}) | "
+        f"| seeds_briefs.jsonl | {s['n']} | {s['must_mention_found']}/{s['must_mention_total']} ({s['must_mention']:.0%}; "
+        f"{s['must_mention_any_language']:.0%}) | "
         f"{s['written_points_verified']:.0%} | {s['displayed_points_verified']:.0%} | | | {s['seconds_per_brief_p50']} s |",
         f"| HistSumm de→en (first {h['n']}) | {h['n']} | | | | {h['rouge_l']:.3f} | {h['keyword_recall']:.3f} | {h['seconds_per_brief_p50']} s |",
         "",

@@ -241,37 +241,40 @@ def render_answers(results: dict) -> list[str]:
         "### Seeds: `seeds_qa.jsonl`, each bundled model",
         "",
         "11 answerable questions and 1 unanswerable, over the five seeds; temperature 0, seed 0, n_ctx 2048, "
-        "2 threads. *Answer accuracy*: every group of accepted strings appears in the displayed answer. "
+        "2 threads. *Correct in English*: every group of accepted (English) strings stands in the first two "
+        "displayed sentences, in a sentence that reads as English (a German quote holding the name does not "
+        "count); *found in any language*: the older figure, anywhere in the displayed answer, quotes included. "
         "*Source hit*: a displayed citation names a gold source. *Citation precision*: of the citations the "
         "model wrote, the share that verified as written. *Displayed verified*: every displayed citation "
         "re-checked independently by the evaluator. *Quote fallbacks*: answers where no generated sentence "
         "survived verification and the evidence was quoted instead. Times include retrieval; the model is "
         "loaded before timing.",
         "",
-        "| model | answer accuracy | source hit | refusal | citation precision (model) | displayed verified | quote fallbacks | first token p50 | total p50 |",
-        "|---|---|---|---|---|---|---|---|---|",
+        "| model | correct in English | found in any language | mean words | source hit | refusal | citation precision (model) | displayed verified | quote fallbacks | first token p50 | total p50 |",
+        "|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for name, r in results["seeds_qa"].items():
         mark = " (default)" if name == default else ""
         lines.append(
-            f"| {name}{mark} | {r['correct']}/{r['answerable']} | {r['source_hits']}/{r['answerable']} | "
+            f"| {name}{mark} | {r['correct']}/{r['answerable']} | {r['found_any_language']}/{r['answerable']} | "
+            f"{r['mean_answer_words']} | {r['source_hits']}/{r['answerable']} | "
             f"{_pct(r['refusal_accuracy'])} of {r['unanswerable']} | {_pct(r['citation_precision'])} | "
             f"{_pct(r['displayed_citations_verified'])} | {r['quote_fallbacks']} | {r['first_token_ms_p50']} ms | {r['total_ms_p50']} ms |"
         )
     lines += [
         "",
-        "Targets: answer accuracy ≥ 10/11, source hit 11/11, refusal 1/1, 100% of displayed citations "
-        "verified, time to first token p50 ≤ 2 s.",
+        "Targets (answer-language issue): correct in English ≥ 10/11, refusal 1/1, 100% of displayed citations "
+        "verified.",
         "",
         f"Per question, default model ({default}):",
         "",
-        "| id | correct | source hit | shown as | total | answer (truncated) |",
-        "|---|---|---|---|---|---|",
+        "| id | correct in English | found in any language | source hit | shown as | total | answer (truncated) |",
+        "|---|---|---|---|---|---|---|",
     ]
     for item in results["seeds_qa"].get(default, {}).get("items", []):
         answer = item["answer"].replace("|", "\\|").replace("\n", " ")
         lines.append(
-            f"| {item['id']} | {item['correct']} | {item['source_hit']} | {', '.join(item['kinds']) or 'refusal'} | "
+            f"| {item['id']} | {item['correct']} | {item['found_any_language']} | {item['source_hit']} | {', '.join(item['kinds']) or 'refusal'} | "
             f"{item['total_ms'] / 1000:.1f} s | {answer[:140]}{'…' if len(answer) > 140 else ''} |"
         )
     lines += [
@@ -281,7 +284,8 @@ def render_answers(results: dict) -> list[str]:
         f"Evidence hit@3 (the German gold answer inside the top 3 evidence sentences; no model involved), over "
         f"all {xqa['evidence_n']} questions: **{xqa['evidence_hit_at_3']:.3f}** (target ≥ 0.85).",
         "",
-        f"Model answers on the first {xqa['n']} questions ({xqa['model']}): answer accuracy {xqa['correct']}/{xqa['answerable']}, "
+        f"Model answers on the first {xqa['n']} questions ({xqa['model']}): correct in English {xqa['correct']}/{xqa['answerable']} "
+        f"(found in any language {xqa['found_any_language']}), "
         f"source hit {xqa['source_hits']}/{xqa['answerable']}, citation precision (model) {_pct(xqa['citation_precision'])}, "
         f"displayed verified {_pct(xqa['displayed_citations_verified'])}, quote fallbacks {xqa['quote_fallbacks']}, "
         f"first token p50 {xqa['first_token_ms_p50']} ms, total p50 {xqa['total_ms_p50']} ms.",

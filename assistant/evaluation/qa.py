@@ -1,8 +1,11 @@
 """``assistant eval --mode qa``: how good are the answers, and can their citations be trusted?
 
 Per file:
-* answer accuracy — every group of accepted strings (``answers``; for XQuAD also ``answers_en``) appears
-  in the displayed answer, case-insensitive;
+* answer accuracy — correct *in the answer language*: every group of accepted strings (``answers``; for
+  XQuAD the English ``answers_en`` of an English question) stands in the first two displayed sentences, in
+  a sentence that reads as the answer language (see :mod:`assistant.evaluation.scoring`); beside it, named
+  for what it is, the older figure "found in any language" (anywhere in the displayed answer, a foreign
+  quote included), and the answers' mean length in words;
 * source hit — a displayed citation names a gold source (``gold_sources``, or the question's own context);
 * citation precision — of the citations the *model* wrote, the share that passed verification as written
   (re-cited or failed ones do not count);
@@ -25,12 +28,12 @@ from pydantic import BaseModel, Field
 
 from assistant.backends.llm import ChatModel
 from assistant.config import Settings
-from assistant.evaluation.retrieval import load_jsonl, temporary_assistant
+from assistant.evaluation.retrieval import half, load_jsonl, temporary_assistant
+from assistant.evaluation.scoring import contains, correct_in_language, found_anywhere, words_in
 from assistant.grounding.facts import missing_facts
 from assistant.ingest.metadata import content_id
 from assistant.models import Answer
 from assistant.retrieval.evidence import select_evidence
-from assistant.text.folding import fold
 from assistant.text.language import written_in
 
 
@@ -40,7 +43,9 @@ class QAItem(BaseModel):
     answer: str
     answerable_expected: bool
     answered: bool
-    correct: bool | None = None
+    correct: bool | None = None  # in the answer language, in the first displayed sentences
+    found_any_language: bool | None = None  # anywhere in the displayed answer, any language
+    words: int = 0
     source_hit: bool | None = None
     model_citations: int = 0
     model_citations_verified: int = 0
@@ -56,8 +61,11 @@ class QAReport(BaseModel):
     model: str
     n: int
     answerable: int
-    answer_accuracy: float | None
+    answer_accuracy: float | None  # correct in the answer language
     correct: int
+    accuracy_any_language: float | None = None  # accepted string anywhere in the displayed answer
+    found_any_language: int = 0
+    mean_answer_words: float | None = None
     source_hit: float | None
     source_hits: int
     citation_precision: float | None
@@ -75,15 +83,13 @@ class QAReport(BaseModel):
         return self.model_dump(exclude=None if with_items else {"items"})
 
 
-def _contains(answer: str, accepted: list[str]) -> bool:
-    text = fold(answer)
-    return any(fold(a) in text for a in accepted if a)
-
-
-def _groups(record: dict[str, Any]) -> list[list[str]]:
+def _groups(record: dict[str, Any], question_lang_is_english: bool) -> list[list[str]]:
+    """Groups of accepted strings. XQuAD/TyDi give one group of alternatives; for an English question
+    (``question_en``) over a passage in another language, the English gold answers (``answers_en``)."""
     groups = record.get("answers") or []
-    if groups and isinstance(groups[0], str):  # XQuAD/TyDi: one group of alternatives
-        groups = [list(groups) + list(record.get("answers_en") or [])]
+    if groups and isinstance(groups[0], str):
+        english = list(record.get("answers_en") or [])
+        groups = [english if question_lang_is_english and english else list(groups)]
     return groups
 
 
@@ -128,8 +134,10 @@ def evaluate_qa_file(
     limit: int | None = None,
     model: ChatModel | None = None,
     current=None,
+    split: str | None = None,
 ) -> QAReport:
-    """Answer every question of the file (the first ``limit``) and score the answers."""
+    """Answer every question of the file (of one ``split`` half; the first ``limit``) and score the answers.
+    A file with contexts gets a store of all of them; only the half's questions are asked."""
     from assistant.service import NewsAssistant
 
     records = load_jsonl(dataset)
@@ -142,22 +150,24 @@ def evaluate_qa_file(
     else:
         assistant = NewsAssistant(settings, model=model)
     try:
+        asked = half(records, split)
         evidence_hits = None
         if "context" in records[0]:
             evidence_hits = 0
-            for r in records:
+            for r in asked:
                 ev = select_evidence(
                     r.get("question_en") or r["question"], assistant.retriever, assistant.store, assistant.embedder,
                     k=settings.top_k, n_sentences=3,
                 )
-                evidence_hits += int(any(_contains(s.quote, list(r.get("answers") or [])) for s in ev.sources[:3]))
-        items = [_score(r, assistant, settings) for r in (records[:limit] if limit else records)]
+                evidence_hits += int(any(contains(s.quote, list(r.get("answers") or [])) for s in ev.sources[:3]))
+        items = [_score(r, assistant, settings) for r in (asked[:limit] if limit else asked)]
     finally:
         if cleanup:
             cleanup()
     answerable = [i for i in items if i.answerable_expected]
     unanswerable = [i for i in items if not i.answerable_expected]
     firsts = [i.first_token_ms for i in items if i.first_token_ms is not None]
+    answered = [i for i in items if i.answered]
     return QAReport(
         dataset=Path(dataset).name,
         model=assistant.model.name if items else "",
@@ -165,6 +175,9 @@ def evaluate_qa_file(
         answerable=len(answerable),
         answer_accuracy=_ratio(sum(bool(i.correct) for i in answerable), len(answerable)),
         correct=sum(bool(i.correct) for i in answerable),
+        accuracy_any_language=_ratio(sum(bool(i.found_any_language) for i in answerable), len(answerable)),
+        found_any_language=sum(bool(i.found_any_language) for i in answerable),
+        mean_answer_words=round(statistics.mean(i.words for i in answered), 1) if answered else None,
         source_hit=_ratio(sum(bool(i.source_hit) for i in answerable), len(answerable)),
         source_hits=sum(bool(i.source_hit) for i in answerable),
         citation_precision=_ratio(sum(i.model_citations_verified for i in items), sum(i.model_citations for i in items)),
@@ -174,8 +187,8 @@ def evaluate_qa_file(
         quote_fallbacks=sum("quote" in i.kinds for i in items),
         first_token_ms_p50=round(statistics.median(firsts), 1) if firsts else None,
         total_ms_p50=round(statistics.median(i.total_ms for i in items), 1) if items else None,
-        evidence_hit_at_3=_ratio(evidence_hits, len(records)) if evidence_hits is not None else None,
-        evidence_n=len(records) if evidence_hits is not None else None,
+        evidence_hit_at_3=_ratio(evidence_hits, len(asked)) if evidence_hits is not None else None,
+        evidence_n=len(asked) if evidence_hits is not None else None,
         items=items,
     )
 
@@ -198,13 +211,16 @@ def _score(record: dict[str, Any], assistant, settings: Settings) -> QAItem:
         len([n for n in s.cited_by_model if n in s.citations]) for s in generated if s.supported
     )
     shown, shown_ok = check_displayed(answer, settings.support_threshold, assistant.embedder)
+    groups = _groups(record, question_lang_is_english=bool(record.get("question_en")) or record.get("lang", "en") == "en")
     return QAItem(
         id=str(record.get("id", "")),
         question=question,
         answer=answer.answer,
         answerable_expected=expected,
         answered=answer.answerable,
-        correct=(answer.answerable and all(_contains(answer.answer, g) for g in _groups(record))) if expected else None,
+        correct=correct_in_language(answer, groups) if expected else None,
+        found_any_language=found_anywhere(answer, groups) if expected else None,
+        words=words_in(answer.answer),
         source_hit=bool(cited_keys & gold) if expected else None,
         model_citations=model_cites,
         model_citations_verified=model_ok,

@@ -45,6 +45,23 @@ class RetrievalReport(BaseModel):
         return self.model_dump(by_alias=True)
 
 
+#: The halves of a public set: tune (and calibrate) on one, report on the other.
+SPLITS = ("tune", "report")
+
+
+def half(records: list[dict[str, Any]], split: str | None) -> list[dict[str, Any]]:
+    """The records of one half, in file order: XQuAD by article (even ``article_idx`` to tune, odd to
+    report), other files by position (even lines to tune, odd to report). ``None``: every record."""
+    if split is None:
+        return records
+    if split not in SPLITS:
+        raise InputError(f"unknown split {split!r}", hint=f"use one of: {', '.join(SPLITS)}")
+    parity = SPLITS.index(split)
+    if all("article_idx" in r for r in records):
+        return [r for r in records if int(r["article_idx"]) % 2 == parity]
+    return [r for i, r in enumerate(records) if i % 2 == parity]
+
+
 def load_jsonl(path: str | Path) -> list[dict[str, Any]]:
     p = Path(path)
     if not p.is_file():
@@ -107,13 +124,14 @@ def evaluate_retrieval(
     mode: str = "hybrid",
     limit: int | None = None,
     depth: int = 10,
+    split: str | None = None,
 ) -> RetrievalReport:
     """Recall@1, recall@5 and MRR of ``mode`` retrieval on a QA file.
 
     Ranks count distinct documents (several passages of one document take one rank), over the first
     ``depth`` documents.
     """
-    records = load_jsonl(dataset)
+    records = half(load_jsonl(dataset), split)
     if "context" in records[0]:
         queries = [(r.get("question_en") or r["question"], {content_id(r["context"])}, "doc_id") for r in records]
     elif "gold_sources" in records[0]:
@@ -150,16 +168,20 @@ def temporary_assistant(
 
 def evaluate_retrieval_file(
     dataset: str | Path, settings: Settings, *, mode: str = "hybrid", limit: int | None = None,
-    embedder: Embedder | None = None, current: "NewsAssistant | None" = None,
+    embedder: Embedder | None = None, current: "NewsAssistant | None" = None, split: str | None = None,
 ) -> RetrievalReport:
-    """Evaluate a file: on a temporary store of its contexts, or on the current store for seeds files."""
+    """Evaluate a file: on a temporary store of its contexts, or on the current store for seeds files.
+
+    With ``split``, only the questions of that half are asked (see :func:`half`); the store holds every
+    context of the file either way, so both halves search the same haystack."""
     records = load_jsonl(dataset)
     if "context" in records[0]:
         assistant, cleanup = temporary_assistant(records, settings, embedder)
         try:
-            return evaluate_retrieval(dataset, assistant, mode=mode, limit=limit)
+            return evaluate_retrieval(dataset, assistant, mode=mode, limit=limit, split=split)
         finally:
             cleanup()
     from assistant.service import NewsAssistant
 
-    return evaluate_retrieval(dataset, current or NewsAssistant(settings, embedder=embedder), mode=mode, limit=limit)
+    assistant = current or NewsAssistant(settings, embedder=embedder)
+    return evaluate_retrieval(dataset, assistant, mode=mode, limit=limit, split=split)

@@ -48,18 +48,19 @@ def detect_language(text: str, codes: tuple[str, ...], sample_chars: int = 3000)
 MIN_JUDGED_WORDS = 4
 
 
-def written_in(text: str, lang: str, alternatives: Sequence[str]) -> bool | None:
+def written_in(text: str, lang: str, alternatives: Sequence[str], min_words: int = MIN_JUDGED_WORDS) -> bool | None:
     """Whether ``text`` reads as ``lang`` rather than as one of ``alternatives``; None when it cannot tell.
 
     Verification asks this of what a model wrote: a tiny model asked for Vietnamese often answers in
     English, or copies its German source, and either can sit close to the source and keep every fact.
     Only ordinary words are judged — capitalised words and acronyms are left out, because "Nguyen Manh
     Hung met Lee Jong-ho in Seoul" reads as Vietnamese by its names — and only between the languages in
-    play (the one asked for, the sources' languages, English), which short texts need.
+    play (the one asked for, the sources' languages, English), which short texts need. Fewer than
+    ``min_words`` ordinary words are not judged.
     """
     words = [w for w in WORD.findall(text) if not w[0].isupper()]
     candidates = tuple(sorted({lang, *alternatives}))
-    if len(words) < MIN_JUDGED_WORDS or len(candidates) < 2:
+    if len(words) < min_words or len(candidates) < 2:
         return None
     from lingua import IsoCode639_1
 
