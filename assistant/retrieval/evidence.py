@@ -23,7 +23,6 @@ from assistant.retrieval.lexical import tokenize
 from assistant.retrieval.retriever import Retriever
 from assistant.retrieval.translations import TRANSLATION_WEIGHT, Translation, lifted
 from assistant.text.injection import is_instruction
-from assistant.text.language import detect_language
 from assistant.text.sentences import trimmed_sentence
 
 #: Weight of the shared-words bonus (fraction of the question's content words found in the sentence).
@@ -95,7 +94,7 @@ def select_evidence(
     evidence = Evidence(question=question, hits=hits)
     if not hits:
         return evidence
-    qwords = _content_words(question, detect_language(question, tuple(retriever.settings.language_codes)))
+    qwords = _content_words(question, retriever.query_language(question))
     retrieved = {h.chunk_id for h in hits}
     by_chunk, chunks = document_passages(hits, retriever, store)
     candidates: list[Candidate] = []

@@ -178,3 +178,17 @@ def test_a_story_contributes_its_best_ranked_language_version_only():
     ranking.fused = np.array([0.7, 0.9, 0.8, 0.6], dtype=np.float32)
     kept = Retriever._one_version_per_story(SimpleNamespace(docs=docs), ranking)
     assert [ranking.ids[i] for i in kept] == ["c-de", "c-fr", "c-de2"]
+
+
+def test_a_query_is_in_one_of_the_stores_languages_or_english(fast, tmp_path):
+    assert fast.retriever.query_language("Quel est le score du match ?") == "en"  # empty store: English only
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    (folder / "de.txt").write_text(
+        "Das Spiel\n\nDie Mannschaft gewann das Spiel am Sonntag mit drei zu eins vor vielen Zuschauern.\n",
+        encoding="utf-8",
+    )
+    fast.ingest([folder])
+    assert fast.retriever.query_language("Welche Mannschaft hat das Spiel am Sonntag gewonnen?") == "de"
+    assert fast.retriever.query_language("Which team won the game on Sunday?") == "en"
+    assert fast.retriever.query_language("Quelle équipe a gagné le match dimanche ?") in {"de", "en"}
