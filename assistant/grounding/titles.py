@@ -163,6 +163,13 @@ def miscast_titles(sentence: str, source_text: str, *, same_language: bool) -> l
 
 def person_names(text: str) -> list[str]:
     """Runs of two or more capitalised words that are no title, country or generic word: "Lee Jong-ho",
-    "Choi Youngsam" (folded). In German, two capitalised nouns in a row can pass for one."""
+    "Choi Youngsam" (folded). In German, two capitalised nouns in a row can pass for one. A run that a
+    capitalised institution word follows names the institution, not a person: "Seoul Cyber University",
+    "Da Nang University"."""
     tokens = _tokens(text)
-    return [" ".join(t.folded for t in tokens[a:b]) for a, b in _names(tokens) if b - a >= 2]
+    return [
+        " ".join(t.folded for t in tokens[a:b])
+        for a, b in _names(tokens)
+        if b - a >= 2 and not (b < len(tokens) and tokens[b].word and tokens[b].text[0].isupper()
+                               and tokens[b].folded in INSTITUTION_WORDS)
+    ]

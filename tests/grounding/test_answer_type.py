@@ -64,3 +64,12 @@ def test_the_quote_fallback_prefers_the_sentence_that_answers_over_the_one_that_
     # When no sentence among the first few states such an answer, the best ones are quoted as before.
     evidence.question = "How many ministers did he meet?"
     assert [s.citations for s in AnswerPipeline.quotes(evidence)] == [[1], [2]]
+
+
+def test_a_run_of_names_before_an_institution_word_names_the_institution_not_a_person():
+    from assistant.grounding.titles import person_names
+
+    assert person_names("Minister Hung visited the Seoul Cyber University (SCU) on August 1.") == []
+    assert person_names("Choi Youngsam met Lee Jong-ho at the Hanoi University of Science.") == [
+        "choi youngsam", "lee jong-ho"
+    ]
