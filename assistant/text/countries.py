@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from functools import lru_cache
+from typing import NamedTuple
 
 from assistant.text.folding import fold
 from assistant.text.langdata import data_file, reading_languages
@@ -27,8 +28,13 @@ def _country_codes(territories: dict[str, str]) -> list[str]:
     return sorted(code for code in territories if len(code) == 2 and code.isalpha() and code not in {"EU", "EZ", "UN", "ZZ"})
 
 
+class _Tables(NamedTuple):
+    aliases: dict[str, tuple[str, ...]]
+    words: frozenset[str]
+
+
 @lru_cache(maxsize=1)
-def _tables() -> tuple[dict[str, tuple[str, ...]], frozenset[str]]:
+def _tables() -> _Tables:
     from babel import Locale
 
     generic = frozenset(data_file("lexicon")["generic_words"])
@@ -53,10 +59,10 @@ def _tables() -> tuple[dict[str, tuple[str, ...]], frozenset[str]]:
             aliases[word].update(by_code[c] for c in countries if c in by_code)
             aliases[word].update(w for w, held in holders.items() if held == countries and len(w) >= MIN_WORD)
     words = frozenset(w for forms in aliases.values() for form in forms for w in form.split())
-    return {word: tuple(sorted(forms)) for word, forms in aliases.items()}, words
+    return _Tables({word: tuple(sorted(forms)) for word, forms in aliases.items()}, words)
 
 
 #: A folded English word of a country's name → every folded name of that country in the languages read.
-COUNTRY_ALIASES: dict[str, tuple[str, ...]] = _tables()[0]
+COUNTRY_ALIASES: dict[str, tuple[str, ...]] = _tables().aliases
 #: Every word of a country's names in any language read ("han", "quoc", "korea"): never a person's name.
-COUNTRY_WORDS: frozenset[str] = _tables()[1]
+COUNTRY_WORDS: frozenset[str] = _tables().words

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from typing import NamedTuple
 
 from assistant.text.folding import fold
 from assistant.text.langdata import data_file, reading_languages
@@ -23,8 +24,14 @@ _WIDTHS = ("wide", "abbreviated")
 _CONTEXTS = ("format", "stand-alone")
 
 
+class _Table(NamedTuple):
+    names: dict[str, int]  # folded name → month
+    wide: frozenset[str]  # the full names among them
+    numbered: tuple[str, ...]  # patterns of names written with the month's number, longest first
+
+
 @lru_cache(maxsize=1)
-def _cldr() -> tuple[dict[str, int], set[str], tuple[str, ...]]:
+def _cldr() -> _Table:
     from babel.dates import get_month_names
 
     names: dict[str, int] = {}
@@ -41,13 +48,13 @@ def _cldr() -> tuple[dict[str, int], set[str], tuple[str, ...]]:
                         names.setdefault(folded, month)
                         if width == "wide":
                             wide.add(folded)
-    return names, wide, tuple(sorted(numbered, key=len, reverse=True))
+    return _Table(names, frozenset(wide), tuple(sorted(numbered, key=len, reverse=True)))
 
 
 #: Folded month names of every language read → month number.
-MONTHS: dict[str, int] = _cldr()[0]
+MONTHS: dict[str, int] = _cldr().names
 def _numbered_pattern() -> re.Pattern[str]:
-    parts = [p.replace(r"(\d{1,2})", rf"(?P<n{i}>\d{{1,2}})").replace(r"\ ", r"\s+") for i, p in enumerate(_cldr()[2])]
+    parts = [p.replace(r"(\d{1,2})", rf"(?P<n{i}>\d{{1,2}})").replace(r"\ ", r"\s+") for i, p in enumerate(_cldr().numbered)]
     # A word before the number starts at a word boundary; a number may follow a CJK character ("年3月").
     bounded = [
         (r"(?<!\d)" if p.startswith("(?P") else r"(?<!\w)") + p + (r"(?!\d)" if p.endswith("})") else "")
@@ -77,7 +84,7 @@ def _homographs() -> frozenset[str]:
 
 def needs_number(folded_name: str) -> bool:
     """An abbreviation or a homograph of an everyday word: a month only next to a number."""
-    return folded_name not in _cldr()[1] or folded_name in _homographs()
+    return folded_name not in _cldr().wide or folded_name in _homographs()
 
 
 def month_names(lang: str) -> list[str]:
