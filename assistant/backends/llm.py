@@ -56,6 +56,23 @@ class ChatModel(Protocol):
         """
         ...
 
+    def choice_probs(self, messages: Sequence[ChatMessage], options: Sequence[str]) -> list[float]:
+        """How likely the reply starts with each of ``options`` (their first tokens), normalised over them.
+
+        A yes/no judgement read from the model's next-token distribution gives a score that can be
+        calibrated against a threshold, where a sampled "Yes" gives only one bit.
+        """
+        ...
+
+
+def _normalised(scores: Sequence[float]) -> list[float]:
+    import math
+
+    top = max(scores)
+    weights = [math.exp(s - top) for s in scores]
+    total = sum(weights)
+    return [w / total for w in weights]
+
 
 # --- llama-cpp-python -----------------------------------------------------------------------------------
 
@@ -199,6 +216,7 @@ class LlamaCppModel:
         self.chat = bool(template)
         self.lock = threading.Lock()
         self._last_prompt: tuple[tuple[str, str], ...] | None = None
+        self._formatter = None
         #: The last request read to the end, with its reply (replayed if the next request is the same).
         self._last_reply: tuple[tuple, list[str]] | None = None
 
@@ -273,6 +291,50 @@ class LlamaCppModel:
                 raise ModelError(f"the model failed while generating: {exc}", hint="try a shorter question or another model") from exc
             # Reached only when the caller read the whole reply (a closed stream stops at the yield above).
             self._last_reply = (request, reply)
+
+    def _chat_prompt(self, messages: Sequence[ChatMessage]) -> str:
+        from llama_cpp.llama_chat_format import Jinja2ChatFormatter
+
+        if self._formatter is None:
+            llm = self._llm
+            eos, bos = llm.token_eos(), llm.token_bos()
+            self._formatter = Jinja2ChatFormatter(
+                template=llm.metadata["tokenizer.chat_template"],
+                eos_token=llm._model.token_get_text(eos) if eos != -1 else "",
+                bos_token=llm._model.token_get_text(bos) if bos != -1 else "",
+            )
+        return self._formatter(messages=[{"role": m.role, "content": m.content} for m in messages]).prompt
+
+    def choice_probs(self, messages: Sequence[ChatMessage], options: Sequence[str]) -> list[float]:
+        import numpy as np
+        from llama_cpp import llama_get_logits_ith
+
+        if self.chat:
+            tokens = self._llm.tokenize(self._chat_prompt(messages).encode("utf-8"), add_bos=False, special=True)
+        else:
+            tokens = self._llm.tokenize(self._completion_prompt(messages).encode("utf-8"), add_bos=True, special=True)
+        # The first token of each option as the reply would start it (a base model's reply starts after
+        # "Answer:" with a space).
+        lead = "" if self.chat else " "
+        firsts = [self._llm.tokenize(f"{lead}{o}".encode("utf-8"), add_bos=False, special=False)[0] for o in options]
+        with self.lock:
+            llm = self._llm
+            same = 0
+            for a, b in zip(llm._input_ids, tokens):
+                if a != b:
+                    break
+                same += 1
+            same = min(same, len(tokens) - 1)  # evaluate at least the last token: its logits are read
+            llm.n_tokens = same
+            try:
+                llm.eval(tokens[same:])
+            except (RuntimeError, ValueError) as exc:
+                raise ModelError(f"the model failed while judging: {exc}", hint="try a shorter text") from exc
+            logits = np.ctypeslib.as_array(llama_get_logits_ith(llm._ctx.ctx, -1), shape=(llm.n_vocab(),))
+            scores = [float(logits[t]) for t in firsts]
+            # The KV cache now holds this prompt: stream() must not replay or trust its last one.
+            self._last_prompt, self._last_reply = None, None
+        return _normalised(scores)
 
     def reset(self) -> None:
         """Forget the cached prompt and the last reply (benchmarks use it to time cold prompts fairly)."""
@@ -391,6 +453,12 @@ class OpenAIChatModel:
             raise self._error(f"cannot reach the model endpoint {self.base_url} ({type(exc).__name__})") from exc
 
 
+    def choice_probs(self, messages: Sequence[ChatMessage], options: Sequence[str]) -> list[float]:
+        """An endpoint gives no distribution here: the option the greedy reply starts with gets 1."""
+        reply = "".join(self.stream(messages, max_tokens=3, temperature=0.0)).strip().casefold()
+        return [1.0 if reply.startswith(o.casefold()) else 0.0 for o in options]
+
+
 # --- scripted fake --------------------------------------------------------------------------------------
 
 
@@ -409,11 +477,21 @@ class FakeChatModel:
     #: (temperature, seed) overrides of each reply; (None, None) when the configured sampling was used.
     samplings: list[tuple[float | None, int | None]] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
+    #: The probabilities :meth:`choice_probs` gives, from the messages and options (default: the first
+    #: option is certain, e.g. a judge that accepts everything).
+    judge: Callable[[Sequence[ChatMessage], Sequence[str]], list[float]] | None = None
+    judged: list[list[ChatMessage]] = field(default_factory=list)
 
     def count_tokens(self, messages: Sequence[ChatMessage]) -> int:
         from assistant.text.tokens import count_tokens
 
         return sum(count_tokens(m.content) + 6 for m in messages) + 4
+
+    def choice_probs(self, messages: Sequence[ChatMessage], options: Sequence[str]) -> list[float]:
+        self.judged.append(list(messages))
+        if self.judge is not None:
+            return list(self.judge(messages, options))
+        return [1.0] + [0.0] * (len(options) - 1)
 
     def stream(
         self,

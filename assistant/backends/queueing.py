@@ -121,3 +121,7 @@ class QueuedChatModel:
             yield from self.inner.stream(
                 messages, max_tokens=max_tokens, grammar=grammar, stop=stop, temperature=temperature, seed=seed
             )
+
+    def choice_probs(self, messages: Sequence[ChatMessage], options: Sequence[str]) -> list[float]:
+        with self.queue.turn(_listener.get()):
+            return self.inner.choice_probs(messages, options)

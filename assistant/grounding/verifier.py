@@ -36,7 +36,8 @@ import numpy as np
 from assistant.backends.embedder import Embedder
 from assistant.grounding.answer_type import expected_answer, states_answer
 from assistant.grounding.citations import parse_cited
-from assistant.grounding.facts import dropped_names, is_repetitive, missing_facts, restates
+from assistant.grounding.facts import dropped_names, is_repetitive, missing_facts, months_in, numbers_in, restates
+from assistant.grounding.rendering import invented_names, negation_changed, order_changed, untranslated_words
 from assistant.models import AnswerSentence
 from assistant.text.language import written_in
 
@@ -54,9 +55,18 @@ class Verdict:
 class Verifier:
     """Checks generated sentences against the sources they cite: one API for answers and briefs."""
 
-    def __init__(self, embedder: Embedder, threshold: float) -> None:
+    def __init__(
+        self,
+        embedder: Embedder,
+        threshold: float,
+        *,
+        translation_threshold: float = 0.70,
+        faithfulness_threshold: float = 0.5,
+    ) -> None:
         self.embedder = embedder
         self.threshold = threshold
+        self.translation_threshold = translation_threshold
+        self.faithfulness_threshold = faithfulness_threshold
 
     def embed(self, sentences: list[str]) -> np.ndarray:
         # e5 compares two statements best with the "query:" prefix on the new one against stored passages.
@@ -142,6 +152,50 @@ class Verifier:
                 )
             )
         return answers_the_question(out, question, answer_lang)
+
+    # --- translations -----------------------------------------------------------------------------------
+
+    def check_translation(
+        self, original: str, original_lang: str, text: str, lang: str, cosine: float, judge: float | None = None
+    ) -> Verdict:
+        """May ``text`` stand for ``original`` in ``lang``? ``cosine`` is their e5 similarity (both embedded
+        as queries), ``judge`` the model's probability that it is faithful (see
+        :mod:`assistant.grounding.faithfulness`); without it only the checks that need no model are made,
+        so a translation that fails them costs no judgement."""
+        cosines = {0: cosine}
+        if not text.strip() or " ".join(text.split()) == " ".join(original.split()):
+            return Verdict(False, [], "no translation", cosines)
+        if is_repetitive(text):
+            return Verdict(False, [], "repetitive text, not a translation", cosines)
+        if not 0.3 <= len(text) / max(len(original), 1) <= 3.0:
+            return Verdict(False, [], "its length is far from the original's", cosines)
+        if written_in(text, lang, [original_lang], min_words=3) is False:
+            return Verdict(False, [], f"not written in {lang}", cosines)
+        invented = [n for n in sorted(numbers_in(text) - numbers_in(original))]
+        invented += [f"month {m}" for m in sorted(months_in(text, loose=False) - months_in(original, loose=True))]
+        invented += invented_names(original, text, lang)
+        if invented:
+            return Verdict(False, [], "not in the original: " + ", ".join(invented), cosines)
+        months = months_in(text, loose=False)
+        dropped = [
+            n for n in sorted(numbers_in(original) - numbers_in(text))
+            if not (n.isdigit() and int(n) in months)  # "22/12/1992" rendered "December 22, 1992"
+        ]
+        if dropped:
+            return Verdict(False, [], "it drops " + ", ".join(dropped), cosines)
+        if negation_changed(original, original_lang, text, lang):
+            return Verdict(False, [], "a negation was added or lost", cosines)
+        flipped = order_changed(original, text)
+        if flipped:
+            return Verdict(False, [], "order changed: " + ", ".join(f"{a}/{b}" for a, b in flipped), cosines)
+        foreign = untranslated_words(original, original_lang, text, lang)
+        if foreign:
+            return Verdict(False, [], "left untranslated: " + ", ".join(foreign), cosines)
+        if cosine < self.translation_threshold:
+            return Verdict(False, [], f"too far from the original (similarity {cosine:.2f})", cosines)
+        if judge is not None and judge < self.faithfulness_threshold:
+            return Verdict(False, [], f"judged unfaithful (p = {judge:.2f})", cosines)
+        return Verdict(True, [0], None, cosines)
 
     # --- briefs -----------------------------------------------------------------------------------------
 

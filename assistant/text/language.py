@@ -20,7 +20,7 @@ LANGUAGE_NAMES = {code: language_name(code) for code in reading_languages()}
 
 
 @lru_cache(maxsize=32)
-def _detector(codes: tuple[str, ...]):
+def _detector(codes: tuple[str, ...], high_accuracy: bool = False):
     from lingua import IsoCode639_1, LanguageDetectorBuilder
 
     isos = []
@@ -30,7 +30,8 @@ def _detector(codes: tuple[str, ...]):
             isos.append(iso)
     if len(isos) < 2:
         isos = [IsoCode639_1.EN, IsoCode639_1.DE]  # lingua needs at least two candidates
-    return LanguageDetectorBuilder.from_iso_codes_639_1(*isos).with_low_accuracy_mode().build()
+    builder = LanguageDetectorBuilder.from_iso_codes_639_1(*isos)
+    return (builder if high_accuracy else builder.with_low_accuracy_mode()).build()
 
 
 def detect_language(text: str, codes: tuple[str, ...], sample_chars: int = 3000) -> str:
@@ -70,3 +71,49 @@ def written_in(text: str, lang: str, alternatives: Sequence[str], min_words: int
     if language is None:
         return None
     return language.iso_code_639_1.name.lower() == lang
+
+
+#: Two languages whose confidences for a question are this close are a tie (Indonesian and Malay share
+#: most words; a short English question may look Portuguese): the tie goes to a preferred language.
+QUESTION_TIE = 0.15
+#: Languages the quick trigram pass keeps for the full models to decide between.
+SHORTLIST = 3
+
+
+def question_language(question: str, codes: Sequence[str], preferred: Sequence[str] = ("en",)) -> str:
+    """The language ``question`` is asked in, among ``codes``; ``preferred[0]`` when it cannot tell.
+
+    Names are left out (capitalised words after the first): "Who is Nguyen Manh Hung?" is an English
+    question about a Vietnamese name; the first word stays, lower-cased, as it says most ("What", "Wer",
+    "Qu'"). Questions are short, so near-ties are common: among languages within ``QUESTION_TIE`` of the
+    best, the first of ``preferred`` (the library's languages and English) wins.
+    """
+    found = WORD.findall(question)
+    words = [w.lower() if i == 0 else w for i, w in enumerate(found) if i == 0 or not w[0].isupper()]
+    if len(words) < 2:
+        return preferred[0]
+    text = " ".join(words)
+    everyone = tuple(sorted(set(codes) | set(preferred)))
+    values = _detector(everyone).compute_language_confidence_values(text)
+    if not values:
+        return preferred[0]
+    # The few likeliest by trigrams, then the full models (1- to 5-grams) among them only: lingua loads a
+    # language's full models the first time they are needed, so memory grows with the languages readers
+    # actually use, not with all configured ones.
+    shortlist = tuple(sorted({v.language.iso_code_639_1.name.lower() for v in values[:SHORTLIST]} | set(preferred)))
+    values = _detector(shortlist, high_accuracy=True).compute_language_confidence_values(text)
+    best = values[0].value
+    near = [v.language.iso_code_639_1.name.lower() for v in values if v.value >= best - QUESTION_TIE]
+    for lang in preferred:
+        if lang in near:
+            return lang
+    return near[0]
+
+
+def word_language(word: str, candidates: Sequence[str], confidence: float = 0.8) -> str | None:
+    """The one of ``candidates`` a single word reads as, when lingua's full models are at least
+    ``confidence`` sure; None otherwise ("international" is English, French and German alike)."""
+    values = _detector(tuple(sorted(set(candidates))), high_accuracy=True).compute_language_confidence_values(word)
+    if not values or values[0].value < confidence:
+        return None
+    return values[0].language.iso_code_639_1.name.lower()

@@ -23,3 +23,6 @@ INSTITUTION_TRANSLATIONS: dict[str, list[str]] = dict(_LEXICON["institution_tran
 
 #: Nationality adjectives: part of a title ("Korean Minister of Science and ICT"), never a person's name.
 NATIONALITIES = frozenset(_LEXICON["nationalities"])
+
+#: Words that negate, per language (folded); see :func:`assistant.grounding.rendering.negations_in`.
+NEGATIONS: dict[str, frozenset[str]] = {lang: frozenset(words) for lang, words in _LEXICON["negations"].items()}

@@ -1,0 +1,60 @@
+"""The structural checks of a translation against its original (negation, order, untranslated words,
+invented names), and Verifier.check_translation putting them together with facts and closeness."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.grounding.rendering import invented_names, negation_changed, order_changed, untranslated_words
+from assistant.grounding.verifier import Verifier
+
+DE = "Die Trainerin Anna Berg lobte den Spieler Paul Roth am 3. Juni 2021 nach dem Spiel."
+EN = "Coach Anna Berg praised the player Paul Roth after the game on 3 June 2021."
+
+
+def test_a_faithful_translation_passes_every_structural_check():
+    assert not negation_changed(DE, "de", EN, "en")
+    assert order_changed(DE, EN) == []
+    assert untranslated_words(DE, "de", EN, "en") == []
+    assert invented_names(DE, EN, "en") == []
+
+
+@pytest.mark.parametrize(
+    "original, lang_from, text, lang_to",
+    [
+        (DE, "de", "Coach Anna Berg did not praise the player Paul Roth after the game.", "en"),
+        ("Korea ist der größte Investor in Vietnam.", "de", "Korea is not the largest investor in Vietnam.", "en"),
+        ("Hàn Quốc không phải là nhà đầu tư lớn nhất.", "vi", "South Korea is the largest investor.", "en"),
+        ("Le ministre n'a pas reçu l'ambassadeur.", "fr", "The minister received the ambassador.", "en"),
+    ],
+)
+def test_a_negation_added_or_lost_is_caught(original, lang_from, text, lang_to):
+    assert negation_changed(original, lang_from, text, lang_to)
+
+
+def test_names_swapped_between_roles_change_their_order():
+    swapped = "Coach Paul Roth praised the player Anna Berg after the game on 3 June 2021."
+    assert order_changed(DE, swapped)
+
+
+def test_a_word_left_in_the_original_language_is_caught_but_a_copied_name_is_not():
+    original = "Die neue Brücke über den Rhein wurde von Bürgermeisterin Anna Berg eröffnet."
+    assert untranslated_words(original, "de", "The new Brücke over the Rhine was opened by Mayor Anna Berg.", "en") == ["Brücke"]
+    assert untranslated_words(original, "de", "The new bridge over the Rhine was opened by Mayor Anna Berg.", "en") == []
+
+
+def test_a_name_the_original_does_not_have_is_invented():
+    original = "Le ministre a reçu l'ambassadeur de Corée au Vietnam lundi à Hanoï."
+    assert invented_names(original, "The minister received the ambassador of the United Nations on Monday in Hanoi.", "en") == ["Nations"]
+    assert invented_names(original, "The minister received the ambassador of Korea to Vietnam on Monday in Hanoi.", "en") == []
+
+
+def test_check_translation_names_what_is_wrong():
+    verifier = Verifier(embedder=None, threshold=0.85, translation_threshold=0.88, faithfulness_threshold=0.5)
+    assert verifier.check_translation(DE, "de", EN, "en", cosine=0.95, judge=0.9).supported
+    assert "drops 3" in verifier.check_translation(DE, "de", EN.replace("3 June", "June"), "en", cosine=0.95).reason
+    assert "not in the original: 4" in verifier.check_translation(DE, "de", EN.replace("3 June", "4 June"), "en", cosine=0.95).reason
+    assert "similarity" in verifier.check_translation(DE, "de", EN, "en", cosine=0.5).reason
+    assert "judged unfaithful" in verifier.check_translation(DE, "de", EN, "en", cosine=0.95, judge=0.2).reason
+    assert "not written in en" in verifier.check_translation(DE, "de", DE.replace("Die", "Der"), "en", cosine=0.95).reason
+    assert verifier.check_translation(DE, "de", DE, "en", cosine=1.0).reason == "no translation"
