@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from pathlib import Path
 from typing import Any, Sequence
 
 from pydantic import ValidationError
@@ -168,6 +169,7 @@ def print_answer(answer, out) -> None:
     from rich.markup import escape
 
     from assistant.grounding.citations import format_cited
+    from assistant.text.language import LANGUAGE_NAMES
 
     if not answer.answerable:
         out.print(answer.answer)
@@ -176,8 +178,15 @@ def print_answer(answer, out) -> None:
         return
     out.print("[bold]Answer[/bold]")
     for s in answer.sentences:
-        if s.kind == "quote":
+        if s.kind == "quote" and s.lang == answer.answer_lang:
             out.print(f"  [italic]quote:[/italic] “{escape(s.text)}” [{s.citations[0]}]")
+        elif s.kind == "quote":
+            out.print(f"  [italic]original in {escape(LANGUAGE_NAMES.get(s.lang or '', s.lang or '?'))}, no verified "
+                      f"translation:[/italic] “{escape(s.text)}” [{s.citations[0]}]")
+        elif s.kind == "translation":
+            out.print(f"  {escape(format_cited(s.text, s.citations))}")
+            out.print(f"    [dim]translated from {escape(LANGUAGE_NAMES.get(s.original_lang or '', s.original_lang or '?'))}: "
+                      f"“{escape(s.original or '')}”[/dim]")
         elif s.supported:
             out.print(f"  {escape(format_cited(s.text, s.citations))}")
     rejected = [s for s in answer.sentences if not s.supported]
@@ -192,8 +201,10 @@ def print_answer(answer, out) -> None:
         also = f"; also in: {', '.join(src.also_in)}" if src.also_in else ""
         out.print(f"  [{src.n}] {escape(src.title)} ({escape(src.source)}, {src.lang}{', ' + src.date if src.date else ''}{also})")
         out.print(f"      “{escape(' '.join(src.quote.split()))}”")
+        if src.translation:
+            out.print(f"      [dim]{escape(src.translation_lang or '')}: {escape(src.translation)}[/dim]")
     t = answer.timings
-    ttft = f"first token {t.first_token_ms:.0f} ms, " if t.first_token_ms is not None else ""
+    ttft = f"first answer sentence {t.first_answer_ms:.0f} ms, " if t.first_answer_ms is not None else ""
     out.print(f"[dim]{escape(answer.model)} · retrieve {t.retrieve_ms:.0f} ms, {ttft}total {t.total_ms:.0f} ms[/dim]")
 
 
@@ -241,6 +252,8 @@ def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
         return _eval_qa(args, settings)
     if args.mode == "brief":
         return _eval_brief(args, settings)
+    if args.mode == "faithfulness":
+        return _eval_faithfulness(args, settings)
     report = evaluate_retrieval_file(args.dataset, settings, mode=args.retriever, limit=args.limit, split=args.split)
     if args.json:
         _print_json(report.as_json())
@@ -256,7 +269,7 @@ def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
 def _eval_qa(args: argparse.Namespace, settings: Settings) -> int:
     from assistant.evaluation.qa import evaluate_qa_file
 
-    report = evaluate_qa_file(args.dataset, settings, limit=args.limit, split=args.split)
+    report = evaluate_qa_file(args.dataset, settings, limit=args.limit, split=args.split, store_dir=args.store_dir)
     if args.json:
         _print_json(report.as_json())
         return 0
@@ -281,6 +294,24 @@ def _eval_qa(args: argparse.Namespace, settings: Settings) -> int:
     if report.evidence_hit_at_3 is not None:
         out.print(f"  evidence hit@3 {report.evidence_hit_at_3:.3f} (n={report.evidence_n})", markup=False)
     out.print(f"  first token p50 {report.first_token_ms_p50} ms  total p50 {report.total_ms_p50} ms", markup=False)
+    return 0
+
+
+def _eval_faithfulness(args: argparse.Namespace, settings: Settings) -> int:
+    from assistant.evaluation.faithfulness import evaluate_faithfulness_file
+
+    report = evaluate_faithfulness_file(
+        args.dataset, settings, split=args.split, limit=args.limit, calibrate_thresholds=args.calibrate
+    )
+    if args.json:
+        _print_json(report.model_dump())
+        return 0
+    _console().print(
+        f"{report.dataset} ({report.model}, n={report.n}, thresholds cosine {report.translation_threshold:.2f} / "
+        f"judge {report.faithfulness_threshold:.2f}): faithful accepted {report.faithful_accepted}, corrupted "
+        f"rejected {report.corrupted_rejected}, precision {report.precision}, recall {report.recall}\n"
+        f"  rejected by kind: {report.rejected_by_kind}"
+    )
     return 0
 
 
@@ -369,7 +400,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("ask", help="answer a question from the documents, with verified citations")
     p.add_argument("question")
-    p.add_argument("--answer-lang", default="en", help="language of the answer (ISO 639-1, default en)")
+    p.add_argument(
+        "--answer-lang", default=None,
+        help="language of the answer (ISO 639-1); default: ASSISTANT_ANSWER_LANG, 'auto' = the question's language",
+    )
     p.add_argument("-k", type=int, default=None, help="passages to draw evidence from (default ASSISTANT_TOP_K)")
     _add_filter_options(p)
     p.add_argument("--json", action="store_true", help="print the answer, sentences and sources as JSON")
@@ -394,13 +428,18 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("eval", help="evaluate on a QA dataset (JSON Lines)")
     p.add_argument("dataset", metavar="DATASET.jsonl")
-    p.add_argument("--mode", default="retrieval", choices=["retrieval", "qa", "brief"])
+    p.add_argument("--mode", default="retrieval", choices=["retrieval", "qa", "brief", "faithfulness"])
     p.add_argument("--retriever", default="hybrid", choices=["hybrid", "dense", "lexical"])
     p.add_argument("--limit", type=int, default=None, help="only the first N questions")
     p.add_argument(
         "--split", choices=["tune", "report"], default=None,
         help="one half of the questions: XQuAD by article (even article_idx = tune, odd = report), others by line",
     )
+    p.add_argument(
+        "--store-dir", type=Path, default=None,
+        help="keep the evaluation store of a file with contexts here (reused: its cached translations serve the next run)",
+    )
+    p.add_argument("--calibrate", action="store_true", help="faithfulness: choose the thresholds on these pairs")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_eval)
 

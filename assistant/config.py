@@ -88,7 +88,7 @@ class Settings(BaseSettings):
         "overriding meaning.",
     )
     translate_queries: str = Field(
-        "vi",
+        "",
         description="Comma-separated languages (vi, de, fr, id, es, en) into which each question is translated by "
         "the model before retrieval; each translation searches the documents of its own language. Empty = off. "
         "Meant for languages e5-small matches poorly to English questions (Vietnamese: seeds recall@1 0.73 -> "
@@ -128,7 +128,7 @@ class Settings(BaseSettings):
 
     # --- language model ------------------------------------------------------------------------------
     model: str = Field(
-        "gemma-3-270m",
+        "qwen2.5-coder-1.5b",
         min_length=1,
         description="Bundled model name ('gemma-3-270m', 'smollm2-135m', 'qwen2.5-coder-1.5b') or a path to any "
         ".gguf file. Ignored when llm_url is set.",
@@ -180,6 +180,41 @@ class Settings(BaseSettings):
         le=1.0,
         description="Least cosine (e5) between an answer sentence and a passage it cites for the citation to "
         "count as support. Calibrated on XQuAD (see BENCHMARKS.md).",
+    )
+
+    answer_lang: str = Field(
+        "auto",
+        description="Language answers are written in: an ISO 639-1 code, or 'auto' for the language the question "
+        "is asked in (detected; English when it cannot tell). `ask --answer-lang` and the app's setting override it.",
+    )
+    translate_evidence: int = Field(
+        3,
+        ge=0,
+        le=12,
+        description="Evidence sentences (the best first) that are translated into the answer language before the "
+        "model composes the answer; the others are left out of the prompt. Each uncached translation costs a model "
+        "call (about 1.5 s a sentence with the bundled 1.5B model on 2 cores); cached ones cost nothing. 0 = no "
+        "translation: the model reads every source in its own language and brief points are restated directly.",
+    )
+    translation_threshold: float = Field(
+        0.70,
+        ge=0.0,
+        le=1.0,
+        description="Least e5 cosine between a sentence and its translation for the translation to be used. "
+        "Calibrated on XQuAD's parallel sentences, tune half (see BENCHMARKS.md).",
+    )
+    faithfulness_threshold: float = Field(
+        0.5,
+        ge=0.0,
+        le=1.0,
+        description="Least probability the model gives 'Yes' when asked whether a translation is faithful (same "
+        "roles, relations, offices, no negation added). Calibrated on the labelled faithfulness set, tune half.",
+    )
+    translate_at_ingest: bool = Field(
+        False,
+        description="Translate every sentence of new documents not in English into English at ingest (slow: "
+        "about 1.5 s a sentence), so that answers over them need no translation at question time. `serve` "
+        "translates pending documents in the background while idle whatever this says.",
     )
 
     brief_points: int = Field(

@@ -225,9 +225,16 @@ class Source(BaseModel):
     score: float = Field(0.0, description="Relevance of the quote to the question (e5 cosine + lexical bonus).")
     story_id: str | None = None
     also_in: list[str] = Field(default_factory=list)
+    translation: str | None = Field(
+        None, description="The quote in the answer language: a model translation that passed every check."
+    )
+    translation_lang: str | None = None
+    translation_note: str | None = Field(
+        None, description="Why the model's translation of the quote is not used (when it failed a check)."
+    )
 
 
-SentenceKind = Literal["generated", "quote"]
+SentenceKind = Literal["generated", "translation", "quote"]
 
 
 class AnswerSentence(BaseModel):
@@ -236,7 +243,15 @@ class AnswerSentence(BaseModel):
     text: str = Field(description="The sentence without its [n] markers.")
     citations: list[int] = Field(default_factory=list, description="Source numbers that support it.")
     supported: bool
-    kind: SentenceKind = "generated"
+    kind: SentenceKind = Field(
+        "generated",
+        description="'generated' (written by the model over the sources in the answer language, verified), "
+        "'translation' (a source sentence's verified translation; ``original`` beside it) or 'quote' (a source "
+        "sentence itself, in its own language, when no translation verified).",
+    )
+    lang: str | None = Field(None, description="The language the sentence is written in.")
+    original: str | None = Field(None, description="For a translation: the source sentence it renders.")
+    original_lang: str | None = None
     reason: str | None = Field(None, description="Why it failed verification (for unsupported sentences).")
     cited_by_model: list[int] = Field(
         default_factory=list, description="What the model cited, before verification removed failing citations."
@@ -245,7 +260,11 @@ class AnswerSentence(BaseModel):
 
 class Timings(BaseModel):
     retrieve_ms: float = 0.0
-    first_token_ms: float | None = None
+    translate_ms: float = 0.0
+    first_token_ms: float | None = Field(None, description="The model's first draft token (not yet checked).")
+    first_answer_ms: float | None = Field(
+        None, description="The first sentence the reader sees: verified, or the sources when nothing generated is."
+    )
     total_ms: float = 0.0
 
 
@@ -269,7 +288,9 @@ class Answer(BaseModel):
         data = self.model_dump(exclude={"draft"})
         data["timings"] = {
             "retrieve": self.timings.retrieve_ms,
+            "translate": self.timings.translate_ms,
             "first_token": self.timings.first_token_ms,
+            "first_answer": self.timings.first_answer_ms,
             "total": self.timings.total_ms,
         }
         return data
@@ -277,7 +298,7 @@ class Answer(BaseModel):
 
 # --- briefs -------------------------------------------------------------------------------------------
 
-PointKind = Literal["generated", "original", "quote"]
+PointKind = Literal["generated", "translation", "original", "quote"]
 
 
 class BriefPoint(BaseModel):
@@ -287,7 +308,8 @@ class BriefPoint(BaseModel):
     kinds: dict[str, PointKind] = Field(
         default_factory=dict,
         description="Per language: 'original' (the key sentence itself, already in that language), "
-        "'generated' (written by the model and verified) or 'quote' (the model's text failed verification; "
+        "'translation' (the key sentence translated by the model, checked against it), "
+        "'generated' (restated by the model and verified) or 'quote' (the model's text failed verification; "
         "the key sentence is quoted instead).",
     )
     citations: list[int] = Field(description="Source numbers the point rests on.")

@@ -17,7 +17,7 @@ from assistant.backends.queueing import ModelQueue, QueuedChatModel
 from assistant.backends.store import VectorStore, open_store
 from assistant.config import Settings, get_settings
 from assistant.errors import ConfigError, ModelError
-from assistant.generation.answer import AnswerPipeline, TokenCallback
+from assistant.generation.answer import AnswerPipeline, SentenceCallback, TokenCallback
 from assistant.generation.brief import BriefPipeline
 from assistant.generation.query_translation import QueryTranslator
 from assistant.ingest.pipeline import Ingestor, ProgressCallback
@@ -39,6 +39,8 @@ class NewsAssistant:
         self._model = model
         #: Model calls of every request (answers and briefs) take turns here; see :mod:`assistant.backends.queueing`.
         self.queue = ModelQueue()
+        #: Sentences translated ahead of questions by `serve` while idle: done of total (for the app).
+        self.pretranslation: dict[str, int] = {"done": 0, "total": 0}
 
     @cached_property
     def model(self) -> ChatModel:
@@ -74,9 +76,22 @@ class NewsAssistant:
 
     def ingest(self, paths: Sequence[str | Path], progress: ProgressCallback | None = None) -> IngestReport:
         try:
-            return self.ingestor.ingest(paths, progress)
+            report = self.ingestor.ingest(paths, progress)
         finally:
             self.retriever.invalidate()
+        if report.count("replaced"):
+            self.store.prune_translations()  # an edited article's old sentences
+        if self.settings.translate_at_ingest:
+            changed = [r.doc_id for r in report.results if r.status in ("added", "replaced") and r.doc_id]
+            if changed:
+                self.pretranslate(self.pretranslation_lang, changed)
+        return report
+
+    @property
+    def pretranslation_lang(self) -> str:
+        """The language translated into ahead of questions: the configured answer language, or English."""
+        lang = self.settings.answer_lang
+        return "en" if lang in ("", "auto") else lang
 
     def documents(self) -> list[DocumentInfo]:
         return self.store.list_documents()
@@ -86,6 +101,8 @@ class NewsAssistant:
         targets = self.store.resolve(ref)
         for doc in targets:
             self.store.delete_document(doc.doc_id)
+        if targets:
+            self.store.prune_translations()
         self.ingestor.update_stories()
         self.retriever.invalidate()
         return targets
@@ -117,12 +134,9 @@ class NewsAssistant:
 
     @cached_property
     def translation_model(self) -> ChatModel:
-        """The model that translates queries: the local GGUF in a llama.cpp context of its own (see
-        :func:`assistant.backends.llm.get_chat_model`), taking turns in the same queue; a given model or an endpoint
-        as it is."""
-        if self._model is not None or self.settings.llm_url:
-            return self.model
-        return QueuedChatModel(get_chat_model(self.settings, context="translate"), self.queue)
+        """The model that translates queries: the one loaded model (one copy of the weights in memory),
+        taking turns in the same queue."""
+        return self.model
 
     @cached_property
     def translator(self) -> QueryTranslator:
@@ -138,6 +152,51 @@ class NewsAssistant:
             return []
         return self.translator.for_store(query, langs, self.settings.language_codes, filters.langs if filters else ())
 
+    # --- translations ahead of questions ------------------------------------------------------------------
+
+    def untranslated(self, lang: str = "en", refs: Sequence[str] = ()) -> list[tuple[str, str]]:
+        """(sentence, its language) of the stored documents not in ``lang`` (or of ``refs``) that have no
+        cached translation into it yet, in library order: what :meth:`pretranslate` would translate."""
+        from assistant.backends.store import translation_key
+        from assistant.retrieval.evidence import MIN_SENTENCE_CHARS
+        from assistant.text.sentences import trimmed_sentence
+
+        docs = [d for ref in refs for d in self.store.resolve(ref)] if refs else self.documents()
+        wanted: list[tuple[str, str]] = []
+        for info in docs:
+            if info.lang == lang:
+                continue
+            doc = self.store.get_document(info.doc_id)
+            if doc is None:
+                continue
+            for s in self.store.document_sentences(doc.doc_id):
+                text = trimmed_sentence(doc.text, 0, s.start, s.end)[0]
+                if len(text) >= MIN_SENTENCE_CHARS:
+                    wanted.append((text, info.lang))
+        wanted = list(dict.fromkeys(wanted))
+        keys = [translation_key(t, lang, self.model.name) for t, _ in wanted]
+        have = set()
+        for i in range(0, len(keys), 500):
+            have |= set(self.store.get_translations(keys[i : i + 500]))
+        return [w for w, k in zip(wanted, keys) if k not in have]
+
+    def pretranslate(
+        self, lang: str | None = None, refs: Sequence[str] = (), *, batch: int = 4, on_progress=None, should_stop=None
+    ) -> int:
+        """Translate (and check) every sentence of the stored documents not in ``lang`` that has no cached
+        translation yet, ``batch`` sentences per step, so that answers over them pay nothing at question
+        time; returns how many were translated. ``should_stop()`` is asked between steps (the server stops
+        when a reader is waiting for the model)."""
+        lang = lang or self.pretranslation_lang
+        todo = self.untranslated(lang, refs)
+        for i in range(0, len(todo), batch):
+            if should_stop and should_stop():
+                return i
+            self.answers.translator.render(todo[i : i + batch], lang)
+            if on_progress:
+                on_progress(min(i + batch, len(todo)), len(todo))
+        return len(todo)
+
     # --- answers ----------------------------------------------------------------------------------------
 
     def ask(
@@ -145,13 +204,18 @@ class NewsAssistant:
         question: str,
         *,
         history: Sequence[tuple[str, str]] = (),
-        answer_lang: str = "en",
+        answer_lang: str | None = None,
         filters: SearchFilters | None = None,
         k: int | None = None,
         on_token: TokenCallback | None = None,
+        on_sentence: SentenceCallback | None = None,
     ) -> Answer:
-        """A cited, verified answer (see :mod:`assistant.generation.answer`)."""
-        return self.answers.ask(question, history=history, answer_lang=answer_lang, filters=filters, k=k, on_token=on_token)
+        """A cited, verified answer in ``answer_lang`` (None: ASSISTANT_ANSWER_LANG; 'auto': the question's
+        language); see :mod:`assistant.generation.answer`."""
+        return self.answers.ask(
+            question, history=history, answer_lang=answer_lang, filters=filters, k=k, on_token=on_token,
+            on_sentence=on_sentence,
+        )
 
     def brief(
         self,

@@ -19,7 +19,7 @@ from tests.support.paths import SEEDS
 def settings(tmp_path: Path) -> Settings:
     """Fast settings. Query translation is off: a scripted model's replies are the answers a test scripts
     (tests/generation/test_query_translation.py turns translation on where it is the subject)."""
-    return Settings(store_dir=tmp_path / "store", embedder="hash", translate_queries="")
+    return Settings(store_dir=tmp_path / "store", embedder="hash", translate_queries="", translate_evidence=0)
 
 
 @pytest.fixture

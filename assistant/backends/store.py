@@ -1,6 +1,6 @@
 """The vector store: Chroma, embedded (``PersistentClient``) or a server (``HttpClient``).
 
-Only this module imports ``chromadb``. Three collections (and a one-record ``<prefix>_state``, see
+Only this module imports ``chromadb``. Four collections (and a one-record ``<prefix>_state``, see
 :meth:`VectorStore.fingerprint`):
 
 * ``<prefix>_sentences``: one record per sentence: its embedding, the finer unit of dense search (a
@@ -9,7 +9,10 @@ Only this module imports ``chromadb``. Three collections (and a one-record ``<pr
 * ``<prefix>_chunks``: one record per chunk, the unit of context and citation: the embedding of its whole
   text (the coarser unit of dense search: an answer that needs two sentences, or a pronoun's antecedent,
   matches the chunk better than any one sentence), its text, filterable metadata;
-* ``<prefix>_docs``: one record per document (its mean vector, full text and metadata).
+* ``<prefix>_docs``: one record per document (its mean vector, full text and metadata);
+* ``<prefix>_translations``: the sentence translations cache (see :class:`CachedTranslation`): one record
+  per (sentence, target language, model), its vector the translation's. In the store, so that a Chroma
+  server shares translations between app instances and they survive restarts.
 
 Stores written before chunk texts were embedded hold the mean of the sentence vectors as chunk vector,
 which is no use for search; their chunk collection lacks the ``chunk_vectors: text`` mark, and
@@ -105,6 +108,30 @@ class StoredSentence:
     def ordinal(self) -> int:
         """Its place in the document (from the id): ordinal − 1 is the sentence before it."""
         return sentence_ordinal(self.sentence_id)
+
+
+@dataclass(frozen=True)
+class CachedTranslation:
+    """A model's translation of one sentence, as cached: the model's outputs, not a decision.
+
+    Whether a translation may be used is decided from ``judge`` (the model's probability that it is
+    faithful) and the checks of :class:`assistant.grounding.verifier.Verifier` at the current thresholds,
+    so a recalibration needs no new model calls.
+    """
+
+    key: str
+    original: str
+    original_lang: str
+    lang: str
+    model: str
+    text: str
+    judge: float | None = None
+    vector: np.ndarray | None = None
+
+
+def translation_key(original: str, lang: str, model: str) -> str:
+    """The cache key of ``original`` translated into ``lang`` by ``model``."""
+    return hashlib.sha256(f"{model}\x1f{lang}\x1f{original}".encode("utf-8")).hexdigest()[:32]
 
 
 def document_vector(chunks: Sequence[Chunk], sentences: Sequence[Sentence], sentence_vectors: np.ndarray) -> np.ndarray:
@@ -210,6 +237,7 @@ class VectorStore:
             self._sentences = self._open(f"{prefix}_sentences", meta)
             self._chunks = self._open(f"{prefix}_chunks", {**meta, _CHUNK_VECTORS: "text"})
             self._docs = self._open(f"{prefix}_docs", meta)
+            self._translations = self._open(f"{prefix}_translations", meta)
             self._state = self._client.get_or_create_collection(name=f"{prefix}_state", embedding_function=None)
         except EmbedderMismatchError:
             raise
@@ -629,6 +657,58 @@ class VectorStore:
         self._call(self._state.upsert, ids=[_GENERATION], embeddings=[[0.0]],
                    metadatas=[{"generation": uuid.uuid4().hex[:16], "docs": count}])
 
+    # --- translations -----------------------------------------------------------------------------------
+
+    def get_translations(self, keys: Sequence[str]) -> dict[str, CachedTranslation]:
+        if not keys:
+            return {}
+        got = self._call(self._translations.get, ids=list(dict.fromkeys(keys)), include=["metadatas", "documents", "embeddings"])
+        out = {}
+        for record_id, meta, text, emb in zip(got["ids"], got["metadatas"], got["documents"], got["embeddings"]):
+            judge = meta.get("judge")
+            out[record_id] = CachedTranslation(
+                key=record_id, original=str(meta["original"]), original_lang=str(meta["original_lang"]),
+                lang=str(meta["lang"]), model=str(meta["model"]), text=text,
+                judge=None if judge is None or judge < 0 else float(judge),
+                vector=np.asarray(emb, dtype=np.float32),
+            )
+        return out
+
+    def put_translations(self, items: Sequence[CachedTranslation]) -> None:
+        items = [t for t in items if t.vector is not None]
+        if not items:
+            return
+        self._call(
+            self._translations.upsert,
+            ids=[t.key for t in items],
+            embeddings=[np.asarray(t.vector, dtype=np.float32).tolist() for t in items],
+            documents=[t.text for t in items],
+            metadatas=[
+                {"original": t.original, "original_lang": t.original_lang, "lang": t.lang, "model": t.model,
+                 "judge": -1.0 if t.judge is None else float(t.judge)}
+                for t in items
+            ],
+        )
+
+    def count_translations(self) -> int:
+        return int(self._call(self._translations.count))
+
+    def prune_translations(self) -> int:
+        """Remove cached translations of sentences no stored document holds any more; returns how many.
+
+        A sentence is live while some document's text contains it. One pass over the documents' texts
+        and the cache's originals: run after documents are removed or replaced, not per question.
+        """
+        texts = "\x00".join(text or "" for _, text, _ in self._iter(self._docs, include=["documents"]))
+        dead = [
+            record_id
+            for record_id, _, meta in self._iter(self._translations, include=["metadatas"])
+            if str(meta.get("original", "")) not in texts
+        ]
+        for i in range(0, len(dead), _WRITE_BATCH):
+            self._call(self._translations.delete, ids=dead[i : i + _WRITE_BATCH])
+        return len(dead)
+
     # --- helpers ----------------------------------------------------------------------------------------
 
     def _iter(self, collection, include: list[str]):
@@ -676,7 +756,7 @@ def rebuild(settings, embedder) -> list[Document]:
     client = probe._connect(settings.store_dir, settings.chroma_url)
     names = {c if isinstance(c, str) else c.name for c in client.list_collections()}
     docs_name = f"{settings.collection}_docs"
-    derived = [f"{settings.collection}_chunks", f"{settings.collection}_sentences", f"{settings.collection}_state"]
+    derived = [f"{settings.collection}_{name}" for name in ("chunks", "sentences", "state", "translations")]
     docs: list[Document] = []
     if docs_name in names:
         collection = client.get_collection(docs_name, embedding_function=None)

@@ -52,7 +52,7 @@ class QAItem(BaseModel):
     displayed_citations: int = 0
     displayed_verified: int = 0
     kinds: list[str] = Field(default_factory=list)
-    first_token_ms: float | None = None
+    first_token_ms: float | None = None  # the first sentence the reader sees (verified), not the draft
     total_ms: float = 0.0
 
 
@@ -135,6 +135,7 @@ def evaluate_qa_file(
     model: ChatModel | None = None,
     current=None,
     split: str | None = None,
+    store_dir: Path | None = None,
 ) -> QAReport:
     """Answer every question of the file (of one ``split`` half; the first ``limit``) and score the answers.
     A file with contexts gets a store of all of them; only the half's questions are asked."""
@@ -145,7 +146,7 @@ def evaluate_qa_file(
     if current is not None:  # a store the caller built (for XQuAD: one holding the file's contexts)
         assistant = current
     elif "context" in records[0]:
-        assistant, cleanup = temporary_assistant(records, settings)
+        assistant, cleanup = temporary_assistant(records, settings, store_dir=store_dir)
         assistant._model = model
     else:
         assistant = NewsAssistant(settings, model=model)
@@ -227,6 +228,6 @@ def _score(record: dict[str, Any], assistant, settings: Settings) -> QAItem:
         displayed_citations=shown,
         displayed_verified=shown_ok,
         kinds=sorted({s.kind for s in answer.sentences if s.supported}),
-        first_token_ms=answer.timings.first_token_ms,
+        first_token_ms=answer.timings.first_answer_ms,
         total_ms=round(total_ms, 1),
     )

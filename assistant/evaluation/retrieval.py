@@ -153,17 +153,20 @@ def evaluate_retrieval(
 
 
 def temporary_assistant(
-    records: list[dict[str, Any]], settings: Settings, embedder: Embedder | None = None
+    records: list[dict[str, Any]], settings: Settings, embedder: Embedder | None = None, store_dir: Path | None = None
 ) -> tuple["NewsAssistant", Callable[[], None]]:
-    """An assistant over a fresh temporary store holding the records' contexts; returns it and a cleanup."""
+    """An assistant over a fresh temporary store holding the records' contexts; returns it and a cleanup.
+
+    With ``store_dir`` the store is kept there (and reused: contents already stored are left as they are),
+    so that translations cached by one run serve the next."""
     from assistant.service import NewsAssistant
 
-    tmp = tempfile.TemporaryDirectory(prefix="assistant-eval-")
-    temp_settings = settings.model_copy(update={"store_dir": Path(tmp.name), "chroma_url": None})
+    tmp = tempfile.TemporaryDirectory(prefix="assistant-eval-") if store_dir is None else None
+    temp_settings = settings.model_copy(update={"store_dir": Path(tmp.name) if tmp else Path(store_dir), "chroma_url": None})
     assistant = NewsAssistant(temp_settings, embedder=embedder)
     assistant.ingestor.ingest_documents(context_documents(records))
     assistant.retriever.invalidate()
-    return assistant, tmp.cleanup
+    return assistant, (tmp.cleanup if tmp else (lambda: None))
 
 
 def evaluate_retrieval_file(

@@ -1,21 +1,29 @@
 """The answer pipeline: retrieve → ground → generate → verify, with an honest fallback at each step.
 
+0. The answer language is the question's own (detected) unless the reader chose one.
 1. Evidence: retrieve passages and keep the best few sentences, numbered as sources (``evidence.py``).
    When even the best sentence is not close to the question, the documents do not answer it: say so,
    with no citation.
-2. Prompt: render ``prompts/system.txt`` and ``prompts/answer.txt``, fitted with the model's own tokenizer
-   to ``n_ctx`` minus the answer budget. Sources that do not fit are left out whole, and the answer says so.
-3. Generate, streaming, under a grammar that makes every sentence end with markers naming real sources.
-4. Verify each sentence against what it cites (``verify.py``). Failing sentences are kept in the result,
-   marked unsupported, and left out of the displayed answer. So are the supported ones when, for a who /
-   how many / when / which question, none of them names such a thing (:func:`assistant.grounding.verifier.answers_the_question`).
-5. If nothing generated survives, answer with the evidence itself: the best sentences quoted in their
-   own language with their [n], labelled as quotes (for "who", "how many", "when" and "which" questions,
-   the best that names such a thing the question does not, see ``answer_type.py``).
+2. Translate: the best ``translate_evidence`` sources not in the answer language are translated one by
+   one and each translation is checked against its original (:mod:`assistant.generation.translation`).
+   Sources in the answer language and verified translations go on; the others stay sources (shown, and
+   quotable as a last resort) but are not given to the model.
+3. Prompt: render ``prompts/system.txt`` and ``prompts/answer.txt`` over those texts, all in the answer
+   language, fitted with the model's own tokenizer to ``n_ctx`` minus the answer budget.
+4. Generate, streaming, under a grammar that makes every sentence end with markers naming real sources.
+5. Verify each sentence against the text it cites, in the same language (the translation, itself
+   checked against its original). Failing sentences are kept in the result, marked unsupported, and left
+   out of the displayed answer. So are the supported ones when, for a who / how many / when / which
+   question, none of them names such a thing (:func:`assistant.grounding.verifier.answers_the_question`).
+6. If nothing generated survives, answer with the evidence itself: the best sentences' verified
+   translations, labelled "translated from …" with the original beside them; only a sentence with no
+   verified translation is quoted in its own language, labelled so (for "who", "how many", "when" and
+   "which" questions, the best that names such a thing the question does not, see ``answer_type.py``).
 """
 
 from __future__ import annotations
 
+import re
 import time
 from typing import Callable, Sequence
 
@@ -24,18 +32,22 @@ from assistant.backends.llm import ChatMessage, ChatModel
 from assistant.backends.store import VectorStore
 from assistant.config import Settings
 from assistant.errors import InputError
+from assistant.generation.translation import SentenceTranslator
 from assistant.grounding.answer_type import expected_answer, states_answer
 from assistant.grounding.citations import citation_grammar, format_cited
 from assistant.grounding.verifier import Verifier
 from assistant.models import Answer, AnswerSentence, SearchFilters, Timings
-from assistant.retrieval.evidence import Evidence, renumber, select_evidence
+from assistant.retrieval.evidence import Evidence, keep_sources, renumber, select_evidence
 from assistant.retrieval.retriever import Retriever
 from assistant.retrieval.translations import Translation
 from assistant.templates import render
 from assistant.text.injection import neutralise
-from assistant.text.language import LANGUAGE_NAMES
+from assistant.text.language import LANGUAGE_NAMES, question_language
 
 TokenCallback = Callable[[str], None]
+SentenceCallback = Callable[[AnswerSentence], None]
+#: The end of a cited sentence as the citation grammar writes it: markers, then a full stop.
+_SENTENCE_END = re.compile(r"\]\.")
 
 
 NOT_ANSWERED = "The documents do not answer this question."
@@ -46,6 +58,9 @@ QUOTE_MARGIN = 0.01
 #: For a question that asks who, how many, when or which, the quote is chosen among this many best evidence
 #: sentences: the first that states such an answer (see :mod:`assistant.grounding.answer_type`).
 QUOTE_POOL = 4
+#: Longest answer sentence the citation grammar allows, in characters: a cap that cuts a sentence short
+#: leaves a fragment ("… particularly in the areas of information, communication, [1].").
+ANSWER_SENTENCE_CHARS = 260
 
 
 def language_name(code: str) -> str:
@@ -57,8 +72,13 @@ def language_name(code: str) -> str:
         ) from None
 
 
-def format_sources(evidence: Evidence) -> str:
-    return "\n".join(f"[{s.n}] {' '.join(neutralise(s.quote).split())}" for s in evidence.sources)
+def format_sources(texts: dict[int, str]) -> str:
+    return "\n".join(f"[{n}] {' '.join(neutralise(text).split())}" for n, text in sorted(texts.items()))
+
+
+def readable_text(source) -> str:
+    """A source's text in the answer language: its verified translation, or the quote itself."""
+    return source.translation or source.quote
 
 
 class AnswerPipeline:
@@ -80,7 +100,13 @@ class AnswerPipeline:
         self.embedder = embedder
         self.model = model
         self.settings = settings
-        self.verifier = Verifier(embedder, settings.support_threshold)
+        self.verifier = Verifier(
+            embedder,
+            settings.support_threshold,
+            translation_threshold=settings.translation_threshold,
+            faithfulness_threshold=settings.faithfulness_threshold,
+        )
+        self.translator = SentenceTranslator(model, self.verifier, store)
 
     # --- steps ------------------------------------------------------------------------------------------
 
@@ -97,21 +123,47 @@ class AnswerPipeline:
             return text
         return f"{history[-1][0]} {question}"
 
-    def messages(self, evidence: Evidence, question: str, answer_lang: str) -> list[ChatMessage]:
+    def answer_language(self, question: str, answer_lang: str | None) -> str:
+        """``answer_lang`` when the reader chose one, else the question's language (see
+        :func:`assistant.text.language.question_language`)."""
+        chosen = answer_lang or self.settings.answer_lang
+        if chosen in (None, "", "auto"):
+            preferred = ["en", *(lang for lang in self.retriever.languages() if lang != "en")]
+            return question_language(question, tuple(LANGUAGE_NAMES), preferred)
+        language_name(chosen)
+        return chosen
+
+    def messages(self, texts: dict[int, str], question: str, answer_lang: str) -> list[ChatMessage]:
         return [
             ChatMessage("system", render("system")),
             ChatMessage(
                 "user",
-                render("answer", sources=format_sources(evidence), question=question, language=language_name(answer_lang)),
+                render("answer", sources=format_sources(texts), question=question, language=language_name(answer_lang)),
             ),
         ]
+
+    def translated(self, evidence: Evidence, answer_lang: str) -> tuple[Evidence, int]:
+        """The sources with their verified translations into ``answer_lang``, those readable in it first
+        (renumbered); and how many are readable (in the answer language, or translated and verified)."""
+        if self.settings.translate_evidence == 0:  # the model reads every source in its own language
+            return evidence, len(evidence.sources)
+        wanted = [s for s in evidence.sources if s.lang != answer_lang][: self.settings.translate_evidence]
+        renderings = self.translator.render([(s.quote, s.lang) for s in wanted], answer_lang)
+        for source, rendering in zip(wanted, renderings):
+            if rendering.verified:
+                source.translation, source.translation_lang = rendering.text, answer_lang
+            else:
+                source.translation_note = f"{rendering.text!r} not used: {rendering.reason}" if rendering.text else rendering.reason
+        readable = [s.n for s in evidence.sources if s.lang == answer_lang or s.translation]
+        rest = [s.n for s in evidence.sources if s.n not in readable]
+        return keep_sources(evidence, readable + rest), len(readable)
 
     def fit(self, evidence: Evidence, question: str, answer_lang: str) -> tuple[Evidence, list[ChatMessage], int]:
         """The most sources whose prompt fits ``n_ctx`` minus the answer budget; how many were left out."""
         budget = self.model.n_ctx - self.settings.max_answer_tokens
         for keep in range(len(evidence.sources), 0, -1):
             fitted = renumber(evidence, keep)
-            messages = self.messages(fitted, question, answer_lang)
+            messages = self.messages({s.n: readable_text(s) for s in fitted.sources}, question, answer_lang)
             if self.model.count_tokens(messages) <= budget:
                 return fitted, messages, len(evidence.sources) - keep
         raise InputError(
@@ -126,15 +178,21 @@ class AnswerPipeline:
         question: str,
         *,
         history: Sequence[tuple[str, str]] = (),
-        answer_lang: str = "en",
+        answer_lang: str | None = None,
         filters: SearchFilters | None = None,
         k: int | None = None,
         on_token: TokenCallback | None = None,
+        on_sentence: SentenceCallback | None = None,
     ) -> Answer:
+        """A checked answer to ``question`` in ``answer_lang`` (None: the question's language).
+
+        ``on_token`` receives the model's draft as it is written; ``on_sentence`` each sentence the reader
+        may see, as soon as it is verified (the answer's ``first_answer_ms`` is when the first came).
+        """
         question = " ".join(question.split())
         if not question:
             raise InputError("the question is empty")
-        language_name(answer_lang)
+        answer_lang = self.answer_language(question, answer_lang)
         started = time.perf_counter()
         query = self.standalone(question, history)
         evidence = select_evidence(
@@ -166,59 +224,120 @@ class AnswerPipeline:
             timings.total_ms = round((time.perf_counter() - started) * 1000, 1)
             return result
 
+        evidence, readable = self.translated(evidence, answer_lang)
+        timings.translate_ms = round((time.perf_counter() - started) * 1000 - timings.retrieve_ms, 1)
+        result.sources = evidence.sources
+        result.answerable = True
+        untranslated = [s for s in evidence.sources[readable:] if s.translation_note]
+        if untranslated:
+            result.notes.append(
+                f"{len(untranslated)} source sentence(s) could not be translated reliably into "
+                f"{language_name(answer_lang)} and were not given to the model"
+            )
+        if readable:
+            self.compose(renumber(evidence, readable), query, answer_lang, result, started, on_token, on_sentence)
+        if not any(s.supported for s in result.sentences):
+            result.sentences += self.quotes(evidence, answer_lang)
+            if readable:
+                result.notes.append("no generated sentence was supported by its sources; showing the sources instead")
+            timings.first_answer_ms = round((time.perf_counter() - started) * 1000, 1)
+            for sentence in result.sentences:
+                if sentence.supported and on_sentence:
+                    on_sentence(sentence)
+        result.answer = " ".join(displayed(s, answer_lang) for s in result.sentences if s.supported)
+        timings.total_ms = round((time.perf_counter() - started) * 1000, 1)
+        return result
+
+    def compose(self, evidence: Evidence, query: str, answer_lang: str, result: Answer, started: float,
+                on_token: TokenCallback | None, on_sentence: SentenceCallback | None = None) -> None:
+        """The model's answer over ``evidence`` (every source readable in ``answer_lang``), verified sentence
+        by sentence against the texts it was given, each as soon as the model has finished it."""
+        timings = result.timings
         evidence, messages, left_out = self.fit(evidence, query, answer_lang)
         if left_out:
             result.notes.append(f"{left_out} lower-ranked sources left out to fit the model's context window")
-        draft: list[str] = []
+        texts = {s.n: readable_text(s) for s in evidence.sources}
+        translated = [n for n, s in enumerate(evidence.sources, 1) if s.translation]
+        vectors = dict(evidence.vectors)
+        if translated:  # a translation is checked as the passage it stands for
+            vectors.update(zip(translated, self.embedder.embed_passages([texts[n] for n in translated])))
+        langs = {s.n: answer_lang if s.translation else s.lang for s in evidence.sources}
+
+        def check(text: str) -> list[AnswerSentence]:
+            return self.verifier.check_answer(text, evidence.question, texts, vectors, langs, answer_lang)
+
+        draft, checked = "", 0
         for piece in self.model.stream(
             messages,
             max_tokens=self.settings.max_answer_tokens,
-            grammar=citation_grammar(len(evidence.sources)),
+            grammar=citation_grammar(len(evidence.sources), max_chars=ANSWER_SENTENCE_CHARS),
             stop=["\n"],
         ):
             if timings.first_token_ms is None:
                 timings.first_token_ms = round((time.perf_counter() - started) * 1000, 1)
-            draft.append(piece)
+            draft += piece
             if on_token:
                 on_token(piece)
-        result.draft = "".join(draft)
-        result.sentences = self.verifier.check_answer(
-            result.draft,
-            evidence.question,
-            {s.n: s.quote for s in evidence.sources},
-            evidence.vectors,
-            {s.n: s.lang for s in evidence.sources},
-            answer_lang,
-        )
-        if not any(s.supported for s in result.sentences):
-            result.sentences += self.quotes(evidence)
-            result.notes.append("no generated sentence was supported by its sources; showing quotes instead")
-        result.sources = evidence.sources
-        result.answerable = True
-        result.answer = " ".join(
-            (f"“{s.text}” [{s.citations[0]}]" if s.kind == "quote" else format_cited(s.text, s.citations))
-            for s in result.sentences
-            if s.supported
-        )
-        timings.total_ms = round((time.perf_counter() - started) * 1000, 1)
-        return result
+            # A sentence just finished: the reader may see it now if it passes on its own (passing alone,
+            # it also passes with the sentences after it).
+            for end in _SENTENCE_END.finditer(draft, checked):
+                for sentence in check(draft[checked : end.end()]):
+                    if sentence.supported:
+                        if timings.first_answer_ms is None:
+                            timings.first_answer_ms = round((time.perf_counter() - started) * 1000, 1)
+                        if on_sentence:
+                            sentence.lang = answer_lang
+                            on_sentence(sentence)
+                checked = end.end()
+        result.draft = draft
+        result.sentences = check(draft)
+        for sentence in result.sentences:
+            sentence.lang = answer_lang
 
     @staticmethod
-    def quotes(evidence: Evidence) -> list[AnswerSentence]:
-        """The best evidence sentence, and the next ones only when they score nearly as well.
+    def quotes(evidence: Evidence, answer_lang: str) -> list[AnswerSentence]:
+        """The best evidence sentence, and the next ones only when they score nearly as well: each as its
+        verified translation into ``answer_lang`` (the original beside it), or, without one, as a quote in
+        its own language.
 
         When the question asks for a person, a number, a date or a name, only the sentences among the
         first ``QUOTE_POOL`` that state one the question does not hold are candidates (if any does): the
         sentence most similar to a question often restates it rather than answering it.
         """
-        pool = evidence.sources
+        ranked = sorted(evidence.sources, key=lambda s: -s.score)
+        pool = ranked
         kind = expected_answer(evidence.question)
         if kind:
-            stating = [s for s in pool[:QUOTE_POOL] if states_answer(s.quote, s.lang, evidence.question, kind)]
+            stating = [
+                s for s in ranked[:QUOTE_POOL]
+                if states_answer(readable_text(s), s.translation_lang or s.lang, evidence.question, kind)
+            ]
             pool = stating or pool
         best = pool[0].score
-        return [
-            AnswerSentence(text=s.quote, citations=[s.n], supported=True, kind="quote", cited_by_model=[])
-            for s in pool[:QUOTES_IN_FALLBACK]
-            if s.score >= best - QUOTE_MARGIN
-        ]
+        out = []
+        for s in pool[:QUOTES_IN_FALLBACK]:
+            if s.score < best - QUOTE_MARGIN:
+                continue
+            if s.translation:
+                out.append(AnswerSentence(
+                    text=s.translation, citations=[s.n], supported=True, kind="translation", cited_by_model=[],
+                    lang=answer_lang, original=s.quote, original_lang=s.lang,
+                ))
+            else:
+                out.append(AnswerSentence(
+                    text=s.quote, citations=[s.n], supported=True, kind="quote", cited_by_model=[], lang=s.lang
+                ))
+        return out
+
+
+def displayed(sentence: AnswerSentence, answer_lang: str) -> str:
+    """A sentence as the answer's text shows it: a quote in quotation marks (labelled with its language
+    when that is not the answer's); a translation with the language it was translated from."""
+    n = sentence.citations[0] if sentence.citations else None
+    if sentence.kind == "quote" and sentence.lang == answer_lang:
+        return f"“{sentence.text}” [{n}]"
+    if sentence.kind == "quote":
+        return f"“{sentence.text}” [{n}] ({LANGUAGE_NAMES.get(sentence.lang or '', sentence.lang)} original, not translated)"
+    if sentence.kind == "translation":
+        return f"{sentence.text} [{n}] (translated from {LANGUAGE_NAMES.get(sentence.original_lang or '', sentence.original_lang)})"
+    return format_cited(sentence.text, sentence.citations)

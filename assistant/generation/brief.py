@@ -9,9 +9,11 @@
   ranked again together. A key sentence keeps its document and offsets through both steps, so its
   citation survives the reduce. Every model call then sees one sentence, so nothing is ever truncated to
   fit the context, however long the input. Longer inputs get more points (see :func:`point_count`).
-* **Write**: a key sentence already in a target language is used as it is; otherwise the model restates it
-  as one point in that language under a grammar that makes it cite that sentence (English dates in plain
-  form, see :mod:`assistant.generation.style`).
+* **Write**: a key sentence already in a target language is used as it is; otherwise it is translated and
+  the translation checked against it (:mod:`assistant.generation.translation`, the answers' translator and
+  cache); when the translation fails its checks, the model restates the sentence as one point in that
+  language under a grammar that makes it cite that sentence (English dates in plain form, see
+  :mod:`assistant.generation.style`).
 * **Verify** the written point like an answer sentence (numbers, months, names; e5 similarity; written in
   the language asked for), and check that it keeps the names of its sentence that other languages in the
   store write the same way (see :func:`assistant.grounding.facts.dropped_names`). A draft that fails is followed by
@@ -37,6 +39,7 @@ from assistant.config import Settings
 from assistant.errors import InputError, NotFoundError
 from assistant.generation.answer import language_name
 from assistant.generation.style import plain_dates
+from assistant.generation.translation import SentenceTranslator
 from assistant.grounding.citations import citation_grammar, parse_cited
 from assistant.grounding.facts import facts_in
 from assistant.grounding.verifier import Verifier
@@ -170,6 +173,15 @@ class BriefPipeline:
         self.model = model
         self.settings = settings
         self.verifier = Verifier(embedder, settings.brief_support_threshold)
+        #: Key sentences are translated with the answers' translator (same checks, same cache).
+        self.translator = SentenceTranslator(
+            model,
+            Verifier(
+                embedder, settings.support_threshold, translation_threshold=settings.translation_threshold,
+                faithfulness_threshold=settings.faithfulness_threshold,
+            ),
+            store,
+        )
 
     # --- what to brief ----------------------------------------------------------------------------------
 
@@ -297,9 +309,21 @@ class BriefPipeline:
                 if lang == key.doc.lang:
                     point.texts[lang], point.kinds[lang] = key.text, "original"
                 else:
+                    rendering = (
+                        self.translator.render([(key.text, key.doc.lang)], lang)[0]
+                        if self.settings.translate_evidence else None
+                    )
+                    if rendering is not None and rendering.verified:
+                        point.texts[lang], point.kinds[lang] = rendering.text, "translation"
+                        done += 1
+                        if on_progress:
+                            on_progress(done, total)
+                        continue
                     draft = self.write_point(n, key, lang, context)
                     if draft.reason is None:
                         point.texts[lang], point.kinds[lang] = draft.text, "generated"
+                        if rendering is not None:
+                            point.rejected[lang] = f"translation {rendering.text!r}: {rendering.reason}"
                     else:
                         point.texts[lang], point.kinds[lang] = key.text, "quote"
                         point.rejected[lang] = f"{draft.text!r}: {draft.reason}" if draft.text else draft.reason

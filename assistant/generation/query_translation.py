@@ -34,7 +34,7 @@ from assistant.backends.llm import ChatMessage, ChatModel
 from assistant.grounding.facts import is_repetitive
 from assistant.retrieval.translations import Translation
 from assistant.templates import render
-from assistant.text.language import LANGUAGE_NAMES, UNKNOWN, detect_language, written_in
+from assistant.text.language import LANGUAGE_NAMES, question_language, written_in
 from assistant.text.names import is_name_part
 from assistant.text.words import WORD
 
@@ -96,19 +96,6 @@ def unmasked(text: str, names: dict[str, str]) -> str:
     return text
 
 
-def question_language(question: str, codes: Sequence[str]) -> str:
-    """The language ``question`` is written in; English when it cannot tell.
-
-    Names are left out (capitalised words): "Who is Nguyen Manh Hung?" is an English question about a
-    Vietnamese name. A question with fewer than three other words is taken as English.
-    """
-    words = [w for w in question.split() if w[:1].islower()]
-    if len(words) < 3:
-        return "en"
-    lang = detect_language(" ".join(words), tuple(codes))
-    return "en" if lang == UNKNOWN else lang
-
-
 def clean(reply: str, question: str, lang: str, source_lang: str) -> str | None:
     """The translation in ``reply``, or None when it is no usable translation (empty, a copy of the
     question, looping, far longer than the question, or not in ``lang``)."""
@@ -137,7 +124,7 @@ class QueryTranslator:
         source_name, name = LANGUAGE_NAMES[source_lang], LANGUAGE_NAMES[lang]
         pairs = zip(examples()[source_lang], examples()[lang])
         return render(
-            "translate",
+            "translate_query",
             source_language=source_name,
             language=name,
             examples="\n\n".join(f"{source_name}: {source}\n{name}: {target}" for source, target in pairs),
@@ -172,7 +159,7 @@ class QueryTranslator:
         """``question`` in every language of the store (or of ``only``, the search's language filter)
         except its own."""
         langs = [lang for lang in store_langs if not only or lang in only]
-        return self.translate(question, langs, question_language(question, codes))
+        return self.translate(question, langs, question_language(question, codes, ["en", *store_langs]))
 
     def translate(self, question: str, langs: Sequence[str], source_lang: str = "en") -> list[Translation]:
         """``question`` in each of ``langs`` that the prompt supports, other than ``source_lang``."""

@@ -189,6 +189,22 @@ def document_passages(
     return passages, chunks
 
 
+def keep_sources(evidence: Evidence, numbers: Sequence[int]) -> Evidence:
+    """Only the sources ``numbers`` (in that order), renumbered from 1."""
+    sources, vectors = [], {}
+    for new, old in enumerate(numbers, 1):
+        sources.append(evidence.source(old).model_copy(update={"n": new}))
+        vectors[new] = evidence.vectors[old]
+    return Evidence(
+        question=evidence.question,
+        sources=sources,
+        vectors=vectors,
+        hits=evidence.hits,
+        best_cosine=evidence.best_cosine,
+        withheld=evidence.withheld,
+    )
+
+
 def renumber(evidence: Evidence, keep: int) -> Evidence:
     """The first ``keep`` sources only (to fit a context window)."""
     return Evidence(

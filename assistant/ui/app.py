@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import inspect
+import logging
 import os
 import signal
 import threading
@@ -33,6 +34,7 @@ CSS = """
 mark { background: #fff3a3; color: inherit; }
 a.cite { text-decoration: none; font-weight: 600; }
 blockquote.quote { border-left: 3px solid #b58900; padding-left: 8px; font-style: italic; }
+blockquote.translation { border-left: 3px solid #268bd2; padding-left: 8px; }
 details.unsupported { color: var(--body-text-color-subdued); }
 p.draft { color: var(--body-text-color-subdued); }
 table.brief-table td { vertical-align: top; }
@@ -56,6 +58,8 @@ document.addEventListener('click', function (event) {
 }, true);
 </script>
 """
+
+log = logging.getLogger(__name__)
 
 
 def _guard(fn: Callable) -> Callable:
@@ -113,7 +117,10 @@ def build_app(assistant: NewsAssistant, handlers: AppHandlers | None = None) -> 
                             clear = gr.Button("Clear conversation", scale=1, elem_id="clear-button")
                         with gr.Accordion("Settings", open=False):
                             with gr.Row():
-                                answer_lang = gr.Dropdown(lang_choices, value="en", label="Answer language")
+                                answer_lang = gr.Dropdown(
+                                    [("Same as the question", "auto"), *lang_choices], value="auto", label="Answer language",
+                                    elem_id="answer-lang",
+                                )
                                 k = gr.Slider(1, 10, value=settings.top_k, step=1, label="Passages to draw sources from")
                             with gr.Row():
                                 filter_langs = gr.Dropdown([], multiselect=True, label="Only documents in")
@@ -222,7 +229,7 @@ def build_app(assistant: NewsAssistant, handlers: AppHandlers | None = None) -> 
         app.load(refresh_library, None, library_outputs, api_visibility="private")
 
         # --- API for gradio_client --------------------------------------------------------------------
-        def ask(question: str, answer_lang: str = "en", k: int = 0) -> dict:
+        def ask(question: str, answer_lang: str = "auto", k: int = 0) -> dict:
             """A cited, verified answer (the JSON of `assistant ask --json`)."""
             return _guard(h.api_ask)(question, answer_lang, k)
 
@@ -271,6 +278,7 @@ def serve(assistant: NewsAssistant, *, block: bool = True) -> gr.Blocks:
     app.launch(prevent_thread_lock=True, **launch_options(assistant.settings))
     # After the server is up, so that loading does not compete with serving the first page.
     threading.Thread(target=warm_up, args=(assistant,), daemon=True, name="warm-up").start()
+    threading.Thread(target=translate_when_idle, args=(assistant,), daemon=True, name="pretranslate").start()
     if block:
         if threading.current_thread() is threading.main_thread():
             signal.signal(signal.SIGTERM, _interrupt)  # `kill`, systemd, a test harness: stop as Ctrl+C does
@@ -297,3 +305,26 @@ def warm_up(assistant: NewsAssistant) -> None:
         _ = assistant.model.n_ctx
     except Exception:  # the first real request reports the problem to the user
         pass
+
+
+#: Seconds between looks for sentences to translate ahead of questions.
+IDLE_CHECK_SECONDS = 15.0
+
+
+def translate_when_idle(assistant: NewsAssistant, stop: threading.Event | None = None) -> None:
+    """Translate the library's sentences ahead of questions while no one is waiting for the model.
+
+    A few sentences at a time, and only while the model queue is empty: a reader's question waits at
+    most for the model call under way. Progress is kept in ``assistant.pretranslation`` for the app.
+    """
+    stop = stop or threading.Event()
+    while not stop.wait(IDLE_CHECK_SECONDS):
+        if assistant.queue.pending:
+            continue
+        try:
+            def progress(done: int, total: int) -> None:
+                assistant.pretranslation.update(done=done, total=total)
+
+            assistant.pretranslate(batch=2, on_progress=progress, should_stop=lambda: bool(assistant.queue.pending) or stop.is_set())
+        except Exception:  # noqa: BLE001 - the store or model is unavailable: try again later
+            log.warning("translating ahead of questions failed", exc_info=True)

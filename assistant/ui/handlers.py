@@ -103,7 +103,7 @@ class AppHandlers:
         self,
         message: str,
         turns: Turns | None,
-        answer_lang: str = "en",
+        answer_lang: str = "auto",
         k: int | None = None,
         langs: Sequence[str] | None = None,
         date_from: str | None = None,
@@ -192,10 +192,14 @@ class AppHandlers:
     @staticmethod
     def summary(answer: Answer) -> str:
         t = answer.timings
-        first = f", first token {t.first_token_ms / 1000:.1f} s" if t.first_token_ms is not None else ""
+        first = f", first answer sentence {t.first_answer_ms / 1000:.1f} s" if t.first_answer_ms is not None else ""
         verified = sum(1 for s in answer.sentences if s.supported and s.kind == "generated")
+        translated = sum(1 for s in answer.sentences if s.supported and s.kind == "translation")
         quotes = sum(1 for s in answer.sentences if s.kind == "quote")
-        what = "not answered by the documents" if not answer.answerable else f"{verified} verified sentence(s), {quotes} quote(s)"
+        what = (
+            "not answered by the documents" if not answer.answerable
+            else f"{verified} verified sentence(s), {translated} translated source(s), {quotes} untranslated quote(s)"
+        )
         return f"Done: {what} · {answer.model} · {t.total_ms / 1000:.1f} s{first}"
 
     @staticmethod
@@ -298,7 +302,7 @@ class AppHandlers:
 
     # --- API (gradio_client) ----------------------------------------------------------------------------
 
-    def api_ask(self, question: str, answer_lang: str = "en", k: int = 0) -> dict:
+    def api_ask(self, question: str, answer_lang: str = "auto", k: int = 0) -> dict:
         """The JSON of ``assistant ask --json``."""
         return self.assistant.ask(question, answer_lang=answer_lang, k=k or None).public()
 

@@ -52,26 +52,30 @@ def answer_html(answer: Answer, turn: int) -> str:
     if not answer.answerable:
         notes = "".join(f"<br><small class='note'>{text(n)}</small>" for n in answer.notes)
         return f"<span class='refusal'>{text(answer.answer)}</span>{notes}"
-    by_n = {s.n: s for s in answer.sources}
     parts: list[str] = []
     quotes = [s for s in answer.sentences if s.supported and s.kind == "quote"]
-    verified = [s for s in answer.sentences if s.supported and s.kind != "quote"]
+    translations = [s for s in answer.sentences if s.supported and s.kind == "translation"]
+    verified = [s for s in answer.sentences if s.supported and s.kind == "generated"]
     if verified:
         parts.append(
             "<p class='verified'>"
             + " ".join(f"{text(s.text)} {citation_links(turn, s.citations)}" for s in verified)
             + "</p>"
         )
-    if quotes:
-        parts.append("<p class='quote-label'><small>No written sentence could be verified; quoting the sources:</small></p>"
-                     if not verified else "")
-        for s in quotes:
-            src = by_n.get(s.citations[0])
-            lang = language(src.lang) if src else ""
-            parts.append(
-                f"<blockquote class='quote'><small>quote, {text(lang)}:</small> “{text(s.text)}” "
-                f"{citation_links(turn, s.citations)}</blockquote>"
-            )
+    if (translations or quotes) and not verified:
+        parts.append("<p class='quote-label'><small>No written sentence could be verified; the sources say:</small></p>")
+    for s in translations:
+        parts.append(
+            f"<blockquote class='translation'>{text(s.text)} {citation_links(turn, s.citations)}"
+            f"<br><small>translated from {text(language(s.original_lang or ''))}; original: "
+            f"<span lang='{text(s.original_lang or '')}'>“{text(s.original or '')}”</span></small></blockquote>"
+        )
+    for s in quotes:
+        label = "quote" if s.lang == answer.answer_lang else f"original in {language(s.lang or '')}, no verified translation"
+        parts.append(
+            f"<blockquote class='quote'><small>{text(label)}:</small> "
+            f"<span lang='{text(s.lang or '')}'>“{text(s.text)}”</span> {citation_links(turn, s.citations)}</blockquote>"
+        )
     rejected = [s for s in answer.sentences if not s.supported]
     if rejected:
         items = "".join(
@@ -150,7 +154,7 @@ def brief_html(brief: Brief) -> str:
         cells = []
         for lang in brief.langs:
             kind = p.kinds.get(lang, "generated")
-            label = {"original": "original", "quote": "quote: written text failed verification"}.get(kind)
+            label = {"original": "original", "translation": "translated", "quote": "original: no verified translation"}.get(kind)
             badge = f"<br><small class='kind'>{text(label)}</small>" if label else ""
             body = f"“{text(p.texts[lang])}”" if kind == "quote" else text(p.texts[lang])
             why = p.rejected.get(lang)

@@ -25,7 +25,7 @@ def sources_in(messages) -> dict[int, str]:
 def make(tmp_path, replies, **overrides) -> tuple[NewsAssistant, FakeChatModel]:
     model = replies if isinstance(replies, FakeChatModel) else FakeChatModel(replies=replies)
     values = dict(store_dir=tmp_path / "store", embedder="hash", min_relevance=0.0, support_threshold=0.5,
-                  translate_queries="")  # the scripted replies are answers, not translations
+                  translate_queries="", translate_evidence=0)  # the scripted replies are answers, not translations
     values.update(overrides)
     assistant = NewsAssistant(Settings(**values), embedder=HashingEmbedder(), model=model)
     assistant.ingest([SEEDS])
@@ -113,7 +113,7 @@ def test_the_prompt_fits_the_context_window_and_says_what_was_left_out(tmp_path)
     used = model.count_tokens(model.prompts[0])
     assert used <= 520 - 160
     assert any("left out to fit" in note for note in answer.notes)
-    assert len(sources_in(model.prompts[0])) == len(answer.sources) < 30
+    assert len(sources_in(model.prompts[0])) < len(answer.sources) <= 30
     for n, text in sources_in(model.prompts[0]).items():  # whole sentences, never cut
         assert text == " ".join(answer.sources[n - 1].quote.split())
 
@@ -199,3 +199,77 @@ def test_answers_the_question_keeps_an_answer_that_names_what_was_asked():
     assert checked[1].reason == "not supported"  # an already failing sentence keeps its own reason
     open_question = [AnswerSentence(text="He proposed closer cooperation.", citations=[1], supported=True)]
     assert answers_the_question(open_question, "What did the ambassador propose?", "en")[0].supported
+
+
+# --- translate, verify, then answer ---------------------------------------------------------------------
+
+FR_37 = ("Actuellement, Dà Nang compte 37 établissements proposant une formation liée à l'informatique, avec "
+         "environ 6.000 diplômés chaque année, a-t-il indiqué.")
+EN_37 = "Currently, Dà Nang has 37 establishments offering IT training, with about 6,000 graduates each year, he said."
+
+
+def translating(answer_reply, translations: dict[str, str]):
+    """A scripted model that translates the sentences it knows (the others come back unchanged: no
+    translation) and answers with ``answer_reply``."""
+
+    def reply(messages):
+        if messages[0].content.startswith("You translate sentences"):
+            return translations.get(messages[-1].content, messages[-1].content)
+        return answer_reply(messages)
+
+    return reply
+
+
+def test_the_model_composes_over_verified_translations_and_the_answer_is_in_english(tmp_path):
+    assistant, model = make(
+        tmp_path, translating(copy_source(1), {FR_37: EN_37}), translate_evidence=6, translation_threshold=0.0
+    )
+    answer = assistant.ask("How many IT training establishments does Da Nang have?")
+    assert answer.answer_lang == "en"
+    (source,) = [s for s in answer.sources if s.translation]
+    assert (source.n, source.quote, source.translation, source.translation_lang) == (1, FR_37, EN_37, "en")
+    answer_prompt = model.prompts[-1]
+    given = sources_in(answer_prompt)
+    assert given[1] == EN_37  # only what reads in English reaches the model: the translation …
+    english = {" ".join(s.quote.split()) for s in answer.sources if s.lang == "en"}
+    assert set(list(given.values())[1:]) <= english  # … and the English sources
+    (sentence,) = [s for s in answer.sentences if s.supported]
+    assert (sentence.kind, sentence.lang, sentence.citations) == ("generated", "en", [1])
+    assert "37" in answer.answer and FR_37 not in answer.answer
+    assert answer.timings.first_answer_ms is not None and model.judged  # the translation was judged
+    assert any("could not be translated" in note for note in answer.notes)  # the other sources
+
+
+def test_when_no_written_sentence_verifies_the_translation_is_shown_with_its_original(tmp_path):
+    def wrong(messages):
+        return "Da Nang has 99 establishments [1]."
+
+    assistant, _ = make(tmp_path, translating(wrong, {FR_37: EN_37}), translate_evidence=6, translation_threshold=0.0)
+    answer = assistant.ask("How many IT training establishments does Da Nang have?")
+    shown = [s for s in answer.sentences if s.supported]
+    assert shown[0].kind == "translation" and shown[0].text == EN_37
+    assert (shown[0].original, shown[0].original_lang, shown[0].lang) == (FR_37, "fr", "en")
+    assert answer.answer.startswith(EN_37 + " [1] (translated from French)")
+    public = answer.public()
+    assert public["sentences"][1]["kind"] == "translation" and public["sentences"][1]["original_lang"] == "fr"
+
+
+def test_without_a_verified_translation_the_original_is_quoted_and_labelled_with_its_language(tmp_path):
+    assistant, model = make(tmp_path, translating(copy_source(1), {}), translate_evidence=6)
+    answer = assistant.ask("How many IT training establishments does Da Nang have?")
+    assert not any(s.translation for s in answer.sources)
+    assert all(s.translation_note for s in answer.sources if s.lang != "en")
+    shown = [s for s in answer.sentences if s.supported]
+    assert shown and all(s.kind == "quote" for s in shown)
+    assert "(French original, not translated)" in answer.answer
+    answer_prompts = [p for p in model.prompts if p[0].content.startswith("You answer")]
+    assert all(FR_37 not in p[-1].content for p in answer_prompts)  # the model only reads English
+
+
+def test_the_answer_language_is_the_questions_unless_the_reader_chooses(tmp_path):
+    assistant, model = make(tmp_path, translating(copy_source(1), {}), translate_evidence=6)
+    assert assistant.ask("Wie viele IT-Ausbildungseinrichtungen hat Da Nang?").answer_lang == "de"
+    assert assistant.ask("How many IT training establishments does Da Nang have?").answer_lang == "en"
+    assert assistant.ask("Wie viele IT-Ausbildungseinrichtungen hat Da Nang?", answer_lang="fr").answer_lang == "fr"
+    with pytest.raises(InputError, match="unknown answer language"):
+        assistant.ask("How many?", answer_lang="xx")

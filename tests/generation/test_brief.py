@@ -41,7 +41,7 @@ def restate(edit=in_english):
 
 def make(tmp_path, reply, **overrides):
     values = dict(store_dir=tmp_path / "store", embedder="hash", brief_support_threshold=0.5, brief_points=4,
-                  brief_max_points=4, translate_queries="")  # the scripted replies are brief points, not translations
+                  brief_max_points=4, translate_queries="", translate_evidence=0)  # the scripted replies are brief points, not translations
     values.update(overrides)
     model = FakeChatModel(replies=reply)
     assistant = NewsAssistant(Settings(**values), embedder=HashingEmbedder(), model=model)

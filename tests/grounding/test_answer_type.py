@@ -57,13 +57,13 @@ def test_the_quote_fallback_prefers_the_sentence_that_answers_over_the_one_that_
         _source(2, "The trip aimed at bolstering cooperation in digital transformation.", 0.899),
         _source(3, "At a working session with Minister of Science and ICT Lee Jong-ho, Minister Hung spoke.", 0.87),
     ])
-    assert [s.citations for s in AnswerPipeline.quotes(evidence)] == [[3]]
+    assert [s.citations for s in AnswerPipeline.quotes(evidence, "en")] == [[3]]
     # A question of no particular kind keeps the best sentence and the near-tie.
     evidence.question = "What was the trip about?"
-    assert [s.citations for s in AnswerPipeline.quotes(evidence)] == [[1], [2]]
+    assert [s.citations for s in AnswerPipeline.quotes(evidence, "en")] == [[1], [2]]
     # When no sentence among the first few states such an answer, the best ones are quoted as before.
     evidence.question = "How many ministers did he meet?"
-    assert [s.citations for s in AnswerPipeline.quotes(evidence)] == [[1], [2]]
+    assert [s.citations for s in AnswerPipeline.quotes(evidence, "en")] == [[1], [2]]
 
 
 def test_a_run_of_names_before_an_institution_word_names_the_institution_not_a_person():

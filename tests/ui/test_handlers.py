@@ -26,7 +26,7 @@ def make(tmp_path, replies, **overrides) -> tuple[AppHandlers, FakeChatModel]:
     values = dict(store_dir=tmp_path / "store", embedder="hash", min_relevance=0.0, support_threshold=0.5,
                   brief_support_threshold=0.5, brief_points=3, brief_max_points=3,
                   feedback_weight=0.0,  # replies are scripted by source number: keep the hashed ranking fixed
-                  translate_queries="")  # ... and are answers, not translations
+                  translate_queries="", translate_evidence=0)  # ... and are answers, not translations
     values.update(overrides)
     assistant = NewsAssistant(Settings(**values), embedder=HashingEmbedder(), model=model)
     assistant.ingest([SEEDS])
@@ -219,7 +219,7 @@ def test_api_functions_return_the_cli_json_shapes(tmp_path):
     handlers, _ = make(tmp_path, copy_source(1))
     answer = handlers.api_ask("Who visited Korea?")
     assert {"question", "answer_lang", "answer", "answerable", "sentences", "sources", "model", "timings"} <= set(answer)
-    assert set(answer["timings"]) == {"retrieve", "first_token", "total"}
+    assert set(answer["timings"]) == {"retrieve", "translate", "first_token", "first_answer", "total"}
     extra = tmp_path / "extra.txt"
     extra.write_text("Extra news\n\nThe city council of Lyon approved a new tram line on Monday.\n", encoding="utf-8")
     report = handlers.api_ingest([str(extra)])

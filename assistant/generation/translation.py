@@ -1,0 +1,131 @@
+"""Sentence translation, checked before use and cached: the bridge between a source's language and the
+reader's.
+
+A small model translates one sentence far better than it composes an answer across languages, so every
+evidence sentence not in the answer language is first translated on its own (``prompts/translate_sentence_system.txt``),
+then checked (:meth:`assistant.grounding.verifier.Verifier.check_translation`: facts kept, e5 closeness,
+the target language, and the model's own yes/no judgement of faithfulness), and only then shown or given to
+the model to compose from. A translation that fails is never shown; its original is, labelled.
+
+Translations are cached in the store (:class:`assistant.backends.store.CachedTranslation`), keyed by the
+sentence, the target language and the model: they survive restarts, a Chroma server shares them, an edited
+article re-pays only its changed sentences. The cache holds the model's outputs (text and judgement), and
+the decision is re-made at the current thresholds each time.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+from typing import Callable, Sequence
+
+import numpy as np
+
+from assistant.backends.llm import ChatMessage, ChatModel
+from assistant.backends.store import CachedTranslation, VectorStore, translation_key
+from assistant.grounding.faithfulness import FaithfulnessJudge
+from assistant.grounding.verifier import Verifier
+from assistant.templates import render
+from assistant.text.langdata import language_name
+
+
+@dataclass
+class Rendering:
+    """A sentence in another language, and whether that translation may be used."""
+
+    original: str
+    original_lang: str
+    lang: str
+    text: str
+    verified: bool
+    reason: str | None = None
+    cosine: float = 0.0
+    judge: float | None = None
+    cached: bool = False
+    vector: np.ndarray | None = None
+
+
+def translation_messages(sentence: str, lang_from: str, lang_to: str) -> list[ChatMessage]:
+    return [
+        ChatMessage(
+            "system",
+            render("translate_sentence_system", source_language=language_name(lang_from), language=language_name(lang_to)),
+        ),
+        ChatMessage("user", " ".join(sentence.split())),
+    ]
+
+
+def translate_one(model: ChatModel, sentence: str, lang_from: str, lang_to: str) -> str:
+    """The model's translation of one sentence (unchecked): its first line, quotes stripped."""
+    budget = min(400, 24 + 3 * len(sentence) // 2)  # tokens: generous for scripts that take more per character
+    reply = "".join(model.stream(translation_messages(sentence, lang_from, lang_to), max_tokens=budget, stop=["\n"]))
+    return reply.strip().split("\n")[0].strip().strip('"“”').strip()
+
+
+ProgressCallback = Callable[[int, int], None]
+
+
+class SentenceTranslator:
+    """Translates sentences with the shared model, checks each translation, caches what the model said."""
+
+    def __init__(self, model: ChatModel, verifier: Verifier, store: VectorStore | None = None) -> None:
+        self.model = model
+        self.verifier = verifier
+        self.store = store
+        self.judge = FaithfulnessJudge(model)
+        self._lock = threading.Lock()
+
+    def _decide(self, original: str, original_lang: str, lang: str, text: str, vector: np.ndarray,
+                original_vector: np.ndarray, judge: float | None) -> Rendering:
+        cosine = float(vector @ original_vector)
+        verdict = self.verifier.check_translation(original, original_lang, text, lang, cosine, judge)
+        return Rendering(original, original_lang, lang, text, verdict.supported, verdict.reason, cosine, judge, vector=vector)
+
+    def render(
+        self, items: Sequence[tuple[str, str]], lang: str, *, on_progress: ProgressCallback | None = None
+    ) -> list[Rendering]:
+        """Each ``(sentence, its language)`` of ``items`` in ``lang``, checked. Sentences already in ``lang``
+        come back as themselves (verified). Cached translations cost no model call; new ones are cached."""
+        out: list[Rendering | None] = [None] * len(items)
+        todo = [i for i, (s, sl) in enumerate(items) if sl != lang]
+        for i, (s, sl) in enumerate(items):
+            if sl == lang:
+                out[i] = Rendering(s, sl, lang, s, True)
+        if not todo:
+            return [r for r in out if r is not None]
+        keys = {i: translation_key(items[i][0], lang, self.model.name) for i in todo}
+        cached = self.store.get_translations(list(keys.values())) if self.store is not None else {}
+        originals = self.verifier.embed([items[i][0] for i in todo])
+        original_vector = dict(zip(todo, originals))
+        fresh: list[CachedTranslation] = []
+        # Calls of one kind together: each kind of prompt has its own fixed instructions, which llama.cpp
+        # keeps cached only while the next prompt starts the same way. First every translation …
+        drafts: dict[int, tuple[str, np.ndarray, float | None, bool]] = {}
+        for done, i in enumerate(todo, 1):
+            hit = cached.get(keys[i])
+            if hit is not None:
+                drafts[i] = (hit.text, hit.vector, hit.judge, True)
+            else:
+                sentence, sentence_lang = items[i]
+                text = translate_one(self.model, sentence, sentence_lang, lang)
+                drafts[i] = (text, self.verifier.embed([text or "-"])[0], None, False)
+            if on_progress:
+                on_progress(done, 2 * len(todo))
+        # … then the judgements, only of translations that pass the checks that need no model.
+        for done, i in enumerate(todo, len(todo) + 1):
+            sentence, sentence_lang = items[i]
+            text, vector, judge, was_cached = drafts[i]
+            rendering = self._decide(sentence, sentence_lang, lang, text, vector, original_vector[i], judge)
+            if rendering.verified and judge is None:
+                judge = self.judge.p_faithful(sentence, sentence_lang, text, lang)
+                rendering = self._decide(sentence, sentence_lang, lang, text, vector, original_vector[i], judge)
+            rendering.cached = was_cached
+            out[i] = rendering
+            if not was_cached or judge != drafts[i][2]:
+                fresh.append(CachedTranslation(keys[i], sentence, sentence_lang, lang, self.model.name, text, judge, vector))
+            if on_progress:
+                on_progress(done, 2 * len(todo))
+        if fresh and self.store is not None:
+            with self._lock:
+                self.store.put_translations(fresh)
+        return [r for r in out if r is not None]

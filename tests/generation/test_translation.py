@@ -1,0 +1,89 @@
+"""Sentence translation: checked before use, judged only when the cheap checks pass, cached in the store
+(keyed by sentence, language and model), the model's calls grouped by kind."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.backends.embedder import HashingEmbedder
+from assistant.backends.llm import FakeChatModel
+from assistant.backends.store import translation_key
+from assistant.generation.translation import SentenceTranslator
+from assistant.grounding.verifier import Verifier
+from assistant.service import NewsAssistant
+
+DE = "Die neue Brücke wurde am 3. Juni 2021 von Bürgermeisterin Anna Berg eröffnet."
+EN = "Mayor Anna Berg opened the new bridge on 3 June 2021."
+FR = "Le pont a coûté 12 millions d'euros selon le maire Paul Dubois."
+FR_EN = "The bridge cost 12 million euros according to Mayor Paul Dubois."
+
+
+def scripted(translations: dict[str, str], judge: float = 0.9) -> FakeChatModel:
+    def reply(messages):
+        return translations[messages[-1].content]
+
+    return FakeChatModel(replies=reply, judge=lambda messages, options: [judge, 1 - judge])
+
+
+@pytest.fixture
+def library(tmp_path, store_settings) -> NewsAssistant:
+    """A store (embedded, and on a real Chroma server) holding one German article with ``DE``."""
+    assistant = NewsAssistant(store_settings, embedder=HashingEmbedder())
+    article = tmp_path / "bruecke.txt"
+    article.write_text(f"Die Brücke am Rhein\n\n{DE} Sie war lange geplant worden.", encoding="utf-8")
+    assert assistant.ingest([article]).count("added") == 1
+    return assistant
+
+
+def translator(model, store=None) -> SentenceTranslator:
+    # The hashed embedder puts two languages far apart: closeness is not what these tests are about.
+    verifier = Verifier(HashingEmbedder(), 0.5, translation_threshold=0.0, faithfulness_threshold=0.5)
+    return SentenceTranslator(model, verifier, store)
+
+
+def test_a_checked_translation_is_used_and_a_sentence_in_the_language_is_itself():
+    model = scripted({DE: EN})
+    out = translator(model).render([(DE, "de"), (EN, "en")], "en")
+    assert [(r.text, r.verified) for r in out] == [(EN, True), (EN, True)]
+    assert len(model.prompts) == 1 and len(model.judged) == 1  # the English sentence cost nothing
+    assert "German" in model.prompts[0][0].content and "English" in model.prompts[0][0].content
+
+
+def test_a_translation_that_drops_a_number_is_refused_without_asking_the_judge():
+    model = scripted({DE: "Mayor Anna Berg opened the new bridge in June 2021."})
+    (rendering,) = translator(model).render([(DE, "de")], "en")
+    assert not rendering.verified and "drops 3" in rendering.reason
+    assert model.judged == []
+
+
+def test_a_translation_the_model_judges_unfaithful_is_refused():
+    model = scripted({DE: EN}, judge=0.1)
+    (rendering,) = translator(model).render([(DE, "de")], "en")
+    assert not rendering.verified and "judged unfaithful" in rendering.reason and rendering.judge == pytest.approx(0.1)
+
+
+def test_translations_come_first_then_the_judgements():
+    order: list[str] = []
+    model = scripted({DE: EN, FR: FR_EN})
+    inner_stream, inner_judge = model.stream, model.choice_probs
+    model.stream = lambda *a, **k: (order.append("translate"), inner_stream(*a, **k))[1]
+    model.choice_probs = lambda *a, **k: (order.append("judge"), inner_judge(*a, **k))[1]
+    translator(model).render([(DE, "de"), (FR, "fr")], "en")
+    assert order == ["translate", "translate", "judge", "judge"]
+
+
+def test_the_store_caches_translations_across_translators_and_prunes_unused_ones(library):
+    store = library.store
+    model = scripted({DE: EN, FR: FR_EN})
+    first = translator(model, store).render([(DE, "de"), (FR, "fr")], "en")
+    assert all(r.verified and not r.cached for r in first) and store.count_translations() == 2
+    again = scripted({})  # knows no translation: everything must come from the cache
+    second = translator(again, store).render([(DE, "de"), (FR, "fr")], "en")
+    assert [r.text for r in second] == [EN, FR_EN] and all(r.cached and r.verified for r in second)
+    assert again.prompts == [] and again.judged == []
+    # Another model or another language is another entry.
+    assert len({translation_key(DE, "en", "fake"), translation_key(DE, "en", "other"), translation_key(DE, "fr", "fake")}) == 3
+    # Only sentences a stored document still holds keep their translations: the French one goes.
+    assert store.prune_translations() == 1 and store.count_translations() == 1
+    library.remove("bruecke.txt")  # removing the article removes its translations
+    assert store.count_translations() == 0
