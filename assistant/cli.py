@@ -245,6 +245,28 @@ def cmd_reindex(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def cmd_translate(args: argparse.Namespace, settings: Settings) -> int:
+    from assistant.generation.answer import language_name
+
+    assistant = _assistant(settings)
+    lang = args.lang or assistant.pretranslation_lang
+    language_name(lang)
+    err = _console(stderr=True)
+    todo = len(assistant.untranslated(lang, args.refs))
+    if not todo:
+        _console().print(f"every sentence already has a cached translation into {lang}")
+        return 0
+    err.print(f"translating {todo} sentence(s) into {lang} (each checked; a few seconds each)")
+
+    def on_progress(done: int, total: int) -> None:
+        err.print(f"  {done}/{total}", end="\r")
+
+    done = assistant.pretranslate(lang, args.refs, on_progress=on_progress)
+    err.print()
+    _console().print(f"translated {done} sentence(s) into {lang}; {assistant.store.count_translations()} cached in all")
+    return 0
+
+
 def cmd_eval(args: argparse.Namespace, settings: Settings) -> int:
     from assistant.evaluation.retrieval import evaluate_retrieval_file
 
@@ -425,6 +447,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("reindex", help="re-embed every stored document with the current embedder")
     p.set_defaults(func=cmd_reindex)
+
+    p = sub.add_parser("translate", help="translate stored documents' sentences ahead of questions (cached, checked)")
+    p.add_argument("refs", nargs="*", metavar="DOC", help="doc ids or sources (default: every document)")
+    p.add_argument("--lang", default=None, help="target language (default: ASSISTANT_ANSWER_LANG, or en when auto)")
+    p.set_defaults(func=cmd_translate)
 
     p = sub.add_parser("eval", help="evaluate on a QA dataset (JSON Lines)")
     p.add_argument("dataset", metavar="DATASET.jsonl")

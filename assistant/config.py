@@ -196,6 +196,14 @@ class Settings(BaseSettings):
         "call (about 1.5 s a sentence with the bundled 1.5B model on 2 cores); cached ones cost nothing. 0 = no "
         "translation: the model reads every source in its own language and brief points are restated directly.",
     )
+    translation_attempts: int = Field(
+        2,
+        ge=1,
+        le=5,
+        description="Translations the model may make of one sentence before it is given up: the first greedy, the "
+        "others sampled with fixed seeds; the first that passes every check is used (a failed sentence is not "
+        "retried once its failure is cached).",
+    )
     translation_threshold: float = Field(
         0.70,
         ge=0.0,

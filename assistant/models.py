@@ -232,6 +232,11 @@ class Source(BaseModel):
     translation_note: str | None = Field(
         None, description="Why the model's translation of the quote is not used (when it failed a check)."
     )
+    instructions_withheld: bool = Field(
+        False,
+        description="Its document holds text addressed to an AI assistant (prompt injection); that text was "
+        "withheld from the sources and the prompt.",
+    )
 
 
 SentenceKind = Literal["generated", "translation", "quote"]

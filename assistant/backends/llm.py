@@ -360,9 +360,7 @@ class LlamaCppModel:
 
 
 @lru_cache(maxsize=8)
-def _load_local(
-    path: str, n_ctx: int, n_threads: int, seed: int, temperature: float, label: str, context: str = "main"
-) -> LlamaCppModel:
+def _load_local(path: str, n_ctx: int, n_threads: int, seed: int, temperature: float, label: str) -> LlamaCppModel:
     model = LlamaCppModel(Path(path), n_ctx=n_ctx, n_threads=n_threads, seed=seed, temperature=temperature, label=label)
     atexit.register(model.close)
     return model
@@ -514,15 +512,11 @@ class FakeChatModel:
             yield word if i == 0 else " " + word
 
 
-def get_chat_model(settings, *, context: str = "main") -> ChatModel:
-    """The configured model: the endpoint when ``llm_url`` is set, else the local GGUF (loaded once).
-
-    ``context`` names a llama.cpp context of its own on the same GGUF. llama.cpp keeps one prompt cached
-    per context, so two kinds of prompt that alternate evict each other's cached prefix: the query
-    translator has its own context so that its few-shot prefix (265 tokens into Vietnamese) and the answer
-    prompt's instructions both stay cached. The file is memory-mapped, so the weights are shared; a context
-    adds its KV cache and buffers. An endpoint caches prompts itself: ``context`` does not apply.
-    """
+def get_chat_model(settings) -> ChatModel:
+    """The configured model: the endpoint when ``llm_url`` is set, else the local GGUF, loaded once per
+    process and shared by answers, translations, judgements and briefs (a second ``Llama`` of the 1.5B model
+    would add its weights again: 3.6 GiB resident instead of 1.8). Calls of one kind are grouped so that
+    llama.cpp's one cached prompt prefix serves them (see :mod:`assistant.generation.translation`)."""
     if settings.llm_url:
         return OpenAIChatModel(
             settings.llm_url,
@@ -535,4 +529,4 @@ def get_chat_model(settings, *, context: str = "main") -> ChatModel:
         )
     path = resolve_model_path(settings.model, settings.model_cache_dir)
     label = settings.model if settings.model in BUNDLED_MODELS else path.name
-    return _load_local(str(path), settings.n_ctx, settings.n_threads, settings.seed, settings.temperature, label, context)
+    return _load_local(str(path), settings.n_ctx, settings.n_threads, settings.seed, settings.temperature, label)

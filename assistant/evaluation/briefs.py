@@ -24,6 +24,7 @@ from assistant.config import Settings
 from assistant.evaluation.retrieval import load_jsonl
 from assistant.evaluation.scoring import contains, reads_as
 from assistant.grounding.facts import missing_facts
+from assistant.grounding.verifier import Verifier
 from assistant.ingest.metadata import content_id
 from assistant.models import Brief, Document
 from assistant.retrieval.lexical import tokenize
@@ -93,6 +94,12 @@ def displayed_verified(brief: Brief, assistant, threshold: float) -> tuple[int, 
         for lang, text in p.texts.items():
             if p.kinds.get(lang) in ("original", "quote"):
                 good &= text == source.quote
+            elif p.kinds.get(lang) == "translation":  # re-checked as a translation (all but the model's judgement)
+                vectors = assistant.embedder.embed_queries([text, source.quote])
+                verdict = Verifier(assistant.embedder, threshold).check_translation(
+                    source.quote, source.lang, text, lang, float(vectors[0] @ vectors[1])
+                )
+                good &= verdict.supported
             else:
                 vec = assistant.embedder.embed_queries([text])[0]
                 ref = assistant.embedder.embed_passages([source.quote])[0]

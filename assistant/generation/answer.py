@@ -106,7 +106,7 @@ class AnswerPipeline:
             translation_threshold=settings.translation_threshold,
             faithfulness_threshold=settings.faithfulness_threshold,
         )
-        self.translator = SentenceTranslator(model, self.verifier, store)
+        self.translator = SentenceTranslator(model, self.verifier, store, settings.translation_attempts)
 
     # --- steps ------------------------------------------------------------------------------------------
 
@@ -224,6 +224,8 @@ class AnswerPipeline:
             timings.total_ms = round((time.perf_counter() - started) * 1000, 1)
             return result
 
+        for source in evidence.sources:
+            source.instructions_withheld = source.source in evidence.withheld
         evidence, readable = self.translated(evidence, answer_lang)
         timings.translate_ms = round((time.perf_counter() - started) * 1000 - timings.retrieve_ms, 1)
         result.sources = evidence.sources

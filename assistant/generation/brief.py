@@ -181,6 +181,7 @@ class BriefPipeline:
                 faithfulness_threshold=settings.faithfulness_threshold,
             ),
             store,
+            settings.translation_attempts,
         )
 
     # --- what to brief ----------------------------------------------------------------------------------

@@ -55,10 +55,19 @@ def translation_messages(sentence: str, lang_from: str, lang_to: str) -> list[Ch
     ]
 
 
-def translate_one(model: ChatModel, sentence: str, lang_from: str, lang_to: str) -> str:
-    """The model's translation of one sentence (unchecked): its first line, quotes stripped."""
+#: Sampling of a second (third…) translation of a sentence whose first failed the checks: greedy decoding
+#: would repeat the same mistake.
+RETRY_TEMPERATURE = 0.5
+
+
+def translate_one(model: ChatModel, sentence: str, lang_from: str, lang_to: str, *, attempt: int = 0) -> str:
+    """The model's translation of one sentence (unchecked): its first line, quotes stripped. Attempt 0 is
+    greedy; later attempts are sampled with a fixed seed each (so a run is repeatable)."""
     budget = min(400, 24 + 3 * len(sentence) // 2)  # tokens: generous for scripts that take more per character
-    reply = "".join(model.stream(translation_messages(sentence, lang_from, lang_to), max_tokens=budget, stop=["\n"]))
+    sampling = {"temperature": RETRY_TEMPERATURE, "seed": attempt} if attempt else {}
+    reply = "".join(
+        model.stream(translation_messages(sentence, lang_from, lang_to), max_tokens=budget, stop=["\n"], **sampling)
+    )
     return reply.strip().split("\n")[0].strip().strip('"“”').strip()
 
 
@@ -68,7 +77,8 @@ ProgressCallback = Callable[[int, int], None]
 class SentenceTranslator:
     """Translates sentences with the shared model, checks each translation, caches what the model said."""
 
-    def __init__(self, model: ChatModel, verifier: Verifier, store: VectorStore | None = None) -> None:
+    def __init__(self, model: ChatModel, verifier: Verifier, store: VectorStore | None = None, attempts: int = 2) -> None:
+        self.attempts = max(1, attempts)
         self.model = model
         self.verifier = verifier
         self.store = store
@@ -97,34 +107,40 @@ class SentenceTranslator:
         cached = self.store.get_translations(list(keys.values())) if self.store is not None else {}
         originals = self.verifier.embed([items[i][0] for i in todo])
         original_vector = dict(zip(todo, originals))
-        fresh: list[CachedTranslation] = []
-        # Calls of one kind together: each kind of prompt has its own fixed instructions, which llama.cpp
-        # keeps cached only while the next prompt starts the same way. First every translation …
-        drafts: dict[int, tuple[str, np.ndarray, float | None, bool]] = {}
-        for done, i in enumerate(todo, 1):
-            hit = cached.get(keys[i])
-            if hit is not None:
-                drafts[i] = (hit.text, hit.vector, hit.judge, True)
-            else:
+        fresh: dict[int, CachedTranslation] = {}
+        pending = list(todo)
+        for attempt in range(self.attempts):
+            # Calls of one kind together: each kind of prompt has its own fixed instructions, which llama.cpp
+            # keeps cached only while the next prompt starts the same way. First every translation …
+            drafts: dict[int, tuple[str, np.ndarray, float | None, bool]] = {}
+            for i in pending:
+                hit = cached.get(keys[i]) if attempt == 0 else None
+                if hit is not None:
+                    drafts[i] = (hit.text, hit.vector, hit.judge, True)
+                else:
+                    sentence, sentence_lang = items[i]
+                    text = translate_one(self.model, sentence, sentence_lang, lang, attempt=attempt)
+                    drafts[i] = (text, self.verifier.embed([text or "-"])[0], None, False)
+            # … then the judgements, only of translations that pass the checks that need no model.
+            for i in pending:
                 sentence, sentence_lang = items[i]
-                text = translate_one(self.model, sentence, sentence_lang, lang)
-                drafts[i] = (text, self.verifier.embed([text or "-"])[0], None, False)
-            if on_progress:
-                on_progress(done, 2 * len(todo))
-        # … then the judgements, only of translations that pass the checks that need no model.
-        for done, i in enumerate(todo, len(todo) + 1):
-            sentence, sentence_lang = items[i]
-            text, vector, judge, was_cached = drafts[i]
-            rendering = self._decide(sentence, sentence_lang, lang, text, vector, original_vector[i], judge)
-            if rendering.verified and judge is None:
-                judge = self.judge.p_faithful(sentence, sentence_lang, text, lang)
+                text, vector, judge, was_cached = drafts[i]
                 rendering = self._decide(sentence, sentence_lang, lang, text, vector, original_vector[i], judge)
-            rendering.cached = was_cached
-            out[i] = rendering
-            if not was_cached or judge != drafts[i][2]:
-                fresh.append(CachedTranslation(keys[i], sentence, sentence_lang, lang, self.model.name, text, judge, vector))
+                if rendering.verified and judge is None:
+                    judge = self.judge.p_faithful(sentence, sentence_lang, text, lang)
+                    rendering = self._decide(sentence, sentence_lang, lang, text, vector, original_vector[i], judge)
+                rendering.cached = was_cached
+                if out[i] is None or rendering.verified:  # a later attempt replaces a failed one only if it passes
+                    out[i] = rendering
+                    if not was_cached or judge != drafts[i][2]:
+                        fresh[i] = CachedTranslation(keys[i], sentence, sentence_lang, lang, self.model.name, text, judge, vector)
+            # Another draft only for what this call translated and the checks refused (a cached refusal stays).
+            pending = [i for i in pending if not out[i].verified and not out[i].cached]
             if on_progress:
-                on_progress(done, 2 * len(todo))
+                on_progress(len(todo) - len(pending), len(todo))
+            if not pending:
+                break
+        fresh = list(fresh.values())
         if fresh and self.store is not None:
             with self._lock:
                 self.store.put_translations(fresh)

@@ -110,14 +110,14 @@ def invented_names(original: str, text: str, lang: str) -> list[str]:
     """Capitalised words of ``text`` (after its first word) that start like no word of ``original``."""
     if lang in CAPITALISED_NOUNS:
         return []
-    starts = {fold(w)[:PREFIX] for w in WORD.findall(original)}
+    starts = {fold(part)[:PREFIX] for w in WORD.findall(original) for part in re.split(r"[-‐]", w) if part}
     out = []
     words = list(WORD.finditer(text))
     for m in words[1:]:
-        word = m.group(0)
-        folded = fold(word)
-        if not is_name_part(word) or folded in _TRANSLATED or len(word) < 3:
-            continue
-        if folded[:PREFIX] not in starts:
-            out.append(word)
+        for word in re.split(r"[-‐]", m.group(0)):  # "AFC-Championship-Spiel": each part
+            folded = fold(word)
+            if not word or not is_name_part(word) or folded in _TRANSLATED or len(word) < 3:
+                continue
+            if folded[:PREFIX] not in starts:
+                out.append(word)
     return list(dict.fromkeys(out))

@@ -124,6 +124,9 @@ class AppHandlers:
                 raise Cancelled()
             events.put(("token", piece))
 
+        def on_sentence(sentence) -> None:
+            events.put(("sentence", sentence))
+
         def on_wait(ahead: int) -> None:
             if cancel.is_set():
                 raise Cancelled()
@@ -133,7 +136,8 @@ class AppHandlers:
             try:
                 with waiting_reported_to(on_wait):
                     answer = self.assistant.ask(
-                        question, history=history, answer_lang=answer_lang, filters=filters, k=k, on_token=on_token
+                        question, history=history, answer_lang=answer_lang, filters=filters, k=k, on_token=on_token,
+                        on_sentence=on_sentence,
                     )
                 events.put(("done", answer))
             except Cancelled:
@@ -146,6 +150,7 @@ class AppHandlers:
         shown = render.chat_messages(turns) + [{"role": "user", "content": render.text(question)}]
         panel = render.sources_panel(turns)
         draft: list[str] = []
+        checked: list = []  # sentences verified so far: the reader sees these as the answer
         status = "Searching the documents…"
         try:
             yield ChatUpdate(shown + [{"role": "assistant", "content": render.draft_html("", status)}], panel, status, turns)
@@ -157,6 +162,9 @@ class AppHandlers:
                     if not draft:
                         status = "Writing (draft, citations are checked next)…"
                     draft.append(value)
+                elif kind == "sentence":
+                    checked.append(value)
+                    status = "Writing (verified sentences shown; the rest is being checked)…"
                 elif kind == "wait":
                     status = (
                         f"Waiting for the model: {value} request(s) ahead of yours…" if value else "Writing…"
@@ -183,9 +191,8 @@ class AppHandlers:
                         held = (kind_next, value_next)  # handled by the next turn of the loop
                         break
                     draft.append(value_next)
-                yield ChatUpdate(
-                    shown + [{"role": "assistant", "content": render.draft_html("".join(draft), status)}], panel, status, turns
-                )
+                body = render.draft_html("".join(draft), status, checked)
+                yield ChatUpdate(shown + [{"role": "assistant", "content": body}], panel, status, turns)
         finally:
             cancel.set()
 
@@ -224,6 +231,9 @@ class AppHandlers:
         def on_progress(done: int, total: int) -> None:
             if progress:
                 progress(done / max(total, 1), f"writing points {done}/{total}")
+
+        def on_sentence(sentence) -> None:
+            events.put(("sentence", sentence))
 
         def on_wait(ahead: int) -> None:
             if progress:

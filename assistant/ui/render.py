@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Sequence
 
-from assistant.models import Answer, Brief, DocumentInfo, Source, Story
+from assistant.models import Answer, AnswerSentence, Brief, DocumentInfo, Source, Story
 from assistant.text.language import LANGUAGE_NAMES
 
 #: HTML specials, and the Markdown punctuation that would otherwise turn document text into emphasis,
@@ -90,10 +90,13 @@ def answer_html(answer: Answer, turn: int) -> str:
     return "\n".join(p for p in parts if p)
 
 
-def draft_html(draft: str, status: str) -> str:
-    """The answer while it streams: the model's draft, marked as not yet checked."""
+def draft_html(draft: str, status: str, checked: Sequence[AnswerSentence] = ()) -> str:
+    """The answer while it streams: the sentences verified so far, as the answer; then the model's draft,
+    marked as not yet checked."""
+    verified = " ".join(f"{text(s.text)} <sup>[{', '.join(str(n) for n in s.citations)}]</sup>" for s in checked)
+    head = f"<p class='verified'>{verified}</p>" if verified else ""
     body = text(draft) if draft else "…"
-    return f"<small class='status'>{text(status)}</small><p class='draft'>{body}</p>"
+    return f"<small class='status'>{text(status)}</small>{head}<details class='draft'><summary>draft</summary>{body}</details>" if checked else f"<small class='status'>{text(status)}</small><p class='draft'>{body}</p>"
 
 
 def passage_html(source: Source) -> str:
@@ -113,11 +116,19 @@ def source_card(source: Source, turn: int) -> str:
     also = (
         f"<div class='also-in'>also in: {text(', '.join(source.also_in))}</div>" if source.also_in else ""
     )
+    warning = (
+        "<div class='injection'>⚠ this document contains text addressed to AI assistants; it was not used</div>"
+        if source.instructions_withheld else ""
+    )
+    translation = (
+        f"<div class='translation'><small>{text(language(source.translation_lang or ''))} (verified translation):</small> "
+        f"{text(source.translation)}</div>" if source.translation else ""
+    )
     return (
         f"<div class='source-card' id='{card_id(turn, source.n)}'>"
         f"<div class='card-head'><span class='n'>[{source.n}]</span> <b>{text(source.title)}</b></div>"
-        f"<div class='meta'>{' · '.join(meta)}</div>{also}"
-        f"<blockquote class='passage' lang='{text(source.lang)}'>{passage_html(source)}</blockquote>"
+        f"<div class='meta'>{' · '.join(meta)}</div>{also}{warning}"
+        f"<blockquote class='passage' lang='{text(source.lang)}'>{passage_html(source)}</blockquote>{translation}"
         f"</div>"
     )
 

@@ -66,17 +66,26 @@ def test_bundled_models_load_and_are_deterministic(name):
 
 
 @pytest.mark.integration
-def test_a_named_context_is_a_second_llama_cpp_context_on_the_same_weights(tmp_path):
+def test_answers_translations_and_judgements_share_one_loaded_model(tmp_path):
     from assistant.service import NewsAssistant
 
-    main = get_chat_model(Settings(model="gemma-3-270m"))
-    translate = get_chat_model(Settings(model="gemma-3-270m"), context="translate")
-    assert translate is not main and translate._llm is not main._llm  # its own KV cache
-    assert translate is get_chat_model(Settings(model="gemma-3-270m"), context="translate")  # loaded once
-    assert (translate.path, translate.name) == (main.path, main.name)
-    assistant = NewsAssistant(Settings(store_dir=tmp_path / "store", model="gemma-3-270m"))
-    assert assistant.translation_model.inner is translate and assistant.model.inner is main
-    assert assistant.translation_model.queue is assistant.model.queue  # generations still take turns
+    assistant = NewsAssistant(Settings(store_dir=tmp_path / "store"))
+    main = get_chat_model(Settings())
+    assert assistant.translation_model is assistant.model and assistant.model.inner is main  # one copy of the weights
+    assert assistant.answers.translator.model is assistant.model is assistant.briefs.translator.model
+
+
+@pytest.mark.integration
+def test_the_judge_reads_yes_and_no_from_the_next_token_distribution():
+    from assistant.grounding.faithfulness import FaithfulnessJudge
+
+    judge = FaithfulnessJudge(get_chat_model(Settings()))
+    original = "Die Stadt hat die neue Brücke am Montag eröffnet."
+    faithful = judge.p_faithful(original, "de", "The city opened the new bridge on Monday.", "en")
+    negated = judge.p_faithful(original, "de", "The city did not open the new bridge on Monday.", "en")
+    assert 0.0 <= negated < faithful <= 1.0
+    # Asked again after another prompt, the same pair gets the same probability (the cached prefix is reused).
+    assert judge.p_faithful(original, "de", "The city opened the new bridge on Monday.", "en") == pytest.approx(faithful, abs=1e-3)
 
 
 @pytest.mark.integration

@@ -40,7 +40,11 @@ def test_ask_json_is_valid_and_every_displayed_citation_verifies(question, ask_j
     assert answer.answerable and answer.sources
     numbers = {s.n for s in answer.sources}
     for s in answer.sentences:
-        assert set(s.citations) <= numbers and s.kind in {"generated", "quote"}
+        assert set(s.citations) <= numbers and s.kind in {"generated", "translation", "quote"}
+        if s.supported:  # every displayed sentence is in English, or labelled as a quote in its language
+            assert s.lang == "en" or s.kind == "quote"
+        if s.kind == "translation":
+            assert s.original and s.original_lang != "en" and "translated from" in answer.answer
         if not s.supported:  # kept for transparency, never displayed as fact
             assert s.reason and s.text not in answer.answer
     for src in data["sources"]:
@@ -53,9 +57,10 @@ def test_ask_json_is_valid_and_every_displayed_citation_verifies(question, ask_j
 
 def test_an_english_question_about_a_korean_minister_is_answered_from_the_vietnamese_article(ask_json, monkeypatch, capsys):
     """seed-10: the answer ("i-Korea 4.0") is in one sentence of the Vietnamese article that names no one. It
-    is found only with the minister's name masked while the model translates the question (it invented a
-    Vietnamese minister) and with evidence drawn from the whole article (retrieval's per-document cap gave
-    the article's places to the passages that carry the name)."""
+    is found only with the question translated into Vietnamese (ASSISTANT_TRANSLATE_QUERIES=vi, off by
+    default since it showed no held-out gain) with the minister's name masked while the model translates
+    (it invented a Vietnamese minister), and with evidence drawn from the whole article."""
+    monkeypatch.setenv("ASSISTANT_TRANSLATE_QUERIES", "vi")
     data = ask_json("Which Korean policy for the fourth industrial revolution did Minister You Young Min mention?", monkeypatch, capsys)
     assert "i-Korea 4.0" in data["answer"]
     shown = {n for s in data["sentences"] if s["supported"] for n in s["citations"]}

@@ -87,3 +87,11 @@ def test_the_store_caches_translations_across_translators_and_prunes_unused_ones
     assert store.prune_translations() == 1 and store.count_translations() == 1
     library.remove("bruecke.txt")  # removing the article removes its translations
     assert store.count_translations() == 0
+
+
+def test_a_refused_translation_is_tried_again_sampled_and_the_first_that_passes_is_used():
+    drafts = iter(["Mayor Anna Berg opened the new bridge in June 2021.", EN])
+    model = FakeChatModel(replies=lambda messages: next(drafts), judge=lambda m, o: [0.9, 0.1])
+    (rendering,) = translator(model).render([(DE, "de")], "en")
+    assert rendering.verified and rendering.text == EN
+    assert model.samplings == [(None, None), (0.5, 1)]  # greedy first, then sampled with a fixed seed

@@ -120,6 +120,11 @@ def test_a_role_labelled_instruction_is_never_the_quoted_answer(tmp_path):
     assert all("billion" not in s.quote for s in answer.sources)
     assert "billion" not in answer.answer and answer.answerable
     assert any("library.txt" in note for note in answer.notes)
+    # The source cards of that document say what was withheld.
+    assert answer.sources and all(s.instructions_withheld for s in answer.sources if s.source == "library.txt")
+    from assistant.ui import render
+
+    assert "addressed to AI assistants" in render.source_card(answer.sources[0], 0)
 
 
 def test_fake_model_obeying_an_injection_gets_no_verified_claim(tmp_path):

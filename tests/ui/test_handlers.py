@@ -243,3 +243,13 @@ def test_a_model_that_fails_mid_answer_reaches_the_user_as_a_message_and_frees_t
     # The app keeps serving: the next question works once the model does.
     handlers.assistant.model.inner.replies = copy_source(1)
     assert list(handlers.chat("Who visited Korea?", []))[-1].status.startswith("Done")
+
+
+def test_verified_sentences_are_shown_as_the_answer_while_the_rest_is_written(tmp_path):
+    from assistant.models import AnswerSentence
+    from assistant.ui import render
+
+    sentence = AnswerSentence(text="Da Nang has 37 IT schools.", citations=[1], supported=True)
+    html = render.draft_html("Da Nang has 37 IT schools [1]. It has", "Writing…", [sentence])
+    assert "<p class='verified'>Da Nang has 37 IT schools." in html and "<details class='draft'>" in html
+    assert "<p class='draft'>" in render.draft_html("Da Nang", "Writing…")  # nothing verified yet: the draft
