@@ -232,9 +232,6 @@ class AppHandlers:
             if progress:
                 progress(done / max(total, 1), f"writing points {done}/{total}")
 
-        def on_sentence(sentence) -> None:
-            events.put(("sentence", sentence))
-
         def on_wait(ahead: int) -> None:
             if progress:
                 progress(0.0, f"waiting for the model: {ahead} request(s) ahead")
