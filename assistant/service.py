@@ -152,6 +152,19 @@ class NewsAssistant:
             return []
         return self.translator.for_store(query, langs, self.settings.language_codes, filters.langs if filters else ())
 
+    def warm_up(self) -> None:
+        """Load everything the first question needs, so that it is not slower than the next ones: the
+        embedder and lexical index (a search), the model, lingua's models (a question's language), and the
+        answer prompt's fixed instructions into llama.cpp's prompt cache (a one-token reply)."""
+        from assistant.backends.llm import ChatMessage
+        from assistant.text.language import LANGUAGE_NAMES, question_language
+
+        self.search("warm up", k=1)
+        question_language("What did the minister announce?", tuple(LANGUAGE_NAMES), ["en", *self.retriever.languages()])
+        messages = self.answers.messages({1: "The minister opened the bridge."}, "Who opened the bridge?", "en")
+        for _ in self.model.stream(messages[:1] + [ChatMessage("user", messages[1].content)], max_tokens=1):
+            pass
+
     # --- translations ahead of questions ------------------------------------------------------------------
 
     def untranslated(self, lang: str = "en", refs: Sequence[str] = ()) -> list[tuple[str, str]]:

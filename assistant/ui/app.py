@@ -301,8 +301,7 @@ def warm_up(assistant: NewsAssistant) -> None:
     except (AttributeError, OSError):
         pass
     try:
-        assistant.search("warm up", k=1)
-        _ = assistant.model.n_ctx
+        assistant.warm_up()
     except Exception:  # the first real request reports the problem to the user
         pass
 

@@ -1,0 +1,64 @@
+"""The service's work ahead of questions: warming up, and translating the library while idle."""
+
+from __future__ import annotations
+
+import threading
+
+from assistant.backends.embedder import HashingEmbedder
+from assistant.backends.llm import FakeChatModel
+from assistant.config import Settings
+from assistant.service import NewsAssistant
+from tests.support.paths import SEEDS
+
+
+def echo_translator(messages) -> str:
+    """Translates by prefixing (enough for the cache; the checks are not what is tested here)."""
+    return "EN " + messages[-1].content
+
+
+def test_warm_up_loads_what_the_first_question_needs_and_caches_the_answer_instructions(tmp_path):
+    model = FakeChatModel(replies=["ok"])
+    assistant = NewsAssistant(Settings(store_dir=tmp_path / "store", embedder="hash"), embedder=HashingEmbedder(), model=model)
+    assistant.ingest([SEEDS])
+    assistant.warm_up()
+    (prompt,) = model.prompts
+    assert prompt[0].content == assistant.answers.messages({1: "x"}, "q", "en")[0].content  # the answer instructions
+
+
+def test_the_library_is_translated_ahead_of_questions_once(tmp_path):
+    model = FakeChatModel(replies=echo_translator)
+    settings = Settings(store_dir=tmp_path / "store", embedder="hash", translation_attempts=1)
+    assistant = NewsAssistant(settings, embedder=HashingEmbedder(), model=model)
+    assistant.ingest([SEEDS])
+    pending = assistant.untranslated("en")
+    assert pending and {lang for _, lang in pending} == {"de", "fr", "id", "vi"}  # the English seed needs none
+    progress: list[tuple[int, int]] = []
+    done = assistant.pretranslate("en", on_progress=lambda d, t: progress.append((d, t)))
+    assert done == len(pending) and progress[-1] == (len(pending), len(pending))
+    assert assistant.store.count_translations() == len(pending)
+    calls = len(model.prompts)
+    assert assistant.untranslated("en") == [] and assistant.pretranslate("en") == 0 and len(model.prompts) == calls
+
+
+def test_serve_translates_while_idle_and_stops_when_asked(tmp_path, monkeypatch):
+    from assistant.ui import app
+
+    model = FakeChatModel(replies=echo_translator)
+    settings = Settings(store_dir=tmp_path / "store", embedder="hash", translation_attempts=1)
+    assistant = NewsAssistant(settings, embedder=HashingEmbedder(), model=model)
+    assistant.ingest([SEEDS / "004_9162929b01fb154b.txt"])
+    monkeypatch.setattr(app, "IDLE_CHECK_SECONDS", 0.01)
+    stop = threading.Event()
+    worker = threading.Thread(target=app.translate_when_idle, args=(assistant, stop))
+    worker.start()
+    try:
+        for _ in range(500):
+            if assistant.pretranslation["total"] and assistant.pretranslation["done"] == assistant.pretranslation["total"]:
+                break
+            threading.Event().wait(0.02)
+    finally:
+        stop.set()
+        worker.join(timeout=10)
+    assert not worker.is_alive()
+    assert assistant.pretranslation["done"] == assistant.pretranslation["total"] > 0
+    assert assistant.untranslated("en") == []
