@@ -205,14 +205,14 @@ class Settings(BaseSettings):
         "retried once its failure is cached).",
     )
     translation_threshold: float = Field(
-        0.70,
+        0.90,
         ge=0.0,
         le=1.0,
         description="Least e5 cosine between a sentence and its translation for the translation to be used. "
         "Calibrated on XQuAD's parallel sentences, tune half (see BENCHMARKS.md).",
     )
     faithfulness_threshold: float = Field(
-        0.5,
+        0.44,
         ge=0.0,
         le=1.0,
         description="Least probability the model gives 'Yes' when asked whether a translation is faithful (same "

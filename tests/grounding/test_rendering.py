@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.grounding.rendering import invented_names, negation_changed, order_changed, untranslated_words
+from assistant.grounding.rendering import negation_changed, order_changed, untranslated_words
 from assistant.grounding.verifier import Verifier
 
 DE = "Die Trainerin Anna Berg lobte den Spieler Paul Roth am 3. Juni 2021 nach dem Spiel."
@@ -16,7 +16,6 @@ def test_a_faithful_translation_passes_every_structural_check():
     assert not negation_changed(DE, "de", EN, "en")
     assert order_changed(DE, EN) == []
     assert untranslated_words(DE, "de", EN, "en") == []
-    assert invented_names(DE, EN, "en") == []
 
 
 @pytest.mark.parametrize(
@@ -39,18 +38,15 @@ def test_names_swapped_between_roles_change_their_order():
 
 def test_a_word_left_in_the_original_language_is_caught_but_a_copied_name_is_not():
     original = "Die neue Brücke über den Rhein wurde von Bürgermeisterin Anna Berg eröffnet."
-    assert untranslated_words(original, "de", "The new Brücke over the Rhine was opened by Mayor Anna Berg.", "en") == ["Brücke"]
+    assert untranslated_words(original, "de", "The new bridge over the Rhine was eröffnet by Mayor Anna Berg.", "en") == ["eröffnet"]
+    # A capitalised word in English is read as a name kept as written ("Warschau"), so a German noun left
+    # in an English sentence goes unseen: the price of not refusing every exonym (see BENCHMARKS.md).
+    assert untranslated_words(original, "de", "The new Brücke over the Rhine was opened by Mayor Anna Berg.", "en") == []
     assert untranslated_words(original, "de", "The new bridge over the Rhine was opened by Mayor Anna Berg.", "en") == []
 
 
-def test_a_name_the_original_does_not_have_is_invented():
-    original = "Le ministre a reçu l'ambassadeur de Corée au Vietnam lundi à Hanoï."
-    assert invented_names(original, "The minister received the ambassador of the United Nations on Monday in Hanoi.", "en") == ["Nations"]
-    assert invented_names(original, "The minister received the ambassador of Korea to Vietnam on Monday in Hanoi.", "en") == []
-
-
 def test_check_translation_names_what_is_wrong():
-    verifier = Verifier(embedder=None, threshold=0.85, translation_threshold=0.88, faithfulness_threshold=0.5)
+    verifier = Verifier(embedder=None, threshold=0.85, translation_threshold=0.9, faithfulness_threshold=0.5)
     assert verifier.check_translation(DE, "de", EN, "en", cosine=0.95, judge=0.9).supported
     assert "drops 3" in verifier.check_translation(DE, "de", EN.replace("3 June", "June"), "en", cosine=0.95).reason
     assert "not in the original: 4" in verifier.check_translation(DE, "de", EN.replace("3 June", "4 June"), "en", cosine=0.95).reason
