@@ -215,6 +215,8 @@ def render(results: dict, command: str) -> str:
         f"embedding the query with e5): p50 **{lat['untranslated_p50_ms']} ms**, p95 **{lat['untranslated_p95_ms']} ms**.",
         "",
     ]
+    if "answer_language" in results:
+        lines += render_answer_language(results["answer_language"])
     lines += render_answers(results)
     if "briefs" in results:
         lines += render_briefs(results["briefs"])
@@ -223,6 +225,42 @@ def render(results: dict, command: str) -> str:
     if "scale" in results:
         lines += render_scale(results["scale"])
     return "\n".join(lines)
+
+
+def render_answer_language(results: dict) -> list[str]:
+    lat, faith = results["latency"], results["faithfulness"]
+    rep, tune = faith["report"], faith["tune"]
+    return [
+        "## Answers in the reader's language (issue 21)",
+        "",
+        f"Model {lat['model']}; the {lat['questions']} answerable questions of `seeds_qa.jsonl` on a fresh seeds store, "
+        "asked once with no translation cached, then again (`benchmarks/answer_language.py`). Time to the first "
+        "sentence the reader sees (verified; not the draft), p50:",
+        "",
+        "| | uncached | translations cached |",
+        "|---|---|---|",
+        f"| first answer sentence p50 | {lat['first_answer_ms_p50_uncached']} ms | {lat['first_answer_ms_p50_cached']} ms |",
+        f"| whole answer p50 | {lat['total_ms_p50_uncached']} ms | {lat['total_ms_p50_cached']} ms |",
+        f"| first question after start-up | {lat['first_question_after_start_ms']} ms | {lat['first_question_cached_ms']} ms |",
+        f"| later questions p50 | {lat['later_questions_uncached_ms_p50']} ms | {lat['later_questions_cached_ms_p50']} ms |",
+        "",
+        f"Start-up warm-up {lat['warm_up_s']} s; peak PSS of the process while answering: **{lat['peak_pss_mib']} MiB** "
+        "(one copy of the weights; targets ≤ 2.5 GiB, ≤ 3 s cached, ≤ 6 s uncached).",
+        "",
+        f"Translation check on `eval/faithfulness/pairs.jsonl` ({faith['pairs']} pairs, {faith['seconds_per_pair']} s a "
+        f"pair to judge), thresholds calibrated on the tune half (cosine {faith['calibrated']['translation_threshold']}, "
+        f"judge {faith['calibrated']['faithfulness_threshold']}; configured {faith['configured']['translation_threshold']} / "
+        f"{faith['configured']['faithfulness_threshold']}):",
+        "",
+        "| half | faithful accepted | corrupted rejected | precision | recall |",
+        "|---|---|---|---|---|",
+        f"| tune | {tune['faithful_accepted']} | {tune['corrupted_rejected']} | {tune['precision']} | {tune['recall']} |",
+        f"| report | {rep['faithful_accepted']} | {rep['corrupted_rejected']} | {rep['precision']} | {rep['recall']} |",
+        "",
+        f"Report half, rejected by kind of corruption: {rep['rejected_by_kind']}; faithful accepted by source: "
+        f"{rep['faithful_accepted_by_source']}. Targets: corrupted rejected ≥ 95 %, faithful accepted ≥ 80 %.",
+        "",
+    ]
 
 
 def _pct(value) -> str:
@@ -360,6 +398,12 @@ def main() -> None:
     print("generation overhead…", flush=True)
     results["generation"] = bench_generation(embedder)
     print(json.dumps(results["generation"]), flush=True)
+    print("answers in the reader's language (latency, memory, translation check)…", flush=True)
+    from benchmarks.answer_language import bench_faithfulness
+    from benchmarks.answer_language import bench_latency as bench_answer_latency
+
+    results["answer_language"] = {"latency": bench_answer_latency(Settings().model), "faithfulness": bench_faithfulness(Settings().model)}
+    print(json.dumps(results["answer_language"]["latency"]), flush=True)
     print("seeds QA per model…", flush=True)
     results["seeds_qa"] = bench_seeds_qa(embedder, list(BUNDLED_MODELS))
     print("briefs…", flush=True)
