@@ -94,32 +94,46 @@ def _groups(record: dict[str, Any], question_lang_is_english: bool) -> list[list
 
 
 def check_displayed(answer: Answer, verifier_threshold: float, embedder) -> tuple[int, int]:
-    """(displayed citations, of which verified), re-checked from the answer's own fields."""
+    """(displayed citations, of which verified), re-checked from the answer's own fields: a generated
+    sentence against the text it was written from (the source's verified translation, or its quote), a
+    translation against its original (every check but the model's judgement), a quote verbatim."""
+    from assistant.grounding.verifier import Verifier
+
     by_n = {s.n: s for s in answer.sources}
     total = verified = 0
     generated = [s for s in answer.sentences if s.supported and s.kind == "generated"]
     vectors = embedder.embed_queries([s.text for s in generated]) if generated else []
-    quotes_needed = {n for s in generated for n in s.citations}
-    source_vectors = {}
-    if quotes_needed:
-        needed = sorted(quotes_needed)
-        source_vectors = dict(zip(needed, embedder.embed_passages([by_n[n].quote for n in needed])))
+    needed = sorted({n for s in generated for n in s.citations if n in by_n})
+    read = {n: by_n[n].translation or by_n[n].quote for n in needed}
+    read_lang = {n: by_n[n].translation_lang or by_n[n].lang for n in needed}
+    source_vectors = dict(zip(needed, embedder.embed_passages([read[n] for n in needed]))) if needed else {}
     for s, vector in zip(generated, vectors):
         for n in s.citations:
             total += 1
-            src = by_n.get(n)
             if (
-                src
-                and not missing_facts(s.text, src.quote, answer.answer_lang, same_language=src.lang == answer.answer_lang)
+                n in read
+                and not missing_facts(s.text, read[n], answer.answer_lang, same_language=read_lang[n] == answer.answer_lang)
                 and float(vector @ source_vectors[n]) >= verifier_threshold - 0.01
-                and written_in(s.text, answer.answer_lang, [src.lang, "en"]) is not False
+                and written_in(s.text, answer.answer_lang, [by_n[n].lang, "en"]) is not False
             ):
                 verified += 1
+    checker = Verifier(embedder, verifier_threshold)
     for s in answer.sentences:
-        if s.supported and s.kind == "quote":
+        if not s.supported:
+            continue
+        if s.kind == "quote":
             for n in s.citations:
                 total += 1
                 verified += int(n in by_n and by_n[n].quote == s.text)
+        elif s.kind == "translation":
+            for n in s.citations:
+                total += 1
+                src = by_n.get(n)
+                if src is None or src.quote != s.original or src.translation != s.text:
+                    continue
+                pair = embedder.embed_queries([s.text, src.quote])
+                verdict = checker.check_translation(src.quote, src.lang, s.text, answer.answer_lang, float(pair[0] @ pair[1]))
+                verified += int(verdict.supported)
     return total, verified
 
 
