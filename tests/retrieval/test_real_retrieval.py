@@ -12,20 +12,33 @@ from tests.support.paths import ROOT, eval_file, read_jsonl
 pytestmark = pytest.mark.integration
 
 QUESTIONS = [pytest.param(q, id=q["id"]) for q in read_jsonl(eval_file("seeds_qa.jsonl")) if not q.get("unanswerable")]
+#: The seed questions whose only gold source is the Vietnamese article: found with query translation only.
+NEEDS_VIETNAMESE = {"seed-08", "seed-10"}
+
+
+@pytest.fixture(scope="module")
+def translating(real):
+    """The seeds store with the question also translated into Vietnamese (ASSISTANT_TRANSLATE_QUERIES=vi)."""
+    from assistant.service import NewsAssistant
+
+    return NewsAssistant(real.settings.model_copy(update={"translate_queries": "vi"}), embedder=real.embedder)
 
 
 @pytest.mark.parametrize("item", QUESTIONS)
-def test_every_answerable_seed_question_finds_a_gold_source_in_the_top_3(real, item):
-    hits = real.search(item["question"], k=3)
+def test_every_answerable_seed_question_finds_a_gold_source_in_the_top_3(real, translating, item):
+    """With the default settings every question but the two answered only in Vietnamese; those with the
+    question translated into Vietnamese (off by default: no gain on held-out data, see the README)."""
+    searcher = translating if item["id"] in NEEDS_VIETNAMESE else real
+    hits = searcher.search(item["question"], k=3)
     assert {h.source for h in hits} & set(item["gold_sources"]), [h.source for h in hits]
 
 
-def test_seed_08_needs_the_vietnamese_translation_of_the_question(real):
-    """Why ASSISTANT_TRANSLATE_QUERIES is ``vi`` by default: e5-small alone ranks the Vietnamese article 002
-    4th of 4 stories for this question; the English and German "thirty years of diplomatic relations"
-    sentences score above its "(22/12/1992 đến nay)"."""
+def test_seed_08_needs_the_vietnamese_translation_of_the_question(real, translating):
+    """e5-small alone ranks the Vietnamese article 002 4th of 4 stories for this question; the English and
+    German "thirty years of diplomatic relations" sentences score above its "(22/12/1992 đến nay)"."""
     from assistant.service import NewsAssistant
 
+    real = translating
     (item,) = [q for q in read_jsonl(eval_file("seeds_qa.jsonl")) if q["id"] == "seed-08"]
     translations = real.translations(item["question"])
     assert [t.lang for t in translations] == ["vi"]  # the store's only language listed; never English
@@ -86,10 +99,10 @@ def test_cli_search_json_has_the_documented_fields(real, tmp_path):
     assert hits[0]["source"] == "003_e10467ce33407679.txt"
 
 
-def test_eval_retrieval_on_the_seeds_store(real):
+def test_eval_retrieval_on_the_seeds_store(translating):
     from assistant.evaluation.retrieval import evaluate_retrieval
 
-    report = evaluate_retrieval(eval_file("seeds_qa.jsonl"), real)
+    report = evaluate_retrieval(eval_file("seeds_qa.jsonl"), translating)
     assert report.n == 11
     # 8 of 11 first: since chunks are also scored by their whole text (XQuAD en→de recall@1 0.892 → 0.904 for
     # dense), the English 003 passes the Indonesian/German gold sources at rank 1 for "Who is the Korean
