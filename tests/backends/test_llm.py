@@ -84,8 +84,10 @@ def test_the_judge_reads_yes_and_no_from_the_next_token_distribution():
     faithful = judge.p_faithful(original, "de", "The city opened the new bridge on Monday.", "en")
     negated = judge.p_faithful(original, "de", "The city did not open the new bridge on Monday.", "en")
     assert 0.0 <= negated < faithful <= 1.0
-    # Asked again after another prompt, the same pair gets the same probability (the cached prefix is reused).
-    assert judge.p_faithful(original, "de", "The city opened the new bridge on Monday.", "en") == pytest.approx(faithful, abs=1e-3)
+    # Asked again after another prompt, the same pair gets nearly the same probability: the shared prefix
+    # comes from llama.cpp's cache and only the differing tail is evaluated, which moves the last bits
+    # (0.6356 → 0.6330 here), far less than any threshold's margin.
+    assert judge.p_faithful(original, "de", "The city opened the new bridge on Monday.", "en") == pytest.approx(faithful, abs=0.01)
 
 
 @pytest.mark.integration

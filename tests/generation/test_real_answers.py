@@ -55,16 +55,17 @@ def test_ask_json_is_valid_and_every_displayed_citation_verifies(question, ask_j
     assert shown >= 1 and verified == shown  # nothing unsupported is displayed as supported
 
 
-def test_an_english_question_about_a_korean_minister_is_answered_from_the_vietnamese_article(ask_json, monkeypatch, capsys):
-    """seed-10: the answer ("i-Korea 4.0") is in one sentence of the Vietnamese article that names no one. It
-    is found only with the question translated into Vietnamese (ASSISTANT_TRANSLATE_QUERIES=vi, off by
-    default since it showed no held-out gain) with the minister's name masked while the model translates
-    (it invented a Vietnamese minister), and with evidence drawn from the whole article."""
-    monkeypatch.setenv("ASSISTANT_TRANSLATE_QUERIES", "vi")
-    data = ask_json("Which Korean policy for the fourth industrial revolution did Minister You Young Min mention?", monkeypatch, capsys)
-    assert "i-Korea 4.0" in data["answer"]
-    shown = {n for s in data["sentences"] if s["supported"] for n in s["citations"]}
-    assert any(src["n"] in shown and src["lang"] == "vi" and "i-Korea 4.0" in src["quote"] for src in data["sources"])
+def test_a_german_question_gets_a_german_answer_from_the_french_article(ask_json, monkeypatch, capsys):
+    """The answer language is the question's: every displayed sentence is German, or a source quoted in
+    its own language and labelled so; the French figure reaches the German reader."""
+    data = ask_json("Wie viele IT-Ausbildungseinrichtungen gibt es in Da Nang?", monkeypatch, capsys)
+    assert data["answer_lang"] == "de" and data["answerable"]
+    shown = [s for s in data["sentences"] if s["supported"]]
+    assert shown and "37" in data["answer"]
+    for s in shown:
+        assert s["lang"] == "de" or s["kind"] == "quote"
+        if s["kind"] == "translation":
+            assert s["original_lang"] == "fr" and "37" in s["original"]
 
 
 def test_off_topic_question_is_refused(ask_json, monkeypatch, capsys):

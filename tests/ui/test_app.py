@@ -28,7 +28,7 @@ def served(tmp_path):
 
     settings = Settings(store_dir=tmp_path / "store", embedder="hash", min_relevance=0.0, support_threshold=0.5,
                         brief_points=2, brief_max_points=2, brief_support_threshold=0.5, port=free_port(),
-                        translate_queries="")  # the scripted model echoes sources; it does not translate
+                        translate_queries="", translate_evidence=0)  # the scripted model echoes sources; it does not translate
     assistant = NewsAssistant(settings, embedder=HashingEmbedder(), model=FakeChatModel(replies=echo_first_source))
     assistant.ingest([SEEDS])
     app = build_app(assistant)
