@@ -313,8 +313,8 @@ IDLE_CHECK_SECONDS = 15.0
 def translate_when_idle(assistant: NewsAssistant, stop: threading.Event | None = None) -> None:
     """Translate the library's sentences ahead of questions while no one is waiting for the model.
 
-    A few sentences at a time, and only while the model queue is empty: a reader's question waits at
-    most for the model call under way. Progress is kept in ``assistant.pretranslation`` for the app.
+    One sentence at a time (a translation, its judgement, perhaps one retry), and only while the model
+    queue is empty: a reader's question waits at most for the sentence under way. Progress is kept in ``assistant.pretranslation`` for the app.
     """
     stop = stop or threading.Event()
     while not stop.wait(IDLE_CHECK_SECONDS):
@@ -324,6 +324,6 @@ def translate_when_idle(assistant: NewsAssistant, stop: threading.Event | None =
             def progress(done: int, total: int) -> None:
                 assistant.pretranslation.update(done=done, total=total)
 
-            assistant.pretranslate(batch=2, on_progress=progress, should_stop=lambda: bool(assistant.queue.pending) or stop.is_set())
+            assistant.pretranslate(batch=1, on_progress=progress, should_stop=lambda: bool(assistant.queue.pending) or stop.is_set())
         except Exception:  # noqa: BLE001 - the store or model is unavailable: try again later
             log.warning("translating ahead of questions failed", exc_info=True)
