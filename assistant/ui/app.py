@@ -164,6 +164,8 @@ def build_app(assistant: NewsAssistant, handlers: AppHandlers | None = None) -> 
                     to_remove = gr.Dropdown([], label="Document to remove", elem_id="remove-doc")
                     remove = gr.Button("Remove", variant="stop", elem_id="remove-button")
                     refresh = gr.Button("Refresh", elem_id="refresh-button")
+                translation_status = gr.Markdown("", elem_id="translation-status")
+                gr.Timer(10.0).tick(h.translation_status, None, translation_status, api_visibility="private")
                 stories_table = gr.Dataframe(
                     headers=render.STORY_HEADERS, datatype="str", interactive=False, label="Stories (same article in several languages)",
                     elem_id="stories-table", wrap=True,
@@ -227,6 +229,7 @@ def build_app(assistant: NewsAssistant, handlers: AppHandlers | None = None) -> 
         )
         refresh.click(refresh_library, None, library_outputs, api_visibility="private")
         app.load(refresh_library, None, library_outputs, api_visibility="private")
+        app.load(h.translation_status, None, translation_status, api_visibility="private")
 
         # --- API for gradio_client --------------------------------------------------------------------
         def ask(question: str, answer_lang: str = "auto", k: int = 0) -> dict:

@@ -270,6 +270,15 @@ class AppHandlers:
             sorted({d.lang for d in docs}),
         )
 
+    def translation_status(self) -> str:
+        """What serve has translated ahead of questions, for the Library tab."""
+        done, total = self.assistant.pretranslation["done"], self.assistant.pretranslation["total"]
+        lang = LANGUAGE_NAMES.get(self.assistant.pretranslation_lang, self.assistant.pretranslation_lang)
+        cached = self.assistant.store.count_translations()
+        if total and done < total:
+            return f"Translating the library into {lang} ahead of questions: {done} of {total} sentences ({cached} cached in all)."
+        return f"Sentence translations cached for answers: {cached} (into {lang} ahead of questions while the app is idle)."
+
     def upload(self, paths: Sequence[str | Path] | None, progress: Progress | None = None) -> tuple[str, IngestReport]:
         """Ingest uploaded files; a message that names every failed file and why."""
         self._check_upload(paths)

@@ -253,3 +253,11 @@ def test_verified_sentences_are_shown_as_the_answer_while_the_rest_is_written(tm
     html = render.draft_html("Da Nang has 37 IT schools [1]. It has", "Writing…", [sentence])
     assert "<p class='verified'>Da Nang has 37 IT schools." in html and "<details class='draft'>" in html
     assert "<p class='draft'>" in render.draft_html("Da Nang", "Writing…")  # nothing verified yet: the draft
+
+
+def test_the_library_tab_says_how_far_translation_ahead_of_questions_has_come(tmp_path):
+    handlers, _ = make(tmp_path, ["unused"])
+    assistant = handlers.assistant
+    assert "Sentence translations cached for answers: 0" in handlers.translation_status()
+    assistant.pretranslation.update(done=3, total=10)
+    assert "3 of 10 sentences" in handlers.translation_status() and "English" in handlers.translation_status()
