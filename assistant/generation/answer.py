@@ -42,6 +42,8 @@ from assistant.retrieval.retriever import Retriever
 from assistant.retrieval.translations import Translation
 from assistant.templates import render
 from assistant.text.injection import neutralise
+from assistant.text.langdata import language_name as cldr_name
+from assistant.text.langdata import message
 from assistant.text.language import LANGUAGE_NAMES, question_language
 
 TokenCallback = Callable[[str], None]
@@ -50,7 +52,7 @@ SentenceCallback = Callable[[AnswerSentence], None]
 _SENTENCE_END = re.compile(r"\]\.")
 
 
-NOT_ANSWERED = "The documents do not answer this question."
+NOT_ANSWERED = message("not_answered", "en")
 #: How many evidence sentences the quote fallback shows at most, and how close to the best one (in score)
 #: a second one must be to be shown too.
 QUOTES_IN_FALLBACK = 2
@@ -206,7 +208,7 @@ class AnswerPipeline:
             question=question,
             standalone_question=query if query != question else None,
             answer_lang=answer_lang,
-            answer=NOT_ANSWERED,
+            answer=message("not_answered", answer_lang),
             answerable=False,
             model=self.model.name,
             timings=timings,
@@ -334,12 +336,15 @@ class AnswerPipeline:
 
 def displayed(sentence: AnswerSentence, answer_lang: str) -> str:
     """A sentence as the answer's text shows it: a quote in quotation marks (labelled with its language
-    when that is not the answer's); a translation with the language it was translated from."""
+    when that is not the answer's); a translation with the language it was translated from. Labels are in
+    the answer language (``data/messages.toml``, language names from CLDR)."""
     n = sentence.citations[0] if sentence.citations else None
     if sentence.kind == "quote" and sentence.lang == answer_lang:
         return f"“{sentence.text}” [{n}]"
     if sentence.kind == "quote":
-        return f"“{sentence.text}” [{n}] ({LANGUAGE_NAMES.get(sentence.lang or '', sentence.lang)} original, not translated)"
+        label = message("original_untranslated", answer_lang, language=cldr_name(sentence.lang or "", answer_lang))
+        return f"“{sentence.text}” [{n}] ({label})"
     if sentence.kind == "translation":
-        return f"{sentence.text} [{n}] (translated from {LANGUAGE_NAMES.get(sentence.original_lang or '', sentence.original_lang)})"
+        label = message("translated_from", answer_lang, language=cldr_name(sentence.original_lang or "", answer_lang))
+        return f"{sentence.text} [{n}] ({label})"
     return format_cited(sentence.text, sentence.citations)

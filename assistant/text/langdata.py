@@ -33,3 +33,9 @@ def language_name(code: str, in_lang: str = "en") -> str:
     from babel import Locale
 
     return Locale.parse(in_lang).languages.get(code) or code
+
+
+def message(key: str, lang: str, **values: str) -> str:
+    """The fixed phrase ``key`` of ``data/messages.toml`` in ``lang`` (English when it has none), filled."""
+    phrases = data_file("messages")[key]
+    return phrases.get(lang, phrases["en"]).format(**values)

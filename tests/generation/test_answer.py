@@ -273,3 +273,17 @@ def test_the_answer_language_is_the_questions_unless_the_reader_chooses(tmp_path
     assert assistant.ask("Wie viele IT-Ausbildungseinrichtungen hat Da Nang?", answer_lang="fr").answer_lang == "fr"
     with pytest.raises(InputError, match="unknown answer language"):
         assistant.ask("How many?", answer_lang="xx")
+
+
+def test_the_fixed_phrases_of_an_answer_are_in_the_answer_language(tmp_path):
+    assistant, _ = make(tmp_path, ["unused"], min_relevance=0.99)
+    assert assistant.ask("Wie heißt die Hauptstadt von Australien?").answer == "Die Dokumente beantworten diese Frage nicht."
+    assert assistant.ask("What is the capital of Australia?").answer == NOT_ANSWERED
+    from assistant.generation.answer import displayed
+    from assistant.models import AnswerSentence
+
+    translation = AnswerSentence(text="37 Schulen.", citations=[1], supported=True, kind="translation", original="37 écoles.", original_lang="fr")
+    assert displayed(translation, "de") == "37 Schulen. [1] (übersetzt, Original: Französisch)"
+    quote = AnswerSentence(text="37 écoles.", citations=[1], supported=True, kind="quote", lang="fr")
+    assert displayed(quote, "en") == "“37 écoles.” [1] (French original, not translated)"
+    assert displayed(quote, "sv").endswith("(franska original, not translated)")  # no Swedish phrase: English, CLDR name
