@@ -54,7 +54,9 @@ class NewsAssistant:
 
     @cached_property
     def briefs(self) -> BriefPipeline:
-        return BriefPipeline(self.retriever, self.store, self.embedder, self.model, self.settings)
+        return BriefPipeline(
+            self.retriever, self.store, self.embedder, self.model, self.settings, translator=self.answers.translator
+        )
 
     @cached_property
     def embedder(self) -> Embedder:
@@ -157,10 +159,9 @@ class NewsAssistant:
         embedder and lexical index (a search), the model, lingua's models (a question's language), and the
         answer prompt's fixed instructions into llama.cpp's prompt cache (a one-token reply)."""
         from assistant.backends.llm import ChatMessage
-        from assistant.text.language import LANGUAGE_NAMES, question_language
 
         self.search("warm up", k=1)
-        question_language("What did the minister announce?", tuple(LANGUAGE_NAMES), ["en", *self.retriever.languages()])
+        self.answers.answer_language("What did the minister announce?", "auto")
         messages = self.answers.messages({1: "The minister opened the bridge."}, "Who opened the bridge?", "en")
         for _ in self.model.stream(messages[:1] + [ChatMessage("user", messages[1].content)], max_tokens=1):
             pass

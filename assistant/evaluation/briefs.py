@@ -96,7 +96,8 @@ def displayed_verified(brief: Brief, assistant, threshold: float) -> tuple[int, 
                 good &= text == source.quote
             elif p.kinds.get(lang) == "translation":  # re-checked as a translation (all but the model's judgement)
                 vectors = assistant.embedder.embed_queries([text, source.quote])
-                verdict = Verifier(assistant.embedder, threshold).check_translation(
+                checker = Verifier(assistant.embedder, threshold, translation_threshold=assistant.settings.translation_threshold)
+                verdict = checker.check_translation(
                     source.quote, source.lang, text, lang, float(vectors[0] @ vectors[1])
                 )
                 good &= verdict.supported

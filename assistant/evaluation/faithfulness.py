@@ -18,7 +18,7 @@ from typing import Any, Sequence
 
 from pydantic import BaseModel, Field
 
-from assistant.evaluation.retrieval import half, load_jsonl
+from assistant.evaluation.retrieval import load_jsonl
 from assistant.grounding.faithfulness import FaithfulnessJudge
 from assistant.grounding.verifier import Verifier
 
@@ -151,7 +151,7 @@ def evaluate_faithfulness_file(dataset: str | Path, settings, *, split: str | No
     from assistant.backends.embedder import get_embedder
     from assistant.backends.llm import get_chat_model
 
-    pairs = half(load_jsonl(dataset), None)
+    pairs = load_jsonl(dataset)
     if split:
         pairs = [p for p in pairs if p["split"] == split]
     pairs = pairs[:limit] if limit else pairs

@@ -93,7 +93,9 @@ def _groups(record: dict[str, Any], question_lang_is_english: bool) -> list[list
     return groups
 
 
-def check_displayed(answer: Answer, verifier_threshold: float, embedder) -> tuple[int, int]:
+def check_displayed(
+    answer: Answer, verifier_threshold: float, embedder, translation_threshold: float | None = None
+) -> tuple[int, int]:
     """(displayed citations, of which verified), re-checked from the answer's own fields: a generated
     sentence against the text it was written from (the source's verified translation, or its quote), a
     translation against its original (every check but the model's judgement), a quote verbatim."""
@@ -117,7 +119,9 @@ def check_displayed(answer: Answer, verifier_threshold: float, embedder) -> tupl
                 and written_in(s.text, answer.answer_lang, [by_n[n].lang, "en"]) is not False
             ):
                 verified += 1
-    checker = Verifier(embedder, verifier_threshold)
+    checker = Verifier(embedder, verifier_threshold, **(
+        {"translation_threshold": translation_threshold} if translation_threshold is not None else {}
+    ))
     for s in answer.sentences:
         if not s.supported:
             continue
@@ -225,7 +229,7 @@ def _score(record: dict[str, Any], assistant, settings: Settings) -> QAItem:
     model_ok = sum(
         len([n for n in s.cited_by_model if n in s.citations]) for s in generated if s.supported
     )
-    shown, shown_ok = check_displayed(answer, settings.support_threshold, assistant.embedder)
+    shown, shown_ok = check_displayed(answer, settings.support_threshold, assistant.embedder, settings.translation_threshold)
     groups = _groups(record, question_lang_is_english=bool(record.get("question_en")) or record.get("lang", "en") == "en")
     return QAItem(
         id=str(record.get("id", "")),

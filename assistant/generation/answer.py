@@ -94,6 +94,7 @@ class AnswerPipeline:
         model: ChatModel,
         settings: Settings,
         translate: Callable[[str, SearchFilters | None], list[Translation]] | None = None,
+        translator: SentenceTranslator | None = None,
     ) -> None:
         #: The question in the store's other languages, for retrieval (see :mod:`assistant.generation.query_translation`).
         self.translate = translate
@@ -102,13 +103,8 @@ class AnswerPipeline:
         self.embedder = embedder
         self.model = model
         self.settings = settings
-        self.verifier = Verifier(
-            embedder,
-            settings.support_threshold,
-            translation_threshold=settings.translation_threshold,
-            faithfulness_threshold=settings.faithfulness_threshold,
-        )
-        self.translator = SentenceTranslator(model, self.verifier, store, settings.translation_attempts)
+        self.verifier = Verifier(embedder, settings.support_threshold)
+        self.translator = translator or SentenceTranslator.from_settings(model, embedder, store, settings)
 
     # --- steps ------------------------------------------------------------------------------------------
 
@@ -130,8 +126,7 @@ class AnswerPipeline:
         :func:`assistant.text.language.question_language`)."""
         chosen = answer_lang or self.settings.answer_lang
         if chosen in (None, "", "auto"):
-            preferred = ["en", *(lang for lang in self.retriever.languages() if lang != "en")]
-            return question_language(question, tuple(LANGUAGE_NAMES), preferred)
+            return question_language(question, tuple(LANGUAGE_NAMES), ["en", *self.retriever.languages()])
         language_name(chosen)
         return chosen
 

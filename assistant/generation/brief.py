@@ -166,7 +166,10 @@ def map_reduce(candidates: list[KeySentence], n: int, window_tokens: int = WINDO
 
 
 class BriefPipeline:
-    def __init__(self, retriever: Retriever, store: VectorStore, embedder: Embedder, model: ChatModel, settings: Settings) -> None:
+    def __init__(
+        self, retriever: Retriever, store: VectorStore, embedder: Embedder, model: ChatModel, settings: Settings,
+        translator: SentenceTranslator | None = None,
+    ) -> None:
         self.retriever = retriever
         self.store = store
         self.embedder = embedder
@@ -174,15 +177,7 @@ class BriefPipeline:
         self.settings = settings
         self.verifier = Verifier(embedder, settings.brief_support_threshold)
         #: Key sentences are translated with the answers' translator (same checks, same cache).
-        self.translator = SentenceTranslator(
-            model,
-            Verifier(
-                embedder, settings.support_threshold, translation_threshold=settings.translation_threshold,
-                faithfulness_threshold=settings.faithfulness_threshold,
-            ),
-            store,
-            settings.translation_attempts,
-        )
+        self.translator = translator or SentenceTranslator.from_settings(model, embedder, store, settings)
 
     # --- what to brief ----------------------------------------------------------------------------------
 

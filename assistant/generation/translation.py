@@ -15,7 +15,6 @@ the decision is re-made at the current thresholds each time.
 
 from __future__ import annotations
 
-import threading
 from dataclasses import dataclass
 from typing import Callable, Sequence
 
@@ -83,7 +82,18 @@ class SentenceTranslator:
         self.verifier = verifier
         self.store = store
         self.judge = FaithfulnessJudge(model)
-        self._lock = threading.Lock()
+
+    @classmethod
+    def from_settings(cls, model: ChatModel, embedder, store: VectorStore | None, settings) -> "SentenceTranslator":
+        """The translator the settings describe (thresholds, attempts): one per assistant, shared by
+        answers and briefs."""
+        verifier = Verifier(
+            embedder,
+            settings.support_threshold,
+            translation_threshold=settings.translation_threshold,
+            faithfulness_threshold=settings.faithfulness_threshold,
+        )
+        return cls(model, verifier, store, settings.translation_attempts)
 
     def _decide(self, original: str, original_lang: str, lang: str, text: str, vector: np.ndarray,
                 original_vector: np.ndarray, judge: float | None) -> Rendering:
@@ -113,14 +123,16 @@ class SentenceTranslator:
             # Calls of one kind together: each kind of prompt has its own fixed instructions, which llama.cpp
             # keeps cached only while the next prompt starts the same way. First every translation …
             drafts: dict[int, tuple[str, np.ndarray, float | None, bool]] = {}
+            written: dict[int, str] = {}
             for i in pending:
                 hit = cached.get(keys[i]) if attempt == 0 else None
                 if hit is not None:
                     drafts[i] = (hit.text, hit.vector, hit.judge, True)
                 else:
                     sentence, sentence_lang = items[i]
-                    text = translate_one(self.model, sentence, sentence_lang, lang, attempt=attempt)
-                    drafts[i] = (text, self.verifier.embed([text or "-"])[0], None, False)
+                    written[i] = translate_one(self.model, sentence, sentence_lang, lang, attempt=attempt)
+            for i, vector in zip(written, self.verifier.embed([text or "-" for text in written.values()])):
+                drafts[i] = (written[i], vector, None, False)
             # … then the judgements, only of translations that pass the checks that need no model.
             for i in pending:
                 sentence, sentence_lang = items[i]
@@ -142,6 +154,5 @@ class SentenceTranslator:
                 break
         fresh = list(fresh.values())
         if fresh and self.store is not None:
-            with self._lock:
-                self.store.put_translations(fresh)
+            self.store.put_translations(fresh)
         return [r for r in out if r is not None]

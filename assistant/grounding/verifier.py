@@ -171,11 +171,11 @@ class Verifier:
             return Verdict(False, [], "its length is far from the original's", cosines)
         if written_in(text, lang, [original_lang], min_words=3) is False:
             return Verdict(False, [], f"not written in {lang}", cosines)
-        invented = [n for n in sorted(numbers_in(text) - numbers_in(original))]
-        invented += [f"month {m}" for m in sorted(months_in(text, loose=False) - months_in(original, loose=True))]
+        months = months_in(text, loose=False)
+        invented = sorted(numbers_in(text) - numbers_in(original))
+        invented += [f"month {m}" for m in sorted(months - months_in(original, loose=True))]
         if invented:
             return Verdict(False, [], "not in the original: " + ", ".join(invented), cosines)
-        months = months_in(text, loose=False)
         dropped = [
             n for n in sorted(numbers_in(original) - numbers_in(text))
             if not (n.isdigit() and int(n) in months)  # "22/12/1992" rendered "December 22, 1992"

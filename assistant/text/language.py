@@ -93,6 +93,7 @@ def question_language(question: str, codes: Sequence[str], preferred: Sequence[s
     if len(words) < 2:
         return preferred[0]
     text = " ".join(words)
+    preferred = list(dict.fromkeys(preferred))
     everyone = tuple(sorted(set(codes) | set(preferred)))
     values = _detector(everyone).compute_language_confidence_values(text)
     if not values:
