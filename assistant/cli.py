@@ -74,12 +74,93 @@ def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
         out = _console()
         for r in report.failed:
             out.print(f"[red]failed[/red]  {r.error}", markup=True)
-        out.print(
-            f"added {report.count('added')}, unchanged {report.count('unchanged')}, "
-            f"replaced {report.count('replaced')}, failed {report.count('failed')} "
-            f"({report.tokens} tokens in {report.seconds:.1f} s)"
-        )
+        out.print(_summary(report.results) + f" ({report.tokens} tokens in {report.seconds:.1f} s)")
     return InputError.exit_code if report.failed else 0
+
+
+def _summary(results) -> str:
+    counts = {s: sum(1 for r in results if r.status == s) for s in ("added", "unchanged", "replaced", "republished", "failed")}
+    text = f"added {counts['added']}, unchanged {counts['unchanged']}, replaced {counts['replaced']}, failed {counts['failed']}"
+    return text + (f", also published elsewhere {counts['republished']}" if counts["republished"] else "")
+
+
+def cmd_show(args: argparse.Namespace, settings: Settings) -> int:
+    doc = _assistant(settings).document(args.ref)
+    if args.json:
+        _print_json(doc.model_dump())
+        return 0
+    out = _console()
+    out.print(f"[bold]{doc.title}[/bold]", markup=True)
+    for label, value in (
+        ("doc_id", doc.doc_id), ("source", doc.source), ("url", doc.url), ("site", doc.site), ("author", doc.author),
+        ("date", doc.date), ("lang", doc.lang), ("story", doc.story_id),
+        ("also published at", ", ".join(doc.also_published_at)), ("ingested", doc.ingested_at),
+    ):
+        if value:
+            out.print(f"{label}: {value}", markup=False)
+    out.print("")
+    out.print(doc.text, markup=False)
+    return 0
+
+
+def cmd_feeds(args: argparse.Namespace, settings: Settings) -> int:
+    assistant = _assistant(settings)
+    out = _console()
+    if args.action == "list":
+        subs = assistant.feeds.book.list()
+        if args.json:
+            _print_json([s.public() for s in subs])
+            return 0
+        if not subs:
+            out.print("no feed subscriptions (`assistant feeds add URL` adds one)")
+        for sub in subs:
+            state = f"error: {sub.last_error}" if sub.last_error else "ok"
+            out.print(f"{sub.url}  {sub.title or ''}  entries {sub.entries}  last refresh {sub.last_refresh or 'never'}  {state}", markup=False)
+        return 0
+    if args.action == "remove":
+        if not args.url:
+            raise InputError("which feed? give its URL", hint="`assistant feeds list` shows them")
+        removed = assistant.feeds.remove(args.url)
+        out.print(f"unsubscribed from {removed.url} (its {removed.entries} ingested entries stay in the library)", markup=False)
+        return 0
+    if args.action == "add":
+        if not args.url:
+            raise InputError("which feed? give its URL")
+        reports = [assistant.subscribe(args.url)]
+    else:
+        reports = assistant.refresh_feeds(args.url)
+    if args.json:
+        _print_json([r.model_dump() for r in reports])
+    else:
+        for r in reports:
+            if r.error:
+                out.print(f"[red]failed[/red]  {r.url}: {r.error}", markup=True)
+            elif r.not_modified:
+                out.print(f"{r.url}: not modified", markup=False)
+            else:
+                out.print(f"{r.url}: {r.new_entries} new entries; " + _summary(r.results), markup=False)
+                for failed in r.failed:
+                    out.print(f"[red]failed[/red]  {failed.error}", markup=True)
+    bad = any(r.error or r.failed for r in reports)
+    return InputError.exit_code if bad else 0
+
+
+def cmd_watch(args: argparse.Namespace, settings: Settings) -> int:
+    from assistant.ingest.watching import watch_folders
+
+    assistant = _assistant(settings)
+    out = _console()
+
+    def on_report(report) -> None:
+        assistant.retriever.invalidate()
+        for r in report.results:
+            if r.status != "unchanged":
+                out.print(f"{r.status:<11} {r.error or r.path}", markup=False)
+        out.print(_summary(report.results), markup=False)
+
+    out.print(f"watching {', '.join(args.folders)} (Ctrl+C stops)", markup=False)
+    watch_folders(assistant.ingestor, args.folders, on_report)
+    return 0
 
 
 def cmd_docs(args: argparse.Namespace, settings: Settings) -> int:
@@ -398,12 +479,31 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="assistant", description="A private, local news assistant.")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    p = sub.add_parser("ingest", help="add files or folders (default: seeds/) to the store")
-    p.add_argument("paths", nargs="*", help=".txt, .md, .html, .pdf files or folders (recursive)")
+    p = sub.add_parser("ingest", help="add files, folders, web pages or feeds (default: seeds/) to the store")
+    p.add_argument(
+        "paths", nargs="*", metavar="PATH|URL",
+        help=".txt, .md, .html, .pdf files or folders (recursive); http(s) page URLs; RSS/Atom feeds (URLs or "
+        ".xml/.rss/.atom files: each entry's page is ingested)",
+    )
     p.add_argument("--json", action="store_true", help="print the report as JSON")
     p.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
     p.add_argument("--if-empty", action="store_true", help="only ingest when the store holds no documents")
     p.set_defaults(func=cmd_ingest)
+
+    p = sub.add_parser("show", help="a stored document's metadata and text")
+    p.add_argument("ref", metavar="DOC_ID|SOURCE")
+    p.add_argument("--json", action="store_true", help="the fields of `docs --json` plus text")
+    p.set_defaults(func=cmd_show)
+
+    p = sub.add_parser("feeds", help="RSS/Atom subscriptions: add, list, remove, refresh")
+    p.add_argument("action", choices=["add", "list", "remove", "refresh"])
+    p.add_argument("url", nargs="?", help="the feed's URL (refresh: only this one; default all)")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_feeds)
+
+    p = sub.add_parser("watch", help="ingest folders now, then new and changed files as they appear")
+    p.add_argument("folders", nargs="+", metavar="DIR")
+    p.set_defaults(func=cmd_watch)
 
     p = sub.add_parser("docs", help="list the stored documents")
     p.add_argument("--json", action="store_true")

@@ -68,6 +68,41 @@ class Settings(BaseSettings):
         DEFAULT_LANGUAGES,
         description="Comma-separated ISO 639-1 codes the language detector chooses between.",
     )
+    data_dir: Path | None = Field(
+        None,
+        description="Folder of the assistant's own records (feed subscriptions). Default: the store folder.",
+    )
+    wire_threshold: float = Field(
+        0.6,
+        ge=0.0,
+        le=1.0,
+        description="Estimated Jaccard similarity of word 5-shingles (MinHash) above which two documents in the "
+        "same language are copies of one wire story (re-published agency copy, light edits).",
+    )
+    ocr_languages: str = Field(
+        "eng+deu+fra+vie+ind",
+        pattern=r"^[a-z_]{3,}(\+[a-z_]{3,})*$",
+        description="Tesseract languages used to read scanned PDFs (those installed are used).",
+    )
+
+    # --- fetching pages and feeds -----------------------------------------------------------------------
+    fetch_timeout: float = Field(
+        20.0, gt=0, le=600, description="Seconds to wait for a web server (connect, and between bytes)."
+    )
+    fetch_max_redirects: int = Field(5, ge=0, le=20, description="Redirects followed for one URL.")
+    fetch_delay: float = Field(
+        1.0, ge=0, le=60, description="Least seconds between two requests to the same site."
+    )
+    respect_robots: bool = Field(True, description="Obey each site's robots.txt for the app's User-Agent.")
+    fetch_private: bool | None = Field(
+        None,
+        description="Allow URLs that resolve to loopback, private or link-local addresses. Default (unset): "
+        "allowed for the CLI and for a server bound to loopback, refused when `serve` listens on another "
+        "address, so the app cannot be used to reach the host's internal services.",
+    )
+    feed_interval: int = Field(
+        60, ge=0, le=10080, description="Minutes between refreshes of subscribed feeds by `serve` (0 = off)."
+    )
     story_threshold: float = Field(
         0.5,
         ge=0.0,
@@ -296,6 +331,11 @@ class Settings(BaseSettings):
         if bool(self.ui_username) != bool(self.ui_password and self.ui_password.get_secret_value()):
             raise ValueError("set both ASSISTANT_UI_USERNAME and ASSISTANT_UI_PASSWORD, or neither")
         return self
+
+    @property
+    def data_path(self) -> Path:
+        """Where the assistant keeps its own records: ``data_dir``, else the store folder."""
+        return self.data_dir or self.store_dir
 
     @property
     def language_codes(self) -> list[str]:

@@ -38,7 +38,10 @@ class Document(BaseModel):
     model_config = ConfigDict(frozen=False)
 
     doc_id: str = Field(description="Stable id derived from the normalised content.")
-    source: str = Field(description="File name the document was read from.")
+    source: str = Field(
+        description="What the document is: a web page's canonical URL, or a file's path relative to the folder "
+        "it was ingested or watched from."
+    )
     title: str
     lang: str = Field(description="ISO 639-1 code from the offline detector.")
     date: str | None = Field(None, description="ISO date stated in the text (YYYY[-MM[-DD]]).")
@@ -46,6 +49,12 @@ class Document(BaseModel):
     story_id: str | None = Field(None, description="Group of documents telling the same story.")
     n_chunks: int = 0
     ingested_at: str | None = None
+    url: str | None = Field(None, description="The web address it was read from (canonical when the page names one).")
+    author: str | None = None
+    site: str | None = Field(None, description="The publishing site's name (or host).")
+    also_published_at: list[str] = Field(
+        default_factory=list, description="Other URLs or files where the same text was found (re-publications)."
+    )
 
     @field_validator("date")
     @classmethod
@@ -72,6 +81,10 @@ class DocumentInfo(BaseModel):
     n_chunks: int
     story_id: str | None = None
     ingested_at: str | None = None
+    url: str | None = None
+    author: str | None = None
+    site: str | None = None
+    also_published_at: list[str] = Field(default_factory=list)
 
 
 class Chunk(BaseModel):
@@ -172,7 +185,8 @@ class Story(BaseModel):
     title: str
 
 
-IngestStatus = Literal["added", "unchanged", "replaced", "failed"]
+#: "republished": the same text was already stored under another source; this one is recorded beside it.
+IngestStatus = Literal["added", "unchanged", "replaced", "republished", "failed"]
 
 
 class IngestResult(BaseModel):
@@ -348,3 +362,4 @@ class StoryDoc:
     anchors: frozenset[str]
     vector: np.ndarray = field(repr=False)  # unit mean of the document's chunk vectors
     sentence_vectors: np.ndarray | None = field(default=None, repr=False)
+    wire: str = field(default="", repr=False)  # MinHash signature of its text (text/near_duplicates.py)

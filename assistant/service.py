@@ -16,12 +16,14 @@ from assistant.backends.llm import ChatModel, get_chat_model
 from assistant.backends.queueing import ModelQueue, QueuedChatModel
 from assistant.backends.store import VectorStore, open_store
 from assistant.config import Settings, get_settings
-from assistant.errors import ConfigError, ModelError
+from assistant.backends.fetcher import Fetcher
+from assistant.errors import ConfigError, InputError, ModelError, NotFoundError
 from assistant.generation.answer import AnswerPipeline, SentenceCallback, TokenCallback
 from assistant.generation.brief import BriefPipeline
 from assistant.generation.query_translation import QueryTranslator
 from assistant.ingest.pipeline import Ingestor, ProgressCallback
-from assistant.models import Answer, Brief, DocumentInfo, Hit, IngestReport, SearchFilters, Story
+from assistant.ingest.subscriptions import FeedReader, FeedRefresh, SubscriptionBook
+from assistant.models import Answer, Brief, Document, DocumentInfo, Hit, IngestReport, SearchFilters, Story
 from assistant.retrieval.retriever import Retriever, cache_dir_for
 from assistant.retrieval.translations import Translation
 
@@ -41,6 +43,9 @@ class NewsAssistant:
         self.queue = ModelQueue()
         #: Sentences translated ahead of questions by `serve` while idle: done of total (for the app).
         self.pretranslation: dict[str, int] = {"done": 0, "total": 0}
+        #: The address `serve` listens on (None for the CLI): whether fetching private addresses is allowed
+        #: by default depends on it (see :mod:`assistant.backends.fetcher`).
+        self.serving_host: str | None = None
 
     @cached_property
     def model(self) -> ChatModel:
@@ -71,8 +76,17 @@ class NewsAssistant:
         return Retriever(self.store, self.embedder, self.settings, cache_dir=cache_dir_for(self.settings))
 
     @cached_property
+    def fetcher(self) -> Fetcher:
+        return Fetcher.from_settings(self.settings, serving_host=self.serving_host)
+
+    @cached_property
     def ingestor(self) -> Ingestor:
-        return Ingestor(self.store, self.embedder, self.settings)
+        return Ingestor(self.store, self.embedder, self.settings, fetcher=self.fetcher)
+
+    @cached_property
+    def feeds(self) -> FeedReader:
+        """Feed subscriptions (kept in the data folder) and their refreshes."""
+        return FeedReader(SubscriptionBook(self.settings.data_path), self.ingestor)
 
     # --- library ----------------------------------------------------------------------------------------
 
@@ -97,6 +111,33 @@ class NewsAssistant:
 
     def documents(self) -> list[DocumentInfo]:
         return self.store.list_documents()
+
+    def document(self, ref: str) -> Document:
+        """One stored document with its text, named by doc id (or a unique prefix) or source."""
+        found = self.store.resolve(ref)
+        if len(found) > 1:
+            raise InputError(f"{ref!r} names {len(found)} documents", hint="give one of their doc ids: " + ", ".join(d.doc_id for d in found[:5]))
+        doc = self.store.get_document(found[0].doc_id)
+        if doc is None:
+            raise NotFoundError(f"no document with id or source {ref!r}", hint="`assistant docs` lists them")
+        return doc
+
+    def refresh_feeds(self, url: str | None = None) -> list[FeedRefresh]:
+        """Fetch what is new in the subscribed feeds (or one of them) and ingest it."""
+        try:
+            reports = self.feeds.refresh(url)
+        finally:
+            self.retriever.invalidate()
+        if any(r.status == "replaced" for report in reports for r in report.results):
+            self.store.prune_translations()
+        return reports
+
+    def subscribe(self, url: str) -> FeedRefresh:
+        """Subscribe to a feed and ingest its current entries."""
+        try:
+            return self.feeds.add(url)
+        finally:
+            self.retriever.invalidate()
 
     def remove(self, ref: str) -> list[DocumentInfo]:
         """Remove the documents named by a doc id or a source name; returns what was removed."""

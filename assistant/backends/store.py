@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import json
 import os
 import uuid
 from dataclasses import dataclass
@@ -52,6 +53,7 @@ from assistant.models import (
     sentence_id,
     sentence_ordinal,
 )
+from assistant.text.near_duplicates import signature
 from assistant.text.words import anchors
 
 os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
@@ -211,6 +213,10 @@ def _info_from(meta: dict[str, Any]) -> DocumentInfo:
         n_chunks=int(meta.get("n_chunks", 0)),
         story_id=meta.get("story_id") or None,
         ingested_at=meta.get("ingested_at") or None,
+        url=meta.get("url") or None,
+        author=meta.get("author") or None,
+        site=meta.get("site") or None,
+        also_published_at=json.loads(meta.get("also_at") or "[]"),
     )
 
 
@@ -421,6 +427,21 @@ class VectorStore:
             self._call(self._docs.update, ids=got["ids"], metadatas=metas)
             self._changed()
 
+    def add_publication(self, doc_id: str, where: str) -> bool:
+        """Record that the document's text was also found at ``where`` (a URL or a file); False if known."""
+        got = self._call(self._docs.get, ids=[doc_id], include=["metadatas"])
+        if not got["ids"]:
+            return False
+        meta = dict(got["metadatas"][0])
+        places = json.loads(meta.get("also_at") or "[]")
+        if where == meta.get("source") or where in places:
+            return False
+        meta["also_at"] = json.dumps([*places, where], ensure_ascii=False)
+        self._changed()
+        self._call(self._docs.update, ids=[doc_id], metadatas=[meta])
+        self._changed()
+        return True
+
     def story_docs(self) -> list[StoryDoc]:
         """Every document as story grouping sees it (sentence vectors are fetched later, if needed)."""
         out = []
@@ -432,6 +453,7 @@ class VectorStore:
                     chars=int(meta.get("chars", 0)),
                     anchors=frozenset(str(meta.get("anchors", "")).split()),
                     vector=np.asarray(emb, dtype=np.float32),
+                    wire=str(meta.get("wire", "")),
                 )
             )
         return out
@@ -523,6 +545,11 @@ class VectorStore:
             "story_id": doc.story_id or "",
             "ingested_at": doc.ingested_at or "",
             "anchors": " ".join(sorted(anchors(doc.text))),
+            "url": doc.url or "",
+            "author": doc.author or "",
+            "site": doc.site or "",
+            "also_at": json.dumps(doc.also_published_at, ensure_ascii=False),
+            "wire": signature(doc.text),
         }
 
     # --- chunks -----------------------------------------------------------------------------------------
