@@ -16,7 +16,7 @@ from pydantic import ValidationError
 
 from assistant.config import Settings
 from assistant.errors import AssistantError, ConfigError, InputError
-from assistant.models import SearchFilters
+from assistant.models import SearchFilters, summarize_results
 
 DEFAULT_INGEST_PATH = "seeds"
 
@@ -74,14 +74,8 @@ def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
         out = _console()
         for r in report.failed:
             out.print(f"[red]failed[/red]  {r.error}", markup=True)
-        out.print(_summary(report.results) + f" ({report.tokens} tokens in {report.seconds:.1f} s)")
+        out.print(report.summary() + f" ({report.tokens} tokens in {report.seconds:.1f} s)")
     return InputError.exit_code if report.failed else 0
-
-
-def _summary(results) -> str:
-    counts = {s: sum(1 for r in results if r.status == s) for s in ("added", "unchanged", "replaced", "republished", "failed")}
-    text = f"added {counts['added']}, unchanged {counts['unchanged']}, replaced {counts['replaced']}, failed {counts['failed']}"
-    return text + (f", also published elsewhere {counts['republished']}" if counts["republished"] else "")
 
 
 def cmd_show(args: argparse.Namespace, settings: Settings) -> int:
@@ -138,7 +132,7 @@ def cmd_feeds(args: argparse.Namespace, settings: Settings) -> int:
             elif r.not_modified:
                 out.print(f"{r.url}: not modified", markup=False)
             else:
-                out.print(f"{r.url}: {r.new_entries} new entries; " + _summary(r.results), markup=False)
+                out.print(f"{r.url}: {r.new_entries} new entries; " + summarize_results(r.results), markup=False)
                 for failed in r.failed:
                     out.print(f"[red]failed[/red]  {failed.error}", markup=True)
     bad = any(r.error or r.failed for r in reports)
@@ -156,7 +150,7 @@ def cmd_watch(args: argparse.Namespace, settings: Settings) -> int:
         for r in report.results:
             if r.status != "unchanged":
                 out.print(f"{r.status:<11} {r.error or r.path}", markup=False)
-        out.print(_summary(report.results), markup=False)
+        out.print(report.summary(), markup=False)
 
     out.print(f"watching {', '.join(args.folders)} (Ctrl+C stops)", markup=False)
     watch_folders(assistant.ingestor, args.folders, on_report)
@@ -215,6 +209,7 @@ def cmd_search(args: argparse.Namespace, settings: Settings) -> int:
         out.print("no matching passages")
     for rank, h in enumerate(hits, start=1):
         also = f"  also in: {', '.join(h.also_in)}" if h.also_in else ""
+        also += f"  also published by: {', '.join(h.also_published_by)}" if h.also_published_by else ""
         out.print(f"[bold]{rank}. {h.title}[/bold]  ({h.source}, {h.lang}{', ' + h.date if h.date else ''}, score {h.score:.3f}){also}", markup=True)
         snippet = " ".join(h.text.split())
         out.print(f"   {snippet[:300]}{'…' if len(snippet) > 300 else ''}", markup=False)
@@ -280,6 +275,7 @@ def print_answer(answer, out) -> None:
     out.print("[bold]Sources[/bold]")
     for src in answer.sources:
         also = f"; also in: {', '.join(src.also_in)}" if src.also_in else ""
+        also += f"; also published by: {', '.join(src.also_published_by)}" if src.also_published_by else ""
         out.print(f"  [{src.n}] {escape(src.title)} ({escape(src.source)}, {src.lang}{', ' + src.date if src.date else ''}{also})")
         out.print(f"      “{escape(' '.join(src.quote.split()))}”")
         if src.translation:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import date as _date
-from typing import Literal
+from typing import Literal, Sequence
 
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, computed_field, field_validator
@@ -150,6 +150,10 @@ class Hit(BaseModel):
     also_in: list[str] = Field(
         default_factory=list, description="Other languages the same passage is available in (its story)."
     )
+    also_published_by: list[str] = Field(
+        default_factory=list,
+        description="Other sites (or sources) that published the same text or a wire copy of it in this language.",
+    )
 
 
 class SearchFilters(BaseModel):
@@ -200,6 +204,13 @@ class IngestResult(BaseModel):
     error: str | None = None
 
 
+def summarize_results(results: Sequence[IngestResult]) -> str:
+    """"added 2, unchanged 1, replaced 0, failed 1" (and re-publications when there are any)."""
+    counts = {s: sum(1 for r in results if r.status == s) for s in ("added", "unchanged", "replaced", "republished", "failed")}
+    text = f"added {counts['added']}, unchanged {counts['unchanged']}, replaced {counts['replaced']}, failed {counts['failed']}"
+    return text + (f", also published elsewhere {counts['republished']}" if counts["republished"] else "")
+
+
 class IngestReport(BaseModel):
     """What happened to every file of one ``ingest`` call."""
 
@@ -216,6 +227,9 @@ class IngestReport(BaseModel):
     @property
     def tokens(self) -> int:
         return sum(r.tokens for r in self.results)
+
+    def summary(self) -> str:
+        return summarize_results(self.results)
 
 
 # --- answers ------------------------------------------------------------------------------------------
@@ -239,6 +253,7 @@ class Source(BaseModel):
     score: float = Field(0.0, description="Relevance of the quote to the question (e5 cosine + lexical bonus).")
     story_id: str | None = None
     also_in: list[str] = Field(default_factory=list)
+    also_published_by: list[str] = Field(default_factory=list, description="Other sites that published it (wire copies).")
     translation: str | None = Field(
         None, description="The quote in the answer language: a model translation that passed every check."
     )

@@ -12,11 +12,11 @@ from pathlib import Path
 from typing import Sequence
 
 from assistant.backends.embedder import Embedder, get_embedder
+from assistant.backends.fetcher import Fetcher
 from assistant.backends.llm import ChatModel, get_chat_model
 from assistant.backends.queueing import ModelQueue, QueuedChatModel
 from assistant.backends.store import VectorStore, open_store
 from assistant.config import Settings, get_settings
-from assistant.backends.fetcher import Fetcher
 from assistant.errors import ConfigError, InputError, ModelError, NotFoundError
 from assistant.generation.answer import AnswerPipeline, SentenceCallback, TokenCallback
 from assistant.generation.brief import BriefPipeline
@@ -46,6 +46,8 @@ class NewsAssistant:
         #: The address `serve` listens on (None for the CLI): whether fetching private addresses is allowed
         #: by default depends on it (see :mod:`assistant.backends.fetcher`).
         self.serving_host: str | None = None
+        #: When `serve` last refreshed the subscribed feeds, and what came of it (for the app).
+        self.feed_refresh: dict[str, str | None] = {"last": None, "outcome": None}
 
     @cached_property
     def model(self) -> ChatModel:

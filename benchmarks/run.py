@@ -41,6 +41,8 @@ from benchmarks.calibrate_grounding import calibrate  # noqa: E402
 from benchmarks.machine import StealMeter  # noqa: E402
 from benchmarks.scale import bench_ingest_2000, bench_soak, bench_store_scale, render_scale  # noqa: E402
 from benchmarks.ui import bench_ui, render_ui  # noqa: E402
+from benchmarks.web_ingest import render as render_web  # noqa: E402
+from benchmarks.web_ingest import run_all as bench_web  # noqa: E402
 
 EVAL = ROOT / "eval"
 
@@ -215,6 +217,8 @@ def render(results: dict, command: str) -> str:
         f"embedding the query with e5): p50 **{lat['untranslated_p50_ms']} ms**, p95 **{lat['untranslated_p95_ms']} ms**.",
         "",
     ]
+    if "web" in results:
+        lines += render_web({**results["web"], "command": "make bench", "machine": results["machine"], "date": results["date"]})
     if "answer_language" in results:
         lines += render_answer_language(results["answer_language"])
     lines += render_answers(results)
@@ -398,6 +402,9 @@ def main() -> None:
     print("generation overhead…", flush=True)
     results["generation"] = bench_generation(embedder)
     print(json.dumps(results["generation"]), flush=True)
+    print("web pages, feeds, OCR…", flush=True)
+    results["web"] = bench_web()
+    print(json.dumps({k: v for k, v in results["web"].items() if k != "extraction"}), flush=True)
     print("answers in the reader's language (latency, memory, translation check)…", flush=True)
     from benchmarks.answer_language import bench_faithfulness
     from benchmarks.answer_language import bench_latency as bench_answer_latency

@@ -70,3 +70,38 @@ def test_config_lists_every_setting(env, capsys):
     code, out, _ = run(capsys, "config", "--json")
     names = {row["variable"] for row in json.loads(out)}
     assert code == 0 and {"ASSISTANT_STORE_DIR", "ASSISTANT_EMBEDDER", "ASSISTANT_CHUNK_TOKENS"} <= names
+
+
+def test_pages_feeds_and_show_from_the_command_line(env, capsys, monkeypatch):
+    from tests.support.web_server import fixture_web
+
+    monkeypatch.setenv("ASSISTANT_FETCH_DELAY", "0")
+    monkeypatch.setenv("ASSISTANT_DATA_DIR", str(env / "data"))
+    with fixture_web() as web:
+        web.feed_pages = ["en-seed", "fr-seed"]
+        code, out, _ = run(capsys, "ingest", "-q", f"{web.base_url}/de-seed.html", f"{web.base_url}/missing")
+        assert code == 3 and "added 1" in out and f"failed  {web.base_url}/missing: HTTP 404" in out
+        code, out, _ = run(capsys, "docs", "--json")
+        [doc] = json.loads(out)
+        assert (doc["url"], doc["site"], doc["author"], doc["date"]) == (f"{web.base_url}/de-seed.html", "Rheinische Tagespost", "Jonas Weber", "2024-05-10")
+        code, out, _ = run(capsys, "show", doc["doc_id"], "--json")
+        shown = json.loads(out)
+        assert code == 0 and {k: shown[k] for k in doc} == doc and "Botschafter" in shown["text"]
+        code, out, _ = run(capsys, "show", doc["source"])
+        assert code == 0 and "site: Rheinische Tagespost" in out and "Botschafter" in out
+
+        code, out, _ = run(capsys, "feeds", "add", f"{web.base_url}/feed.rss")
+        assert code == 0 and "2 new entries; added 2" in out
+        code, out, _ = run(capsys, "feeds", "list", "--json")
+        [sub] = json.loads(out)
+        assert sub["url"] == f"{web.base_url}/feed.rss" and sub["entries"] == 2 and sub["title"] == "Fixture News"
+        assert set(sub) == {"url", "title", "entries", "last_refresh", "last_error"}
+        assert (env / "data" / "feeds.json").exists()
+        code, out, _ = run(capsys, "feeds", "refresh")
+        assert code == 0 and "not modified" in out
+        code, out, _ = run(capsys, "feeds", "remove", f"{web.base_url}/feed.rss")
+        assert code == 0 and "unsubscribed" in out
+        code, _, err = run(capsys, "feeds", "refresh", f"{web.base_url}/feed.rss")
+        assert code == 5 and "not subscribed" in err
+        code, _, err = run(capsys, "feeds", "add", f"{web.base_url}/de-seed.html")
+        assert code == 3 and "not an RSS or Atom feed" in err

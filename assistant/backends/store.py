@@ -30,8 +30,8 @@ vectors of two models are not comparable.
 from __future__ import annotations
 
 import hashlib
-import logging
 import json
+import logging
 import os
 import uuid
 from dataclasses import dataclass

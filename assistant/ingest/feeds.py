@@ -53,7 +53,7 @@ def parse_feed(name: str, body: bytes, base_url: str | None = None) -> ParsedFee
 
     parsed = feedparser.parse(body, response_headers={"content-location": base_url} if base_url else None)
     version = parsed.get("version") or ""
-    if not version and not parsed.entries:
+    if not parsed.entries and (not version or parsed.get("bozo")):
         reason = parsed.get("bozo_exception")
         detail = f" ({type(reason).__name__}: {str(reason)[:80]})" if reason else ""
         raise InputError(f"{name}: malformed feed, no RSS or Atom entries could be read{detail}")

@@ -21,16 +21,23 @@ from typing import Callable, Iterable, Sequence
 import numpy as np
 
 from assistant.backends.embedder import Embedder
+from assistant.backends.fetcher import Fetched, Fetcher, is_url
 from assistant.backends.store import VectorStore
 from assistant.config import Settings
 from assistant.errors import AssistantError, InputError, StoreUnavailableError
 from assistant.ingest.chunking import segment_document
-from assistant.backends.fetcher import Fetched, Fetcher, is_url
 from assistant.ingest.feeds import FEED_EXTENSIONS, FeedEntry, looks_like_feed, parse_feed
-from assistant.ingest.loaders import SUPPORTED_EXTENSIONS, LoadedText, PageProgress, load_bytes, load_file, safe_source_path
-from assistant.ingest.web import canonical_source, entry_fallbacks, page_kind, site_name
+from assistant.ingest.loaders import (
+    SUPPORTED_EXTENSIONS,
+    LoadedText,
+    PageProgress,
+    load_bytes,
+    load_file,
+    safe_source_path,
+)
 from assistant.ingest.metadata import clean_text, content_id, extract_date_marker, find_date, make_title
 from assistant.ingest.stories import group_stories
+from assistant.ingest.web import canonical_source, entry_fallbacks, page_kind, site_name
 from assistant.models import Chunk, Document, DocumentInfo, IngestReport, IngestResult, Sentence
 from assistant.text.language import detect_language
 

@@ -145,6 +145,7 @@ def select_evidence(
                 score=round(candidate.score, 6),
                 story_id=hit.story_id,
                 also_in=hit.also_in,
+                also_published_by=hit.also_published_by,
             )
         )
         evidence.vectors[n] = candidate.vector

@@ -447,6 +447,10 @@ class Retriever:
     def _hit(self, chunk: StoredChunk, snap: _Snapshot, ranking: Ranking, i: int) -> Hit:
         doc = snap.docs[chunk.doc_id]
         langs = snap.story_langs.get(doc.story_id or "", [])
+        copies = [
+            d.site or d.source for d in snap.docs.values()
+            if d.story_id and d.story_id == doc.story_id and d.lang == doc.lang and d.doc_id != doc.doc_id
+        ] + doc.also_published_at if doc.story_id or doc.also_published_at else []
         return Hit(
             doc_id=doc.doc_id,
             source=doc.source,
@@ -464,6 +468,7 @@ class Retriever:
             lexical_score=round(float(ranking.lexical[i]), 6),
             story_id=doc.story_id,
             also_in=sorted(lang for lang in langs if lang != doc.lang),
+            also_published_by=list(dict.fromkeys(copies)),
         )
 
     def languages_writing(self, word: str) -> set[str]:

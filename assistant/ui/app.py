@@ -156,6 +156,13 @@ def build_app(assistant: NewsAssistant, handlers: AppHandlers | None = None) -> 
                     with gr.Column():
                         add = gr.Button("Add to library", variant="primary", elem_id="add-button")
                         upload_result = gr.Textbox(label="Result", interactive=False, lines=3, elem_id="upload-result")
+                with gr.Row():
+                    web_url = gr.Textbox(
+                        label="Web page or feed address", placeholder="https://…", elem_id="web-url", scale=3
+                    )
+                    with gr.Column(scale=1):
+                        add_page = gr.Button("Add page", variant="primary", elem_id="add-page-button")
+                        subscribe = gr.Button("Subscribe to feed", elem_id="subscribe-button")
                 docs_table = gr.Dataframe(
                     headers=render.LIBRARY_HEADERS, datatype="str", interactive=False, label="Documents",
                     elem_id="docs-table", wrap=True, column_widths=["34%", "20%", "8%", "10%", "7%", "11%", "10%"],
@@ -166,19 +173,30 @@ def build_app(assistant: NewsAssistant, handlers: AppHandlers | None = None) -> 
                     refresh = gr.Button("Refresh", elem_id="refresh-button")
                 translation_status = gr.Markdown("", elem_id="translation-status")
                 gr.Timer(10.0).tick(h.translation_status, None, translation_status, api_visibility="private")
+                feeds_table = gr.Dataframe(
+                    headers=render.FEED_HEADERS, datatype="str", interactive=False, label="Feed subscriptions",
+                    elem_id="feeds-table", wrap=True,
+                )
+                with gr.Row():
+                    to_unsubscribe = gr.Dropdown([], label="Feed to unsubscribe from", elem_id="unsubscribe-feed")
+                    unsubscribe = gr.Button("Unsubscribe", variant="stop", elem_id="unsubscribe-button")
+                feed_status = gr.Markdown("", elem_id="feed-status")
+                gr.Timer(30.0).tick(h.feed_status, None, feed_status, api_visibility="private")
                 stories_table = gr.Dataframe(
                     headers=render.STORY_HEADERS, datatype="str", interactive=False, label="Stories (same article in several languages)",
                     elem_id="stories-table", wrap=True,
                 )
 
         # --- wiring -----------------------------------------------------------------------------------
-        library_outputs = [docs_table, stories_table, brief_docs, to_remove, brief_story, filter_langs]
+        library_outputs = [docs_table, stories_table, brief_docs, to_remove, brief_story, filter_langs, feeds_table, to_unsubscribe, feed_status]
 
         def refresh_library():
             rows, story_rows, labels, story_ids, langs_present = h.library()
+            feed_rows = h.feeds()
             return (
                 rows or None, story_rows or None, gr.Dropdown(choices=labels), gr.Dropdown(choices=labels, value=None),
                 gr.Dropdown(choices=[""] + story_ids), gr.Dropdown(choices=langs_present),
+                feed_rows or None, gr.Dropdown(choices=[row[0] for row in feed_rows], value=None), h.feed_status(),
             )
 
         @_guard
@@ -212,6 +230,18 @@ def build_app(assistant: NewsAssistant, handlers: AppHandlers | None = None) -> 
         def remove_doc(label):
             return h.remove(label)
 
+        @_guard
+        def add_web_page(url):
+            return h.add_web(url), ""
+
+        @_guard
+        def subscribe_feed(url):
+            return h.add_web(url, subscribe=True), ""
+
+        @_guard
+        def unsubscribe_feed(url):
+            return h.unsubscribe(url)
+
         chat_inputs = [question, turns, answer_lang, k, filter_langs, date_from, date_to]
         chat_outputs = [chatbot, sources, status, turns, question]
         limit = settings.ui_concurrency
@@ -225,6 +255,13 @@ def build_app(assistant: NewsAssistant, handlers: AppHandlers | None = None) -> 
             refresh_library, None, library_outputs, api_visibility="private"
         )
         remove.click(remove_doc, to_remove, upload_result, api_visibility="private").then(
+            refresh_library, None, library_outputs, api_visibility="private"
+        )
+        for button, work in ((add_page, add_web_page), (subscribe, subscribe_feed)):
+            button.click(work, web_url, [upload_result, web_url], api_visibility="private", concurrency_id="web").then(
+                refresh_library, None, library_outputs, api_visibility="private"
+            )
+        unsubscribe.click(unsubscribe_feed, to_unsubscribe, upload_result, api_visibility="private").then(
             refresh_library, None, library_outputs, api_visibility="private"
         )
         refresh.click(refresh_library, None, library_outputs, api_visibility="private")
@@ -277,11 +314,15 @@ def is_loopback(host: str) -> bool:
 def serve(assistant: NewsAssistant, *, block: bool = True) -> gr.Blocks:
     """Start the app. The embedder, lexical index and model load in the background, so the page is ready
     at once and the first question does not pay for loading."""
+    # Fetching private addresses is refused by default when the app listens beyond loopback.
+    assistant.serving_host = assistant.settings.host
     app = build_app(assistant)
     app.launch(prevent_thread_lock=True, **launch_options(assistant.settings))
     # After the server is up, so that loading does not compete with serving the first page.
     threading.Thread(target=warm_up, args=(assistant,), daemon=True, name="warm-up").start()
     threading.Thread(target=translate_when_idle, args=(assistant,), daemon=True, name="pretranslate").start()
+    if assistant.settings.feed_interval:
+        threading.Thread(target=refresh_feeds_periodically, args=(assistant,), daemon=True, name="feeds").start()
     if block:
         if threading.current_thread() is threading.main_thread():
             signal.signal(signal.SIGTERM, _interrupt)  # `kill`, systemd, a test harness: stop as Ctrl+C does
@@ -330,3 +371,25 @@ def translate_when_idle(assistant: NewsAssistant, stop: threading.Event | None =
             assistant.pretranslate(batch=1, on_progress=progress, should_stop=lambda: bool(assistant.queue.pending) or stop.is_set())
         except Exception:  # noqa: BLE001 - the store or model is unavailable: try again later
             log.warning("translating ahead of questions failed", exc_info=True)
+
+
+def refresh_feeds_periodically(assistant: NewsAssistant, stop: threading.Event | None = None, first_wait: float = 60.0) -> None:
+    """Refresh the subscribed feeds every ``ASSISTANT_FEED_INTERVAL`` minutes (the first time shortly after
+    start-up, once the model has warmed up); the outcome is kept in ``assistant.feed_refresh`` for the app."""
+    from datetime import datetime, timezone
+
+    stop = stop or threading.Event()
+    wait = first_wait
+    while not stop.wait(wait):
+        wait = assistant.settings.feed_interval * 60.0
+        if not assistant.feeds.book.list():
+            continue
+        try:
+            reports = assistant.refresh_feeds()
+            added = sum(1 for r in reports for x in r.results if x.status in ("added", "replaced"))
+            failed = [r for r in reports if r.error or r.failed]
+            outcome = f"{len(reports)} feeds, {added} new documents" + (f", {len(failed)} with errors" if failed else "")
+        except Exception as exc:  # noqa: BLE001 - the store is unavailable: try again at the next interval
+            log.warning("refreshing feeds failed", exc_info=True)
+            outcome = f"failed: {describe(exc)}"
+        assistant.feed_refresh.update(last=datetime.now(timezone.utc).isoformat(timespec="seconds"), outcome=outcome)

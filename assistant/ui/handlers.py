@@ -25,11 +25,12 @@ from typing import Callable, Iterator, Sequence
 
 from pydantic import ValidationError
 
+from assistant.backends.fetcher import is_url
 from assistant.backends.queueing import waiting_reported_to
 from assistant.errors import AssistantError, InputError
 from assistant.generation.brief import brief_markdown
 from assistant.ingest.loaders import SUPPORTED_EXTENSIONS
-from assistant.models import Answer, Brief, IngestReport, SearchFilters
+from assistant.models import Answer, Brief, IngestReport, SearchFilters, summarize_results
 from assistant.service import NewsAssistant
 from assistant.text.language import LANGUAGE_NAMES
 from assistant.ui import render
@@ -288,15 +289,50 @@ class AppHandlers:
                 progress(done_bytes / max(total_bytes, 1), f"{done}/{total} files · {name}")
 
         report = self.assistant.ingest([Path(p) for p in paths], progress=on_progress)
-        lines = [
-            f"added {report.count('added')}, unchanged {report.count('unchanged')}, replaced "
-            f"{report.count('replaced')}, failed {report.count('failed')}"
-        ]
+        lines = [report.summary()]
         for r in report.failed:
             name = Path(r.path).name
             error = r.error or "could not be read"
             lines.append(f"failed: {error}" if error.startswith(name) else f"failed: {name}: {error}")
         return "\n".join(lines), report
+
+    def add_web(self, url: str | None, subscribe: bool = False) -> str:
+        """Ingest a page (or a feed's entries) from its address, or subscribe to a feed; a message naming
+        every failure."""
+        url = (url or "").strip()
+        if not url:
+            raise InputError("paste the address of a web page or a feed", hint="it starts with http:// or https://")
+        if not is_url(url):
+            raise InputError(f"{url}: not a web address", hint="it starts with http:// or https://")
+        if subscribe:
+            refresh = self.assistant.subscribe(url)
+            results = refresh.results
+            lines = [f"subscribed to {refresh.title or url}: {refresh.new_entries} entries; " + summarize_results(results)]
+        else:
+            report = self.assistant.ingest([url])
+            results = report.results
+            lines = [report.summary()]
+        lines += [f"failed: {r.error}" for r in results if r.status == "failed"]
+        return "\n".join(lines)
+
+    def feeds(self) -> list[list]:
+        return render.feed_rows(self.assistant.feeds.book.list())
+
+    def unsubscribe(self, url: str | None) -> str:
+        if not url:
+            raise InputError("choose a feed to unsubscribe from")
+        removed = self.assistant.feeds.remove(url)
+        return f"unsubscribed from {removed.url} (its {removed.entries} ingested entries stay in the library)"
+
+    def feed_status(self) -> str:
+        """When serve last refreshed the subscribed feeds, for the Library tab."""
+        minutes = self.assistant.settings.feed_interval
+        if not minutes:
+            return "Feeds are not refreshed automatically (ASSISTANT_FEED_INTERVAL=0)."
+        state = self.assistant.feed_refresh
+        last = state.get("last") or "not yet"
+        outcome = f" — {state['outcome']}" if state.get("outcome") else ""
+        return f"Subscribed feeds are refreshed every {minutes} min; last refresh: {last}{outcome}."
 
     def _check_upload(self, paths: Sequence[str | Path] | None) -> None:
         """Uploads are files (never folders) of the accepted types, and not too many at once."""

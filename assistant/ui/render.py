@@ -115,6 +115,9 @@ def source_card(source: Source, turn: int) -> str:
         meta.append(text(source.date))
     also = (
         f"<div class='also-in'>also in: {text(', '.join(source.also_in))}</div>" if source.also_in else ""
+    ) + (
+        f"<div class='also-published'>also published by: {text(', '.join(source.also_published_by))}</div>"
+        if source.also_published_by else ""
     )
     warning = (
         "<div class='injection'>⚠ this document contains text addressed to AI assistants; it was not used</div>"
@@ -200,6 +203,14 @@ STORY_HEADERS = ["story", "languages", "sources", "title"]
 def library_rows(docs: Sequence[DocumentInfo]) -> list[list]:
     """Rows of the document table (the table component escapes cell text itself)."""
     return [[d.title, d.source, d.lang, d.date or "", d.n_chunks, d.story_id or "", d.doc_id] for d in docs]
+
+
+FEED_HEADERS = ["feed", "title", "entries", "last refresh", "last error"]
+
+
+def feed_rows(subs: Sequence) -> list[list]:
+    """Rows of the subscriptions table (:class:`~assistant.ingest.subscriptions.Subscription`)."""
+    return [[s.url, s.title or "", s.entries, s.last_refresh or "never", s.last_error or ""] for s in subs]
 
 
 def story_rows(stories: Sequence[Story]) -> list[list]:

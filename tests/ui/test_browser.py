@@ -112,3 +112,26 @@ def test_a_two_language_brief_side_by_side_with_quotes_and_a_markdown_download(a
         assert cells.nth(0).locator("a.cite").count() >= 1
     assert page.locator("#brief-file").inner_text().count(".md") >= 1
     page.screenshot(path=str(ARTIFACTS / "brief.png"), full_page=True)
+
+
+def test_a_page_and_a_feed_are_added_by_address_in_the_library(app, browser):
+    from tests.support.web_server import fixture_web
+
+    page = open_app(browser, app.url)
+    dialogs: list[str] = []
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    open_tab(page, "Library")
+    with fixture_web() as web:
+        web.feed_pages = ["fr-museveni"]
+        page.fill("#web-url textarea, #web-url input", f"{web.base_url}/de-yuan.html")
+        page.click("#add-page-button")
+        page.wait_for_function("() => document.querySelector('#upload-result textarea').value.includes('added 1')", timeout=120_000)
+        page.wait_for_function("() => document.querySelector('#docs-table').innerText.includes('de-yuan.html')", timeout=60_000)
+        page.fill("#web-url textarea, #web-url input", f"{web.base_url}/feed.atom")
+        page.click("#subscribe-button")
+        page.wait_for_function("() => document.querySelector('#upload-result textarea').value.includes('subscribed')", timeout=120_000)
+        page.wait_for_function("() => document.querySelector('#feeds-table').innerText.includes('Fixture Atom')", timeout=60_000)
+        assert "fr-museveni.html" in page.inner_text("#docs-table")
+        assert "Subscribed feeds are refreshed every 60 min" in page.inner_text("#feed-status")
+    page.screenshot(path=str(ARTIFACTS / "library-web.png"), full_page=True)
+    assert dialogs == []

@@ -261,3 +261,42 @@ def test_the_library_tab_says_how_far_translation_ahead_of_questions_has_come(tm
     assert "Sentence translations cached for answers: 0" in handlers.translation_status()
     assistant.pretranslation.update(done=3, total=10)
     assert "3 of 10 sentences" in handlers.translation_status() and "English" in handlers.translation_status()
+
+
+def test_pages_and_feeds_are_added_from_the_library_tab_and_refreshed_on_a_timer(tmp_path):
+    from assistant.ui.app import refresh_feeds_periodically
+    from tests.support.web_server import fixture_web
+
+    handlers, _ = make(tmp_path, ["x [1]."], fetch_delay=0, feed_interval=1)
+    assistant = handlers.assistant
+    before = len(assistant.documents())
+    with fixture_web() as web:
+        web.feed_pages = ["en-amazon"]
+        message = handlers.add_web(f"{web.base_url}/de-yuan.html")
+        assert message == "added 1, unchanged 0, replaced 0, failed 0"
+        message = handlers.add_web(f"{web.base_url}/missing")
+        assert message.startswith("added 0") and f"failed: {web.base_url}/missing: HTTP 404" in message
+        message = handlers.add_web(f"{web.base_url}/feed.rss", subscribe=True)
+        assert message.startswith("subscribed to Fixture News: 1 entries; added 1")
+        [row] = handlers.feeds()
+        assert row[:3] == [f"{web.base_url}/feed.rss", "Fixture News", 1] and row[4] == ""
+        assert len(assistant.documents()) == before + 2
+        for bad, reason in (("", "paste the address"), ("seeds/000.txt", "not a web address")):
+            with pytest.raises(InputError, match=reason):
+                handlers.add_web(bad)
+
+        assert "last refresh: not yet" in handlers.feed_status()
+        web.feed_pages = ["en-amazon", "vi-seed"]
+        stop = threading.Event()
+        worker = threading.Thread(target=refresh_feeds_periodically, args=(assistant, stop, 0.05), daemon=True)
+        worker.start()
+        deadline = time.monotonic() + 20
+        while assistant.feed_refresh["last"] is None and time.monotonic() < deadline:
+            time.sleep(0.05)
+        stop.set()
+        worker.join(timeout=5)
+        assert assistant.feed_refresh["outcome"] == "1 feeds, 1 new documents"
+        assert "every 1 min; last refresh: 20" in handlers.feed_status()
+        assert len(assistant.documents()) == before + 3
+    assert handlers.unsubscribe(f"{web.base_url}/feed.rss").startswith("unsubscribed")
+    assert handlers.feeds() == []
