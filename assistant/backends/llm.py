@@ -12,6 +12,7 @@ from __future__ import annotations
 import atexit
 import json
 import threading
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -20,6 +21,10 @@ from typing import Callable, Iterator, Protocol, Sequence, runtime_checkable
 from assistant.backends.model_files import BUNDLED_MODELS, resolve_model_path
 from assistant.errors import ConfigError, ModelError
 from assistant.templates import render
+
+#: Requests whose replies a local model remembers (a few KiB each): the questions, translations and
+#: judgements of a working session, so the same request gets the same reply.
+REMEMBERED_REPLIES = 512
 
 
 @dataclass(frozen=True)
@@ -217,8 +222,8 @@ class LlamaCppModel:
         self.lock = threading.Lock()
         self._last_prompt: tuple[tuple[str, str], ...] | None = None
         self._formatter = None
-        #: The last request read to the end, with its reply (replayed if the next request is the same).
-        self._last_reply: tuple[tuple, list[str]] | None = None
+        #: Requests read to the end, with their replies (a request asked again is replayed), newest last.
+        self._replies: OrderedDict[tuple, list[str]] = OrderedDict()
 
     def _completion_prompt(self, messages: Sequence[ChatMessage]) -> str:
         system = "\n\n".join(m.content for m in messages if m.role == "system")
@@ -259,20 +264,22 @@ class LlamaCppModel:
         prompt_key = tuple((m.role, m.content) for m in messages)
         request = (prompt_key, grammar, max_tokens, tuple(stop), common["temperature"], common["seed"])
         with self.lock:
-            if self._last_reply is not None and self._last_reply[0] == request:
-                # The same request as the last one gets the same reply, replayed: nothing is evaluated.
-                yield from self._last_reply[1]
+            if request in self._replies:
+                # A request answered before (read to the end) gets the same reply, replayed: nothing is
+                # evaluated, and the reader sees the same answer to the same question within a process.
+                self._replies.move_to_end(request)
+                yield from self._replies[request]
                 return
             # No reset: llama-cpp-python keeps the KV cache of the previous prompt and evaluates only what
-            # differs, so the fixed instructions at the start of every prompt are computed once. Except when
-            # the prompt repeats the last one exactly (with other settings, or a reply that was not read to
-            # the end): then it would evaluate the last prompt token alone, whose logits differ from a
-            # whole-prompt evaluation in the last bits, enough to flip a near-tie (asked twice,
-            # gemma-3-270m translated a question two different ways). A different prompt re-evaluates its
-            # differing tail as a batch and matches a fresh run (12 of 12 seed questions).
+            # differs, so the fixed instructions at the start of every prompt are computed once. The logits
+            # of a prompt evaluated in two parts can differ in the last bits from one evaluated whole (seen
+            # on the AVX2 build: after another question, gemma-3-270m translated a question another way),
+            # which is why replies are remembered per request above. When the prompt repeats the last one
+            # exactly (other settings, or a reply not read to the end) llama-cpp-python would evaluate its
+            # last token alone; that case is evaluated whole instead.
             if prompt_key == self._last_prompt:
                 self._llm.reset()
-            self._last_prompt, self._last_reply = prompt_key, None
+            self._last_prompt = prompt_key
             reply: list[str] = []
             try:
                 if self.chat:
@@ -290,7 +297,9 @@ class LlamaCppModel:
             except (RuntimeError, ValueError) as exc:
                 raise ModelError(f"the model failed while generating: {exc}", hint="try a shorter question or another model") from exc
             # Reached only when the caller read the whole reply (a closed stream stops at the yield above).
-            self._last_reply = (request, reply)
+            self._replies[request] = reply
+            while len(self._replies) > REMEMBERED_REPLIES:
+                self._replies.popitem(last=False)
 
     def _chat_prompt(self, messages: Sequence[ChatMessage]) -> str:
         from llama_cpp.llama_chat_format import Jinja2ChatFormatter
@@ -332,21 +341,22 @@ class LlamaCppModel:
                 raise ModelError(f"the model failed while judging: {exc}", hint="try a shorter text") from exc
             logits = np.ctypeslib.as_array(llama_get_logits_ith(llm._ctx.ctx, -1), shape=(llm.n_vocab(),))
             scores = [float(logits[t]) for t in firsts]
-            # The KV cache now holds this prompt: stream() must not replay or trust its last one.
-            self._last_prompt, self._last_reply = None, None
+            # The KV cache now holds this prompt, not the last one of stream().
+            self._last_prompt = None
         return _normalised(scores)
 
     def reset(self) -> None:
-        """Forget the cached prompt and the last reply (benchmarks use it to time cold prompts fairly)."""
+        """Forget the cached prompt and the remembered replies (benchmarks use it to time cold prompts fairly)."""
         with self.lock:
             self._llm.reset()
-            self._last_prompt, self._last_reply = None, None
+            self._last_prompt = None
+            self._replies.clear()
 
     def raw_completion(self, prompt: str, max_tokens: int) -> Iterator[str]:
         """llama-cpp-python with nothing of ours around it (for the overhead benchmark)."""
         with self.lock:
             # The KV cache now holds this prompt, not the last one of stream().
-            self._last_prompt, self._last_reply = None, None
+            self._last_prompt = None
             for chunk in self._llm.create_completion(
                 prompt=prompt, max_tokens=max_tokens, temperature=self.temperature, seed=self.seed, stream=True
             ):

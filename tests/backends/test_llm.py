@@ -91,13 +91,14 @@ def test_the_judge_reads_yes_and_no_from_the_next_token_distribution():
 
 
 @pytest.mark.integration
-def test_a_prompt_asked_again_gets_the_reply_of_a_fresh_run():
+def test_a_request_asked_again_gets_the_same_reply_even_after_others():
     from assistant.generation.query_translation import QueryTranslator
 
     model = get_chat_model(Settings(model="gemma-3-270m"))
     translator = QueryTranslator(model, embedder=None)
-    # A near-tie: evaluated whole, gemma-3-270m names "Nguyễn Văn Mỹ"; re-evaluating only the prompt's last
-    # token from the cache (what llama-cpp-python does for an exact repeat) it named "Kim Jong-un".
+    # A near-tie: re-evaluating only the prompt's last token from the cache (what llama-cpp-python does for
+    # an exact repeat), or the prompt's tail after another prompt with the same beginning, gemma-3-270m
+    # named another person than evaluated whole (AVX2 build: the last bits of the logits differ).
     prompt = [ChatMessage("user", translator.prompt(
         "Which Korean policy for the fourth industrial revolution did Minister You Young Min mention?", "vi"
     ))]
@@ -110,10 +111,13 @@ def test_a_prompt_asked_again_gets_the_reply_of_a_fresh_run():
     fresh = reply(prompt)
     again = reply(prompt)  # replayed
     reply(other)
-    after_another = reply(prompt)
-    model._last_reply = None  # not replayed: the prompt is evaluated again
-    evaluated_again = reply(prompt)
-    assert fresh.strip() and fresh == again == after_another == evaluated_again
+    after_another = reply(prompt)  # replayed, though the cache now holds the other prompt
+    assert fresh.strip() and fresh == again == after_another
+    model._replies.clear()  # not replayed: the same prompt right after itself is evaluated whole again
+    model._last_prompt = tuple((m.role, m.content) for m in prompt)
+    assert reply(prompt) == fresh
+    model.reset()  # a fresh start evaluates it whole, as the first time
+    assert reply(prompt) == fresh
 
 
 @pytest.mark.integration
@@ -132,13 +136,15 @@ def test_the_same_request_twice_is_replayed_and_a_different_one_is_generated(mon
     with pytest.raises(AssertionError, match="just answered"):  # another budget is another request
         list(model.stream(messages, max_tokens=9))
     monkeypatch.undo()
-    stream = model.stream(messages, max_tokens=8)
+    other = [ChatMessage("user", "Name the capital of France in one word.")]
+    stream = model.stream(other, max_tokens=8)
     next(stream)
     stream.close()  # a reply not read to the end is not kept
     monkeypatch.setattr(model._llm, "create_completion", must_not_run)
     monkeypatch.setattr(model._llm, "create_chat_completion", must_not_run)
     with pytest.raises(AssertionError, match="just answered"):
-        list(model.stream(messages, max_tokens=8))
+        list(model.stream(other, max_tokens=8))
+    assert list(model.stream(messages, max_tokens=8)) == first  # the first is still remembered
 
 
 @pytest.mark.integration
