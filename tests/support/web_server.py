@@ -45,11 +45,11 @@ PAYWALL = """<!DOCTYPE html><html><head><title>Exclusive: the deal behind the de
 
 
 def generated_page(n: int) -> bytes:
-    """A small news page around the n-th English XQuAD paragraph (distinct text for each n)."""
-    rows = [json.loads(line) for line in XQUAD_PARAGRAPHS.open(encoding="utf-8")]
-    row = [r for r in rows if r["lang"] == "en"][n % 240]
+    """A small news page around the n-th and next English XQuAD paragraphs (distinct text for each n < 240)."""
+    rows = [r for r in (json.loads(line) for line in XQUAD_PARAGRAPHS.open(encoding="utf-8")) if r["lang"] == "en"]
+    row, following = rows[n % 240], rows[(n + 1) % 240]
     title = row["title"].replace("_", " ") + f" (report {n})"
-    paragraphs = "".join(f"<p>{s}</p>" for s in row["context"].split(". ") if s)
+    paragraphs = "".join(f"<p>{p}</p>" for p in (row["context"], following["context"]))
     return (
         f'<!DOCTYPE html><html><head><title>{title}</title><meta property="article:published_time" content="2024-03-{n % 28 + 1:02d}">'
         f'</head><body><div class="nav"><a href="/">Home</a> <a href="/world">World</a> <a href="/sport">Sport</a></div>'
@@ -109,6 +109,7 @@ class FixtureWeb:
 def _handler(web: FixtureWeb):
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
+        disable_nagle_algorithm = True  # headers and body as they are written (no 40 ms delayed-ACK stall)
 
         def log_message(self, *args) -> None:  # quiet
             pass
