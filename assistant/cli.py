@@ -219,7 +219,7 @@ def cmd_search(args: argparse.Namespace, settings: Settings) -> int:
 def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
     assistant = _assistant(settings)
     if args.json:
-        answer = assistant.ask(args.question, answer_lang=args.answer_lang, filters=_filters(args), k=args.k)
+        answer = assistant.ask(args.question, answer_lang=args.answer_lang, filters=_filters(args), k=args.k, session=args.session)
         _print_json(answer.public())
         return 0
     out, err = _console(), _console(stderr=True)
@@ -232,11 +232,52 @@ def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
         err.print(piece, end="", markup=False, highlight=False)
 
     answer = assistant.ask(
-        args.question, answer_lang=args.answer_lang, filters=_filters(args), k=args.k, on_token=on_token
+        args.question, answer_lang=args.answer_lang, filters=_filters(args), k=args.k, on_token=on_token,
+        session=args.session,
     )
     if streamed:
         err.print()
     print_answer(answer, out)
+    return 0
+
+
+def cmd_history(args: argparse.Namespace, settings: Settings) -> int:
+    store = _assistant(settings).conversations
+    out = _console()
+    if args.action in ("show", "delete") and not args.ref:
+        raise InputError(f"history {args.action}: which conversation? give its id or name", hint="`assistant history` lists them")
+    if args.action == "delete":
+        gone = store.delete(args.ref)
+        out.print(f"deleted conversation {gone.id} ({gone.name}, {gone.turns} turns)", markup=False)
+        return 0
+    if args.action == "show":
+        conversation, turns = store.turns(args.ref)
+        if args.json:
+            _print_json({**conversation.model_dump(), "turns": [{"n": t.n, "asked": t.asked, "answer": t.answer.public()} for t in turns]})
+            return 0
+        out.print(f"[bold]{conversation.name}[/bold] ({conversation.id}), {conversation.turns} turns", markup=True)
+        for turn in turns:
+            out.print(f"\n[bold]{turn.n}. {turn.answer.question}[/bold]  [dim]{turn.asked}[/dim]", markup=True)
+            print_answer(turn.answer, out)
+        return 0
+    conversations = store.list()
+    if args.json:
+        _print_json([c.model_dump() for c in conversations])
+        return 0
+    if not conversations:
+        out.print("no saved conversations (`assistant ask QUESTION --session NAME` starts one)")
+    for c in conversations:
+        out.print(f"{c.id}  {c.name}  {c.turns} turns  started {c.started}  updated {c.updated}", markup=False)
+    return 0
+
+
+def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
+    text = _assistant(settings).export_conversation(args.ref, args.format)
+    if args.output:
+        Path(args.output).write_text(text, encoding="utf-8")
+        _console(stderr=True).print(f"wrote {args.output}", markup=False)
+    else:
+        sys.stdout.write(text)
     return 0
 
 
@@ -524,8 +565,24 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("-k", type=int, default=None, help="passages to draw evidence from (default ASSISTANT_TOP_K)")
     _add_filter_options(p)
+    p.add_argument(
+        "--session", metavar="NAME", default=None,
+        help="continue the saved conversation with this id or name (a new name starts one); the turn is saved",
+    )
     p.add_argument("--json", action="store_true", help="print the answer, sentences and sources as JSON")
     p.set_defaults(func=cmd_ask)
+
+    p = sub.add_parser("history", help="saved conversations: list, show or delete one")
+    p.add_argument("action", nargs="?", default="list", choices=["list", "show", "delete"])
+    p.add_argument("ref", nargs="?", metavar="ID|NAME")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_history)
+
+    p = sub.add_parser("export", help="a saved conversation as Markdown or JSON, every claim with its source")
+    p.add_argument("ref", metavar="ID|NAME")
+    p.add_argument("--format", choices=["md", "json"], default="md")
+    p.add_argument("-o", "--output", metavar="FILE", help="write to FILE (default: standard output)")
+    p.set_defaults(func=cmd_export)
 
     p = sub.add_parser("summarize", help="a bilingual brief of documents, a story or a topic, with citations")
     p.add_argument("refs", nargs="*", metavar="SOURCE|DOC_ID", help="documents to brief")

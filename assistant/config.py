@@ -70,7 +70,8 @@ class Settings(BaseSettings):
     )
     data_dir: Path | None = Field(
         None,
-        description="Folder of the assistant's own records (feed subscriptions). Default: the store folder.",
+        description="Folder of the assistant's own records (feed subscriptions, saved conversations). Default: "
+        "the store folder.",
     )
     wire_threshold: float = Field(
         0.6,

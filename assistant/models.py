@@ -154,6 +154,7 @@ class Hit(BaseModel):
         default_factory=list,
         description="Other sites (or sources) that published the same text or a wire copy of it in this language.",
     )
+    url: str | None = Field(None, description="The web address of its document, for pages.")
 
 
 class SearchFilters(BaseModel):
@@ -254,6 +255,7 @@ class Source(BaseModel):
     story_id: str | None = None
     also_in: list[str] = Field(default_factory=list)
     also_published_by: list[str] = Field(default_factory=list, description="Other sites that published it (wire copies).")
+    url: str | None = Field(None, description="The web address of its document, for pages.")
     translation: str | None = Field(
         None, description="The quote in the answer language: a model translation that passed every check."
     )
@@ -328,6 +330,37 @@ class Answer(BaseModel):
             "total": self.timings.total_ms,
         }
         return data
+
+
+# --- conversations ------------------------------------------------------------------------------------
+
+
+class Conversation(BaseModel):
+    """A saved conversation (``assistant history --json`` lists these)."""
+
+    id: str
+    name: str = Field(description="Unique among the user's conversations.")
+    turns: int = Field(0, ge=0)
+    started: str = Field(description="ISO time, UTC.")
+    updated: str = Field(description="ISO time of the last turn, UTC.")
+
+
+class ConversationTurn(BaseModel):
+    """One question and its checked answer, as saved."""
+
+    n: int = Field(ge=1)
+    asked: str = Field(description="ISO time the answer was saved, UTC.")
+    answer: Answer
+
+
+class ConversationExport(BaseModel):
+    """A conversation as exported: every question, the checked answer with its sentences (translations with
+    their originals) and its numbered sources (quotes, source names, titles, dates, URLs)."""
+
+    format: Literal["news-assistant.conversation/1"] = "news-assistant.conversation/1"
+    exported: str
+    conversation: Conversation
+    turns: list[ConversationTurn]
 
 
 # --- briefs -------------------------------------------------------------------------------------------

@@ -11,6 +11,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Sequence
 
+from assistant.backends.conversations import LOCAL_USER, ConversationStore
 from assistant.backends.embedder import Embedder, get_embedder
 from assistant.backends.fetcher import Fetcher
 from assistant.backends.llm import ChatModel, get_chat_model
@@ -20,6 +21,7 @@ from assistant.config import Settings, get_settings
 from assistant.errors import ConfigError, InputError, ModelError, NotFoundError
 from assistant.generation.answer import AnswerPipeline, SentenceCallback, TokenCallback
 from assistant.generation.brief import BriefPipeline
+from assistant.generation.conversation import conversation_markdown, export_conversation, history_of
 from assistant.generation.query_translation import QueryTranslator
 from assistant.ingest.pipeline import Ingestor, ProgressCallback
 from assistant.ingest.subscriptions import FeedReader, FeedRefresh, SubscriptionBook
@@ -84,6 +86,11 @@ class NewsAssistant:
     @cached_property
     def ingestor(self) -> Ingestor:
         return Ingestor(self.store, self.embedder, self.settings, fetcher=self.fetcher)
+
+    @cached_property
+    def conversations(self) -> ConversationStore:
+        """Saved conversations (SQLite in the data folder)."""
+        return ConversationStore(self.settings.data_path)
 
     @cached_property
     def feeds(self) -> FeedReader:
@@ -266,13 +273,35 @@ class NewsAssistant:
         k: int | None = None,
         on_token: TokenCallback | None = None,
         on_sentence: SentenceCallback | None = None,
+        session: str | None = None,
+        user: str = LOCAL_USER,
     ) -> Answer:
         """A cited, verified answer in ``answer_lang`` (None: ASSISTANT_ANSWER_LANG; 'auto': the question's
-        language); see :mod:`assistant.generation.answer`."""
-        return self.answers.ask(
+        language); see :mod:`assistant.generation.answer`. With ``session`` (a saved conversation's id or
+        name; a new name starts one), follow-ups are read against that conversation and the turn is saved
+        to it once answered."""
+        conversation = None
+        if session is not None:
+            conversation = self.conversations.find_or_create(session, user)
+            _, turns = self.conversations.turns(conversation.id, user)
+            history = [*history_of(turns), *history]
+        answer = self.answers.ask(
             question, history=history, answer_lang=answer_lang, filters=filters, k=k, on_token=on_token,
             on_sentence=on_sentence,
         )
+        if conversation is not None:
+            self.conversations.add_turn(conversation.id, answer, user)
+        return answer
+
+    def export_conversation(self, ref: str, fmt: str = "md", user: str = LOCAL_USER) -> str:
+        """A saved conversation as Markdown or JSON, for a reader to check every claim from the file alone."""
+        conversation, turns = self.conversations.turns(ref, user)
+        export = export_conversation(conversation, turns)
+        if fmt == "json":
+            return export.model_dump_json(indent=2, exclude={"turns": {"__all__": {"answer": {"draft"}}}}) + "\n"
+        if fmt == "md":
+            return conversation_markdown(export)
+        raise InputError(f"unknown export format {fmt!r}", hint="md or json")
 
     def brief(
         self,

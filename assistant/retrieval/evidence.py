@@ -146,6 +146,7 @@ def select_evidence(
                 story_id=hit.story_id,
                 also_in=hit.also_in,
                 also_published_by=hit.also_published_by,
+                url=hit.url,
             )
         )
         evidence.vectors[n] = candidate.vector

@@ -469,6 +469,7 @@ class Retriever:
             story_id=doc.story_id,
             also_in=sorted(lang for lang in langs if lang != doc.lang),
             also_published_by=list(dict.fromkeys(copies)),
+            url=doc.url,
         )
 
     def languages_writing(self, word: str) -> set[str]:
