@@ -38,6 +38,8 @@ from assistant.service import NewsAssistant  # noqa: E402
 from benchmarks.answers import bench_generation, bench_seeds_qa  # noqa: E402
 from benchmarks.briefs import bench_briefs, render_briefs  # noqa: E402
 from benchmarks.calibrate_grounding import calibrate  # noqa: E402
+from benchmarks.conversations import bench_conversations  # noqa: E402
+from benchmarks.conversations import render as render_conversations  # noqa: E402
 from benchmarks.machine import StealMeter  # noqa: E402
 from benchmarks.scale import bench_ingest_2000, bench_soak, bench_store_scale, render_scale  # noqa: E402
 from benchmarks.ui import bench_ui, render_ui  # noqa: E402
@@ -219,6 +221,8 @@ def render(results: dict, command: str) -> str:
     ]
     if "web" in results:
         lines += render_web({**results["web"], "command": "make bench", "machine": results["machine"], "date": results["date"]})
+    if "conversations" in results:
+        lines += render_conversations(results["conversations"])
     if "answer_language" in results:
         lines += render_answer_language(results["answer_language"])
     lines += render_answers(results)
@@ -402,6 +406,9 @@ def main() -> None:
     print("generation overhead…", flush=True)
     results["generation"] = bench_generation(embedder)
     print(json.dumps(results["generation"]), flush=True)
+    print("saved conversations…", flush=True)
+    results["conversations"] = bench_conversations()
+    print(json.dumps(results["conversations"]), flush=True)
     print("web pages, feeds, OCR…", flush=True)
     results["web"] = bench_web()
     print(json.dumps({k: v for k, v in results["web"].items() if k != "extraction"}), flush=True)

@@ -20,6 +20,7 @@ os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 
 import gradio as gr  # noqa: E402
 
+from assistant.backends.conversations import LOCAL_USER  # noqa: E402
 from assistant.config import Settings  # noqa: E402
 from assistant.service import NewsAssistant  # noqa: E402
 from assistant.ui import render  # noqa: E402
@@ -101,6 +102,7 @@ def build_app(assistant: NewsAssistant, handlers: AppHandlers | None = None) -> 
             # --- chat ---------------------------------------------------------------------------------
             with gr.Tab("Ask", id="ask"):
                 turns = gr.State([])
+                conversation = gr.State("")
                 with gr.Row():
                     with gr.Column(scale=3):
                         chatbot = gr.Chatbot(
@@ -114,7 +116,7 @@ def build_app(assistant: NewsAssistant, handlers: AppHandlers | None = None) -> 
                                 elem_id="question", max_lines=4,
                             )
                             send = gr.Button("Ask", variant="primary", scale=1, elem_id="ask-button")
-                            clear = gr.Button("Clear conversation", scale=1, elem_id="clear-button")
+                            clear = gr.Button("New conversation", scale=1, elem_id="clear-button")
                         with gr.Accordion("Settings", open=False):
                             with gr.Row():
                                 answer_lang = gr.Dropdown(
@@ -127,6 +129,19 @@ def build_app(assistant: NewsAssistant, handlers: AppHandlers | None = None) -> 
                                 date_from = gr.Textbox(label="From date (YYYY[-MM[-DD]])", max_lines=1)
                                 date_to = gr.Textbox(label="To date", max_lines=1)
                             gr.Textbox(model_label(assistant), label="Model in use", interactive=False)
+                        with gr.Accordion("Saved conversations", open=False, elem_id="saved-panel"):
+                            with gr.Row():
+                                saved = gr.Dropdown([], label="Conversation", elem_id="saved-conversations", scale=3)
+                                open_saved = gr.Button("Open", elem_id="open-conversation", scale=1)
+                                delete_saved = gr.Button("Delete", variant="stop", elem_id="delete-conversation", scale=1)
+                            with gr.Row():
+                                new_name = gr.Textbox(label="New name", max_lines=1, elem_id="conversation-name", scale=3)
+                                rename_saved = gr.Button("Rename", elem_id="rename-conversation", scale=1)
+                            with gr.Row():
+                                export_md = gr.Button("Export Markdown", elem_id="export-md")
+                                export_json = gr.Button("Export JSON", elem_id="export-json")
+                            saved_note = gr.Markdown("", elem_id="saved-note")
+                            saved_file = gr.File(label="Exported conversation", interactive=False, elem_id="conversation-file")
                     with gr.Column(scale=2):
                         gr.Markdown("### Sources")
                         sources = gr.HTML(render.sources_panel([]), elem_id="sources")
@@ -200,21 +215,44 @@ def build_app(assistant: NewsAssistant, handlers: AppHandlers | None = None) -> 
             )
 
         @_guard
-        def chat(message, state, lang, k_value, langs, start, end):
+        def chat(message, state, lang, k_value, langs, start, end, conversation_id, request: gr.Request):
             last = None
             try:
-                for last in h.chat(message, state, lang, int(k_value), langs, start, end):
-                    yield last.messages, last.sources_html, last.status, last.turns, ""
+                for last in h.chat(message, state, lang, int(k_value), langs, start, end, conversation_id, user_of(request)):
+                    yield last.messages, last.sources_html, last.status, last.turns, "", last.conversation_id
             except Exception as exc:
                 problem = describe(exc)
                 if last is not None:  # replace the pending draft by the error, keep the conversation
                     failed = last.messages[:-1] + [{"role": "assistant", "content": f"<span class='error'>Error: {render.text(problem)}</span>"}]
-                    yield failed, last.sources_html, f"Error: {problem}", last.turns, message
+                    yield failed, last.sources_html, f"Error: {problem}", last.turns, message, last.conversation_id
                 raise gr.Error(problem) from None
 
         def cleared():
             update = h.clear()
-            return update.messages, update.sources_html, update.status, update.turns
+            return update.messages, update.sources_html, update.status, update.turns, update.conversation_id
+
+        def saved_choices(request: gr.Request):
+            return gr.Dropdown(choices=h.conversations(user_of(request)), value=None)
+
+        @_guard
+        def open_conversation(ref, request: gr.Request):
+            update = h.open_conversation(ref, user_of(request))
+            return update.messages, update.sources_html, update.status, update.turns, update.conversation_id
+
+        @_guard
+        def rename_conversation(ref, name, request: gr.Request):
+            return h.rename_conversation(ref, name, user_of(request)), ""
+
+        @_guard
+        def delete_conversation(ref, current, request: gr.Request):
+            note = h.delete_conversation(ref, user_of(request))
+            return note, "" if ref == current else current
+
+        def exporter(fmt):
+            @_guard
+            def export(ref, request: gr.Request):
+                return str(h.export_conversation(ref, fmt, user_of(request)))
+            return export
 
         @_guard
         def make_brief_view(docs, story, topic, a, b, progress=gr.Progress()):
@@ -242,13 +280,23 @@ def build_app(assistant: NewsAssistant, handlers: AppHandlers | None = None) -> 
         def unsubscribe_feed(url):
             return h.unsubscribe(url)
 
-        chat_inputs = [question, turns, answer_lang, k, filter_langs, date_from, date_to]
-        chat_outputs = [chatbot, sources, status, turns, question]
+        chat_inputs = [question, turns, answer_lang, k, filter_langs, date_from, date_to, conversation]
+        chat_outputs = [chatbot, sources, status, turns, question, conversation]
         limit = settings.ui_concurrency
         for trigger in (send.click, question.submit):
             trigger(chat, chat_inputs, chat_outputs, api_visibility="private", concurrency_limit=limit,
-                    concurrency_id="work", show_progress="hidden")
-        clear.click(cleared, None, [chatbot, sources, status, turns], api_visibility="private", queue=False)
+                    concurrency_id="work", show_progress="hidden").then(saved_choices, None, saved, api_visibility="private")
+        clear.click(cleared, None, [chatbot, sources, status, turns, conversation], api_visibility="private", queue=False)
+        open_saved.click(open_conversation, saved, [chatbot, sources, status, turns, conversation], api_visibility="private")
+        rename_saved.click(rename_conversation, [saved, new_name], [saved_note, new_name], api_visibility="private").then(
+            saved_choices, None, saved, api_visibility="private"
+        )
+        delete_saved.click(delete_conversation, [saved, conversation], [saved_note, conversation], api_visibility="private").then(
+            saved_choices, None, saved, api_visibility="private"
+        )
+        export_md.click(exporter("md"), saved, saved_file, api_visibility="private")
+        export_json.click(exporter("json"), saved, saved_file, api_visibility="private")
+        app.load(saved_choices, None, saved, api_visibility="private")
         make_brief.click(make_brief_view, [brief_docs, brief_story, brief_topic, lang_a, lang_b], [brief_view, brief_file],
                          api_visibility="private", concurrency_id="work")
         add.click(add_files, uploads, [upload_result, uploads], api_visibility="private").then(
@@ -285,6 +333,12 @@ def build_app(assistant: NewsAssistant, handlers: AppHandlers | None = None) -> 
         api_trigger.click(_guard(h.api_ingest), api_files, api_report, api_name="ingest")
     app.queue(default_concurrency_limit=limit)
     return app
+
+
+def user_of(request: gr.Request | None) -> str:
+    """Whose conversations a browser sees: the logged-in user, or the local user when login is off."""
+    name = getattr(request, "username", None) if request is not None else None
+    return name or LOCAL_USER
 
 
 def launch_options(settings: Settings) -> dict[str, Any]:

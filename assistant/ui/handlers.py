@@ -25,6 +25,7 @@ from typing import Callable, Iterator, Sequence
 
 from pydantic import ValidationError
 
+from assistant.backends.conversations import LOCAL_USER
 from assistant.backends.fetcher import is_url
 from assistant.backends.queueing import waiting_reported_to
 from assistant.errors import AssistantError, InputError
@@ -65,6 +66,8 @@ class ChatUpdate:
     sources_html: str
     status: str
     turns: Turns = field(default_factory=list)
+    #: The saved conversation these turns belong to ("" until the first answer is saved).
+    conversation_id: str = ""
 
 
 def model_label(assistant: NewsAssistant) -> str:
@@ -109,8 +112,12 @@ class AppHandlers:
         langs: Sequence[str] | None = None,
         date_from: str | None = None,
         date_to: str | None = None,
+        conversation_id: str = "",
+        user: str = LOCAL_USER,
     ) -> Iterator[ChatUpdate]:
-        """Answer ``message`` in the conversation ``turns``, yielding snapshots until the checked answer."""
+        """Answer ``message`` in the conversation ``turns``, yielding snapshots until the checked answer, which
+        is saved as a turn of the conversation ``conversation_id`` (a new one, named after the first
+        question, when it is "")."""
         turns = list(turns or [])
         question = " ".join((message or "").split())
         if not question:
@@ -173,7 +180,10 @@ class AppHandlers:
                 elif kind == "done":
                     answer: Answer = value
                     turns = turns + [(question, answer)]
-                    yield ChatUpdate(render.chat_messages(turns), render.sources_panel(turns), self.summary(answer), turns)
+                    conversation_id = self.save_turn(conversation_id, answer, user)
+                    yield ChatUpdate(
+                        render.chat_messages(turns), render.sources_panel(turns), self.summary(answer), turns, conversation_id
+                    )
                     return
                 elif kind == "error":
                     raise value
@@ -212,7 +222,59 @@ class AppHandlers:
 
     @staticmethod
     def clear() -> ChatUpdate:
-        return ChatUpdate([], render.sources_panel([]), "Conversation cleared.", [])
+        """A new conversation (the one on screen stays saved)."""
+        return ChatUpdate([], render.sources_panel([]), "New conversation.", [], "")
+
+    # --- saved conversations ----------------------------------------------------------------------------
+
+    def save_turn(self, conversation_id: str, answer: Answer, user: str = LOCAL_USER) -> str:
+        """Save a checked answer as the next turn; returns the conversation's id (created on the first turn)."""
+        store = self.assistant.conversations
+        if not conversation_id:
+            base = answer.question if len(answer.question) <= 60 else answer.question[:59] + "…"
+            taken = {c.name for c in store.list(user)}
+            name = next(n for n in (base if i == 0 else f"{base} ({i + 1})" for i in range(len(taken) + 1)) if n not in taken)
+            conversation_id = store.create(name, user).id
+        store.add_turn(conversation_id, answer, user)
+        return conversation_id
+
+    def conversations(self, user: str = LOCAL_USER) -> list[tuple[str, str]]:
+        """(label, id) of the user's saved conversations, the most recent first."""
+        return [(f"{c.name} · {c.turns} turn{'s' if c.turns != 1 else ''} · {c.updated[:16].replace('T', ' ')}", c.id)
+                for c in self.assistant.conversations.list(user)]
+
+    def open_conversation(self, ref: str | None, user: str = LOCAL_USER) -> ChatUpdate:
+        """A saved conversation back on screen, ready to be continued."""
+        if not ref:
+            raise InputError("choose a conversation to open")
+        conversation, saved = self.assistant.conversations.turns(ref, user)
+        turns = [(t.answer.question, t.answer) for t in saved]
+        status = f"Opened “{conversation.name}”: {conversation.turns} turn(s); ask a follow-up to continue it."
+        return ChatUpdate(render.chat_messages(turns), render.sources_panel(turns), status, turns, conversation.id)
+
+    def rename_conversation(self, ref: str | None, name: str | None, user: str = LOCAL_USER) -> str:
+        if not ref:
+            raise InputError("choose a conversation to rename")
+        renamed = self.assistant.conversations.rename(ref, name or "", user)
+        return f"Renamed to “{renamed.name}”."
+
+    def delete_conversation(self, ref: str | None, user: str = LOCAL_USER) -> str:
+        if not ref:
+            raise InputError("choose a conversation to delete")
+        gone = self.assistant.conversations.delete(ref, user)
+        return f"Deleted “{gone.name}” ({gone.turns} turn(s))."
+
+    def export_conversation(self, ref: str | None, fmt: str = "md", user: str = LOCAL_USER) -> Path:
+        """The conversation as a file to download (Markdown or JSON)."""
+        if not ref:
+            raise InputError("choose a conversation to export")
+        conversation = self.assistant.conversations.find(ref, user)
+        text = self.assistant.export_conversation(conversation.id, fmt, user)
+        safe = re.sub(r"[^\w.-]+", "-", conversation.name).strip("-")[:60] or conversation.id
+        self.download_dir.mkdir(parents=True, exist_ok=True)
+        path = self.download_dir / f"conversation-{safe}-{conversation.id}.{fmt}"
+        path.write_text(text, encoding="utf-8")
+        return path
 
     # --- briefs -----------------------------------------------------------------------------------------
 

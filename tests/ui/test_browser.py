@@ -135,3 +135,33 @@ def test_a_page_and_a_feed_are_added_by_address_in_the_library(app, browser):
         assert "Subscribed feeds are refreshed every 60 min" in page.inner_text("#feed-status")
     page.screenshot(path=str(ARTIFACTS / "library-web.png"), full_page=True)
     assert dialogs == []
+
+
+def test_a_conversation_survives_a_restart_of_serve_and_is_reopened_and_exported(real, tmp_path):
+    """Ask in one `serve` process, stop it, start another on the same data: the conversation is listed,
+    reopens with its answer, and downloads as Markdown."""
+    store = tmp_path / "store"
+    shutil.copytree(real.settings.store_dir, store)
+    env = {"ASSISTANT_STORE_DIR": str(store), "TMPDIR": str(tmp_path)}
+    question = "How many IT training establishments does Da Nang have?"
+    with open_browser() as browser:
+        with served_app(env, ARTIFACTS / "serve-first.log") as first:
+            page = open_app(browser, first.url)
+            ask(page, question)
+            answer = page.locator("#chat .message-content").last.inner_text()
+            assert "37" in answer
+        assert first.process.returncode == 0
+        with served_app(env, ARTIFACTS / "serve-second.log") as second:
+            page = open_app(browser, second.url)
+            page.click("#saved-panel button, #saved-panel .label-wrap")
+            choose(page, "saved-conversations", "Da Nang")
+            page.click("#open-conversation")
+            page.wait_for_function("(q) => document.querySelector('#chat').innerText.includes(q)", arg=question, timeout=60_000)
+            assert "37" in page.locator("#chat .message-content").last.inner_text()
+            page.click("#export-md")
+            page.wait_for_function("() => document.querySelector('#conversation-file').innerText.includes('.md')", timeout=60_000)
+            with page.expect_download() as download:
+                page.locator("#conversation-file a").first.click()
+            text = download.value.path().read_text(encoding="utf-8")
+            assert text.startswith("# How many IT training") and question in text and "Sources:" in text
+            page.screenshot(path=str(ARTIFACTS / "conversations.png"), full_page=True)

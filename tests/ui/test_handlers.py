@@ -300,3 +300,41 @@ def test_pages_and_feeds_are_added_from_the_library_tab_and_refreshed_on_a_timer
         assert len(assistant.documents()) == before + 3
     assert handlers.unsubscribe(f"{web.base_url}/feed.rss").startswith("unsubscribed")
     assert handlers.feeds() == []
+
+
+def test_chats_are_saved_and_can_be_reopened_renamed_exported_and_deleted_per_user(tmp_path):
+    def reply(messages):  # the follow-up's rewrite, else an answer copying source 2
+        if "Standalone question:" in messages[-1].content:
+            return "What did the minister say about training?"
+        return copy_source(2)(messages)
+
+    handlers, _ = make(tmp_path, reply)
+    first = list(handlers.chat("What did the minister say about Korea?", [], user="ana"))[-1]
+    assert first.conversation_id
+    second = list(handlers.chat("And about training?", first.turns, conversation_id=first.conversation_id, user="ana"))[-1]
+    assert second.conversation_id == first.conversation_id
+    [(label, conversation_id)] = handlers.conversations("ana")
+    assert conversation_id == first.conversation_id and label.startswith("What did the minister say about Korea? · 2 turns")
+    assert handlers.conversations("ben") == []  # another user sees nothing of it
+    with pytest.raises(Exception, match="no conversation"):
+        handlers.open_conversation(conversation_id, "ben")
+
+    fresh = handlers.clear()
+    third = list(handlers.chat("What did the minister say about Korea?", fresh.turns, conversation_id=fresh.conversation_id, user="ana"))[-1]
+    assert third.conversation_id != first.conversation_id
+    names = [label.split(" · ")[0] for label, _ in handlers.conversations("ana")]
+    assert sorted(names) == ["What did the minister say about Korea?", "What did the minister say about Korea? (2)"]
+
+    reopened = handlers.open_conversation(first.conversation_id, "ana")
+    assert [q for q, _ in reopened.turns] == ["What did the minister say about Korea?", "And about training?"]
+    assert reopened.messages == second.messages and reopened.conversation_id == first.conversation_id
+    assert handlers.rename_conversation(first.conversation_id, "Korea visit", "ana") == "Renamed to “Korea visit”."
+    path = handlers.export_conversation("Korea visit", "md", "ana")
+    text = path.read_text(encoding="utf-8")
+    assert path.suffix == ".md" and text.startswith("# Korea visit") and "## 2. And about training?" in text
+    assert handlers.export_conversation("Korea visit", "json", "ana").suffix == ".json"
+    assert handlers.delete_conversation("Korea visit", "ana").startswith("Deleted “Korea visit” (2 turn(s))")
+    assert len(handlers.conversations("ana")) == 1
+    for call in (handlers.open_conversation, handlers.delete_conversation):
+        with pytest.raises(InputError):
+            call(None, "ana")
