@@ -271,6 +271,36 @@ def cmd_history(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def cmd_users(args: argparse.Namespace, settings: Settings) -> int:
+    from assistant.ui.users import add_user, read_users, remove_user
+
+    path = settings.ui_users
+    if path is None:
+        raise ConfigError("ASSISTANT_UI_USERS is not set", hint="point it at a file, e.g. ASSISTANT_UI_USERS=~/.news-assistant/users")
+    out = _console()
+    if args.action == "list":
+        for name in sorted(read_users(path)):
+            out.print(name, markup=False)
+        return 0
+    if not args.name:
+        raise InputError(f"users {args.action}: which user? give a name")
+    if args.action == "remove":
+        remove_user(path, args.name)
+        out.print(f"removed {args.name}", markup=False)
+        return 0
+    if args.password_stdin:
+        password = sys.stdin.readline().rstrip("\n")
+    else:
+        import getpass
+
+        password = getpass.getpass(f"password for {args.name}: ")
+        if getpass.getpass("again: ") != password:
+            raise InputError("the two passwords differ")
+    new = add_user(path, args.name, password)
+    out.print(f"{'added' if new else 'changed the password of'} {args.name} in {path}", markup=False)
+    return 0
+
+
 def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
     text = _assistant(settings).export_conversation(args.ref, args.format)
     if args.output:
@@ -487,7 +517,7 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     from assistant.ui.app import is_loopback, serve
 
     err = _console(stderr=True)
-    if not is_loopback(settings.host) and not settings.ui_username:
+    if not is_loopback(settings.host) and not (settings.ui_username or settings.ui_users):
         err.print(
             f"[yellow]warning:[/yellow] serving on {settings.host} without a login: anyone who can reach this "
             "address can read the library (set ASSISTANT_UI_USERNAME and ASSISTANT_UI_PASSWORD)"
@@ -577,6 +607,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("ref", nargs="?", metavar="ID|NAME")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_history)
+
+    p = sub.add_parser("users", help="logins of the browser app (ASSISTANT_UI_USERS): add, list, remove")
+    p.add_argument("action", choices=["add", "list", "remove"])
+    p.add_argument("name", nargs="?")
+    p.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
+    p.set_defaults(func=cmd_users)
 
     p = sub.add_parser("export", help="a saved conversation as Markdown or JSON, every claim with its source")
     p.add_argument("ref", metavar="ID|NAME")

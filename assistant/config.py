@@ -304,6 +304,11 @@ class Settings(BaseSettings):
     port: int = Field(7860, ge=1, le=65535, description="Port of `assistant serve`.")
     ui_username: str | None = Field(None, description="Login name for the browser app (login is off when unset).")
     ui_password: SecretStr | None = Field(None, description="Password for the browser app (with ui_username).")
+    ui_users: Path | None = Field(
+        None,
+        description="File of name:hash lines (scrypt), written by `assistant users add NAME`: logins for the "
+        "browser app, each user seeing only their own conversations.",
+    )
     ui_concurrency: int = Field(
         8,
         ge=1,

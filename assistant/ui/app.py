@@ -24,6 +24,7 @@ from assistant.backends.conversations import LOCAL_USER  # noqa: E402
 from assistant.config import Settings  # noqa: E402
 from assistant.service import NewsAssistant  # noqa: E402
 from assistant.ui import render  # noqa: E402
+from assistant.ui.users import authenticator  # noqa: E402
 from assistant.ui.handlers import UPLOAD_TYPES, AppHandlers, describe, languages, model_label  # noqa: E402
 
 CSS = """
@@ -355,8 +356,9 @@ def launch_options(settings: Settings) -> dict[str, Any]:
         footer_links=["api"],
         quiet=True,
     )
-    if settings.ui_username and settings.ui_password:
-        options["auth"] = (settings.ui_username, settings.ui_password.get_secret_value())
+    check = authenticator(settings)
+    if check is not None:
+        options["auth"] = check
         options["auth_message"] = "News assistant: log in"
     return options
 
