@@ -301,6 +301,31 @@ def cmd_users(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def cmd_timeline(args: argparse.Namespace, settings: Settings) -> int:
+    if args.story and args.topic:
+        raise InputError("give --story or --topic, not both")
+    timeline = _assistant(settings).timeline(story=args.story, topic=args.topic, lang=args.lang)
+    if args.json:
+        _print_json(timeline.model_dump())
+        return 0
+    from assistant.text.language import LANGUAGE_NAMES
+
+    out = _console()
+    scope = f"story {timeline.story}" if timeline.story else f"topic “{timeline.topic}”" if timeline.topic else "the library"
+    out.print(f"[bold]Timeline of {scope}[/bold] ({len(timeline.entries)} documents, in {LANGUAGE_NAMES.get(timeline.lang, timeline.lang)})", markup=True)
+    for e in timeline.entries:
+        out.print(f"\n[bold]{e.date or 'undated'}[/bold]  {e.title}  [dim]{e.source} ({e.lang})[/dim]", markup=True)
+        if e.sentence is None:
+            continue
+        if e.kind == "translation":
+            out.print(f"  {e.sentence}  [dim](translated from {LANGUAGE_NAMES.get(e.original_lang or '', e.original_lang)}: {e.original})[/dim]", markup=True)
+        elif e.kind == "quote":
+            out.print(f"  “{e.sentence}”  [dim](in {LANGUAGE_NAMES.get(e.original_lang or '', e.original_lang)}, not translated)[/dim]", markup=True)
+        else:
+            out.print(f"  {e.sentence}", markup=False)
+    return 0
+
+
 def cmd_export(args: argparse.Namespace, settings: Settings) -> int:
     text = _assistant(settings).export_conversation(args.ref, args.format)
     if args.output:
@@ -607,6 +632,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("ref", nargs="?", metavar="ID|NAME")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_history)
+
+    p = sub.add_parser("timeline", help="documents in date order, one key sentence each in your language")
+    p.add_argument("--story", help="only this story (`assistant stories` lists them)")
+    p.add_argument("--topic", help="only documents about this topic")
+    p.add_argument("--lang", default=None, help="the reader's language (default: ASSISTANT_ANSWER_LANG, English when auto)")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_timeline)
 
     p = sub.add_parser("users", help="logins of the browser app (ASSISTANT_UI_USERS): add, list, remove")
     p.add_argument("action", choices=["add", "list", "remove"])

@@ -363,6 +363,36 @@ class ConversationExport(BaseModel):
     turns: list[ConversationTurn]
 
 
+# --- timelines ----------------------------------------------------------------------------------------
+
+
+class TimelineEntry(BaseModel):
+    """One document of a timeline with its key sentence in the reader's language."""
+
+    doc_id: str
+    date: str | None = None
+    lang: str
+    source: str
+    title: str
+    url: str | None = None
+    story_id: str | None = None
+    sentence: str | None = Field(None, description="The key sentence as shown to the reader.")
+    kind: Literal["original", "translation", "quote", "none"] = Field(
+        description="'original' (the document is in the reader's language), 'translation' (verified; ``original`` "
+        "beside it), 'quote' (no translation verified: the original, in ``original_lang``), 'none' (no sentence)."
+    )
+    original: str | None = None
+    original_lang: str | None = None
+    note: str | None = Field(None, description="Why the translation was not used, for a quote.")
+
+
+class Timeline(BaseModel):
+    lang: str = Field(description="The reader's language.")
+    story: str | None = None
+    topic: str | None = None
+    entries: list[TimelineEntry] = Field(default_factory=list, description="Dated documents in date order, then undated ones.")
+
+
 # --- briefs -------------------------------------------------------------------------------------------
 
 PointKind = Literal["generated", "translation", "original", "quote"]

@@ -23,9 +23,10 @@ from assistant.generation.answer import AnswerPipeline, SentenceCallback, TokenC
 from assistant.generation.brief import BriefPipeline
 from assistant.generation.conversation import conversation_markdown, export_conversation, history_of
 from assistant.generation.query_translation import QueryTranslator
+from assistant.generation.timeline import TimelineBuilder
 from assistant.ingest.pipeline import Ingestor, ProgressCallback
 from assistant.ingest.subscriptions import FeedReader, FeedRefresh, SubscriptionBook
-from assistant.models import Answer, Brief, Document, DocumentInfo, Hit, IngestReport, SearchFilters, Story
+from assistant.models import Answer, Brief, Document, DocumentInfo, Hit, IngestReport, SearchFilters, Story, Timeline
 from assistant.retrieval.retriever import Retriever, cache_dir_for
 from assistant.retrieval.translations import Translation
 
@@ -292,6 +293,13 @@ class NewsAssistant:
         if conversation is not None:
             self.conversations.add_turn(conversation.id, answer, user)
         return answer
+
+    def timeline(
+        self, *, story: str | None = None, topic: str | None = None, lang: str | None = None, on_progress=None
+    ) -> Timeline:
+        """The documents of a story, a topic or the library in date order, each with one key sentence in
+        ``lang`` (default: the configured answer language, English when it is 'auto')."""
+        return TimelineBuilder(self.briefs).timeline(lang or self.pretranslation_lang, story=story, topic=topic, on_progress=on_progress)
 
     def export_conversation(self, ref: str, fmt: str = "md", user: str = LOCAL_USER) -> str:
         """A saved conversation as Markdown or JSON, for a reader to check every claim from the file alone."""

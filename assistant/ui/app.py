@@ -24,8 +24,8 @@ from assistant.backends.conversations import LOCAL_USER  # noqa: E402
 from assistant.config import Settings  # noqa: E402
 from assistant.service import NewsAssistant  # noqa: E402
 from assistant.ui import render  # noqa: E402
-from assistant.ui.users import authenticator  # noqa: E402
 from assistant.ui.handlers import UPLOAD_TYPES, AppHandlers, describe, languages, model_label  # noqa: E402
+from assistant.ui.users import authenticator  # noqa: E402
 
 CSS = """
 .source-card { border: 1px solid var(--border-color-primary); border-radius: 8px; padding: 8px 10px; margin: 6px 0; }
@@ -163,6 +163,15 @@ def build_app(assistant: NewsAssistant, handlers: AppHandlers | None = None) -> 
                 brief_view = gr.HTML("", elem_id="brief-view")
                 brief_file = gr.File(label="Download as Markdown", interactive=False, elem_id="brief-file")
 
+            # --- timeline -----------------------------------------------------------------------------
+            with gr.Tab("Timeline", id="timeline"):
+                with gr.Row():
+                    timeline_story = gr.Dropdown([], label="Story (empty: the whole library)", elem_id="timeline-story")
+                    timeline_topic = gr.Textbox(label="…or a topic", elem_id="timeline-topic")
+                    timeline_lang = gr.Dropdown(lang_choices, value="en", label="Your language", elem_id="timeline-lang")
+                    make_timeline = gr.Button("Show timeline", variant="primary", elem_id="timeline-button")
+                timeline_view = gr.HTML("", elem_id="timeline-view")
+
             # --- library ------------------------------------------------------------------------------
             with gr.Tab("Library", id="library"):
                 with gr.Row():
@@ -204,7 +213,7 @@ def build_app(assistant: NewsAssistant, handlers: AppHandlers | None = None) -> 
                 )
 
         # --- wiring -----------------------------------------------------------------------------------
-        library_outputs = [docs_table, stories_table, brief_docs, to_remove, brief_story, filter_langs, feeds_table, to_unsubscribe, feed_status]
+        library_outputs = [docs_table, stories_table, brief_docs, to_remove, brief_story, filter_langs, feeds_table, to_unsubscribe, feed_status, timeline_story]
 
         def refresh_library():
             rows, story_rows, labels, story_ids, langs_present = h.library()
@@ -213,6 +222,7 @@ def build_app(assistant: NewsAssistant, handlers: AppHandlers | None = None) -> 
                 rows or None, story_rows or None, gr.Dropdown(choices=labels), gr.Dropdown(choices=labels, value=None),
                 gr.Dropdown(choices=[""] + story_ids), gr.Dropdown(choices=langs_present),
                 feed_rows or None, gr.Dropdown(choices=[row[0] for row in feed_rows], value=None), h.feed_status(),
+                gr.Dropdown(choices=[""] + story_ids),
             )
 
         @_guard
@@ -261,6 +271,10 @@ def build_app(assistant: NewsAssistant, handlers: AppHandlers | None = None) -> 
             return html, str(path)
 
         @_guard
+        def show_timeline(story, topic, lang, progress=gr.Progress()):
+            return h.timeline(story, topic, lang, progress=lambda f, d: progress(f, desc=d))
+
+        @_guard
         def add_files(files, progress=gr.Progress()):
             message, _ = h.upload(files, progress=lambda f, d: progress(f, desc=d))
             return message, None
@@ -295,6 +309,8 @@ def build_app(assistant: NewsAssistant, handlers: AppHandlers | None = None) -> 
         delete_saved.click(delete_conversation, [saved, conversation], [saved_note, conversation], api_visibility="private").then(
             saved_choices, None, saved, api_visibility="private"
         )
+        make_timeline.click(show_timeline, [timeline_story, timeline_topic, timeline_lang], timeline_view,
+                            api_visibility="private", concurrency_id="work")
         export_md.click(exporter("md"), saved, saved_file, api_visibility="private")
         export_json.click(exporter("json"), saved, saved_file, api_visibility="private")
         app.load(saved_choices, None, saved, api_visibility="private")

@@ -225,6 +225,20 @@ class AppHandlers:
         """A new conversation (the one on screen stays saved)."""
         return ChatUpdate([], render.sources_panel([]), "New conversation.", [], "")
 
+    # --- timeline ---------------------------------------------------------------------------------------
+
+    def timeline(self, story: str | None, topic: str | None, lang: str | None, progress: Progress | None = None) -> str:
+        """The timeline of a story, a topic or (neither) the library, as HTML."""
+        story, topic = (story or "").strip() or None, (topic or "").strip() or None
+        if story and topic:
+            raise InputError("choose a story or type a topic, not both")
+
+        def on_progress(done: int, total: int) -> None:
+            if progress:
+                progress(done / max(total, 1), f"{done}/{total} documents")
+
+        return render.timeline_html(self.assistant.timeline(story=story, topic=topic, lang=lang or "en", on_progress=on_progress))
+
     # --- saved conversations ----------------------------------------------------------------------------
 
     def save_turn(self, conversation_id: str, answer: Answer, user: str = LOCAL_USER) -> str:

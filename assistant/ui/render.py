@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Sequence
 
-from assistant.models import Answer, AnswerSentence, Brief, DocumentInfo, Source, Story
+from assistant.models import Answer, AnswerSentence, Brief, DocumentInfo, Source, Story, Timeline
 from assistant.text.language import LANGUAGE_NAMES
 
 #: HTML specials, and the Markdown punctuation that would otherwise turn document text into emphasis,
@@ -191,6 +191,30 @@ def brief_html(brief: Brief) -> str:
         f"<h4>Sources</h4><ol class='brief-sources'>{sources}</ol>"
         + (f"<h4>Notes</h4><ul>{notes}</ul>" if notes else "")
         + f"<p class='meta'><small>{text(brief.model)} · {brief.timings.get('total_ms', 0) / 1000:.1f} s</small></p></div>"
+    )
+
+
+def timeline_html(timeline: Timeline) -> str:
+    """The timeline as a table: date, language, source and title, and the key sentence in the reader's
+    language (a translation with its original beside it; an untranslated original labelled)."""
+    rows = []
+    for e in timeline.entries:
+        if e.kind == "translation":
+            sentence = f"{text(e.sentence)}<br><small class='kind'>translated from {text(language(e.original_lang or ''))}: {text(e.original)}</small>"
+        elif e.kind == "quote":
+            sentence = f"“{text(e.sentence)}”<br><small class='kind'>in {text(language(e.original_lang or ''))}, no verified translation</small>"
+        else:
+            sentence = text(e.sentence or "")
+        where = f"<a href='{text(e.url)}' rel='noopener noreferrer' target='_blank'>{text(e.source)}</a>" if e.url else text(e.source)
+        rows.append(
+            f"<tr><td>{text(e.date or 'undated')}</td><td>{text(language(e.lang))}</td><td>{text(e.title)}<br>"
+            f"<small>{where}</small></td><td class='{e.kind}'>{sentence}</td></tr>"
+        )
+    scope = f"story {text(timeline.story)}" if timeline.story else f"topic “{text(timeline.topic)}”" if timeline.topic else "the library"
+    return (
+        f"<div class='timeline'><h3>Timeline of {scope}</h3><p class='meta'>{len(timeline.entries)} documents, key sentences in "
+        f"{text(language(timeline.lang))}; undated documents last.</p><table class='brief-table'><thead><tr><th>date</th>"
+        f"<th>language</th><th>document</th><th>key sentence</th></tr></thead><tbody>{''.join(rows)}</tbody></table></div>"
     )
 
 

@@ -93,7 +93,7 @@ def test_loopback_by_default_and_a_login_when_configured():
     plain = launch_options(Settings())
     assert plain["server_name"] == "127.0.0.1" and plain["server_port"] == 7860 and "auth" not in plain
     guarded = launch_options(Settings(host="0.0.0.0", ui_username="desk", ui_password="s3cret"))
-    assert guarded["auth"] == ("desk", "s3cret") and guarded["server_name"] == "0.0.0.0"
+    assert guarded["auth"]("desk", "s3cret") and not guarded["auth"]("desk", "wrong") and guarded["server_name"] == "0.0.0.0"
     assert is_loopback("127.0.0.1") and not is_loopback("0.0.0.0")
     with pytest.raises(ValueError, match="both"):
         Settings(ui_username="desk")

@@ -165,3 +165,19 @@ def test_a_conversation_survives_a_restart_of_serve_and_is_reopened_and_exported
             text = download.value.path().read_text(encoding="utf-8")
             assert text.startswith("# How many IT training") and question in text and "Sources:" in text
             page.screenshot(path=str(ARTIFACTS / "conversations.png"), full_page=True)
+
+
+def test_a_timeline_of_the_seeds_story_in_english(app, browser, real):
+    story = next(d.story_id for d in real.documents() if d.source.startswith("000_"))
+    members = [d for d in real.documents() if d.story_id == story]
+    assert {d.lang for d in members} == {"id", "de"}  # the Indonesian and German versions of one article
+    page = open_app(browser, app.url)
+    open_tab(page, "Timeline")
+    choose(page, "timeline-story", story)
+    page.click("#timeline-button")
+    page.wait_for_function("() => document.querySelectorAll('#timeline-view tbody tr').length === 2", timeout=300_000)
+    view = page.inner_text("#timeline-view")
+    assert "Indonesian" in view and "German" in view and "key sentences in English" in view
+    # Each key sentence is shown in English (a verified translation, its original beside it) or labelled.
+    assert view.count("translated from") + view.count("no verified translation") == 2
+    page.screenshot(path=str(ARTIFACTS / "timeline.png"), full_page=True)

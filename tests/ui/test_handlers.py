@@ -338,3 +338,17 @@ def test_chats_are_saved_and_can_be_reopened_renamed_exported_and_deleted_per_us
     for call in (handlers.open_conversation, handlers.delete_conversation):
         with pytest.raises(InputError):
             call(None, "ana")
+
+
+def test_a_timeline_of_the_library_and_of_a_story_as_html(tmp_path):
+    handlers, _ = make(tmp_path, ["x [1]."])
+    html = handlers.timeline("", "", "en")
+    assert html.count("<tr>") == 1 + 5 and "Timeline of the library" in html
+    import re
+
+    dates = [d.replace("&#45;", "-") for d in re.findall(r"<tr><td>([^<]*)</td>", html)]
+    assert dates == ["2018-03-22", "2024-08", "2024-08-04", "undated", "undated"]  # dated in order, then undated
+    story = handlers.assistant.documents()[0].story_id
+    assert "Timeline of story" in handlers.timeline(story, "", "en")
+    with pytest.raises(InputError, match="not both"):
+        handlers.timeline(story, "ports", "en")
