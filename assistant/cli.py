@@ -79,9 +79,16 @@ def cmd_ingest(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_show(args: argparse.Namespace, settings: Settings) -> int:
-    doc = _assistant(settings).document(args.ref)
+    assistant = _assistant(settings)
+    if args.translate:
+        doc, sentences = assistant.read_translated(args.ref, args.translate)
+    else:
+        doc, sentences = assistant.document(args.ref), None
     if args.json:
-        _print_json(doc.model_dump())
+        data = doc.model_dump()
+        if sentences is not None:
+            data["sentences"] = [s.model_dump() for s in sentences]
+        _print_json(data)
         return 0
     out = _console()
     out.print(f"[bold]{doc.title}[/bold]", markup=True)
@@ -93,7 +100,18 @@ def cmd_show(args: argparse.Namespace, settings: Settings) -> int:
         if value:
             out.print(f"{label}: {value}", markup=False)
     out.print("")
-    out.print(doc.text, markup=False)
+    if sentences is None:
+        out.print(doc.text, markup=False)
+        return 0
+    for s in sentences:
+        if s.kind == "original":
+            out.print(s.original, markup=False)
+        elif s.kind == "translation":
+            out.print(s.text, markup=False)
+            out.print(f"    [dim]{s.original}[/dim]", markup=True, highlight=False)
+        else:
+            out.print(f"[dim]({doc.lang}, not translated: {s.note})[/dim] ", markup=True, end="")
+            out.print(s.original, markup=False)
     return 0
 
 
@@ -187,6 +205,7 @@ def _filters(args: argparse.Namespace) -> SearchFilters:
         doc_ids=args.doc or [],
         date_from=args.date_from,
         date_to=args.date_to,
+        story=args.story,
     )
 
 
@@ -194,6 +213,7 @@ def _add_filter_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--lang", action="append", help="only passages in this language (repeatable)")
     p.add_argument("--source", action="append", help="only this source file (repeatable)")
     p.add_argument("--doc", action="append", help="only this doc id (repeatable)")
+    p.add_argument("--story", help="only the documents of this story (`assistant stories` lists them)")
     p.add_argument("--from", dest="date_from", help="only documents dated on or after (YYYY[-MM[-DD]])")
     p.add_argument("--to", dest="date_to", help="only documents dated on or before (YYYY[-MM[-DD]])")
 
@@ -584,7 +604,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("show", help="a stored document's metadata and text")
     p.add_argument("ref", metavar="DOC_ID|SOURCE")
-    p.add_argument("--json", action="store_true", help="the fields of `docs --json` plus text")
+    p.add_argument("--translate", metavar="LANG", help="each sentence with its verified translation into LANG (cached)")
+    p.add_argument("--json", action="store_true", help="the fields of `docs --json` plus text (and sentences with --translate)")
     p.set_defaults(func=cmd_show)
 
     p = sub.add_parser("feeds", help="RSS/Atom subscriptions: add, list, remove, refresh")

@@ -165,6 +165,7 @@ class SearchFilters(BaseModel):
     sources: list[str] = Field(default_factory=list)
     date_from: str | None = None
     date_to: str | None = None
+    story: str | None = Field(None, description="Only the documents of this story (resolved to their doc ids by the service).")
 
     @field_validator("date_from", "date_to")
     @classmethod
@@ -177,7 +178,7 @@ class SearchFilters(BaseModel):
         return value
 
     def is_empty(self) -> bool:
-        return not (self.langs or self.doc_ids or self.sources or self.date_from or self.date_to)
+        return not (self.langs or self.doc_ids or self.sources or self.date_from or self.date_to or self.story)
 
 
 class Story(BaseModel):
@@ -361,6 +362,16 @@ class ConversationExport(BaseModel):
     exported: str
     conversation: Conversation
     turns: list[ConversationTurn]
+
+
+class SentenceRendering(BaseModel):
+    """A document's sentence in the reader's language (``assistant show --translate``)."""
+
+    original: str
+    lang: str = Field(description="The reader's language.")
+    text: str | None = Field(None, description="The sentence in ``lang``: itself, or its verified translation.")
+    kind: Literal["original", "translation", "untranslated"]
+    note: str | None = Field(None, description="Why no translation is shown.")
 
 
 # --- timelines ----------------------------------------------------------------------------------------

@@ -26,7 +26,18 @@ from assistant.generation.query_translation import QueryTranslator
 from assistant.generation.timeline import TimelineBuilder
 from assistant.ingest.pipeline import Ingestor, ProgressCallback
 from assistant.ingest.subscriptions import FeedReader, FeedRefresh, SubscriptionBook
-from assistant.models import Answer, Brief, Document, DocumentInfo, Hit, IngestReport, SearchFilters, Story, Timeline
+from assistant.models import (
+    Answer,
+    Brief,
+    Document,
+    DocumentInfo,
+    Hit,
+    IngestReport,
+    SearchFilters,
+    SentenceRendering,
+    Story,
+    Timeline,
+)
 from assistant.retrieval.retriever import Retriever, cache_dir_for
 from assistant.retrieval.translations import Translation
 
@@ -132,6 +143,26 @@ class NewsAssistant:
             raise NotFoundError(f"no document with id or source {ref!r}", hint="`assistant docs` lists them")
         return doc
 
+    def read_translated(self, ref: str, lang: str) -> tuple[Document, list[SentenceRendering]]:
+        """A stored document sentence by sentence, each with its verified translation into ``lang`` (from the
+        same cache and checks as answers; a sentence whose translation fails a check keeps only its original)."""
+        from assistant.retrieval.evidence import MIN_SENTENCE_CHARS
+        from assistant.text.sentences import trimmed_sentence
+
+        doc = self.document(ref)
+        texts = [trimmed_sentence(doc.text, 0, s.start, s.end)[0] for s in self.store.document_sentences(doc.doc_id)]
+        wanted = [t for t in texts if len(t) >= MIN_SENTENCE_CHARS and doc.lang != lang]
+        rendered = {r.original: r for r in self.answers.translator.render([(t, doc.lang) for t in wanted], lang)} if wanted else {}
+        out = []
+        for t in texts:
+            r = rendered.get(t)
+            out.append(SentenceRendering(
+                original=t, lang=lang, text=t if doc.lang == lang else (r.text if r and r.verified else None),
+                kind="original" if doc.lang == lang else "translation" if r and r.verified else "untranslated",
+                note=None if doc.lang == lang or (r and r.verified) else (r.reason if r else "too short to translate"),
+            ))
+        return doc, out
+
     def refresh_feeds(self, url: str | None = None) -> list[FeedRefresh]:
         """Fetch what is new in the subscribed feeds (or one of them) and ingest it."""
         try:
@@ -174,9 +205,22 @@ class NewsAssistant:
 
     # --- retrieval --------------------------------------------------------------------------------------
 
+    def scoped(self, filters: SearchFilters | None) -> SearchFilters | None:
+        """``filters`` with a story turned into its documents' ids (what the store can filter on)."""
+        if filters is None or not filters.story:
+            return filters
+        members = [d.doc_id for d in self.documents() if (d.story_id or f"story-{d.doc_id[:12]}") == filters.story]
+        if not members:
+            raise NotFoundError(f"no story {filters.story!r}", hint="`assistant stories` lists them")
+        doc_ids = [d for d in filters.doc_ids if d in members] if filters.doc_ids else members
+        if not doc_ids:
+            raise InputError(f"none of the documents asked for is in story {filters.story!r}")
+        return filters.model_copy(update={"doc_ids": doc_ids, "story": None})
+
     def search(self, query: str, k: int | None = None, filters: SearchFilters | None = None, **kwargs) -> list[Hit]:
         """Passages for ``query``. Search needs no model, so when the model that translates the query
         cannot be loaded or reached, the query is searched untranslated (with a warning in the log)."""
+        filters = self.scoped(filters)
         if "translations" not in kwargs and kwargs.get("mode", "hybrid") != "lexical":
             try:
                 kwargs["translations"] = self.translations(query, filters)
@@ -281,6 +325,7 @@ class NewsAssistant:
         language); see :mod:`assistant.generation.answer`. With ``session`` (a saved conversation's id or
         name; a new name starts one), follow-ups are read against that conversation and the turn is saved
         to it once answered."""
+        filters = self.scoped(filters)
         conversation = None
         if session is not None:
             conversation = self.conversations.find_or_create(session, user)

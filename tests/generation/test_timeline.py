@@ -52,3 +52,42 @@ def test_a_story_timeline_from_the_command_line(tmp_path, monkeypatch, capsys):
     indonesian = next(e for e in timeline["entries"] if e["lang"] == "id")
     assert indonesian["kind"] == "original"
     assert main(["timeline", "--story", "x", "--topic", "y"]) == 3
+
+
+def test_a_document_read_in_the_readers_language_and_a_story_filter(tmp_path, monkeypatch, capsys):
+    from tests.generation.test_translation import DE, EN
+
+    wrong = "Die Brücke kostete damals fast 40 Millionen Euro und war lange umstritten."
+    replies = {DE: EN, wrong: "The bridge cost almost 14 million euros and was long disputed."}
+    assistant = make(tmp_path, lambda messages: replies.get(messages[-1].content, "?"))
+    article = tmp_path / "bruecke.txt"
+    article.write_text(f"{DE} {wrong}", encoding="utf-8")
+    assistant.ingest([article])
+    doc, sentences = assistant.read_translated("bruecke.txt", "en")
+    assert [(s.kind, s.text) for s in sentences] == [("translation", EN), ("untranslated", None)]
+    assert "14" in sentences[1].note  # the changed number is why the second is not shown translated
+    _, same = assistant.read_translated(doc.doc_id, "de")
+    assert [(s.kind, s.text) for s in same] == [("original", DE), ("original", wrong)]
+    monkeypatch.setattr("assistant.cli._assistant", lambda settings: assistant)  # the CLI over this scripted model
+    shown = main_json(monkeypatch, capsys, tmp_path, ["show", "bruecke.txt", "--translate", "en", "--json"])
+    assert shown["sentences"][0] == {"original": DE, "lang": "en", "text": EN, "kind": "translation", "note": None}
+    assert main(["show", "bruecke.txt", "--translate", "en"]) == 0
+    printed = capsys.readouterr().out
+    assert EN in printed and "(de, not translated: not in the original: 14)" in printed
+    monkeypatch.undo()
+    german = next(d for d in assistant.documents() if d.lang == "de" and d.source != "bruecke.txt")
+
+    hits = main_json(monkeypatch, capsys, tmp_path, ["search", "Korea", "--story", german.story_id, "--json"])
+    assert {h["doc_id"] for h in hits} == {german.doc_id}
+    assert main(["search", "Korea", "--story", "story-nothing"]) == 5
+    assert "no story" in capsys.readouterr().err
+
+
+def main_json(monkeypatch, capsys, tmp_path, argv):
+    """Run the CLI on the test's store (with the scripted model's cached translations) and read its JSON."""
+    monkeypatch.setenv("ASSISTANT_STORE_DIR", str(tmp_path / "store"))
+    monkeypatch.setenv("ASSISTANT_EMBEDDER", "hash")
+    monkeypatch.setenv("ASSISTANT_TRANSLATION_THRESHOLD", "0")
+    capsys.readouterr()
+    assert main(argv) == 0
+    return json.loads(capsys.readouterr().out)
