@@ -99,7 +99,7 @@ def build_app(assistant: NewsAssistant, handlers: AppHandlers | None = None) -> 
 
     with gr.Blocks(title="News assistant") as app:
         gr.Markdown("## News assistant\nLocal answers with checked citations, bilingual briefs, your library.")
-        with gr.Tabs():
+        with gr.Tabs() as tabs:
             # --- chat ---------------------------------------------------------------------------------
             with gr.Tab("Ask", id="ask"):
                 turns = gr.State([])
@@ -125,6 +125,9 @@ def build_app(assistant: NewsAssistant, handlers: AppHandlers | None = None) -> 
                                     elem_id="answer-lang",
                                 )
                                 k = gr.Slider(1, 10, value=settings.top_k, step=1, label="Passages to draw sources from")
+                            with gr.Row():
+                                scope_doc = gr.Dropdown([], label="Only this document", elem_id="scope-doc")
+                                scope_story = gr.Dropdown([], label="Only this story", elem_id="scope-story")
                             with gr.Row():
                                 filter_langs = gr.Dropdown([], multiselect=True, label="Only documents in")
                                 date_from = gr.Textbox(label="From date (YYYY[-MM[-DD]])", max_lines=1)
@@ -162,6 +165,27 @@ def build_app(assistant: NewsAssistant, handlers: AppHandlers | None = None) -> 
                     make_brief = gr.Button("Make brief", variant="primary", elem_id="brief-button")
                 brief_view = gr.HTML("", elem_id="brief-view")
                 brief_file = gr.File(label="Download as Markdown", interactive=False, elem_id="brief-file")
+
+            # --- search and reading ---------------------------------------------------------------------
+            with gr.Tab("Search", id="search"):
+                with gr.Row():
+                    search_query = gr.Textbox(label="Search", placeholder="semiconductor cooperation", elem_id="search-query", scale=4)
+                    search_button = gr.Button("Search", variant="primary", elem_id="search-button", scale=1)
+                with gr.Row():
+                    search_langs = gr.Dropdown([], multiselect=True, label="Languages", elem_id="search-langs")
+                    search_source = gr.Textbox(label="Source (file or URL)", max_lines=1)
+                    search_from = gr.Textbox(label="From date", max_lines=1)
+                    search_to = gr.Textbox(label="To date", max_lines=1)
+                    search_story = gr.Dropdown([], label="Story", elem_id="search-story")
+                search_results = gr.HTML("", elem_id="search-results")
+                with gr.Row():
+                    read_doc = gr.Dropdown([], label="Document", elem_id="read-doc", scale=3)
+                    read_lang = gr.Dropdown([("as written", "original"), *lang_choices], value="original",
+                                            label="Read in", elem_id="read-lang", scale=1)
+                    read_button = gr.Button("Open", elem_id="read-button", scale=1)
+                    ask_doc = gr.Button("Ask about this document", elem_id="ask-doc-button", scale=1)
+                    ask_story = gr.Button("Ask about this story", elem_id="ask-story-button", scale=1)
+                reader = gr.HTML("", elem_id="reader")
 
             # --- timeline -----------------------------------------------------------------------------
             with gr.Tab("Timeline", id="timeline"):
@@ -213,23 +237,27 @@ def build_app(assistant: NewsAssistant, handlers: AppHandlers | None = None) -> 
                 )
 
         # --- wiring -----------------------------------------------------------------------------------
-        library_outputs = [docs_table, stories_table, brief_docs, to_remove, brief_story, filter_langs, feeds_table, to_unsubscribe, feed_status, timeline_story]
+        library_outputs = [docs_table, stories_table, brief_docs, to_remove, brief_story, filter_langs, feeds_table,
+                           to_unsubscribe, feed_status, timeline_story, read_doc, scope_doc, scope_story, search_langs, search_story]
 
         def refresh_library():
             rows, story_rows, labels, story_ids, langs_present = h.library()
             feed_rows = h.feeds()
+            all_story_ids = h.all_stories()
             return (
                 rows or None, story_rows or None, gr.Dropdown(choices=labels), gr.Dropdown(choices=labels, value=None),
                 gr.Dropdown(choices=[""] + story_ids), gr.Dropdown(choices=langs_present),
                 feed_rows or None, gr.Dropdown(choices=[row[0] for row in feed_rows], value=None), h.feed_status(),
                 gr.Dropdown(choices=[""] + story_ids),
+                gr.Dropdown(choices=labels), gr.Dropdown(choices=[""] + labels), gr.Dropdown(choices=[""] + all_story_ids),
+                gr.Dropdown(choices=langs_present), gr.Dropdown(choices=[""] + all_story_ids),
             )
 
         @_guard
-        def chat(message, state, lang, k_value, langs, start, end, conversation_id, request: gr.Request):
+        def chat(message, state, lang, k_value, langs, start, end, conversation_id, doc, story, request: gr.Request):
             last = None
             try:
-                for last in h.chat(message, state, lang, int(k_value), langs, start, end, conversation_id, user_of(request)):
+                for last in h.chat(message, state, lang, int(k_value), langs, start, end, conversation_id, user_of(request), doc, story):
                     yield last.messages, last.sources_html, last.status, last.turns, "", last.conversation_id
             except Exception as exc:
                 problem = describe(exc)
@@ -271,6 +299,25 @@ def build_app(assistant: NewsAssistant, handlers: AppHandlers | None = None) -> 
             return html, str(path)
 
         @_guard
+        def run_search(query, langs, source, start, end, story):
+            html, labels = h.search(query, langs, source, start, end, story)
+            return html, gr.Dropdown(choices=labels, value=labels[0] if labels else None)
+
+        @_guard
+        def read(label, lang):
+            return h.read(label, lang)
+
+        @_guard
+        def ask_about_document(label):
+            h.read(label)  # a clear message when none is chosen
+            return gr.Tabs(selected="ask"), label, "", f"Questions now search only “{label.split(' — ')[0]}” (Settings)."
+
+        @_guard
+        def ask_about_story(label):
+            story = h.story_of(label)
+            return gr.Tabs(selected="ask"), "", story, f"Questions now search only story {story} (Settings)."
+
+        @_guard
         def show_timeline(story, topic, lang, progress=gr.Progress()):
             return h.timeline(story, topic, lang, progress=lambda f, d: progress(f, desc=d))
 
@@ -295,7 +342,7 @@ def build_app(assistant: NewsAssistant, handlers: AppHandlers | None = None) -> 
         def unsubscribe_feed(url):
             return h.unsubscribe(url)
 
-        chat_inputs = [question, turns, answer_lang, k, filter_langs, date_from, date_to, conversation]
+        chat_inputs = [question, turns, answer_lang, k, filter_langs, date_from, date_to, conversation, scope_doc, scope_story]
         chat_outputs = [chatbot, sources, status, turns, question, conversation]
         limit = settings.ui_concurrency
         for trigger in (send.click, question.submit):
@@ -309,6 +356,12 @@ def build_app(assistant: NewsAssistant, handlers: AppHandlers | None = None) -> 
         delete_saved.click(delete_conversation, [saved, conversation], [saved_note, conversation], api_visibility="private").then(
             saved_choices, None, saved, api_visibility="private"
         )
+        for trigger in (search_button.click, search_query.submit):
+            trigger(run_search, [search_query, search_langs, search_source, search_from, search_to, search_story],
+                    [search_results, read_doc], api_visibility="private")
+        read_button.click(read, [read_doc, read_lang], reader, api_visibility="private", concurrency_id="work")
+        ask_doc.click(ask_about_document, read_doc, [tabs, scope_doc, scope_story, status], api_visibility="private")
+        ask_story.click(ask_about_story, read_doc, [tabs, scope_doc, scope_story, status], api_visibility="private")
         make_timeline.click(show_timeline, [timeline_story, timeline_topic, timeline_lang], timeline_view,
                             api_visibility="private", concurrency_id="work")
         export_md.click(exporter("md"), saved, saved_file, api_visibility="private")

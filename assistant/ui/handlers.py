@@ -114,6 +114,8 @@ class AppHandlers:
         date_to: str | None = None,
         conversation_id: str = "",
         user: str = LOCAL_USER,
+        scope_doc: str | None = None,
+        scope_story: str | None = None,
     ) -> Iterator[ChatUpdate]:
         """Answer ``message`` in the conversation ``turns``, yielding snapshots until the checked answer, which
         is saved as a turn of the conversation ``conversation_id`` (a new one, named after the first
@@ -122,7 +124,10 @@ class AppHandlers:
         question = " ".join((message or "").split())
         if not question:
             raise InputError("type a question first")
-        filters = self.filters(langs, date_from, date_to)
+        filters = self.filters(langs, date_from, date_to).model_copy(update={
+            "doc_ids": [render.doc_id_from_label(scope_doc)] if scope_doc else [],
+            "story": (scope_story or "").strip() or None,
+        })
         events: queue.Queue = queue.Queue()
         cancel = threading.Event()
         history = [(q, a.answer) for q, a in turns]
@@ -224,6 +229,47 @@ class AppHandlers:
     def clear() -> ChatUpdate:
         """A new conversation (the one on screen stays saved)."""
         return ChatUpdate([], render.sources_panel([]), "New conversation.", [], "")
+
+    # --- search and reading -----------------------------------------------------------------------------
+
+    def search(
+        self, query: str | None, langs: Sequence[str] | None = None, source: str | None = None,
+        date_from: str | None = None, date_to: str | None = None, story: str | None = None, k: int = 10,
+    ) -> tuple[str, list[str]]:
+        """Hybrid search with the filters: results as HTML, and the labels of the documents they come from
+        (to open one, or to ask about it)."""
+        query = " ".join((query or "").split())
+        if not query:
+            raise InputError("type what to search for")
+        filters = self.filters(langs, date_from, date_to).model_copy(
+            update={"sources": [source] if source else [], "story": (story or "").strip() or None}
+        )
+        hits = self.assistant.search(query, k=int(k), filters=filters)
+        infos = {d.doc_id: d for d in self.assistant.documents()}
+        labels = list(dict.fromkeys(render.document_label(infos[h.doc_id]) for h in hits if h.doc_id in infos))
+        return render.search_html(query, hits), labels
+
+    def read(self, doc_label: str | None, lang: str | None = None) -> str:
+        """A whole document as HTML; in ``lang`` (sentence by sentence, verified translations beside the
+        originals) when it is given and differs from the document's language."""
+        if not doc_label:
+            raise InputError("choose a document to read")
+        ref = render.doc_id_from_label(doc_label)
+        if lang and lang != "original":
+            doc, sentences = self.assistant.read_translated(ref, lang)
+            return render.document_html(doc, sentences if doc.lang != lang else None)
+        return render.document_html(self.assistant.document(ref))
+
+    def all_stories(self) -> list[str]:
+        """Every story id, single-document ones included (what a story filter can take)."""
+        return sorted({d.story_id or f"story-{d.doc_id[:12]}" for d in self.assistant.documents()})
+
+    def story_of(self, doc_label: str | None) -> str:
+        """The story a document belongs to (to ask about the whole story)."""
+        if not doc_label:
+            raise InputError("choose a document first")
+        doc = self.assistant.document(render.doc_id_from_label(doc_label))
+        return doc.story_id or f"story-{doc.doc_id[:12]}"
 
     # --- timeline ---------------------------------------------------------------------------------------
 

@@ -10,7 +10,18 @@ from __future__ import annotations
 
 from typing import Sequence
 
-from assistant.models import Answer, AnswerSentence, Brief, DocumentInfo, Source, Story, Timeline
+from assistant.models import (
+    Answer,
+    AnswerSentence,
+    Brief,
+    Document,
+    DocumentInfo,
+    Hit,
+    SentenceRendering,
+    Source,
+    Story,
+    Timeline,
+)
 from assistant.text.language import LANGUAGE_NAMES
 
 #: HTML specials, and the Markdown punctuation that would otherwise turn document text into emphasis,
@@ -192,6 +203,55 @@ def brief_html(brief: Brief) -> str:
         + (f"<h4>Notes</h4><ul>{notes}</ul>" if notes else "")
         + f"<p class='meta'><small>{text(brief.model)} · {brief.timings.get('total_ms', 0) / 1000:.1f} s</small></p></div>"
     )
+
+
+def search_html(query: str, hits: Sequence[Hit]) -> str:
+    """Search results: each passage with its best-matching sentence highlighted, and where it comes from."""
+    if not hits:
+        return f"<p class='meta'>Nothing found for “{text(query)}” with these filters.</p>"
+    items = []
+    for i, h in enumerate(hits, start=1):
+        passage = h.text
+        if h.sentence_start is not None and h.sentence_end is not None and h.start <= h.sentence_start < h.sentence_end <= h.end:
+            a, b = h.sentence_start - h.start, h.sentence_end - h.start
+            body = f"{text(passage[:a])} <mark>{text(passage[a:b])}</mark> {text(passage[b:])}"
+        else:
+            body = text(passage)
+        meta = [text(h.source), text(language(h.lang)), text(h.date or "undated"), f"score {h.score:.3f}"]
+        also = f" · also in {text(', '.join(language(x) for x in h.also_in))}" if h.also_in else ""
+        also += f" · also published by {text(', '.join(h.also_published_by))}" if h.also_published_by else ""
+        items.append(
+            f"<div class='source-card search-hit' id='hit-{i}'><div class='card-head'><span class='n'>{i}.</span> "
+            f"<b>{text(h.title)}</b></div><div class='meta'>{' · '.join(meta)}{also}</div>"
+            f"<blockquote class='passage' lang='{text(h.lang)}'>{body}</blockquote></div>"
+        )
+    return f"<p class='meta'>{len(hits)} passages for “{text(query)}”</p>" + "".join(items)
+
+
+def document_html(doc: Document, sentences: Sequence[SentenceRendering] | None = None) -> str:
+    """A whole stored document for reading; with ``sentences``, each beside its verified translation."""
+    meta = [text(doc.source), text(language(doc.lang)), text(doc.date or "undated")]
+    meta += [text(x) for x in (doc.site, doc.author) if x]
+    head = f"<div class='document'><h3>{text(doc.title)}</h3><p class='meta'>{' · '.join(meta)}</p>"
+    if doc.url:
+        head += f"<p class='meta'><a href='{text(doc.url)}' rel='noopener noreferrer' target='_blank'>{text(doc.url)}</a></p>"
+    if doc.also_published_at:
+        head += f"<p class='meta'>also published at: {text(', '.join(doc.also_published_at))}</p>"
+    if sentences is None:
+        body = "".join(f"<p lang='{text(doc.lang)}'>{text(p)}</p>" for p in doc.text.split("\n") if p.strip())
+        return head + body + "</div>"
+    rows = []
+    for s in sentences:
+        if s.kind == "original":
+            rows.append(f"<tr><td colspan='2' lang='{text(doc.lang)}'>{text(s.original)}</td></tr>")
+        elif s.kind == "translation":
+            rows.append(f"<tr><td lang='{text(s.lang)}'>{text(s.text)}</td><td class='original-quote' lang='{text(doc.lang)}'>{text(s.original)}</td></tr>")
+        else:
+            rows.append(
+                f"<tr><td class='quote'><small class='kind'>not translated ({text(s.note)})</small></td>"
+                f"<td class='original-quote' lang='{text(doc.lang)}'>{text(s.original)}</td></tr>"
+            )
+    return head + f"<table class='brief-table'><tbody>{''.join(rows)}</tbody></table></div>"
 
 
 def timeline_html(timeline: Timeline) -> str:

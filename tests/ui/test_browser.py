@@ -181,3 +181,21 @@ def test_a_timeline_of_the_seeds_story_in_english(app, browser, real):
     # Each key sentence is shown in English (a verified translation, its original beside it) or labelled.
     assert view.count("translated from") + view.count("no verified translation") == 2
     page.screenshot(path=str(ARTIFACTS / "timeline.png"), full_page=True)
+
+
+def test_search_with_a_language_filter_then_open_the_document(app, browser):
+    page = open_app(browser, app.url)
+    open_tab(page, "Search")
+    page.fill("#search-query textarea, #search-query input", "Seoul Cyber University")
+    choose(page, "search-langs", "en")
+    page.click("#search-button")
+    page.wait_for_function("() => document.querySelector('#search-results').innerText.includes('passages for')", timeout=60_000)
+    results = page.inner_text("#search-results")
+    assert "003_e10467ce33407679.txt" in results and "Seoul Cyber University" in page.inner_text("#search-results mark")
+    assert "German" not in results  # the language filter holds
+    page.click("#read-button")
+    page.wait_for_function("() => document.querySelector('#reader').innerText.includes('Seoul Cyber University')", timeout=60_000)
+    assert "003_e10467ce33407679.txt" in page.inner_text("#reader")
+    page.click("#ask-doc-button")
+    page.wait_for_function("() => document.querySelector('#chat-status').innerText.includes('Questions now search only')", timeout=30_000)
+    page.screenshot(path=str(ARTIFACTS / "search.png"), full_page=True)

@@ -352,3 +352,24 @@ def test_a_timeline_of_the_library_and_of_a_story_as_html(tmp_path):
     assert "Timeline of story" in handlers.timeline(story, "", "en")
     with pytest.raises(InputError, match="not both"):
         handlers.timeline(story, "ports", "en")
+
+
+def test_search_with_filters_then_read_a_document_and_ask_only_about_it(tmp_path):
+    handlers, model = make(tmp_path, copy_source(1))
+    html, labels = handlers.search("Da Nang IT training establishments", ["fr"])
+    assert "<mark>" in html and labels and all("(fr)" in label for label in labels)
+    assert "004_9162929b01fb154b.txt" in labels[0]
+    reader = handlers.read(labels[0])
+    assert "Technologies de l" in reader and "<table" not in reader
+    with pytest.raises(InputError):
+        handlers.search("  ")
+    with pytest.raises(InputError):
+        handlers.read(None)
+    story = handlers.story_of(labels[0])
+    assert story in handlers.all_stories()
+    # A question limited to that document: every source comes from it.
+    final = list(handlers.chat("How many IT training establishments does Da Nang have?", [], scope_doc=labels[0]))[-1]
+    answer = final.turns[-1][1]
+    assert answer.sources and {s.source for s in answer.sources} == {"004_9162929b01fb154b.txt"}
+    final = list(handlers.chat("What did the minister say?", [], scope_story=story))[-1]
+    assert {s.source for s in final.turns[-1][1].sources} <= {"004_9162929b01fb154b.txt"}
