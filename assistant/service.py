@@ -7,6 +7,7 @@ uses (``assistant docs`` opens the store but never loads the embedding model).
 from __future__ import annotations
 
 import logging
+from datetime import date, timedelta
 from functools import cached_property
 from pathlib import Path
 from typing import Sequence
@@ -37,11 +38,16 @@ from assistant.models import (
     SentenceRendering,
     Story,
     Timeline,
+    date_key,
 )
 from assistant.retrieval.retriever import Retriever, cache_dir_for
 from assistant.retrieval.translations import Translation
+from assistant.text.when import TimeScope, time_scope
 
 log = logging.getLogger(__name__)
+
+#: "latest": the relevant documents dated within this many days of the newest relevant one.
+LATEST_DAYS = 30
 
 
 class NewsAssistant:
@@ -320,21 +326,38 @@ class NewsAssistant:
         on_sentence: SentenceCallback | None = None,
         session: str | None = None,
         user: str = LOCAL_USER,
+        today: date | None = None,
     ) -> Answer:
         """A cited, verified answer in ``answer_lang`` (None: ASSISTANT_ANSWER_LANG; 'auto': the question's
         language); see :mod:`assistant.generation.answer`. With ``session`` (a saved conversation's id or
         name; a new name starts one), follow-ups are read against that conversation and the turn is saved
         to it once answered."""
         filters = self.scoped(filters)
+        scope = None
+        if not (filters and (filters.date_from or filters.date_to)):
+            scope = time_scope(question, today or date.today())
         conversation = None
         if session is not None:
             conversation = self.conversations.find_or_create(session, user)
             _, turns = self.conversations.turns(conversation.id, user)
             history = [*history_of(turns), *history]
-        answer = self.answers.ask(
-            question, history=history, answer_lang=answer_lang, filters=filters, k=k, on_token=on_token,
-            on_sentence=on_sentence,
-        )
+        def run(scoped: SearchFilters | None) -> Answer:
+            return self.answers.ask(
+                question, history=history, answer_lang=answer_lang, filters=scoped, k=k, on_token=on_token,
+                on_sentence=on_sentence,
+            )
+
+        answer = run(self.in_time(scope, question, filters)) if scope else run(filters)
+        if scope and scope.date_from and not answer.answerable:
+            answer = run(filters)
+            answer.notes.append(f"nothing in the library is dated {scope.date_from} to {scope.date_to} (“{scope.phrase}”); answered from all dates")
+        elif scope:
+            answer.notes.append(f"read as a question about {scope.describe()}")
+        covered = sorted({s.date for s in answer.sources if s.date})
+        if scope and answer.sources:
+            undated = sum(1 for s in answer.sources if not s.date)
+            span = (covered[0] if covered[0] == covered[-1] else f"{covered[0]} to {covered[-1]}") if covered else "no dated source"
+            answer.notes.append(f"covers sources dated {span}" + (f" ({undated} undated)" if undated else ""))
         if conversation is not None:
             self.conversations.add_turn(conversation.id, answer, user)
         return answer
@@ -345,6 +368,23 @@ class NewsAssistant:
         """The documents of a story, a topic or the library in date order, each with one key sentence in
         ``lang`` (default: the configured answer language, English when it is 'auto')."""
         return TimelineBuilder(self.briefs).timeline(lang or self.pretranslation_lang, story=story, topic=topic, on_progress=on_progress)
+
+    def in_time(self, scope: TimeScope, question: str, filters: SearchFilters | None) -> SearchFilters | None:
+        """The filters a time-aware question implies: its period, or for "latest" the most recently dated
+        documents among the relevant ones (within ``LATEST_DAYS`` of the newest)."""
+        base = filters or SearchFilters()
+        if scope.date_from:
+            return base.model_copy(update={"date_from": scope.date_from, "date_to": scope.date_to})
+        infos = {d.doc_id: d for d in self.documents()}
+        hits = self.search(question, k=max(10, self.settings.top_k), filters=filters)
+        dated = [(infos[h.doc_id].date, h.doc_id) for h in hits if h.doc_id in infos and infos[h.doc_id].date]
+        if not dated:
+            return filters
+        newest = max(date_key(d) for d, _ in dated)
+        newest_day = date(newest // 10000, newest // 100 % 100, newest % 100)
+        floor = int((newest_day - timedelta(days=LATEST_DAYS)).strftime("%Y%m%d"))
+        recent = list(dict.fromkeys(doc_id for d, doc_id in dated if date_key(d, end=True) >= floor))
+        return base.model_copy(update={"doc_ids": recent})
 
     def export_conversation(self, ref: str, fmt: str = "md", user: str = LOCAL_USER) -> str:
         """A saved conversation as Markdown or JSON, for a reader to check every claim from the file alone."""

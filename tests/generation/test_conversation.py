@@ -70,3 +70,50 @@ def test_history_and_export_from_the_command_line(tmp_path, monkeypatch, capsys)
     capsys.readouterr()
     assert main(["export", "Da Nang"]) == 5
     assert re.search(r"no conversation with id or name 'Da Nang'", capsys.readouterr().err)
+
+
+def _dated_library(tmp_path):
+    from assistant.backends.embedder import HashingEmbedder
+    from assistant.backends.llm import FakeChatModel
+    from assistant.config import Settings
+    from assistant.service import NewsAssistant
+
+    def reply(messages):
+        return copy_source(1)(messages)
+
+    assistant = NewsAssistant(
+        Settings(store_dir=tmp_path / "store", embedder="hash", min_relevance=0.0, support_threshold=0.5,
+                 translate_queries="", translate_evidence=0),
+        embedder=HashingEmbedder(), model=FakeChatModel(replies=reply),
+    )
+    folder = tmp_path / "port"
+    folder.mkdir()
+    texts = {
+        "march.txt": "date 2026-03-10\nThe port of Haiphong handled 1.2 million containers in the first quarter, the port authority said.",
+        "november.txt": "date 2026-11-28\nThe port of Haiphong closed two terminals after the storm, the port authority said.",
+        "undated.txt": "The port of Haiphong is the largest container port in northern Vietnam, the port authority said.",
+    }
+    for name, text in texts.items():
+        (folder / name).write_text(text, encoding="utf-8")
+    assert assistant.ingest([folder]).count("added") == 3
+    return assistant
+
+
+def test_a_question_about_a_period_searches_that_period_and_says_which_dates_it_covers(tmp_path):
+    from datetime import date
+
+    assistant = _dated_library(tmp_path)
+    today = date(2026, 12, 2)
+    march = assistant.ask("What did the port authority of Haiphong say in March?", today=today)
+    assert {s.source for s in march.sources} == {"march.txt"}
+    assert any("documents dated 2026-03-01 to 2026-03-31 (from “in march”)" in n for n in march.notes)
+    assert "covers sources dated 2026-03-10" in march.notes
+
+    latest = assistant.ask("What is the latest from the port authority of Haiphong?", today=today)
+    assert {s.source for s in latest.sources} == {"november.txt"}  # March is more than 30 days older
+    assert any("newest documents first" in n for n in latest.notes)
+
+    empty = assistant.ask("What did the port authority of Haiphong say last week?", today=date(2026, 6, 10))
+    assert empty.sources and any("nothing in the library is dated 2026-06-01 to 2026-06-07" in n for n in empty.notes)
+    plain = assistant.ask("What did the port authority of Haiphong say?", today=today)
+    assert not any("covers" in n or "read as a question about" in n for n in plain.notes)
