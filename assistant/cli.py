@@ -343,6 +343,8 @@ def cmd_timeline(args: argparse.Namespace, settings: Settings) -> int:
             out.print(f"  “{e.sentence}”  [dim](in {LANGUAGE_NAMES.get(e.original_lang or '', e.original_lang)}, not translated)[/dim]", markup=True)
         else:
             out.print(f"  {e.sentence}", markup=False)
+    for d in timeline.disagreements:
+        out.print(f"\n[yellow]⚠[/yellow] {d.note}", markup=True)
     return 0
 
 

@@ -305,6 +305,16 @@ class Timings(BaseModel):
     total_ms: float = 0.0
 
 
+class Disagreement(BaseModel):
+    """Two sources (an answer's numbered sources, or a timeline's documents) stating the same thing with
+    different numbers or dates."""
+
+    refs: list[str] = Field(description="The two sources: '[n]' for an answer's sources, doc ids for a timeline.")
+    texts: list[str] = Field(description="The two sentences as compared (in the reader's language where translated).")
+    values: list[list[str]] = Field(description="The numbers each gives that the other does not.")
+    note: str
+
+
 class Answer(BaseModel):
     """The result of ``ask``: a checked answer and its numbered sources."""
 
@@ -318,6 +328,9 @@ class Answer(BaseModel):
     model: str
     draft: str = Field("", description="The model's raw output, before verification.")
     notes: list[str] = Field(default_factory=list, description="What the pipeline did that a reader should know.")
+    disagreements: list[Disagreement] = Field(
+        default_factory=list, description="Sources that give different numbers or dates for the same thing."
+    )
     timings: Timings = Field(default_factory=Timings)
 
     def public(self) -> dict:
@@ -402,6 +415,9 @@ class Timeline(BaseModel):
     story: str | None = None
     topic: str | None = None
     entries: list[TimelineEntry] = Field(default_factory=list, description="Dated documents in date order, then undated ones.")
+    disagreements: list[Disagreement] = Field(
+        default_factory=list, description="Documents of the timeline that give different numbers or dates for the same thing."
+    )
 
 
 # --- briefs -------------------------------------------------------------------------------------------

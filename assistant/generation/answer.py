@@ -35,8 +35,9 @@ from assistant.errors import InputError
 from assistant.generation.translation import SentenceTranslator
 from assistant.grounding.answer_type import expected_answer, states_answer
 from assistant.grounding.citations import citation_grammar, format_cited
+from assistant.grounding.disagreements import Claim, conflicts
 from assistant.grounding.verifier import Verifier
-from assistant.models import Answer, AnswerSentence, SearchFilters, Timings
+from assistant.models import Answer, AnswerSentence, Disagreement, SearchFilters, Source, Timings
 from assistant.retrieval.evidence import Evidence, keep_sources, renumber, select_evidence
 from assistant.retrieval.retriever import Retriever
 from assistant.retrieval.translations import Translation
@@ -45,6 +46,7 @@ from assistant.text.injection import neutralise
 from assistant.text.langdata import language_name as cldr_name
 from assistant.text.langdata import message
 from assistant.text.language import LANGUAGE_NAMES, question_language
+from assistant.text.words import anchors
 
 TokenCallback = Callable[[str], None]
 SentenceCallback = Callable[[AnswerSentence], None]
@@ -244,8 +246,25 @@ class AnswerPipeline:
                 if sentence.supported and on_sentence:
                     on_sentence(sentence)
         result.answer = " ".join(displayed(s, answer_lang) for s in result.sentences if s.supported)
+        result.disagreements = self.disagreements(result.sources)
+        result.notes += [d.note for d in result.disagreements]
         timings.total_ms = round((time.perf_counter() - started) * 1000, 1)
         return result
+
+    def disagreements(self, sources: Sequence[Source]) -> list[Disagreement]:
+        """Sources of different documents giving other numbers for the same thing, compared as the reader
+        reads them (verified translations where there are some)."""
+        readable = [(s, s.translation or s.quote, s.translation_lang if s.translation else s.lang) for s in sources]
+        readable = [r for r in readable if anchors(r[1])]
+        if len(readable) < 2:
+            return []
+        vectors = self.embedder.embed_passages([text for _, text, _ in readable])
+        claims = [Claim(f"[{s.n}]", text, lang, v) for (s, text, lang), v in zip(readable, vectors)]
+        found = conflicts(claims, [s.doc_id for s, _, _ in readable])
+        return [
+            Disagreement(refs=[c.a.ref, c.b.ref], texts=[c.a.text, c.b.text], values=[list(c.only_a), list(c.only_b)], note=c.describe())
+            for c in found
+        ]
 
     def compose(self, evidence: Evidence, query: str, answer_lang: str, result: Answer, started: float,
                 on_token: TokenCallback | None, on_sentence: SentenceCallback | None = None) -> None:

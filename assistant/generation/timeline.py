@@ -11,7 +11,10 @@ from __future__ import annotations
 from typing import Callable
 
 from assistant.generation.brief import BriefPipeline, rank
-from assistant.models import DocumentInfo, Timeline, TimelineEntry, date_key
+from assistant.grounding.disagreements import Claim, conflicts
+from assistant.models import Disagreement, DocumentInfo, Timeline, TimelineEntry, date_key
+from assistant.text.sentences import trimmed_sentence
+from assistant.text.words import anchors
 
 
 class TimelineBuilder:
@@ -38,7 +41,30 @@ class TimelineBuilder:
             entries.append(self.entry(doc, lang))
             if on_progress:
                 on_progress(i, len(docs))
-        return Timeline(lang=lang, story=story, topic=topic, entries=entries)
+        found = self.disagreements(docs) if (story or topic) else []
+        return Timeline(lang=lang, story=story, topic=topic, entries=entries, disagreements=found)
+
+    def disagreements(self, docs: list[DocumentInfo]) -> list[Disagreement]:
+        """Sentences of different documents of the timeline stating the same thing with other numbers
+        (documents in one language: re-published copies, follow-ups, another outlet's report)."""
+        store = self.briefs.store
+        claims, groups = [], []
+        for doc in docs:
+            full = store.get_document(doc.doc_id)
+            if full is None:
+                continue
+            for s in store.document_sentences(doc.doc_id):
+                text = trimmed_sentence(full.text, 0, s.start, s.end)[0]
+                if anchors(text) and s.embedding is not None:
+                    claims.append(Claim(doc.doc_id, text, doc.lang, s.embedding))
+                    groups.append(doc.doc_id)
+        sources = {d.doc_id: d.source for d in docs}
+        out = []
+        for c in conflicts(claims, groups):
+            note = (f"the documents differ: {sources[c.a.ref]} gives {', '.join(c.only_a)} where {sources[c.b.ref]} gives "
+                    f"{', '.join(c.only_b)} (“{c.a.text}” / “{c.b.text}”); check which is right")
+            out.append(Disagreement(refs=[c.a.ref, c.b.ref], texts=[c.a.text, c.b.text], values=[list(c.only_a), list(c.only_b)], note=note))
+        return out
 
     def entry(self, doc: DocumentInfo, lang: str) -> TimelineEntry:
         base = dict(doc_id=doc.doc_id, date=doc.date, lang=doc.lang, source=doc.source, title=doc.title, url=doc.url,

@@ -35,6 +35,7 @@ CSS = """
 .source-card blockquote.passage { margin: 6px 0 0 0; padding-left: 8px; border-left: 3px solid var(--border-color-primary); }
 mark { background: #fff3a3; color: inherit; }
 a.cite { text-decoration: none; font-weight: 600; }
+.disagreement { border-left: 3px solid #dc322f; padding-left: 8px; margin: 6px 0; }
 blockquote.quote { border-left: 3px solid #b58900; padding-left: 8px; font-style: italic; }
 blockquote.translation { border-left: 3px solid #268bd2; padding-left: 8px; }
 details.unsupported { color: var(--body-text-color-subdued); }

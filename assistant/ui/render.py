@@ -96,8 +96,17 @@ def answer_html(answer: Answer, turn: int) -> str:
             f"<details class='unsupported'><summary>{len(rejected)} sentence(s) not shown as fact: "
             f"failed verification</summary><ul>{items}</ul></details>"
         )
+    for d in answer.disagreements:
+        cites = [int(r.strip("[]")) for r in d.refs if r.strip("[]").isdigit()]
+        parts.append(
+            f"<div class='disagreement'>⚠ The sources differ: {citation_links(turn, cites[:1])} gives "
+            f"{text(', '.join(d.values[0]))}, {citation_links(turn, cites[1:])} gives {text(', '.join(d.values[1]))} "
+            f"for what reads as the same thing; check which is right.</div>"
+        )
+    shown = {d.note for d in answer.disagreements}
     for note in answer.notes:
-        parts.append(f"<small class='note'>{text(note)}</small>")
+        if note not in shown:
+            parts.append(f"<small class='note'>{text(note)}</small>")
     return "\n".join(p for p in parts if p)
 
 
@@ -271,7 +280,14 @@ def timeline_html(timeline: Timeline) -> str:
             f"<small>{where}</small></td><td class='{e.kind}'>{sentence}</td></tr>"
         )
     scope = f"story {text(timeline.story)}" if timeline.story else f"topic “{text(timeline.topic)}”" if timeline.topic else "the library"
-    return (
+    sources = {e.doc_id: e.source for e in timeline.entries}
+    warnings = "".join(
+        f"<div class='disagreement'>⚠ {text(sources.get(d.refs[0], d.refs[0]))} gives {text(', '.join(d.values[0]))}, "
+        f"{text(sources.get(d.refs[1], d.refs[1]))} gives {text(', '.join(d.values[1]))} for what reads as the same thing: "
+        f"“{text(d.texts[0])}” / “{text(d.texts[1])}”</div>"
+        for d in timeline.disagreements
+    )
+    return warnings + (
         f"<div class='timeline'><h3>Timeline of {scope}</h3><p class='meta'>{len(timeline.entries)} documents, key sentences in "
         f"{text(language(timeline.lang))}; undated documents last.</p><table class='brief-table'><thead><tr><th>date</th>"
         f"<th>language</th><th>document</th><th>key sentence</th></tr></thead><tbody>{''.join(rows)}</tbody></table></div>"
