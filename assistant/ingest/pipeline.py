@@ -262,8 +262,10 @@ class Ingestor:
                 if len(body) > self.settings.max_file_mb * 2**20:
                     raise InputError(f"{path.name}: file is over the {self.settings.max_file_mb:g} MiB limit", hint="raise ASSISTANT_MAX_FILE_MB")
             if not is_url(ref) or looks_like_feed(content_type, body):
-                feed = parse_feed(ref, body, base)
-                feed_results.extend((e, self._ingest_entry(e, pending)) for e in feed.entries)
+                for entry in parse_feed(ref, body, base).entries:
+                    feed_results.append((entry, self._ingest_entry(entry, pending)))
+                    if pending.due():
+                        pending.flush()  # a long feed is written a batch at a time, like a folder
                 return IngestResult(path=ref, status="unchanged")  # the feed itself: only its entries are stored
             return self._prepare(read_page(fetched, self.settings), pending, path=ref)
 
