@@ -363,10 +363,16 @@ class LlamaCppModel:
                 yield chunk["choices"][0]["text"]
 
 
-    def close(self) -> None:
-        """Free the model now (llama-cpp-python's own finaliser fails noisily at interpreter exit)."""
-        with self.lock:
+    def close(self, wait: float = 2.0) -> None:
+        """Free the model now (llama-cpp-python's own finaliser fails noisily at interpreter exit). At exit a
+        background thread may still be generating (serve translating ahead of questions): the process does
+        not wait more than ``wait`` seconds for it, so stopping `serve` is prompt."""
+        if not self.lock.acquire(timeout=wait):
+            return
+        try:
             self._llm.close()
+        finally:
+            self.lock.release()
 
 
 @lru_cache(maxsize=8)

@@ -255,3 +255,26 @@ def test_an_endpoint_that_hangs_is_a_timeout_error_not_a_hang():
         assert "did not answer within 1 s" in err.value.message
     finally:
         listener.close()
+
+
+def test_closing_at_exit_does_not_wait_for_a_generation_under_way():
+    import threading
+    import time
+
+    from assistant.backends.llm import LlamaCppModel
+
+    class Native:
+        closed = False
+
+        def close(self):
+            self.closed = True
+
+    model = object.__new__(LlamaCppModel)  # no weights needed: only the lock and the native handle matter
+    model.lock, model._llm = threading.Lock(), Native()
+    model.lock.acquire()  # a background thread is generating
+    started = time.monotonic()
+    model.close(wait=0.2)
+    assert time.monotonic() - started < 1.0 and not model._llm.closed
+    model.lock.release()
+    model.close()
+    assert model._llm.closed and not model.lock.locked()
