@@ -88,6 +88,18 @@ class ConversationStore:
             raise InputError(f"a conversation named {name!r} exists already", hint="choose another name, or continue it with --session") from None
         return Conversation(id=conversation_id, name=name, turns=0, started=stamp, updated=stamp)
 
+    def create_named_after(self, text: str, user: str = LOCAL_USER) -> Conversation:
+        """A new conversation named after ``text`` (a first question), with " (2)", " (3)"… when the name is
+        taken; safe when two sessions start one with the same question at once."""
+        base = " ".join(text.split()) or "conversation"
+        base = base if len(base) <= 60 else base[:59] + "…"
+        for i in range(1, 10_000):
+            try:
+                return self.create(base if i == 1 else f"{base} ({i})", user)
+            except InputError:
+                continue
+        raise InputError(f"too many conversations named {base!r}")
+
     def find(self, ref: str, user: str = LOCAL_USER) -> Conversation:
         """The user's conversation with this id or name."""
         row = self._connect().execute(

@@ -291,10 +291,7 @@ class AppHandlers:
         """Save a checked answer as the next turn; returns the conversation's id (created on the first turn)."""
         store = self.assistant.conversations
         if not conversation_id:
-            base = answer.question if len(answer.question) <= 60 else answer.question[:59] + "…"
-            taken = {c.name for c in store.list(user)}
-            name = next(n for n in (base if i == 0 else f"{base} ({i + 1})" for i in range(len(taken) + 1)) if n not in taken)
-            conversation_id = store.create(name, user).id
+            conversation_id = store.create_named_after(answer.question, user).id
         store.add_turn(conversation_id, answer, user)
         return conversation_id
 

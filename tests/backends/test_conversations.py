@@ -117,3 +117,14 @@ def test_a_process_killed_mid_turn_leaves_no_partial_turn(tmp_path):
     assert conversation.turns == 1 and [t.answer.question for t in turns] == ["First?"]
     again.add_turn(c.id, answer("Third?"))
     assert [t.n for t in again.turns(c.id)[1]] == [1, 2]
+
+
+def test_conversations_named_after_the_same_question_at_once_all_get_a_name(tmp_path):
+    store = ConversationStore(tmp_path)
+    names: list[str] = []
+    threads = [threading.Thread(target=lambda: names.append(store.create_named_after("What did the ambassador propose?").name)) for _ in range(6)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(names) == sorted(["What did the ambassador propose?"] + [f"What did the ambassador propose? ({i})" for i in range(2, 7)])
