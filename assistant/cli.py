@@ -560,8 +560,9 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
     from assistant.backends.memory import limit_malloc_arenas
 
     limit_malloc_arenas(settings.malloc_arenas)  # before any worker thread exists
+    from assistant.backends.fetcher import is_loopback
     from assistant.service import NewsAssistant
-    from assistant.ui.app import is_loopback, serve
+    from assistant.ui.app import serve
 
     err = _console(stderr=True)
     if not is_loopback(settings.host) and not (settings.ui_username or settings.ui_users):

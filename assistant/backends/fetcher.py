@@ -102,7 +102,7 @@ class Fetcher:
         """A fetcher configured by ``settings``; ``serving_host`` is the address `serve` binds to, if serving."""
         allow = settings.fetch_private
         if allow is None:
-            allow = serving_host is None or _is_loopback_host(serving_host)
+            allow = serving_host is None or is_loopback(serving_host)
         return cls(
             max_bytes=int(settings.max_file_mb * 2**20),
             timeout=settings.fetch_timeout,
@@ -259,8 +259,9 @@ def response_to_fetched(url: str, final_url: str, response: _Response) -> Fetche
     )
 
 
-def _is_loopback_host(host: str) -> bool:
-    if host in ("localhost", ""):
+def is_loopback(host: str) -> bool:
+    """Whether an address to bind or fetch is this machine only ("localhost", 127.0.0.0/8, ::1)."""
+    if host == "localhost":
         return True
     try:
         return ipaddress.ip_address(host).is_loopback

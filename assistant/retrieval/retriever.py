@@ -193,6 +193,8 @@ class _Snapshot:
     docs: dict[str, DocumentInfo]
     story_langs: dict[str, list[str]]
     lexical: LexicalIndex
+    #: (story id, language) → names (site, else source) of the documents in it: wire copies of each other.
+    copies: dict[tuple[str, str], list[tuple[str, str]]] = field(default_factory=dict)
 
 
 class Retriever:
@@ -237,7 +239,11 @@ class Retriever:
                 story_langs.setdefault(d.story_id, [])
                 if d.lang not in story_langs[d.story_id]:
                     story_langs[d.story_id].append(d.lang)
-        return _Snapshot(fingerprint, docs, story_langs, self._lexical(fingerprint, docs))
+        copies: dict[tuple[str, str], list[tuple[str, str]]] = {}
+        for d in docs.values():
+            if d.story_id:
+                copies.setdefault((d.story_id, d.lang), []).append((d.doc_id, d.site or d.source))
+        return _Snapshot(fingerprint, docs, story_langs, self._lexical(fingerprint, docs), copies)
 
     def _lexical(self, fingerprint: str, docs: dict[str, DocumentInfo]) -> LexicalIndex:
         folder = self.cache_dir / _cache_name(fingerprint) if self.cache_dir else None
@@ -447,10 +453,8 @@ class Retriever:
     def _hit(self, chunk: StoredChunk, snap: _Snapshot, ranking: Ranking, i: int) -> Hit:
         doc = snap.docs[chunk.doc_id]
         langs = snap.story_langs.get(doc.story_id or "", [])
-        copies = [
-            d.site or d.source for d in snap.docs.values()
-            if d.story_id and d.story_id == doc.story_id and d.lang == doc.lang and d.doc_id != doc.doc_id
-        ] + doc.also_published_at if doc.story_id or doc.also_published_at else []
+        siblings = snap.copies.get((doc.story_id or "", doc.lang), [])
+        copies = [name for doc_id, name in siblings if doc_id != doc.doc_id] + doc.also_published_at
         return Hit(
             doc_id=doc.doc_id,
             source=doc.source,

@@ -119,7 +119,8 @@ def time_scope(question: str, today: date) -> TimeScope | None:
             year = today.year if number <= today.month else today.year - 1
         start, end = _month_span(year, number)
         return TimeScope(start.isoformat(), end.isoformat(), phrase=f"{words} {year_match.group(1)}" if year_match else words)
-    if year is not None and re.search(rf"(?<!\w)(?:in|im|en|pada|tahun|nam|of|since|seit|depuis)\s+{year}", folded):
+    before_year = {w for w, _ in _phrases()["year_prepositions"]}
+    if year is not None and any(re.search(rf"(?<!\w){re.escape(w)}\s+{year}", folded) for w in before_year):
         return TimeScope(f"{year}-01-01", f"{year}-12-31", phrase=f"{year}")
     word = _find("latest", folded)
     if word:

@@ -433,9 +433,6 @@ def launch_options(settings: Settings) -> dict[str, Any]:
     return options
 
 
-def is_loopback(host: str) -> bool:
-    return host in {"127.0.0.1", "localhost", "::1"} or host.startswith("127.")
-
 
 def serve(assistant: NewsAssistant, *, block: bool = True) -> gr.Blocks:
     """Start the app. The embedder, lexical index and model load in the background, so the page is ready

@@ -88,12 +88,14 @@ def test_the_ingest_api_reads_only_uploaded_files(served, tmp_path):
 
 
 def test_loopback_by_default_and_a_login_when_configured():
-    from assistant.ui.app import is_loopback, launch_options
+    from assistant.backends.fetcher import is_loopback
+    from assistant.ui.app import launch_options
 
     plain = launch_options(Settings())
     assert plain["server_name"] == "127.0.0.1" and plain["server_port"] == 7860 and "auth" not in plain
     guarded = launch_options(Settings(host="0.0.0.0", ui_username="desk", ui_password="s3cret"))
     assert guarded["auth"]("desk", "s3cret") and not guarded["auth"]("desk", "wrong") and guarded["server_name"] == "0.0.0.0"
-    assert is_loopback("127.0.0.1") and not is_loopback("0.0.0.0")
+    assert is_loopback("127.0.0.1") and is_loopback("127.0.1.1") and is_loopback("::1") and is_loopback("localhost")
+    assert not is_loopback("0.0.0.0") and not is_loopback("192.168.1.5")
     with pytest.raises(ValueError, match="both"):
         Settings(ui_username="desk")
