@@ -25,6 +25,9 @@ from assistant.templates import render
 #: Requests whose replies a local model remembers (a few KiB each): the questions, translations and
 #: judgements of a working session, so the same request gets the same reply.
 REMEMBERED_REPLIES = 512
+#: Bytes of KV state kept for the fixed beginnings of prompts (see :class:`_PrefixStates`): about 29 KiB a
+#: token for qwen2.5-coder-1.5b, so the answer, translation, judgement and brief instructions fit in a few MiB each.
+PREFIX_STATE_BYTES = 48 << 20
 
 
 @dataclass(frozen=True)
@@ -66,6 +69,15 @@ class ChatModel(Protocol):
 
         A yes/no judgement read from the model's next-token distribution gives a score that can be
         calibrated against a threshold, where a sampled "Yes" gives only one bit.
+        """
+        ...
+
+    def reply_logprobs(self, messages: Sequence[ChatMessage], reply: str) -> list[float] | None:
+        """The log-probability of each token of ``reply`` as the model's answer to ``messages`` (forced
+        decoding), or None when the model cannot say (an endpoint).
+
+        How surprised the model is, token by token, at a given text: a translation checked by translating
+        it back and reading how likely the original is (see :mod:`assistant.grounding.faithfulness`).
         """
         ...
 
@@ -163,6 +175,73 @@ class _LazyGrammarSampler:
     __del__ = close
 
 
+class _PrefixStates:
+    """The KV cache of each kind of prompt's fixed beginning (its system message), kept beside the live one.
+
+    llama.cpp keeps one prompt cached, so alternating kinds of call (translate, judge, answer) re-evaluated
+    each one's instructions every time the kind changed: a few hundred tokens, seconds on two cores. Each
+    instruction prefix is evaluated once, its sequence state copied out (``llama_state_seq_get_data``: the
+    KV cells only), and copied back in when a prompt of that kind comes again.
+
+    A prompt with instructions is always evaluated the same way: the instructions from the start in one
+    pass, then the rest in one pass, whatever came before. (Reusing more of the previous prompt would save
+    a few tokens but split the evaluation elsewhere, and on the AVX2 build that moves a judgement's
+    probability by a hundredth.) So the same prompt gets the same logits whatever was asked before it.
+    """
+
+    def __init__(self, llm, capacity_bytes: int = PREFIX_STATE_BYTES) -> None:
+        self.llm = llm
+        self.capacity_bytes = capacity_bytes
+        self.states: OrderedDict[tuple[int, ...], bytes] = OrderedDict()
+
+    def _common(self, tokens: Sequence[int]) -> int:
+        same = 0
+        for a, b in zip(self.llm._input_ids, tokens):
+            if a != b:
+                break
+            same += 1
+        return same
+
+    def prepare(self, tokens: Sequence[int], boundary: int) -> None:
+        """Leave the first ``boundary`` tokens of ``tokens`` evaluated in the context (nothing after them
+        that differs), restoring or saving their state."""
+        import ctypes
+
+        import llama_cpp
+
+        llm = self.llm
+        if boundary <= 0 or boundary >= len(tokens):
+            return
+        key = tuple(tokens[:boundary])
+        if self._common(tokens) >= boundary:  # the context holds these instructions, evaluated as below
+            llm.n_tokens = boundary
+            return
+        ctx = llm._ctx.ctx
+        if key in self.states:
+            data = self.states[key]
+            self.states.move_to_end(key)
+            llm._ctx.kv_cache_seq_rm(-1, 0, -1)
+            buffer = (ctypes.c_uint8 * len(data)).from_buffer_copy(data)
+            if llama_cpp.llama_state_seq_set_data(ctx, buffer, len(data), 0) != len(data):
+                llm.reset()  # the state did not fit: evaluate from scratch
+                return
+        else:
+            llm.n_tokens = 0
+            llm.eval(list(key))
+            size = llama_cpp.llama_state_seq_get_size(ctx, 0)
+            buffer = (ctypes.c_uint8 * size)()
+            written = llama_cpp.llama_state_seq_get_data(ctx, buffer, size, 0)
+            self.states[key] = bytes(buffer[:written])
+            while sum(len(v) for v in self.states.values()) > self.capacity_bytes and len(self.states) > 1:
+                self.states.popitem(last=False)
+        llm.input_ids[:boundary] = key
+        llm.n_tokens = boundary
+        llm._requires_eval = True
+
+    def clear(self) -> None:
+        self.states.clear()
+
+
 class LlamaCppModel:
     """A local GGUF model run by llama-cpp-python, loaded once and shared.
 
@@ -224,12 +303,37 @@ class LlamaCppModel:
         self._formatter = None
         #: Requests read to the end, with their replies (a request asked again is replayed), newest last.
         self._replies: OrderedDict[tuple, list[str]] = OrderedDict()
+        self._prefixes = _PrefixStates(self._llm)
 
     def _completion_prompt(self, messages: Sequence[ChatMessage]) -> str:
         system = "\n\n".join(m.content for m in messages if m.role == "system")
         turns = "\n\n".join(m.content for m in messages if m.role != "system")
         # No trailing whitespace: the reply starts right after "Answer:" with its own leading space token.
         return render("completion", system=system, turns=turns).rstrip()
+
+    def _prompt_tokens(self, messages: Sequence[ChatMessage]) -> list[int]:
+        """The prompt's tokens exactly as llama-cpp-python's completion tokenizes it."""
+        prompt = self._chat_prompt(messages) if self.chat else self._completion_prompt(messages)
+        return self._llm.tokenize(prompt.encode("utf-8"), add_bos=not self.chat, special=True)
+
+    def _fixed_part(self, messages: Sequence[ChatMessage], tokens: Sequence[int]) -> int:
+        """How many of ``tokens`` are the fixed instructions: the tokens shared with the same system
+        message followed by an empty request (0 without a system message)."""
+        if len(messages) < 2 or messages[0].role != "system":
+            return 0
+        other = self._prompt_tokens([messages[0], ChatMessage("user", "")])
+        same = 0
+        for a, b in zip(other, tokens):
+            if a != b:
+                break
+            same += 1
+        return same
+
+    def _prepare(self, messages: Sequence[ChatMessage]) -> list[int]:
+        """Restore (or compute and keep) the KV state of the prompt's fixed instructions; the prompt's tokens."""
+        tokens = self._prompt_tokens(messages)
+        self._prefixes.prepare(tokens, self._fixed_part(messages, tokens))
+        return tokens
 
     def _tokens(self, text: str) -> int:
         return len(self._llm.tokenize(text.encode("utf-8"), add_bos=True, special=True))
@@ -282,6 +386,7 @@ class LlamaCppModel:
             self._last_prompt = prompt_key
             reply: list[str] = []
             try:
+                self._prepare(messages)
                 if self.chat:
                     pieces = self._llm.create_chat_completion(
                         messages=[{"role": m.role, "content": m.content} for m in messages], **common
@@ -318,16 +423,13 @@ class LlamaCppModel:
         import numpy as np
         from llama_cpp import llama_get_logits_ith
 
-        if self.chat:
-            tokens = self._llm.tokenize(self._chat_prompt(messages).encode("utf-8"), add_bos=False, special=True)
-        else:
-            tokens = self._llm.tokenize(self._completion_prompt(messages).encode("utf-8"), add_bos=True, special=True)
         # The first token of each option as the reply would start it (a base model's reply starts after
         # "Answer:" with a space).
         lead = "" if self.chat else " "
         firsts = [self._llm.tokenize(f"{lead}{o}".encode("utf-8"), add_bos=False, special=False)[0] for o in options]
         with self.lock:
             llm = self._llm
+            tokens = self._prepare(messages)
             same = 0
             for a, b in zip(llm._input_ids, tokens):
                 if a != b:
@@ -345,12 +447,56 @@ class LlamaCppModel:
             self._last_prompt = None
         return _normalised(scores)
 
+    def reply_logprobs(self, messages: Sequence[ChatMessage], reply: str) -> list[float] | None:
+        import numpy as np
+        from llama_cpp import llama_get_logits_ith
+
+        forced = self._llm.tokenize(reply.encode("utf-8"), add_bos=False, special=False)
+        if not forced:
+            return []
+        with self.lock:
+            llm = self._llm
+            tokens = self._prepare(messages)
+            if len(tokens) + len(forced) > self.n_ctx:
+                raise ModelError("the text to score does not fit the model's context", hint="score a shorter text")
+            same = 0
+            for a, b in zip(llm._input_ids, tokens):
+                if a != b:
+                    break
+                same += 1
+            same = min(same, len(tokens) - 1)
+            llm.n_tokens = same
+            out: list[float] = []
+            try:
+                llm.eval(tokens[same:-1])
+                # The prompt's last token and the reply's tokens but its last, with logits for each: each
+                # position's logits score the token after it.
+                rest = [tokens[-1], *forced[:-1]]
+                for start in range(0, len(rest), llm.n_batch):
+                    batch = rest[start : start + llm.n_batch]
+                    llm._ctx.kv_cache_seq_rm(-1, llm.n_tokens, -1)
+                    llm._batch.set_batch(batch=batch, n_past=llm.n_tokens, logits_all=True)
+                    llm._ctx.decode(llm._batch)
+                    for i in range(len(batch)):
+                        logits = np.ctypeslib.as_array(llama_get_logits_ith(llm._ctx.ctx, i), shape=(llm.n_vocab(),))
+                        top = float(logits.max())
+                        log_total = top + float(np.log(np.exp(logits - top).sum()))
+                        out.append(float(logits[forced[start + i]]) - log_total)
+                    llm.input_ids[llm.n_tokens : llm.n_tokens + len(batch)] = batch
+                    llm.n_tokens += len(batch)
+            except (RuntimeError, ValueError) as exc:
+                raise ModelError(f"the model failed while scoring a text: {exc}", hint="try a shorter text") from exc
+            finally:
+                self._last_prompt = None  # the KV cache holds this prompt now
+        return out
+
     def reset(self) -> None:
         """Forget the cached prompt and the remembered replies (benchmarks use it to time cold prompts fairly)."""
         with self.lock:
             self._llm.reset()
             self._last_prompt = None
             self._replies.clear()
+            self._prefixes.clear()
 
     def raw_completion(self, prompt: str, max_tokens: int) -> Iterator[str]:
         """llama-cpp-python with nothing of ours around it (for the overhead benchmark)."""
@@ -472,6 +618,10 @@ class OpenAIChatModel:
         reply = "".join(self.stream(messages, max_tokens=3, temperature=0.0)).strip().casefold()
         return [1.0 if reply.startswith(o.casefold()) else 0.0 for o in options]
 
+    def reply_logprobs(self, messages: Sequence[ChatMessage], reply: str) -> list[float] | None:
+        """Chat endpoints do not score a given reply."""
+        return None
+
 
 # --- scripted fake --------------------------------------------------------------------------------------
 
@@ -495,6 +645,10 @@ class FakeChatModel:
     #: option is certain, e.g. a judge that accepts everything).
     judge: Callable[[Sequence[ChatMessage], Sequence[str]], list[float]] | None = None
     judged: list[list[ChatMessage]] = field(default_factory=list)
+    #: The log-probabilities :meth:`reply_logprobs` gives, from the messages and the reply (default: None,
+    #: a model that cannot score a given text, like an endpoint).
+    scorer: Callable[[Sequence[ChatMessage], str], list[float]] | None = None
+    scored: list[tuple[list[ChatMessage], str]] = field(default_factory=list)
 
     def count_tokens(self, messages: Sequence[ChatMessage]) -> int:
         from assistant.text.tokens import count_tokens
@@ -506,6 +660,10 @@ class FakeChatModel:
         if self.judge is not None:
             return list(self.judge(messages, options))
         return [1.0] + [0.0] * (len(options) - 1)
+
+    def reply_logprobs(self, messages: Sequence[ChatMessage], reply: str) -> list[float] | None:
+        self.scored.append((list(messages), reply))
+        return list(self.scorer(messages, reply)) if self.scorer is not None else None
 
     def stream(
         self,

@@ -121,6 +121,56 @@ def test_a_request_asked_again_gets_the_same_reply_even_after_others():
 
 
 @pytest.mark.integration
+def test_each_kind_of_prompt_keeps_its_instructions_evaluated_between_other_kinds(monkeypatch):
+    from assistant.generation.translation import translation_messages
+    from assistant.grounding.faithfulness import FaithfulnessJudge
+
+    model = get_chat_model(Settings())
+    model.reset()
+    evaluated: list[int] = []
+    real_eval = model._llm.eval
+    monkeypatch.setattr(model._llm, "eval", lambda tokens: (evaluated.append(len(tokens)), real_eval(tokens))[1])
+
+    def translate(sentence):
+        return "".join(model.stream(translation_messages(sentence, "de", "en"), max_tokens=40, stop=["\n"]))
+
+    first = translate("Die Stadt eröffnete am Montag die neue Brücke.")
+    judged = FaithfulnessJudge(model).p_faithful("Die Stadt eröffnete die Brücke.", "de", "The city opened the bridge.", "en")
+    judge_prompt = model._prompt_tokens(FaithfulnessJudge.messages("Die Stadt eröffnete die Brücke.", "de", "x", "en"))
+    # The judge's few-shot instructions (hundreds of tokens) were evaluated once, then kept aside.
+    assert len(model._prefixes.states) == 2 and 0.0 < judged < 1.0
+    evaluated.clear()
+    second = translate("Der Bürgermeister schloss am Freitag die alte Schule.")
+    prompt = model._prompt_tokens(translation_messages("Der Bürgermeister schloss am Freitag die alte Schule.", "de", "en"))
+    fixed = model._fixed_part(translation_messages("x", "de", "en"), prompt)
+    # Coming back after the judge, the translation instructions were restored, not evaluated again.
+    assert 0 < fixed < len(prompt) and evaluated[0] == len(prompt) - fixed  # then one call per token written
+    evaluated.clear()
+    again = FaithfulnessJudge(model).p_faithful("Die Stadt eröffnete die Brücke.", "de", "The city opened the bridge.", "en")
+    assert sum(evaluated) < len(judge_prompt) // 2 and again == pytest.approx(judged, abs=1e-6)
+    # Restored or computed, the prompt gives the same reply as from a cold start.
+    model.reset()
+    assert translate("Der Bürgermeister schloss am Freitag die alte Schule.") == second and first.strip()
+
+
+@pytest.mark.integration
+def test_a_given_reply_is_scored_token_by_token():
+    from assistant.generation.translation import translation_messages
+
+    model = get_chat_model(Settings())
+    messages = translation_messages("Der Trainer lobte den Spieler nach dem Spiel.", "de", "en")
+    greedy = "".join(model.stream(messages, max_tokens=40, stop=["\n"])).strip()
+    scores = model.reply_logprobs(messages, greedy)
+    assert len(scores) == len(model._llm.tokenize(greedy.encode(), add_bos=False, special=False))
+    assert all(s <= 0.0 for s in scores)
+    # Scored twice, through the cache or not, the same; the greedy reply is more likely than roles swapped.
+    assert model.reply_logprobs(messages, greedy) == pytest.approx(scores, abs=1e-4)
+    swapped = model.reply_logprobs(messages, "The player praised the coach after the game.")
+    assert sum(scores) > sum(swapped) and min(scores) > min(swapped)
+    assert model.reply_logprobs(messages, "") == []
+
+
+@pytest.mark.integration
 def test_the_same_request_twice_is_replayed_and_a_different_one_is_generated(monkeypatch):
     model = get_chat_model(Settings(model="gemma-3-270m"))
     messages = [ChatMessage("user", "Name the capital of Italy in one word.")]
