@@ -110,14 +110,15 @@ def bench_faithfulness(model: str) -> dict:
     seconds = time.perf_counter() - started
     tune = [p for p in scored if p.split == "tune"]
     held = [p for p in scored if p.split == "report"]
-    c, j = calibrate(tune)
+    c, j, s = calibrate(tune)
     return {
         "pairs": len(scored),
         "seconds_per_pair": round(seconds / len(scored), 2),
-        "calibrated": {"translation_threshold": c, "faithfulness_threshold": j},
-        "configured": {"translation_threshold": settings.translation_threshold, "faithfulness_threshold": settings.faithfulness_threshold},
-        "tune": report(tune, "pairs.jsonl", chat.name, c, j).model_dump(),
-        "report": report(held, "pairs.jsonl", chat.name, c, j).model_dump(),
+        "calibrated": {"translation_threshold": c, "faithfulness_threshold": j, "confidence_threshold": s},
+        "configured": {"translation_threshold": settings.translation_threshold, "faithfulness_threshold": settings.faithfulness_threshold,
+                       "confidence_threshold": settings.confidence_threshold},
+        "tune": report(tune, "pairs.jsonl", chat.name, c, j, s).model_dump(),
+        "report": report(held, "pairs.jsonl", chat.name, c, j, s).model_dump(),
     }
 
 

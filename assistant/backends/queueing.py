@@ -125,3 +125,7 @@ class QueuedChatModel:
     def choice_probs(self, messages: Sequence[ChatMessage], options: Sequence[str]) -> list[float]:
         with self.queue.turn(_listener.get()):
             return self.inner.choice_probs(messages, options)
+
+    def reply_logprobs(self, messages: Sequence[ChatMessage], reply: str) -> list[float] | None:
+        with self.queue.turn(_listener.get()):
+            return self.inner.reply_logprobs(messages, reply)

@@ -117,7 +117,7 @@ class CachedTranslation:
     """A model's translation of one sentence, as cached: the model's outputs, not a decision.
 
     Whether a translation may be used is decided from ``judge`` (the model's probability that it is
-    faithful) and the checks of :class:`assistant.grounding.verifier.Verifier` at the current thresholds,
+    faithful), ``confidence`` (the log-probability of the translation's least likely token) and the checks of :class:`assistant.grounding.verifier.Verifier` at the current thresholds,
     so a recalibration needs no new model calls.
     """
 
@@ -129,6 +129,16 @@ class CachedTranslation:
     text: str
     judge: float | None = None
     vector: np.ndarray | None = None
+    confidence: float | None = None
+
+
+@dataclass(frozen=True)
+class RenderingMatch:
+    """A cached translation near a query: its original sentence and how close the translation is."""
+
+    original: str
+    original_lang: str
+    cosine: float
 
 
 def translation_key(original: str, lang: str, model: str) -> str:
@@ -692,12 +702,13 @@ class VectorStore:
         got = self._call(self._translations.get, ids=list(dict.fromkeys(keys)), include=["metadatas", "documents", "embeddings"])
         out = {}
         for record_id, meta, text, emb in zip(got["ids"], got["metadatas"], got["documents"], got["embeddings"]):
-            judge = meta.get("judge")
+            judge, confidence = meta.get("judge"), meta.get("confidence")
             out[record_id] = CachedTranslation(
                 key=record_id, original=str(meta["original"]), original_lang=str(meta["original_lang"]),
                 lang=str(meta["lang"]), model=str(meta["model"]), text=text,
                 judge=None if judge is None or judge < 0 else float(judge),
                 vector=np.asarray(emb, dtype=np.float32),
+                confidence=None if confidence is None or confidence > 0 else float(confidence),
             )
         return out
 
@@ -712,10 +723,43 @@ class VectorStore:
             documents=[t.text for t in items],
             metadatas=[
                 {"original": t.original, "original_lang": t.original_lang, "lang": t.lang, "model": t.model,
-                 "judge": -1.0 if t.judge is None else float(t.judge)}
+                 "judge": -1.0 if t.judge is None else float(t.judge),
+                 "confidence": 1.0 if t.confidence is None else float(t.confidence)}
                 for t in items
             ],
         )
+
+    def query_translations(self, vector: np.ndarray, lang: str, model: str, n: int) -> list[RenderingMatch]:
+        """The cached translations into ``lang`` by ``model`` nearest to ``vector``, best first: retrieval
+        over the renderings of documents translated ahead (see :mod:`assistant.retrieval.retriever`)."""
+        if n <= 0:
+            return []
+        got = self._call(
+            self._translations.query,
+            query_embeddings=[np.asarray(vector, dtype=np.float32).tolist()],
+            n_results=n,
+            where={"$and": [{"lang": lang}, {"model": model}]},
+            include=["metadatas", "distances"],
+        )
+        return [
+            RenderingMatch(str(meta["original"]), str(meta["original_lang"]), 1.0 - float(dist))
+            for meta, dist in zip(got["metadatas"][0], got["distances"][0])
+        ]
+
+    def sentences_containing(self, text: str, filters: SearchFilters | None = None) -> list[StoredSentence]:
+        """The stored sentences whose text holds ``text`` (with vectors): where a cached translation's
+        original stands in the library. A full-text filter on the chunks, then the sentence at that place."""
+        if not text.strip():
+            return []
+        got = self._call(
+            self._chunks.get, where=self.where(filters), where_document={"$contains": text}, include=["documents", "metadatas"]
+        )
+        chunks = [_chunk_from(i, t, m) for i, t, m in zip(got["ids"], got["documents"], got["metadatas"])]
+        places = {c.chunk_id: c.start + c.text.find(text) for c in chunks if text in c.text}
+        return [
+            s for s in self.sentences_of(list(places), chunks)
+            if s.start <= places[s.chunk_id] < s.end
+        ]
 
     def count_translations(self) -> int:
         return int(self._call(self._translations.count))

@@ -2,8 +2,9 @@
 faithful translations through and stop corrupted ones?
 
 Each labelled pair (see ``benchmarks/faithfulness_set.py``) is scored once — the checks that need no model,
-the e5 cosine between original and translation, and the model's probability that the translation is
-faithful — and then decided at the thresholds given. So calibration (``--calibrate``, on the tune half)
+the e5 cosine between original and translation, the log-probability of the translation's least likely token
+as the model reads it after the original, and the model's probability that the translation is faithful —
+and then decided at the thresholds given. So calibration (``--calibrate``, on the tune half)
 searches thresholds over the same scores without asking the model again.
 
 Reported: faithful pairs accepted, corrupted pairs rejected (overall and per kind of corruption), and the
@@ -19,6 +20,7 @@ from typing import Any, Sequence
 from pydantic import BaseModel, Field
 
 from assistant.evaluation.retrieval import load_jsonl
+from assistant.generation.translation import confidence
 from assistant.grounding.faithfulness import FaithfulnessJudge
 from assistant.grounding.verifier import Verifier
 
@@ -33,6 +35,7 @@ class ScoredPair(BaseModel):
     original_lang: str
     cosine: float
     judge: float | None = None
+    confidence: float | None = None
     flaw: str | None = Field(None, description="What the checks that need no model found (None: nothing).")
 
 
@@ -42,6 +45,7 @@ class FaithfulnessReport(BaseModel):
     n: int
     translation_threshold: float
     faithfulness_threshold: float
+    confidence_threshold: float | None = None
     faithful: int
     faithful_accepted: float | None
     corrupted: int
@@ -66,15 +70,23 @@ def score_pairs(pairs: Sequence[dict[str, Any]], verifier: Verifier, judge: Fait
             id=p["id"], split=p["split"], source=p["source"], label=p["label"], corruption=p.get("corruption"),
             lang=p["lang"], original_lang=p["original_lang"], cosine=round(cosine, 4),
             judge=round(judge.p_faithful(p["original"], p["original_lang"], p["text"], p["lang"]), 4),
+            confidence=confidence(judge.model, p["original"], p["original_lang"], p["text"], p["lang"]),
             flaw=cheap.reason,
         ))
     return out
 
 
-def accepted(pair: ScoredPair, translation_threshold: float, faithfulness_threshold: float, *, use_judge: bool = True) -> bool:
+def accepted(pair: ScoredPair, translation_threshold: float, faithfulness_threshold: float,
+             confidence_threshold: float | None = None, *, use_judge: bool = True) -> bool:
+    """The verifier's decision (:meth:`~assistant.grounding.verifier.Verifier.check_translation`) re-made
+    from the pair's scores; ``use_judge=False``: without the model's scores (confidence and judgement)."""
     if pair.flaw is not None or pair.cosine < translation_threshold:
         return False
-    return not use_judge or pair.judge is None or pair.judge >= faithfulness_threshold
+    if not use_judge:
+        return True
+    if confidence_threshold is not None and pair.confidence is not None and pair.confidence < confidence_threshold:
+        return False
+    return pair.judge is None or pair.judge >= faithfulness_threshold
 
 
 def _share(a: int, b: int) -> float | None:
@@ -82,10 +94,11 @@ def _share(a: int, b: int) -> float | None:
 
 
 def report(
-    scored: Sequence[ScoredPair], dataset: str, model: str, translation_threshold: float, faithfulness_threshold: float
+    scored: Sequence[ScoredPair], dataset: str, model: str, translation_threshold: float, faithfulness_threshold: float,
+    confidence_threshold: float | None = None,
 ) -> FaithfulnessReport:
     def decide(p: ScoredPair, use_judge: bool = True) -> bool:
-        return accepted(p, translation_threshold, faithfulness_threshold, use_judge=use_judge)
+        return accepted(p, translation_threshold, faithfulness_threshold, confidence_threshold, use_judge=use_judge)
 
     faithful = [p for p in scored if p.label == "faithful"]
     corrupted = [p for p in scored if p.label == "corrupted"]
@@ -104,6 +117,7 @@ def report(
         n=len(scored),
         translation_threshold=translation_threshold,
         faithfulness_threshold=faithfulness_threshold,
+        confidence_threshold=confidence_threshold,
         faithful=len(faithful),
         faithful_accepted=_share(sum(decide(p) for p in faithful), len(faithful)),
         corrupted=len(corrupted),
@@ -123,27 +137,28 @@ def report(
 _KINDS = {"swap_names", "number", "reversal", "negation", "office", "untranslated"}
 
 
-def calibrate(scored: Sequence[ScoredPair], min_faithful_accepted: float = 0.8) -> tuple[float, float]:
-    """The thresholds (cosine, judge) that reject the most corrupted pairs while accepting at least
-    ``min_faithful_accepted`` of the faithful ones (ties: the more faithful accepted); when no thresholds
-    accept that many, those with the best balanced accuracy."""
+def calibrate(scored: Sequence[ScoredPair], min_faithful_accepted: float = 0.8) -> tuple[float, float, float]:
+    """The thresholds (cosine, judge, confidence) that reject the most corrupted pairs while accepting at
+    least ``min_faithful_accepted`` of the faithful ones (ties: the more faithful accepted); when no
+    thresholds accept that many, those with the best balanced accuracy."""
     faithful = [p for p in scored if p.label == "faithful"]
     corrupted = [p for p in scored if p.label == "corrupted"]
-    best: tuple[tuple[float, float], tuple[float, float]] | None = None
-    balanced: tuple[float, tuple[float, float]] | None = None
-    for c in [x / 100 for x in range(70, 96)]:
-        for j in [x / 100 for x in range(0, 100, 2)]:
-            ok = sum(accepted(p, c, j) for p in faithful) / max(len(faithful), 1)
-            caught = sum(not accepted(p, c, j) for p in corrupted) / max(len(corrupted), 1)
-            if balanced is None or ok + caught > balanced[0]:
-                balanced = (ok + caught, (c, j))
-            if ok < min_faithful_accepted:
-                continue
-            if best is None or (caught, ok) > best[0]:
-                best = ((caught, ok), (c, j))
+    best: tuple[tuple[float, float], tuple[float, float, float]] | None = None
+    balanced: tuple[float, tuple[float, float, float]] | None = None
+    for c in [x / 100 for x in range(70, 96, 2)]:
+        for j in [x / 100 for x in range(0, 100, 4)]:
+            for s in [-x / 2 for x in range(4, 41)]:
+                ok = sum(accepted(p, c, j, s) for p in faithful) / max(len(faithful), 1)
+                caught = sum(not accepted(p, c, j, s) for p in corrupted) / max(len(corrupted), 1)
+                if balanced is None or ok + caught > balanced[0]:
+                    balanced = (ok + caught, (c, j, s))
+                if ok < min_faithful_accepted:
+                    continue
+                if best is None or (caught, ok) > best[0]:
+                    best = ((caught, ok), (c, j, s))
     if best:
         return best[1]
-    return balanced[1] if balanced else (0.8, 0.0)
+    return balanced[1] if balanced else (0.8, 0.0, -50.0)
 
 
 def evaluate_faithfulness_file(dataset: str | Path, settings, *, split: str | None = None, limit: int | None = None,
@@ -159,7 +174,7 @@ def evaluate_faithfulness_file(dataset: str | Path, settings, *, split: str | No
     model = model or get_chat_model(settings)
     verifier = Verifier(embedder, settings.support_threshold)
     scored = score_pairs(pairs, verifier, FaithfulnessJudge(model))
-    c, j = settings.translation_threshold, settings.faithfulness_threshold
+    c, j, s = settings.translation_threshold, settings.faithfulness_threshold, settings.confidence_threshold
     if calibrate_thresholds:
-        c, j = calibrate(scored)
-    return report(scored, Path(dataset).name, model.name, c, j)
+        c, j, s = calibrate(scored)
+    return report(scored, Path(dataset).name, model.name, c, j, s)

@@ -199,6 +199,7 @@ class AnswerPipeline:
             k=k or self.settings.top_k, n_sentences=self.settings.evidence_sentences, filters=filters,
             translations=self.translate(query, filters) if self.translate else (),
             translation_weight=self.settings.translation_weight,
+            renderings=(answer_lang, self.model.name) if self.settings.search_renderings else None,
         )
         timings = Timings(retrieve_ms=round((time.perf_counter() - started) * 1000, 1))
         result = Answer(

@@ -4,8 +4,8 @@ reader's.
 A small model translates one sentence far better than it composes an answer across languages, so every
 evidence sentence not in the answer language is first translated on its own (``prompts/translate_sentence_system.txt``),
 then checked (:meth:`assistant.grounding.verifier.Verifier.check_translation`: facts kept, e5 closeness,
-the target language, and the model's own yes/no judgement of faithfulness), and only then shown or given to
-the model to compose from. A translation that fails is never shown; its original is, labelled.
+the target language, how sure the model was of its least likely word, and the model's own yes/no judgement
+of faithfulness), and only then shown or given to the model to compose from. A translation that fails is never shown; its original is, labelled.
 
 Translations are cached in the store (:class:`assistant.backends.store.CachedTranslation`), keyed by the
 sentence, the target language and the model: they survive restarts, a Chroma server shares them, an edited
@@ -42,6 +42,7 @@ class Rendering:
     judge: float | None = None
     cached: bool = False
     vector: np.ndarray | None = None
+    confidence: float | None = None
 
 
 def translation_messages(sentence: str, lang_from: str, lang_to: str) -> list[ChatMessage]:
@@ -70,6 +71,19 @@ def translate_one(model: ChatModel, sentence: str, lang_from: str, lang_to: str,
     return reply.strip().split("\n")[0].strip().strip('"“”').strip()
 
 
+def confidence(model: ChatModel, original: str, lang_from: str, text: str, lang_to: str) -> float | None:
+    """The log-probability of the least likely token of ``text`` read as the model's translation of
+    ``original`` (None when the model cannot score a text).
+
+    A small model errs where it is unsure: the word it put a name in the wrong role with, the office it
+    guessed, the relation it turned round get a low probability even in its own greedy translation, while
+    the rest is near-certain. On the labelled set this separates wrong translations from right ones better
+    than the yes/no judgement (BENCHMARKS.md, the translation check).
+    """
+    scores = model.reply_logprobs(translation_messages(original, lang_from, lang_to), " ".join(text.split()))
+    return round(min(scores), 4) if scores else None
+
+
 ProgressCallback = Callable[[int, int], None]
 
 
@@ -92,14 +106,17 @@ class SentenceTranslator:
             settings.support_threshold,
             translation_threshold=settings.translation_threshold,
             faithfulness_threshold=settings.faithfulness_threshold,
+            confidence_threshold=settings.confidence_threshold,
         )
         return cls(model, verifier, store, settings.translation_attempts)
 
     def _decide(self, original: str, original_lang: str, lang: str, text: str, vector: np.ndarray,
-                original_vector: np.ndarray, judge: float | None) -> Rendering:
+                original_vector: np.ndarray, judge: float | None, sure: float | None) -> Rendering:
         cosine = float(vector @ original_vector)
-        verdict = self.verifier.check_translation(original, original_lang, text, lang, cosine, judge)
-        return Rendering(original, original_lang, lang, text, verdict.supported, verdict.reason, cosine, judge, vector=vector)
+        verdict = self.verifier.check_translation(original, original_lang, text, lang, cosine, judge, sure)
+        return Rendering(
+            original, original_lang, lang, text, verdict.supported, verdict.reason, cosine, judge, vector=vector, confidence=sure
+        )
 
     def render(
         self, items: Sequence[tuple[str, str]], lang: str, *, on_progress: ProgressCallback | None = None
@@ -122,30 +139,40 @@ class SentenceTranslator:
         for attempt in range(self.attempts):
             # Calls of one kind together: each kind of prompt has its own fixed instructions, which llama.cpp
             # keeps cached only while the next prompt starts the same way. First every translation …
-            drafts: dict[int, tuple[str, np.ndarray, float | None, bool]] = {}
+            drafts: dict[int, tuple[str, np.ndarray, float | None, float | None, bool]] = {}
             written: dict[int, str] = {}
             for i in pending:
                 hit = cached.get(keys[i]) if attempt == 0 else None
                 if hit is not None:
-                    drafts[i] = (hit.text, hit.vector, hit.judge, True)
+                    drafts[i] = (hit.text, hit.vector, hit.judge, hit.confidence, True)
                 else:
                     sentence, sentence_lang = items[i]
                     written[i] = translate_one(self.model, sentence, sentence_lang, lang, attempt=attempt)
             for i, vector in zip(written, self.verifier.embed([text or "-" for text in written.values()])):
-                drafts[i] = (written[i], vector, None, False)
-            # … then the judgements, only of translations that pass the checks that need no model.
+                drafts[i] = (written[i], vector, None, None, False)
+            # … then the model's scores, only of translations that pass the checks that need no model: how
+            # sure it was of each word, then (if that passes too) its yes/no judgement.
             for i in pending:
                 sentence, sentence_lang = items[i]
-                text, vector, judge, was_cached = drafts[i]
-                rendering = self._decide(sentence, sentence_lang, lang, text, vector, original_vector[i], judge)
-                if rendering.verified and judge is None:
+                text, vector, judge, sure, was_cached = drafts[i]
+
+                def decide() -> Rendering:
+                    return self._decide(sentence, sentence_lang, lang, text, vector, original_vector[i], judge, sure)
+
+                rendering = decide()
+                if rendering.verified and sure is None:
+                    sure = confidence(self.model, sentence, sentence_lang, text, lang)
+                    rendering = decide()
+                if rendering.verified and judge is None and self.verifier.faithfulness_threshold > 0:
                     judge = self.judge.p_faithful(sentence, sentence_lang, text, lang)
-                    rendering = self._decide(sentence, sentence_lang, lang, text, vector, original_vector[i], judge)
+                    rendering = decide()
                 rendering.cached = was_cached
                 if out[i] is None or rendering.verified:  # a later attempt replaces a failed one only if it passes
                     out[i] = rendering
-                    if not was_cached or judge != drafts[i][2]:
-                        fresh[i] = CachedTranslation(keys[i], sentence, sentence_lang, lang, self.model.name, text, judge, vector)
+                    if not was_cached or (judge, sure) != drafts[i][2:4]:
+                        fresh[i] = CachedTranslation(
+                            keys[i], sentence, sentence_lang, lang, self.model.name, text, judge, vector, sure
+                        )
             # Another draft only for what this call translated and the checks refused (a cached refusal stays).
             pending = [i for i in pending if not out[i].verified and not out[i].cached]
             if on_progress:

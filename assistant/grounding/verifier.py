@@ -62,11 +62,14 @@ class Verifier:
         *,
         translation_threshold: float = 0.90,
         faithfulness_threshold: float = 0.44,
+        confidence_threshold: float | None = None,
     ) -> None:
         self.embedder = embedder
         self.threshold = threshold
         self.translation_threshold = translation_threshold
         self.faithfulness_threshold = faithfulness_threshold
+        #: Least log-probability of a translation's least likely token (None: not checked).
+        self.confidence_threshold = confidence_threshold
 
     def embed(self, sentences: list[str]) -> np.ndarray:
         # e5 compares two statements best with the "query:" prefix on the new one against stored passages.
@@ -156,12 +159,14 @@ class Verifier:
     # --- translations -----------------------------------------------------------------------------------
 
     def check_translation(
-        self, original: str, original_lang: str, text: str, lang: str, cosine: float, judge: float | None = None
+        self, original: str, original_lang: str, text: str, lang: str, cosine: float, judge: float | None = None,
+        confidence: float | None = None,
     ) -> Verdict:
         """May ``text`` stand for ``original`` in ``lang``? ``cosine`` is their e5 similarity (both embedded
         as queries), ``judge`` the model's probability that it is faithful (see
-        :mod:`assistant.grounding.faithfulness`); without it only the checks that need no model are made,
-        so a translation that fails them costs no judgement."""
+        :mod:`assistant.grounding.faithfulness`), ``confidence`` the log-probability of the translation's
+        least likely token read after the original; without them only the checks that need no model are
+        made, so a translation that fails those costs no model call."""
         cosines = {0: cosine}
         if not text.strip() or " ".join(text.split()) == " ".join(original.split()):
             return Verdict(False, [], "no translation", cosines)
@@ -192,6 +197,8 @@ class Verifier:
             return Verdict(False, [], "left untranslated: " + ", ".join(foreign), cosines)
         if cosine < self.translation_threshold:
             return Verdict(False, [], f"too far from the original (similarity {cosine:.2f})", cosines)
+        if confidence is not None and self.confidence_threshold is not None and confidence < self.confidence_threshold:
+            return Verdict(False, [], f"the model was unsure of a word (log-probability {confidence:.1f})", cosines)
         if judge is not None and judge < self.faithfulness_threshold:
             return Verdict(False, [], f"judged unfaithful (p = {judge:.2f})", cosines)
         return Verdict(True, [0], None, cosines)

@@ -20,7 +20,7 @@ from assistant.backends.embedder import Embedder
 from assistant.backends.store import StoredChunk, VectorStore
 from assistant.models import Hit, SearchFilters, Source, chunk_id
 from assistant.retrieval.lexical import tokenize
-from assistant.retrieval.retriever import Retriever
+from assistant.retrieval.retriever import Retriever, rendered_cosines
 from assistant.retrieval.translations import TRANSLATION_WEIGHT, Translation, lifted
 from assistant.text.injection import is_instruction
 from assistant.text.sentences import trimmed_sentence
@@ -81,6 +81,7 @@ def select_evidence(
     filters: SearchFilters | None = None,
     translations: Sequence[Translation] = (),
     translation_weight: float = TRANSLATION_WEIGHT,
+    renderings: tuple[str, str] | None = None,
 ) -> Evidence:
     """Retrieve ``k`` passages (stories collapsed), then keep the ``n_sentences`` best sentences in them.
 
@@ -88,9 +89,14 @@ def select_evidence(
     lifted by ``translation_weight`` of that translation's lead over the question; whether anything
     relevant was found at all (``best_cosine``, which the refusal is calibrated on) still uses the
     question's cosine alone.
+
+    With ``renderings`` — ``(answer language, model)`` — a sentence whose cached translation into the answer
+    language is near the question scores as that translation (:func:`~assistant.retrieval.retriever.rendered_cosines`):
+    documents translated ahead are searched in the reader's language too.
     """
     qvec = embedder.embed_queries([question])[0]
-    hits = retriever.search(question, k, filters, query_vector=qvec, translations=translations)
+    rendered = rendered_cosines(store, qvec, renderings, filters)
+    hits = retriever.search(question, k, filters, query_vector=qvec, translations=translations, rendered=rendered)
     evidence = Evidence(question=question, hits=hits)
     if not hits:
         return evidence
@@ -108,6 +114,10 @@ def select_evidence(
         else direct[(s.doc_id, s.ordinal)]
         for s in sentences
     }
+    for sentence, cosine in rendered.values():
+        key = (sentence.doc_id, sentence.ordinal)
+        if key in cosines:
+            cosines[key] = max(cosines[key], cosine)
     for s in sentences:
         hit = by_chunk[s.chunk_id]
         text, start, end = trimmed_sentence(hit.text, hit.start, s.start, s.end)

@@ -6,7 +6,9 @@ then :class:`Ranking`):
 1. candidates — ``_dense``: the chunks of the nearest sentences in Chroma and the nearest chunks by their
    own vectors; ``_translated``: with query translation on, the nearest sentences and chunks of each
    translation within its own language, lifted by part of its lead (see
-   :mod:`assistant.retrieval.translations`); ``_bm25``: the best BM25 chunks, under the same filters;
+   :mod:`assistant.retrieval.translations`); ``rendered``: where documents were translated ahead into the
+   answer language, the sentences whose renderings are nearest the question (a sentence scores as its
+   rendering, see :func:`rendered_cosines`); ``_bm25``: the best BM25 chunks, under the same filters;
 2. ``_score_the_rest`` and ``_whole_chunks``: every candidate gets both scores exactly (BM25 scores come
    for all chunks at once; dense scores of the other candidates from their stored vectors), so fusion never
    guesses a missing score;
@@ -50,6 +52,12 @@ from assistant.text.language import UNKNOWN, detect_language
 
 #: MMR chooses among the best MMR_POOL × k candidates (after stories are collapsed).
 MMR_POOL = 6
+#: Renderings (cached translations into the answer language) a question is compared with: the nearest of
+#: them bring their original sentences in as candidates.
+RENDERINGS_SEARCHED = 12
+#: What a rendering's cosine to the question (query against query) is lowered by to compare with a
+#: sentence's (query against passage); see BENCHMARKS.md, retrieval over renderings.
+RENDERING_DISCOUNT = 0.0
 
 
 def fuse(dense: np.ndarray, lexical: np.ndarray, lexical_weight: float) -> np.ndarray:
@@ -281,12 +289,14 @@ class Retriever:
         diversify: bool = True,
         query_vector: np.ndarray | None = None,
         translations: Sequence[Translation] = (),
+        rendered: dict[str, tuple[StoredSentence, float]] | None = None,
     ) -> list[Hit]:
         """The ``k`` best passages for ``query``. ``mode`` is hybrid, dense or lexical (for evaluation).
 
         ``translations`` (see :mod:`assistant.generation.query_translation`) search the documents of their own language: a
         passage they find is lifted by part of the translation's lead over the question
-        (:func:`assistant.retrieval.translations.lifted`, ``translation_weight``).
+        (:func:`assistant.retrieval.translations.lifted`, ``translation_weight``). ``rendered`` (see
+        :func:`rendered_cosines`) are sentences found through their renderings, with their scores.
         """
         k = k or self.settings.top_k
         snap = self.snapshot()
@@ -299,6 +309,8 @@ class Retriever:
         if mode in ("hybrid", "dense"):
             self._dense(qvec, n_candidates, filters, found)
             self._translated(qvec, translations, n_candidates, filters, found)
+            for sentence, cosine in (rendered or {}).values():
+                found.consider(sentence, cosine)
         lex_scores = self._bm25(snap, query, mode, n_candidates, filters, found)
         self._score_the_rest(snap, qvec, found)
         ranking = self._fused(snap, found, lex_scores, mode)
@@ -517,6 +529,31 @@ class Retriever:
                 )
             )
         return sorted(out, key=lambda s: (-len(s.doc_ids), s.sources))
+
+
+def rendered_cosines(
+    store: VectorStore, qvec: np.ndarray, renderings: tuple[str, str] | None, filters: SearchFilters | None,
+    n: int = RENDERINGS_SEARCHED,
+) -> dict[str, tuple[StoredSentence, float]]:
+    """sentence id → (the sentence, its rendering's cosine to the question) for the ``n`` renderings into
+    ``renderings = (language, model)`` nearest to ``qvec``, where their originals stand in the library under
+    ``filters`` (nothing when ``renderings`` is None or nothing was translated ahead).
+
+    Renderings are embedded as e5 queries and compared to the question as one, a little higher than a
+    passage scores for the same text; the sentence gets the rendering's cosine less ``RENDERING_DISCOUNT``.
+    """
+    if renderings is None:
+        return {}
+    lang, model = renderings
+    out: dict[str, tuple[StoredSentence, float]] = {}
+    for match in store.query_translations(qvec, lang, model, n):
+        if filters is not None and filters.langs and match.original_lang not in filters.langs:
+            continue
+        for sentence in store.sentences_containing(match.original, filters):
+            cosine = match.cosine - RENDERING_DISCOUNT
+            if sentence.sentence_id not in out or out[sentence.sentence_id][1] < cosine:
+                out[sentence.sentence_id] = (sentence, cosine)
+    return out
 
 
 def _cache_name(fingerprint: str) -> str:

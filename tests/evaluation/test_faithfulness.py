@@ -5,16 +5,17 @@ from __future__ import annotations
 from assistant.evaluation.faithfulness import ScoredPair, accepted, calibrate, report
 
 
-def pair(label: str, cosine: float, judge: float, flaw: str | None = None, corruption: str | None = None) -> ScoredPair:
+def pair(label: str, cosine: float, judge: float, flaw: str | None = None, corruption: str | None = None,
+         sure: float | None = None) -> ScoredPair:
     return ScoredPair(id=f"{label}-{cosine}-{judge}", split="tune", source="xquad", label=label, corruption=corruption,
-                      lang="en", original_lang="de", cosine=cosine, judge=judge, flaw=flaw)
+                      lang="en", original_lang="de", cosine=cosine, judge=judge, flaw=flaw, confidence=sure)
 
 
 PAIRS = [
     pair("faithful", 0.95, 0.9), pair("faithful", 0.93, 0.8), pair("faithful", 0.91, 0.7), pair("faithful", 0.9, 0.4),
     pair("corrupted", 0.94, 0.3, corruption="negation"), pair("corrupted", 0.92, 0.2, corruption="swap_names"),
     pair("corrupted", 0.95, 0.9, flaw="it drops 3", corruption="number"),
-    pair("corrupted", 0.93, 0.75, corruption="reversal"),
+    pair("corrupted", 0.93, 0.75, corruption="reversal", sure=-9.0),
 ]
 
 
@@ -23,6 +24,9 @@ def test_a_pair_is_accepted_only_when_no_check_refuses_it():
     assert not accepted(PAIRS[3], 0.9, 0.5)  # the judge refuses
     assert not accepted(PAIRS[6], 0.5, 0.0)  # a structural flaw refuses whatever the thresholds
     assert accepted(PAIRS[3], 0.9, 0.5, use_judge=False)
+    # the model unsure of a word refuses, when a least log-probability is set
+    assert accepted(PAIRS[7], 0.9, 0.5) and not accepted(PAIRS[7], 0.9, 0.5, -6.0)
+    assert accepted(PAIRS[7], 0.9, 0.5, -10.0) and accepted(PAIRS[0], 0.9, 0.5, -1.0)  # no score: not checked
 
 
 def test_report_counts_acceptance_rejection_precision_and_recall_by_kind():
@@ -35,6 +39,8 @@ def test_report_counts_acceptance_rejection_precision_and_recall_by_kind():
 
 
 def test_calibration_keeps_80_percent_of_faithful_pairs_and_rejects_the_most_corrupted():
-    cosine, judge = calibrate(PAIRS, min_faithful_accepted=0.75)
-    r = report(PAIRS, "pairs.jsonl", "fake", cosine, judge)
-    assert r.faithful_accepted >= 0.75 and r.corrupted_rejected == 0.75
+    cosine, judge, sure = calibrate(PAIRS, min_faithful_accepted=0.75)
+    r = report(PAIRS, "pairs.jsonl", "fake", cosine, judge, sure)
+    # the reversal passes cosine and judge at any thresholds that keep 3 of 4 faithful: only its low
+    # confidence catches it
+    assert r.faithful_accepted >= 0.75 and r.corrupted_rejected == 1.0 and sure > -9.0

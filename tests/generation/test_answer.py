@@ -236,7 +236,9 @@ def test_the_model_composes_over_verified_translations_and_the_answer_is_in_engl
     (sentence,) = [s for s in answer.sentences if s.supported]
     assert (sentence.kind, sentence.lang, sentence.citations) == ("generated", "en", [1])
     assert "37" in answer.answer and FR_37 not in answer.answer
-    assert answer.timings.first_answer_ms is not None and model.judged  # the translation was judged
+    assert answer.timings.first_answer_ms is not None
+    # the model was asked how sure it was of the translation; no yes/no judgement by default
+    assert [reply for _, reply in model.scored] == [EN_37] and not model.judged
     assert any("could not be translated" in note for note in answer.notes)  # the other sources
 
 

@@ -62,6 +62,28 @@ def test_a_translation_the_model_judges_unfaithful_is_refused():
     assert not rendering.verified and "judged unfaithful" in rendering.reason and rendering.judge == pytest.approx(0.1)
 
 
+def test_a_translation_with_a_word_the_model_was_unsure_of_is_refused_before_any_judgement(library):
+    """The model scores its translation token by token; its least likely token below the threshold refuses
+    it (a role swapped, an office guessed) and no judgement is asked. The score is cached with the text."""
+    sure = {EN: [-0.1, -0.4, -0.2], FR_EN: [-0.3, -13.5, -0.2]}
+    model = FakeChatModel(
+        replies=lambda messages: {DE: EN, FR: FR_EN}[messages[-1].content],
+        judge=lambda messages, options: [0.9, 0.1],
+        scorer=lambda messages, reply: sure[reply],
+    )
+    verifier = Verifier(HashingEmbedder(), 0.5, translation_threshold=0.0, faithfulness_threshold=0.5, confidence_threshold=-12.0)
+    de, fr = SentenceTranslator(model, verifier, library.store).render([(DE, "de"), (FR, "fr")], "en")
+    assert de.verified and de.confidence == pytest.approx(-0.4)
+    assert not fr.verified and "unsure" in fr.reason and fr.confidence == pytest.approx(-13.5)
+    assert [m[-1].content for m, _ in model.scored] == [DE, FR, FR]  # the retry is scored too
+    assert len(model.judged) == 1  # only the sure one was judged
+    cached = library.store.get_translations([translation_key(DE, "en", "fake"), translation_key(FR, "en", "fake")])
+    assert sorted(round(c.confidence, 1) for c in cached.values()) == [-13.5, -0.4]
+    # Without a model that can score (an endpoint), the check is not made.
+    plain = SentenceTranslator(scripted({FR: FR_EN}), verifier).render([(FR, "fr")], "en")
+    assert plain[0].verified and plain[0].confidence is None
+
+
 def test_translations_come_first_then_the_judgements():
     order: list[str] = []
     model = scripted({DE: EN, FR: FR_EN})

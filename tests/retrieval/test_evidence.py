@@ -7,6 +7,7 @@ import pytest
 import assistant.retrieval.evidence as evidence
 from assistant.backends.embedder import HashingEmbedder
 from assistant.config import Settings
+from assistant.models import SearchFilters
 from assistant.retrieval.evidence import select_evidence
 from assistant.service import NewsAssistant
 
@@ -87,3 +88,42 @@ def test_evidence_looks_through_the_whole_of_each_retrieved_document(tmp_path, m
     near, _ = evidence.document_passages(hits, a.retriever, a.store)
     ordinals = sorted(int(c.rsplit("-", 1)[1]) for c in near)
     assert hits[0].chunk_id in near and len(near) == 2 and ordinals[1] - ordinals[0] == 1
+
+
+VIETNAMESE_ARTICLE = (
+    "Quan hệ Việt Nam và Hàn Quốc\n\n"
+    "Hai nước đã thiết lập quan hệ ngoại giao vào ngày 22 tháng 12 năm 1992. "
+    "Hàn Quốc hiện là nhà đầu tư lớn nhất tại Việt Nam với hàng nghìn dự án. "
+    "Bộ trưởng cho biết hợp tác công nghệ thông tin sẽ được đẩy mạnh trong thời gian tới."
+)
+RENDERED = "The two countries established diplomatic relations on 22 December 1992."
+
+
+def test_a_sentence_translated_ahead_is_found_through_its_rendering(tmp_path):
+    """An English question shares no word with the Vietnamese sentence that answers it; once that sentence
+    is translated ahead (a cached rendering into English), evidence finds it in English, and only where its
+    original still stands in the library, under the filters given."""
+    from assistant.backends.store import CachedTranslation, translation_key
+
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "docs" / "vi.txt").write_text(VIETNAMESE_ARTICLE, encoding="utf-8")
+    (tmp_path / "docs" / "en.txt").write_text("Trade fair\n\n" + " ".join(POLICY_ARTICLE), encoding="utf-8")
+    settings = Settings(store_dir=tmp_path / "store", embedder="hash", chunk_tokens=48, chunk_overlap=0)
+    a = NewsAssistant(settings, embedder=HashingEmbedder())
+    a.ingest([tmp_path / "docs"])
+    question = "When did the two countries establish diplomatic relations?"
+    original = "Hai nước đã thiết lập quan hệ ngoại giao vào ngày 22 tháng 12 năm 1992."
+
+    def quotes(**kwargs):
+        ev = select_evidence(question, a.retriever, a.store, a.embedder, k=2, n_sentences=3, **kwargs)
+        return [s.quote for s in ev.sources]
+
+    assert original not in quotes(renderings=("en", "m"))[:1]  # nothing translated ahead yet
+    vector = a.embedder.embed_queries([RENDERED])[0]
+    a.store.put_translations([CachedTranslation(translation_key(original, "en", "m"), original, "vi", "en", "m", RENDERED, 0.9, vector)])
+    assert quotes(renderings=("en", "m"))[0] == original
+    assert original not in quotes()[:1]  # renderings are searched only when asked for
+    assert original not in quotes(renderings=("en", "other-model"))[:1]  # another model's translations are not it
+    assert original not in quotes(renderings=("en", "m"), filters=SearchFilters(langs=["en"]))
+    a.remove("vi.txt")
+    assert original not in quotes(renderings=("en", "m"))  # its document is gone: the rendering finds nothing
