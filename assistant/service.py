@@ -258,14 +258,20 @@ class NewsAssistant:
     def warm_up(self) -> None:
         """Load everything the first question needs, so that it is not slower than the next ones: the
         embedder and lexical index (a search), the model, lingua's models (a question's language), and the
-        answer prompt's fixed instructions into llama.cpp's prompt cache (a one-token reply)."""
+        answer prompt's fixed instructions and the translation prompt's, from each of the library's
+        languages into the reader's, into the model's kept prompt states (one-token replies)."""
         from assistant.backends.llm import ChatMessage
+        from assistant.generation.translation import translation_messages
 
         self.search("warm up", k=1)
         self.answers.answer_language("What did the minister announce?", "auto")
         messages = self.answers.messages({1: "The minister opened the bridge."}, "Who opened the bridge?", "en")
-        for _ in self.model.stream(messages[:1] + [ChatMessage("user", messages[1].content)], max_tokens=1):
-            pass
+        prompts = [messages[:1] + [ChatMessage("user", messages[1].content)]]
+        target = self.pretranslation_lang
+        prompts += [translation_messages("2024.", lang, target) for lang in self.retriever.languages() if lang != target]
+        for prompt in prompts:
+            for _ in self.model.stream(prompt, max_tokens=1):
+                pass
 
     # --- translations ahead of questions ------------------------------------------------------------------
 

@@ -490,6 +490,12 @@ class LlamaCppModel:
                 self._last_prompt = None  # the KV cache holds this prompt now
         return out
 
+    def forget_replies(self) -> None:
+        """Forget the remembered replies only (a benchmark asking the same questions again times the model,
+        not the replay); prompt states stay."""
+        with self.lock:
+            self._replies.clear()
+
     def reset(self) -> None:
         """Forget the cached prompt and the remembered replies (benchmarks use it to time cold prompts fairly)."""
         with self.lock:
