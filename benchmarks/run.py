@@ -223,6 +223,10 @@ def render(results: dict, command: str) -> str:
         lines += render_web({**results["web"], "command": "make bench", "machine": results["machine"], "date": results["date"]})
     if "conversations" in results:
         lines += render_conversations(results["conversations"])
+    if "renderings" in results:
+        from benchmarks.rendering_retrieval import render as render_renderings
+
+        lines += render_renderings(results["renderings"])
     if "answer_language" in results:
         lines += render_answer_language(results["answer_language"])
     lines += render_answers(results)
@@ -412,6 +416,10 @@ def main() -> None:
     print("web pages, feeds, OCR…", flush=True)
     results["web"] = bench_web()
     print(json.dumps({k: v for k, v in results["web"].items() if k != "extraction"}), flush=True)
+    print("retrieval over renderings…", flush=True)
+    from benchmarks.rendering_retrieval import run as bench_renderings
+
+    results["renderings"] = bench_renderings()
     print("answers in the reader's language (latency, memory, translation check)…", flush=True)
     from benchmarks.answer_language import bench_faithfulness
     from benchmarks.answer_language import bench_latency as bench_answer_latency
