@@ -304,6 +304,7 @@ class LlamaCppModel:
         #: Requests read to the end, with their replies (a request asked again is replayed), newest last.
         self._replies: OrderedDict[tuple, list[str]] = OrderedDict()
         self._prefixes = _PrefixStates(self._llm)
+        self.closed = False
 
     def _completion_prompt(self, messages: Sequence[ChatMessage]) -> str:
         system = "\n\n".join(m.content for m in messages if m.role == "system")
@@ -381,6 +382,7 @@ class LlamaCppModel:
             # which is why replies are remembered per request above. When the prompt repeats the last one
             # exactly (other settings, or a reply not read to the end) llama-cpp-python would evaluate its
             # last token alone; that case is evaluated whole instead.
+            self._check_open()
             if prompt_key == self._last_prompt:
                 self._llm.reset()
             self._last_prompt = prompt_key
@@ -426,8 +428,10 @@ class LlamaCppModel:
         # The first token of each option as the reply would start it (a base model's reply starts after
         # "Answer:" with a space).
         lead = "" if self.chat else " "
+        self._check_open()
         firsts = [self._llm.tokenize(f"{lead}{o}".encode("utf-8"), add_bos=False, special=False)[0] for o in options]
         with self.lock:
+            self._check_open()
             llm = self._llm
             tokens = self._prepare(messages)
             same = 0
@@ -451,10 +455,12 @@ class LlamaCppModel:
         import numpy as np
         from llama_cpp import llama_get_logits_ith
 
+        self._check_open()
         forced = self._llm.tokenize(reply.encode("utf-8"), add_bos=False, special=False)
         if not forced:
             return []
         with self.lock:
+            self._check_open()
             llm = self._llm
             tokens = self._prepare(messages)
             if len(tokens) + len(forced) > self.n_ctx:
@@ -518,13 +524,23 @@ class LlamaCppModel:
     def close(self, wait: float = 2.0) -> None:
         """Free the model now (llama-cpp-python's own finaliser fails noisily at interpreter exit). At exit a
         background thread may still be generating (serve translating ahead of questions): the process does
-        not wait more than ``wait`` seconds for it, so stopping `serve` is prompt."""
+        not wait more than ``wait`` seconds for it, so stopping `serve` is prompt — and then the model is
+        never freed under that thread (nor by a finaliser later): the process's end releases it. A call
+        after closing is a ModelError, not a use of freed memory."""
+        import contextlib
+
         if not self.lock.acquire(timeout=wait):
+            self._llm._stack = contextlib.ExitStack()  # what llama-cpp-python's close() and __del__ free
             return
         try:
+            self.closed = True
             self._llm.close()
         finally:
             self.lock.release()
+
+    def _check_open(self) -> None:
+        if self.closed:
+            raise ModelError("the model was closed", hint="the assistant is shutting down; ask again after it restarts")
 
 
 @lru_cache(maxsize=8)
