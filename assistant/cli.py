@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from pathlib import Path
 from typing import Any, Sequence
@@ -572,7 +573,24 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
         )
     err.print(f"serving the news assistant on http://{settings.host}:{settings.port} (Ctrl+C stops it)")
     serve(NewsAssistant(settings), block=True)
-    return 0
+    end_process(0)
+    return 0  # reached only where end_process is replaced (tests)
+
+
+def end_process(code: int) -> None:
+    """Run the exit handlers (the model's close, the exports' folder, Chroma's), then end the process
+    without the interpreter's finalisation.
+
+    `serve` may be stopped while a background thread is inside llama.cpp (a prompt's evaluation lasts
+    seconds and cannot be interrupted); the C++ library's exit-time destructors then free what that
+    thread still uses and the process dies of SIGSEGV instead of exiting 0. Everything worth keeping is
+    already written (Chroma and the conversations commit each write), so nothing is lost by skipping it."""
+    import atexit
+
+    atexit._run_exitfuncs()  # what a normal exit would run first
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)
 
 
 def cmd_config(args: argparse.Namespace, settings: Settings) -> int:

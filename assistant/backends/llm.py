@@ -76,8 +76,9 @@ class ChatModel(Protocol):
         """The log-probability of each token of ``reply`` as the model's answer to ``messages`` (forced
         decoding), or None when the model cannot say (an endpoint).
 
-        How surprised the model is, token by token, at a given text: a translation checked by translating
-        it back and reading how likely the original is (see :mod:`assistant.grounding.faithfulness`).
+        How surprised the model is, token by token, at a given text: a translation is read after the
+        translation request of its original, and its least likely token says where the model was unsure
+        (see :func:`assistant.generation.translation.confidence`).
         """
         ...
 
@@ -194,14 +195,6 @@ class _PrefixStates:
         self.capacity_bytes = capacity_bytes
         self.states: OrderedDict[tuple[int, ...], bytes] = OrderedDict()
 
-    def _common(self, tokens: Sequence[int]) -> int:
-        same = 0
-        for a, b in zip(self.llm._input_ids, tokens):
-            if a != b:
-                break
-            same += 1
-        return same
-
     def prepare(self, tokens: Sequence[int], boundary: int) -> None:
         """Leave the first ``boundary`` tokens of ``tokens`` evaluated in the context (nothing after them
         that differs), restoring or saving their state."""
@@ -213,7 +206,7 @@ class _PrefixStates:
         if boundary <= 0 or boundary >= len(tokens):
             return
         key = tuple(tokens[:boundary])
-        if self._common(tokens) >= boundary:  # the context holds these instructions, evaluated as below
+        if llm.longest_token_prefix(llm._input_ids, tokens) >= boundary:  # the context holds these instructions, evaluated as below
             llm.n_tokens = boundary
             return
         ctx = llm._ctx.ctx
@@ -323,12 +316,7 @@ class LlamaCppModel:
         if len(messages) < 2 or messages[0].role != "system":
             return 0
         other = self._prompt_tokens([messages[0], ChatMessage("user", "")])
-        same = 0
-        for a, b in zip(other, tokens):
-            if a != b:
-                break
-            same += 1
-        return same
+        return self._llm.longest_token_prefix(other, tokens)
 
     def _prepare(self, messages: Sequence[ChatMessage]) -> list[int]:
         """Restore (or compute and keep) the KV state of the prompt's fixed instructions; the prompt's tokens."""
@@ -434,11 +422,7 @@ class LlamaCppModel:
             self._check_open()
             llm = self._llm
             tokens = self._prepare(messages)
-            same = 0
-            for a, b in zip(llm._input_ids, tokens):
-                if a != b:
-                    break
-                same += 1
+            same = llm.longest_token_prefix(llm._input_ids, tokens)
             same = min(same, len(tokens) - 1)  # evaluate at least the last token: its logits are read
             llm.n_tokens = same
             try:
@@ -465,11 +449,7 @@ class LlamaCppModel:
             tokens = self._prepare(messages)
             if len(tokens) + len(forced) > self.n_ctx:
                 raise ModelError("the text to score does not fit the model's context", hint="score a shorter text")
-            same = 0
-            for a, b in zip(llm._input_ids, tokens):
-                if a != b:
-                    break
-                same += 1
+            same = llm.longest_token_prefix(llm._input_ids, tokens)
             same = min(same, len(tokens) - 1)
             llm.n_tokens = same
             out: list[float] = []

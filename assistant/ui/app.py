@@ -442,14 +442,18 @@ def serve(assistant: NewsAssistant, *, block: bool = True) -> gr.Blocks:
     app = build_app(assistant)
     app.launch(prevent_thread_lock=True, **launch_options(assistant.settings))
     # After the server is up, so that loading does not compete with serving the first page.
+    stop = threading.Event()
     threading.Thread(target=warm_up, args=(assistant,), daemon=True, name="warm-up").start()
-    threading.Thread(target=translate_when_idle, args=(assistant,), daemon=True, name="pretranslate").start()
+    threading.Thread(target=translate_when_idle, args=(assistant, stop), daemon=True, name="pretranslate").start()
     if assistant.settings.feed_interval:
-        threading.Thread(target=refresh_feeds_periodically, args=(assistant,), daemon=True, name="feeds").start()
+        threading.Thread(target=refresh_feeds_periodically, args=(assistant, stop), daemon=True, name="feeds").start()
     if block:
         if threading.current_thread() is threading.main_thread():
             signal.signal(signal.SIGTERM, _interrupt)  # `kill`, systemd, a test harness: stop as Ctrl+C does
-        app.block_thread()
+        try:
+            app.block_thread()
+        finally:
+            stop.set()  # no new sentence or feed is begun; one under way may still be inside the model
     return app
 
 

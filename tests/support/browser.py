@@ -51,7 +51,7 @@ class ServedApp:
 def served_app(env: dict[str, str], log: Path, timeout: float = 120.0) -> Iterator[ServedApp]:
     """``assistant serve`` on a free loopback port with ``env`` added to the environment."""
     port = free_port()
-    full_env = {**os.environ, **env, "ASSISTANT_HOST": "127.0.0.1", "ASSISTANT_PORT": str(port)}
+    full_env = {**os.environ, "PYTHONFAULTHANDLER": "1", **env, "ASSISTANT_HOST": "127.0.0.1", "ASSISTANT_PORT": str(port)}
     log.parent.mkdir(parents=True, exist_ok=True)
     out = log.open("w")
     started = time.perf_counter()
