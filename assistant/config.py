@@ -264,6 +264,12 @@ class Settings(BaseSettings):
         "after the original (where a small model errs it is unsure: a role, an office, a reversed relation). "
         "Calibrated on the labelled faithfulness set, tune half.",
     )
+    lead_with_evidence: bool = Field(
+        True,
+        description="Start each answer with the best evidence sentence as the reader can read it (its verified "
+        "translation, or itself when in the answer language), shown at once while the model writes; the "
+        "model's verified sentences follow. See BENCHMARKS.md, the leading evidence sentence.",
+    )
     search_renderings: bool = Field(
         True,
         description="Search the cached translations into the answer language too (documents translated ahead "

@@ -19,6 +19,11 @@
    translations, labelled "translated from …" with the original beside them; only a sentence with no
    verified translation is quoted in its own language, labelled so (for "who", "how many", "when" and
    "which" questions, the best that names such a thing the question does not, see ``answer_type.py``).
+
+With ``lead_with_evidence`` the first of those evidence sentences, when the reader can read it (a verified
+translation, or a sentence in the answer language), leads every answer and is shown before the model has
+read its prompt: the reader has the source's own statement in seconds, and the model's shorter sentences
+follow when they verify. A quote in a language the reader did not ask for never leads.
 """
 
 from __future__ import annotations
@@ -236,16 +241,34 @@ class AnswerPipeline:
                 f"{len(untranslated)} source sentence(s) could not be translated reliably into "
                 f"{language_name(answer_lang)} and were not given to the model"
             )
+        quotes = self.quotes(evidence, answer_lang)
+        lead = [q for q in quotes[:1] if q.kind == "translation" or q.lang == answer_lang]
+        if not self.settings.lead_with_evidence:
+            lead = []
+        shown: list[AnswerSentence] = []
+
+        def show(sentence: AnswerSentence) -> None:
+            if timings.first_answer_ms is None:
+                timings.first_answer_ms = round((time.perf_counter() - started) * 1000, 1)
+            shown.append(sentence)
+            if on_sentence:
+                on_sentence(sentence)
+
+        for sentence in lead:
+            show(sentence)
+        led = {_plain(s.text) for s in lead}  # a sentence the model copied from the lead is not shown twice
         if readable:
-            self.compose(renumber(evidence, readable), query, answer_lang, result, started, on_token, on_sentence)
-        if not any(s.supported for s in result.sentences):
-            result.sentences += self.quotes(evidence, answer_lang)
+            self.compose(renumber(evidence, readable), query, answer_lang, result, started, on_token,
+                         lambda s: None if _plain(s.text) in led else show(s))
+        if any(s.supported for s in result.sentences):
+            result.sentences = lead + [s for s in result.sentences if _plain(s.text) not in led]
+        else:
+            result.sentences += quotes
             if readable:
                 result.notes.append("no generated sentence was supported by its sources; showing the sources instead")
-            timings.first_answer_ms = round((time.perf_counter() - started) * 1000, 1)
-            for sentence in result.sentences:
-                if sentence.supported and on_sentence:
-                    on_sentence(sentence)
+            for sentence in quotes:
+                if sentence not in shown:
+                    show(sentence)
         result.answer = " ".join(displayed(s, answer_lang) for s in result.sentences if s.supported)
         result.disagreements = self.disagreements(result.sources)
         result.notes += [d.note for d in result.disagreements]
@@ -347,6 +370,11 @@ class AnswerPipeline:
                     text=s.quote, citations=[s.n], supported=True, kind="quote", cited_by_model=[], lang=s.lang
                 ))
         return out
+
+
+def _plain(text: str) -> str:
+    """A sentence compared as words: spacing and the final stop aside (the citation grammar drops it)."""
+    return " ".join(text.split()).rstrip(".!?。")
 
 
 def displayed(sentence: AnswerSentence, answer_lang: str) -> str:

@@ -218,10 +218,12 @@ class AppHandlers:
         first = f", first answer sentence {t.first_answer_ms / 1000:.1f} s" if t.first_answer_ms is not None else ""
         verified = sum(1 for s in answer.sentences if s.supported and s.kind == "generated")
         translated = sum(1 for s in answer.sentences if s.supported and s.kind == "translation")
-        quotes = sum(1 for s in answer.sentences if s.kind == "quote")
+        quoted = sum(1 for s in answer.sentences if s.supported and s.kind == "quote" and s.lang == answer.answer_lang)
+        quotes = sum(1 for s in answer.sentences if s.supported and s.kind == "quote" and s.lang != answer.answer_lang)
         what = (
             "not answered by the documents" if not answer.answerable
-            else f"{verified} verified sentence(s), {translated} translated source(s), {quotes} untranslated quote(s)"
+            else f"{verified} verified sentence(s), {translated} translated source(s), "
+            + (f"{quoted} quoted source(s), " if quoted else "") + f"{quotes} untranslated quote(s)"
         )
         return f"Done: {what} · {answer.model} · {t.total_ms / 1000:.1f} s{first}"
 

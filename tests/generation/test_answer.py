@@ -58,7 +58,7 @@ def test_prompt_holds_numbered_sources_and_the_question(tmp_path):
 
 
 def test_a_copied_sentence_with_its_citation_is_supported(tmp_path):
-    assistant, _ = make(tmp_path, copy_source(1))
+    assistant, _ = make(tmp_path, copy_source(1), lead_with_evidence=False)
     # Source [1] is the French seed's sentence: copied into a French answer it is a supported sentence.
     answer = assistant.ask("How many IT training establishments does Da Nang have?", answer_lang="fr")
     assert answer.answerable and answer.sources[0].lang == "fr"
@@ -222,7 +222,8 @@ def translating(answer_reply, translations: dict[str, str]):
 
 def test_the_model_composes_over_verified_translations_and_the_answer_is_in_english(tmp_path):
     assistant, model = make(
-        tmp_path, translating(copy_source(1), {FR_37: EN_37}), translate_evidence=6, translation_threshold=0.0
+        tmp_path, translating(copy_source(1), {FR_37: EN_37}), translate_evidence=6, translation_threshold=0.0,
+        lead_with_evidence=False,
     )
     answer = assistant.ask("How many IT training establishments does Da Nang have?")
     assert answer.answer_lang == "en"
@@ -240,6 +241,48 @@ def test_the_model_composes_over_verified_translations_and_the_answer_is_in_engl
     # the model was asked how sure it was of the translation; no yes/no judgement by default
     assert [reply for _, reply in model.scored] == [EN_37] and not model.judged
     assert any("could not be translated" in note for note in answer.notes)  # the other sources
+
+
+def test_the_best_evidence_sentence_leads_at_once_and_the_models_sentences_follow(tmp_path):
+    def shorter(messages):
+        if "37 establishments" in sources_in(messages)[1]:
+            return "Dà Nang has 37 establishments offering IT training [1]."
+        return "x [1]."
+
+    assistant, model = make(tmp_path, translating(shorter, {FR_37: EN_37}), translate_evidence=6, translation_threshold=0.0)
+    seen = []
+
+    def on_sentence(sentence):
+        seen.append((sentence.kind, sentence.text, len([p for p in model.prompts if p[0].content.startswith("You answer")])))
+
+    answer = assistant.answers.ask("How many IT training establishments does Da Nang have?", on_sentence=on_sentence)
+    # the translation was shown before the model was asked to answer; the model's own sentence came after
+    assert seen == [("translation", EN_37, 0), ("generated", "Dà Nang has 37 establishments offering IT training", 1)]
+    assert [(s.kind, s.citations) for s in answer.sentences if s.supported] == [("translation", [1]), ("generated", [1])]
+    assert answer.answer.startswith(EN_37 + " [1] (translated from French) Dà Nang has 37")
+    assert not any("no generated sentence" in note for note in answer.notes)
+
+
+def test_a_model_sentence_copied_from_the_lead_is_not_shown_twice(tmp_path):
+    assistant, _ = make(tmp_path, translating(copy_source(1), {FR_37: EN_37}), translate_evidence=6, translation_threshold=0.0)
+    answer = assistant.ask("How many IT training establishments does Da Nang have?")
+    assert [(s.kind, s.text) for s in answer.sentences if s.supported] == [("translation", EN_37)]
+    assert answer.answer.count("37 establishments") == 1
+
+
+def test_a_quote_the_reader_cannot_read_never_leads(tmp_path):
+    assistant, model = make(tmp_path, translating(copy_source(1), {}), translate_evidence=6)
+    seen = []
+
+    def on_sentence(sentence):
+        seen.append((sentence.kind, sentence.lang, len([p for p in model.prompts if p[0].content.startswith("You answer")])))
+
+    answer = assistant.answers.ask("How many IT training establishments does Da Nang have?", on_sentence=on_sentence)
+    best = max(answer.sources, key=lambda s: s.score)
+    assert (best.lang, best.translation) == ("fr", None)  # the best evidence is French, untranslated …
+    # … so nothing was shown before the model had been asked; the French quote only as the last resort
+    assert seen and all(asked == 1 for _, _, asked in seen)
+    assert "(French original, not translated)" in answer.answer
 
 
 def test_when_no_written_sentence_verifies_the_translation_is_shown_with_its_original(tmp_path):

@@ -40,9 +40,10 @@ def test_chat_streams_a_status_then_the_draft_then_the_checked_answer_with_linke
     drafts = [u for u in updates if "class='draft'" in u.messages[-1]["content"]]
     assert any(not u.messages[-1]["content"].endswith("…</p>") for u in drafts)  # tokens arrived before the end
     final = updates[-1]
-    assert final.status.startswith("Done: 1 verified sentence") and len(final.turns) == 1
+    assert final.status.startswith("Done: 1 verified sentence(s), 0 translated source(s), 1 quoted source(s), 0 untranslated") and len(final.turns) == 1
     question, answer = final.turns[0]
-    assert [s.citations for s in answer.sentences if s.supported] == [[2]]
+    # the best evidence sentence leads, then the model's sentence copied from source 2
+    assert [(s.kind, s.citations) for s in answer.sentences if s.supported] == [("quote", [1]), ("generated", [2])]
     # The answer links its citation to the card of source 2 of this turn, and that card is in the panel.
     assert 'href="#src-0-2"' in final.messages[-1]["content"]
     assert "id='src-0-2'" in final.sources_html
