@@ -146,19 +146,49 @@ class AnswerPipeline:
             ),
         ]
 
-    def translated(self, evidence: Evidence, answer_lang: str) -> tuple[Evidence, int]:
-        """The sources with their verified translations into ``answer_lang``, those readable in it first
-        (renumbered); and how many are readable (in the answer language, or translated and verified)."""
+    def to_translate(self, evidence: Evidence, answer_lang: str) -> list[Source]:
+        """The best ``translate_evidence`` sources not in ``answer_lang`` (none when that is 0)."""
         if self.settings.translate_evidence == 0:  # the model reads every source in its own language
-            return evidence, len(evidence.sources)
-        wanted = [s for s in evidence.sources if s.lang != answer_lang][: self.settings.translate_evidence]
-        renderings = self.translator.render([(s.quote, s.lang) for s in wanted], answer_lang)
-        for source, rendering in zip(wanted, renderings):
+            return []
+        return [s for s in evidence.sources if s.lang != answer_lang][: self.settings.translate_evidence]
+
+    def translate_sources(self, sources: Sequence[Source], answer_lang: str) -> None:
+        """Give each of ``sources`` its verified translation into ``answer_lang``, or the reason there is none
+        (cached ones cost no model call)."""
+        renderings = self.translator.render([(s.quote, s.lang) for s in sources], answer_lang)
+        for source, rendering in zip(sources, renderings):
             if rendering.verified:
                 source.translation, source.translation_lang = rendering.text, answer_lang
             else:
                 source.translation_note = f"{rendering.text!r} not used: {rendering.reason}" if rendering.text else rendering.reason
-        readable = [s.n for s in evidence.sources if s.lang == answer_lang or s.translation]
+
+    def leading(self, evidence: Evidence, answer_lang: str) -> Source | None:
+        """The source :meth:`quotes` would show first, when the reader can read it; found translating as
+        few sources as that takes (one, mostly), so that it can be shown before the others are translated."""
+        wanted = {s.n for s in self.to_translate(evidence, answer_lang)}
+        ranked = sorted(evidence.sources, key=lambda s: -s.score)
+        kind = expected_answer(evidence.question)
+        chosen = ranked[0]
+        for s in ranked[:QUOTE_POOL] if kind else ranked[:1]:
+            if s.n in wanted and not s.translation and not s.translation_note:
+                self.translate_sources([s], answer_lang)
+            if not kind or states_answer(readable_text(s), s.translation_lang or s.lang, evidence.question, kind):
+                chosen = s
+                break
+        return chosen if chosen.lang == answer_lang or chosen.translation else None
+
+    def translated(self, evidence: Evidence, answer_lang: str, first: Source | None = None) -> tuple[Evidence, int]:
+        """The sources with their verified translations into ``answer_lang``, those readable in it first
+        (``first`` before all: it is number 1), renumbered; and how many are readable (in the answer
+        language, or translated and verified)."""
+        wanted = self.to_translate(evidence, answer_lang)
+        self.translate_sources([s for s in wanted if not s.translation and not s.translation_note], answer_lang)
+        if self.settings.translate_evidence == 0:  # the model reads every source in its own language
+            readable = [s.n for s in evidence.sources]
+        else:
+            readable = [s.n for s in evidence.sources if s.lang == answer_lang or s.translation]
+        if first is not None:
+            readable = [first.n] + [n for n in readable if n != first.n]
         rest = [s.n for s in evidence.sources if s.n not in readable]
         return keep_sources(evidence, readable + rest), len(readable)
 
@@ -231,7 +261,20 @@ class AnswerPipeline:
 
         for source in evidence.sources:
             source.instructions_withheld = source.source in evidence.withheld
-        evidence, readable = self.translated(evidence, answer_lang)
+        shown: list[AnswerSentence] = []
+
+        def show(sentence: AnswerSentence) -> None:
+            if timings.first_answer_ms is None:
+                timings.first_answer_ms = round((time.perf_counter() - started) * 1000, 1)
+            shown.append(sentence)
+            if on_sentence:
+                on_sentence(sentence)
+
+        first = self.leading(evidence, answer_lang) if self.settings.lead_with_evidence else None
+        lead = [as_sentence(first.model_copy(update={"n": 1}), answer_lang)] if first else []
+        for sentence in lead:  # before the other sources are translated: it will be source 1
+            show(sentence)
+        evidence, readable = self.translated(evidence, answer_lang, first)
         timings.translate_ms = round((time.perf_counter() - started) * 1000 - timings.retrieve_ms, 1)
         result.sources = evidence.sources
         result.answerable = True
@@ -242,20 +285,6 @@ class AnswerPipeline:
                 f"{language_name(answer_lang)} and were not given to the model"
             )
         quotes = self.quotes(evidence, answer_lang)
-        lead = [q for q in quotes[:1] if q.kind == "translation" or q.lang == answer_lang]
-        if not self.settings.lead_with_evidence:
-            lead = []
-        shown: list[AnswerSentence] = []
-
-        def show(sentence: AnswerSentence) -> None:
-            if timings.first_answer_ms is None:
-                timings.first_answer_ms = round((time.perf_counter() - started) * 1000, 1)
-            shown.append(sentence)
-            if on_sentence:
-                on_sentence(sentence)
-
-        for sentence in lead:
-            show(sentence)
         led = {_plain(s.text) for s in lead}  # a sentence the model copied from the lead is not shown twice
         if readable:
             self.compose(renumber(evidence, readable), query, answer_lang, result, started, on_token,
@@ -357,19 +386,17 @@ class AnswerPipeline:
             pool = stating or pool
         best = pool[0].score
         out = []
-        for s in pool[:QUOTES_IN_FALLBACK]:
-            if s.score < best - QUOTE_MARGIN:
-                continue
-            if s.translation:
-                out.append(AnswerSentence(
-                    text=s.translation, citations=[s.n], supported=True, kind="translation", cited_by_model=[],
-                    lang=answer_lang, original=s.quote, original_lang=s.lang,
-                ))
-            else:
-                out.append(AnswerSentence(
-                    text=s.quote, citations=[s.n], supported=True, kind="quote", cited_by_model=[], lang=s.lang
-                ))
-        return out
+        return [as_sentence(s, answer_lang) for s in pool[:QUOTES_IN_FALLBACK] if s.score >= best - QUOTE_MARGIN]
+
+
+def as_sentence(source: Source, answer_lang: str) -> AnswerSentence:
+    """A source shown as an answer sentence: its verified translation (the original beside it), or itself."""
+    if source.translation:
+        return AnswerSentence(
+            text=source.translation, citations=[source.n], supported=True, kind="translation", cited_by_model=[],
+            lang=answer_lang, original=source.quote, original_lang=source.lang,
+        )
+    return AnswerSentence(text=source.quote, citations=[source.n], supported=True, kind="quote", cited_by_model=[], lang=source.lang)
 
 
 def _plain(text: str) -> str:

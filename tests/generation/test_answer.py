@@ -252,12 +252,19 @@ def test_the_best_evidence_sentence_leads_at_once_and_the_models_sentences_follo
     assistant, model = make(tmp_path, translating(shorter, {FR_37: EN_37}), translate_evidence=6, translation_threshold=0.0)
     seen = []
 
+    def translations():
+        return len([p for p in model.prompts if p[0].content.startswith("You translate")])
+
     def on_sentence(sentence):
         seen.append((sentence.kind, sentence.text, len([p for p in model.prompts if p[0].content.startswith("You answer")])))
+        translated.append(translations())
 
+    translated = []
     answer = assistant.answers.ask("How many IT training establishments does Da Nang have?", on_sentence=on_sentence)
-    # the translation was shown before the model was asked to answer; the model's own sentence came after
+    # the translation was shown before the model was asked to answer, and before the other sources were
+    # translated; the model's own sentence came after
     assert seen == [("translation", EN_37, 0), ("generated", "Dà Nang has 37 establishments offering IT training", 1)]
+    assert translated[0] == 1 < translations()
     assert [(s.kind, s.citations) for s in answer.sentences if s.supported] == [("translation", [1]), ("generated", [1])]
     assert answer.answer.startswith(EN_37 + " [1] (translated from French) Dà Nang has 37")
     assert not any("no generated sentence" in note for note in answer.notes)
