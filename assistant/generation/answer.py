@@ -21,9 +21,10 @@
    "which" questions, the best that names such a thing the question does not, see ``answer_type.py``).
 
 With ``lead_with_evidence`` the first of those evidence sentences, when the reader can read it (a verified
-translation, or a sentence in the answer language), leads every answer and is shown before the model has
-read its prompt: the reader has the source's own statement in seconds, and the model's shorter sentences
-follow when they verify. A quote in a language the reader did not ask for never leads.
+translation, or a sentence in the answer language), leads every answer. It is found translating as few
+sources as that takes and shown before the other sources are translated and before the model reads its
+prompt: the reader has the source's own statement in seconds, and the model's shorter sentences follow
+when they verify. A quote in a language the reader did not ask for never leads.
 """
 
 from __future__ import annotations
@@ -385,7 +386,6 @@ class AnswerPipeline:
             ]
             pool = stating or pool
         best = pool[0].score
-        out = []
         return [as_sentence(s, answer_lang) for s in pool[:QUOTES_IN_FALLBACK] if s.score >= best - QUOTE_MARGIN]
 
 
