@@ -243,8 +243,25 @@ def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
         answer = assistant.ask(args.question, answer_lang=args.answer_lang, filters=_filters(args), k=args.k, session=args.session)
         _print_json(answer.public())
         return 0
+    from rich.markup import escape
+
+    from assistant.grounding.citations import format_cited
+    from assistant.text.language import LANGUAGE_NAMES
+
     out, err = _console(), _console(stderr=True)
     streamed: list[str] = []
+
+    def on_sentence(sentence) -> None:
+        # What is verified before the model writes (the leading source) is shown at once; the model's own
+        # sentences are in the draft below, then in the answer.
+        if streamed:
+            return
+        text = format_cited(sentence.text, sentence.citations)
+        if sentence.kind == "translation":
+            text += f" (translated from {LANGUAGE_NAMES.get(sentence.original_lang or '', sentence.original_lang)})"
+        elif sentence.kind == "quote":
+            text = f"“{sentence.text}” [{sentence.citations[0]}] ({LANGUAGE_NAMES.get(sentence.lang or '', sentence.lang)})"
+        err.print("[dim]verified:[/dim] " + escape(text))
 
     def on_token(piece: str) -> None:
         if not streamed:
@@ -254,7 +271,7 @@ def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
 
     answer = assistant.ask(
         args.question, answer_lang=args.answer_lang, filters=_filters(args), k=args.k, on_token=on_token,
-        session=args.session,
+        on_sentence=on_sentence, session=args.session,
     )
     if streamed:
         err.print()

@@ -105,3 +105,23 @@ def test_pages_feeds_and_show_from_the_command_line(env, capsys, monkeypatch):
         assert code == 5 and "not subscribed" in err
         code, _, err = run(capsys, "feeds", "add", f"{web.base_url}/de-seed.html")
         assert code == 3 and "not an RSS or Atom feed" in err
+
+
+def test_ask_shows_the_leading_source_before_the_draft(env, capsys, seed_copy, monkeypatch):
+    """The verified lead reaches the terminal before the model writes; the answer follows on stdout."""
+    import assistant.cli as cli
+    from assistant.backends.embedder import HashingEmbedder
+    from assistant.backends.llm import FakeChatModel
+    from assistant.service import NewsAssistant
+
+    assert run(capsys, "ingest", "-q", str(seed_copy))[0] == 0
+    model = FakeChatModel(replies=lambda messages: "Da Nang has 37 establishments offering IT training [1].")
+    monkeypatch.setattr(cli, "_assistant", lambda settings: NewsAssistant(
+        settings.model_copy(update={"translate_evidence": 0, "min_relevance": 0.0, "support_threshold": 0.5}),
+        embedder=HashingEmbedder(), model=model))
+    # asked for a French answer: the best source, a French sentence, is readable as it is and leads
+    code, out, err = run(capsys, "ask", "How many IT training establishments does Da Nang have?", "--answer-lang", "fr")
+    assert code == 0 and "Answer" in out and "Sources" in out
+    lead = err.index("verified:")
+    assert lead < err.index("draft (checking citations next):")  # shown before the model wrote a token
+    assert "37 établissements" in err[lead : err.index("draft")] and "[1] (French)" in err
