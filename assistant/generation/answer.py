@@ -91,6 +91,11 @@ def readable_text(source) -> str:
     return source.translation or source.quote
 
 
+def states_it(source: Source, question: str, kind: str) -> bool:
+    """Does ``source``, as the reader reads it, state the ``kind`` of answer ``question`` asks for?"""
+    return states_answer(readable_text(source), source.translation_lang or source.lang, question, kind)
+
+
 class AnswerPipeline:
     """Answers questions over one store with one model. Safe to share: it keeps no per-request state."""
 
@@ -173,7 +178,7 @@ class AnswerPipeline:
         for s in ranked[:QUOTE_POOL] if kind else ranked[:1]:
             if s.n in wanted and not s.translation and not s.translation_note:
                 self.translate_sources([s], answer_lang)
-            if not kind or states_answer(readable_text(s), s.translation_lang or s.lang, evidence.question, kind):
+            if not kind or states_it(s, evidence.question, kind):
                 chosen = s
                 break
         return chosen if chosen.lang == answer_lang or chosen.translation else None
@@ -382,7 +387,7 @@ class AnswerPipeline:
         if kind:
             stating = [
                 s for s in ranked[:QUOTE_POOL]
-                if states_answer(readable_text(s), s.translation_lang or s.lang, evidence.question, kind)
+                if states_it(s, evidence.question, kind)
             ]
             pool = stating or pool
         best = pool[0].score
