@@ -213,6 +213,19 @@ def institution_words_in(text: str) -> list[str]:
     return list(dict.fromkeys(out))
 
 
+def institutions_not_in(english: str, folded_source: str) -> list[str]:
+    """The institution and title words capitalised in ``english`` whose translations (the lexicon's
+    table) ``folded_source``, in another language, does not hold: "Minister of Industry" or "the
+    Ambassador" where the source names the Ministry of Information or the minister. Words without an entry
+    in the table are not checked."""
+    out = []
+    for word in institution_words_in(english):
+        variants = INSTITUTION_TRANSLATIONS.get(word) or INSTITUTION_TRANSLATIONS.get(word.removesuffix("s"))
+        if variants and not any(_variant_in(v, folded_source) for v in variants):
+            out.append(word)
+    return out
+
+
 def missing_facts(sentence: str, source_text: str, lang: str = "en", *, same_language: bool = False) -> list[str]:
     """The numbers, months and names of ``sentence`` that ``source_text`` does not contain.
 
@@ -234,10 +247,7 @@ def missing_facts(sentence: str, source_text: str, lang: str = "en", *, same_lan
     if same_language:
         missing += [w for w in institution_words_in(sentence) if not _name_found(w, folded, squashed)]
     elif lang == "en":
-        for word in institution_words_in(sentence):
-            variants = INSTITUTION_TRANSLATIONS.get(word) or INSTITUTION_TRANSLATIONS.get(word.removesuffix("s"))
-            if variants and not any(_variant_in(v, folded) for v in variants):
-                missing.append(word)
+        missing += institutions_not_in(sentence, folded)
     if lang == "en" and not missing:  # every word is in the source: are the titles on the right persons?
         missing += miscast_titles(sentence, source_text, same_language=same_language)
     return missing

@@ -36,9 +36,18 @@ import numpy as np
 from assistant.backends.embedder import Embedder
 from assistant.grounding.answer_type import expected_answer, states_answer
 from assistant.grounding.citations import parse_cited
-from assistant.grounding.facts import dropped_names, is_repetitive, missing_facts, months_in, numbers_in, restates
+from assistant.grounding.facts import (
+    dropped_names,
+    institutions_not_in,
+    is_repetitive,
+    missing_facts,
+    months_in,
+    numbers_in,
+    restates,
+)
 from assistant.grounding.rendering import negation_changed, order_changed, untranslated_words
 from assistant.models import AnswerSentence
+from assistant.text.folding import fold
 from assistant.text.language import written_in
 
 
@@ -192,6 +201,8 @@ class Verifier:
         flipped = order_changed(original, text)
         if flipped:
             return Verdict(False, [], "order changed: " + ", ".join(f"{a}/{b}" for a, b in flipped), cosines)
+        if lang == "en" and (offices := institutions_not_in(text, fold(original))):
+            return Verdict(False, [], "not in the original: " + ", ".join(offices), cosines)
         foreign = untranslated_words(original, original_lang, text, lang)
         if foreign:
             return Verdict(False, [], "left untranslated: " + ", ".join(foreign), cosines)

@@ -48,7 +48,7 @@ _NEWLINE = re.compile(r"\n")
 # written after them), the Arabic question mark and full stop, the Devanagari danda and double danda.
 _SCRIPT_BOUNDARY = re.compile(r"[。．！？｡]+[」』”’）)\]]*|[؟۔।॥]+[\"'”’»)\]]*")
 # Two sentences glued without a space, as scraped news often has them ("… Kommunikation teil.Minister
-# Nguyen …", "… Komunikasi.Menteri …"): a full stop between a lower-case word and a capitalised one.
+# Nguyen …", "… 5G OpenRAN.Menteri …"): a full stop between a word and a capitalised one.
 _GLUED = re.compile(r"(?<=[^\W\d_]{3})[.!?](?=[^\W\d_]{2})")
 _OPENERS = "\"'„“«‘(¿¡[-–—•*#"
 
@@ -90,8 +90,8 @@ def _is_boundary(text: str, match: re.Match[str]) -> bool:
 
 def _is_glued_boundary(text: str, match: re.Match[str]) -> bool:
     before, after = text[match.start() - 1], text[match.end() : match.end() + 2]
-    if not (before.islower() and after[0].isupper() and after[1].islower()):
-        return False  # "z.B.", "U.S.A", "ASP.NET", "example.com": not two sentences
+    if not (before.isalpha() and after[0].isupper() and after[1].islower()):
+        return False  # "z.B.", "U.S.A", "ASP.NET", "example.com": not two sentences ("… 5G OpenRAN.Menteri …" is)
     return _word_before(text, match.start()).lower() not in _ABBREVIATIONS  # "Prof.Dr", "Tp.Hồ"
 
 

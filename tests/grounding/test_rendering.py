@@ -54,3 +54,37 @@ def test_check_translation_names_what_is_wrong():
     assert "judged unfaithful" in verifier.check_translation(DE, "de", EN, "en", cosine=0.95, judge=0.2).reason
     assert "not written in en" in verifier.check_translation(DE, "de", DE.replace("Die", "Der"), "en", cosine=0.95).reason
     assert verifier.check_translation(DE, "de", DE, "en", cosine=1.0).reason == "no translation"
+
+
+@pytest.mark.parametrize(
+    "original, lang_from, text, wrong",
+    [
+        ("Laut Minister Nguyen Manh Hung erreichen Vietnam und Korea eine neue Ebene.", "de",
+         "According to Ambassador Nguyen Manh Hung, Vietnam and Korea reach a new level.", "ambassador"),
+        ("Menteri Nguyen Manh Hung menyampaikan bahwa pelaku usaha Vietnam tertarik.", "id",
+         "Nguyen Manh Hung, Minister of Industry, said that Vietnamese businesses are interested.", "industry"),
+        ("Le directeur Tran Ngoc Thach a déclaré que la ville attire des investisseurs.", "fr",
+         "Tran Ngoc Thach, the Deputy Director, declared that the city attracts investors.", "deputy"),
+        ("Bộ trưởng Nguyễn Mạnh Hùng cho biết hai bên hợp tác chặt chẽ.", "vi",
+         "According to Prime Minister Nguyen Manh Hung, both sides cooperate closely.", "prime"),
+    ],
+)
+def test_an_office_or_institution_the_original_does_not_name_is_refused(original, lang_from, text, wrong):
+    # (A sentence's first word is not checked: capitalised there, "Development" or "State" need not be a title.)
+    verifier = Verifier(embedder=None, threshold=0.85, translation_threshold=0.9, faithfulness_threshold=0.5)
+    verdict = verifier.check_translation(original, lang_from, text, "en", cosine=0.95, judge=0.9)
+    assert not verdict.supported and wrong in verdict.reason
+
+
+@pytest.mark.parametrize(
+    "original, lang_from, text",
+    [
+        ("Bundeskanzler Olaf Scholz empfing den Außenminister.", "de", "Chancellor Olaf Scholz received the Foreign Minister."),
+        ("Le directeur adjoint Tran Ngoc Thach a parlé.", "fr", "Deputy Director Tran Ngoc Thach spoke."),
+        ("Phó Thủ tướng Trần Lưu Quang đã phát biểu.", "vi", "Deputy Prime Minister Tran Luu Quang spoke."),
+        ("Wakil Presiden Ma'ruf Amin membuka acara itu.", "id", "Vice President Ma'ruf Amin opened the event."),
+    ],
+)
+def test_offices_the_original_names_in_its_own_words_pass(original, lang_from, text):
+    verifier = Verifier(embedder=None, threshold=0.85, translation_threshold=0.9, faithfulness_threshold=0.5)
+    assert verifier.check_translation(original, lang_from, text, "en", cosine=0.95, judge=0.9).supported

@@ -32,12 +32,18 @@ def test_initials_decimals_and_titles():
 
 
 def test_sentences_glued_without_a_space_are_split_but_dotted_names_are_not():
-    text = "An dem Treffen nahmen Beamte teil.Minister Hung empfing ihn. Er nutzt ASP.NET, z.B. auf example.com.Danach Tp.Hồ Chí Minh."
+    text = (
+        "An dem Treffen nahmen Beamte teil.Minister Hung empfing ihn. Er nutzt ASP.NET, z.B. auf example.com.Danach "
+        "Tp.Hồ Chí Minh. Sie entwickeln 5G OpenRAN.Menteri Hung sprach in den U.S.A. Vor Ort."
+    )
     assert texts(split_sentences(text), text) == [
         "An dem Treffen nahmen Beamte teil.",
         "Minister Hung empfing ihn.",
         "Er nutzt ASP.NET, z.B. auf example.com.",
         "Danach Tp.Hồ Chí Minh.",
+        "Sie entwickeln 5G OpenRAN.",
+        "Menteri Hung sprach in den U.S.A.",
+        "Vor Ort.",
     ]
 
 
