@@ -29,7 +29,7 @@ from pydantic import BaseModel, Field
 from assistant.backends.llm import ChatModel
 from assistant.config import Settings
 from assistant.evaluation.retrieval import half, load_jsonl, temporary_assistant
-from assistant.evaluation.scoring import contains, correct_in_language, found_anywhere, words_in
+from assistant.evaluation.scoring import contains, correct_in_language, found_anywhere, readable_sentences, words_in
 from assistant.grounding.facts import missing_facts
 from assistant.ingest.metadata import content_id
 from assistant.models import Answer
@@ -45,6 +45,8 @@ class QAItem(BaseModel):
     answered: bool
     correct: bool | None = None  # in the answer language, in the first displayed sentences
     found_any_language: bool | None = None  # anywhere in the displayed answer, any language
+    read: list[str] = Field(default_factory=list)  # what ``correct`` was judged on, kept for re-scoring
+    accepted: list[list[str]] = Field(default_factory=list)
     words: int = 0
     source_hit: bool | None = None
     model_citations: int = 0
@@ -239,6 +241,8 @@ def _score(record: dict[str, Any], assistant, settings: Settings) -> QAItem:
         answered=answer.answerable,
         correct=correct_in_language(answer, groups) if expected else None,
         found_any_language=found_anywhere(answer, groups) if expected else None,
+        read=readable_sentences(answer),
+        accepted=groups if expected else [],
         words=words_in(answer.answer),
         source_hit=bool(cited_keys & gold) if expected else None,
         model_citations=model_cites,

@@ -25,10 +25,22 @@ _READ_WORD = re.compile(r"\w[\w'’.,-]*\w|\w")
 MIN_WORDS_JUDGED = 3
 
 
+def _comparable(text: str) -> str:
+    """``text`` folded, punctuation read as a space, words separated by single spaces and padded: SQuAD's
+    answer normalisation (case and punctuation aside) but for articles, so "20–18" is found in "won
+    20-18" and "two." in "two interceptions"."""
+    return " " + " ".join(re.sub(r"[^\w\s]|_", " ", fold(text)).split()) + " "
+
+
 def contains(text: str, accepted: Sequence[str]) -> bool:
-    """``text`` holds one of ``accepted`` (folded: case and accents aside)."""
-    folded = fold(text)
-    return any(fold(a) in folded for a in accepted if a)
+    """``text`` holds one of ``accepted`` from the start of a word (case, accents and punctuation aside):
+    "38" is not found in "138"."""
+    said = _comparable(text)
+    for wanted in map(_comparable, accepted):
+        # A word may go on ("semiconductor" in "semiconductors"), a number may not ("38" in "380").
+        if wanted.strip() and (wanted if wanted[-2].isdigit() else wanted.rstrip()) in said:
+            return True
+    return False
 
 
 def reads_as(text: str, lang: str, alternatives: Sequence[str]) -> bool:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from assistant.evaluation.retrieval import half
-from assistant.evaluation.scoring import correct_in_language, found_anywhere, words_in
+from assistant.evaluation.scoring import contains, correct_in_language, found_anywhere, words_in
 from assistant.models import Answer, AnswerSentence, Source
 
 GERMAN = "Drei Bereiche der Zusammenarbeit sind Technologietransfer, Investitionen und Halbleiter."
@@ -70,3 +70,20 @@ def test_an_unknown_split_is_a_clear_error():
 
     with pytest.raises(InputError):
         half([{"id": 1}], "train")
+
+
+@pytest.mark.parametrize(
+    "text, accepted, found",
+    [
+        ("They won the game 20-18.", "20–18", True),  # a hyphen for the en dash
+        ("Norman returned two interceptions.", "two.", True),  # the gold answer's full stop
+        ("He worked on semiconductors.", "semiconductor", True),  # a word may go on
+        ("Elway was 138 days in office.", "38", False),  # a number may neither start late...
+        ("In 380 games he scored.", "38", False),  # ...nor go on
+        ("He was 38 years old.", "38", True),
+        ("The Über-Stadion opened.", "uber stadion", True),
+        ("Nothing here.", "…", False),  # punctuation alone is found nowhere
+    ],
+)
+def test_accepted_strings_are_compared_as_words_case_and_punctuation_aside(text, accepted, found):
+    assert contains(text, [accepted]) is found
