@@ -241,7 +241,7 @@ class Settings(BaseSettings):
         "retried once its failure is cached).",
     )
     translation_threshold: float = Field(
-        0.78,
+        0.70,
         ge=0.0,
         le=1.0,
         description="Least e5 cosine between a sentence and its translation for the translation to be used. "
@@ -257,7 +257,7 @@ class Settings(BaseSettings):
         "(0.48 is its calibrated value; BENCHMARKS.md).",
     )
     confidence_threshold: float = Field(
-        -12.0,
+        -11.5,
         ge=-50.0,
         le=0.0,
         description="Least log-probability of the least likely token of a translation, as the model reads it "

@@ -132,6 +132,10 @@ def bench_faithfulness(model: str) -> dict:
                        "confidence_threshold": settings.confidence_threshold},
         "tune": report(tune, "pairs.jsonl", chat.name, c, j, s).model_dump(),
         "report": report(held, "pairs.jsonl", chat.name, c, j, s).model_dump(),
+        "configured_report": report(held, "pairs.jsonl", chat.name, settings.translation_threshold,
+                                    settings.faithfulness_threshold, settings.confidence_threshold).model_dump(),
+        # Every pair's scores, so that other thresholds can be tried without asking the model again.
+        "scored": [p.model_dump() for p in scored],
     }
 
 
