@@ -245,23 +245,17 @@ def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
         return 0
     from rich.markup import escape
 
-    from assistant.grounding.citations import format_cited
-    from assistant.text.language import LANGUAGE_NAMES
+    from assistant.generation.answer import displayed
 
     out, err = _console(), _console(stderr=True)
     streamed: list[str] = []
+    answer_lang = assistant.answers.answer_language(args.question, args.answer_lang)
 
     def on_sentence(sentence) -> None:
-        # What is verified before the model writes (the leading source) is shown at once; the model's own
-        # sentences are in the draft below, then in the answer.
-        if streamed:
-            return
-        text = format_cited(sentence.text, sentence.citations)
-        if sentence.kind == "translation":
-            text += f" (translated from {LANGUAGE_NAMES.get(sentence.original_lang or '', sentence.original_lang)})"
-        elif sentence.kind == "quote":
-            text = f"“{sentence.text}” [{sentence.citations[0]}] ({LANGUAGE_NAMES.get(sentence.lang or '', sentence.lang)})"
-        err.print("[dim]verified:[/dim] " + escape(text))
+        # What is verified before the model writes (the leading source) is shown at once, as the answer
+        # will show it; the model's own sentences are in the draft below, then in the answer.
+        if not streamed:
+            err.print("[dim]verified:[/dim] " + escape(displayed(sentence, answer_lang)))
 
     def on_token(piece: str) -> None:
         if not streamed:

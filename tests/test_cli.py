@@ -124,4 +124,6 @@ def test_ask_shows_the_leading_source_before_the_draft(env, capsys, seed_copy, m
     assert code == 0 and "Answer" in out and "Sources" in out
     lead = err.index("verified:")
     assert lead < err.index("draft (checking citations next):")  # shown before the model wrote a token
-    assert "37 établissements" in err[lead : err.index("draft")] and "[1] (French)" in err
+    shown = " ".join(err[lead : err.index("draft")].split())
+    # shown as the answer will show it: a quote in the answer's language, in quotation marks, unlabelled
+    assert "37 établissements" in shown and "” [1]" in shown and "(French)" not in shown
