@@ -58,9 +58,9 @@ def months_in(text: str, *, loose: bool) -> set[int]:
         month = MONTHS.get(word)
         if month is None:
             continue
-        if needs_number(word):
+        if needs_number(word):  # "May 10", "10 Mei", "set 2024"; not "the set {0,1}" nor "may 0"
             near = words[max(0, i - 1) : i] + words[i + 1 : i + 2]
-            if not any(w.isdigit() for w in near):
+            if not any(w.isdigit() and (1 <= int(w) <= 31 or len(w) == 4) for w in near):
                 continue
         out.add(month)
     out.update(numbered_months(folded))

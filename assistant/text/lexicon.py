@@ -26,3 +26,6 @@ NATIONALITIES = frozenset(_LEXICON["nationalities"])
 
 #: Words that negate, per language (folded); see :func:`assistant.grounding.rendering.negations_in`.
 NEGATIONS: dict[str, frozenset[str]] = {lang: frozenset(words) for lang, words in _LEXICON["negations"].items()}
+
+#: Nouns counted with a numeric ordinal ("18. Jahrhundert"): the full stop before them ends no sentence.
+ORDINAL_NOUNS = frozenset(_LEXICON["ordinal_nouns"])

@@ -3,7 +3,7 @@
 Why rules and not a model: the splitter must be offline, fast, deterministic and return exact character
 spans (chunks, citations and highlights all point into the original text). The rules cover what breaks
 naive splitting in news text: abbreviations and titles ("Dr.", "z.B.", "M.", "Tp."), initials ("B."),
-German ordinal dates ("am 10. Mai"), decimals ("6.000"), quotes after the full stop, and sentences
+German ordinals ("am 10. Mai", "im 18. Jahrhundert"), decimals ("6.000"), quotes after the full stop, and sentences
 glued together without a space ("… teil.Minister …"). Scripts with their own sentence marks end a
 sentence there: the ideographic full stop and full-width marks of Chinese and Japanese (。！？, no space
 after them), the Arabic question mark (؟) and the Devanagari danda (।, ॥); and where the next word is in a
@@ -17,6 +17,7 @@ import re
 from typing import NamedTuple
 
 from assistant.text.folding import fold
+from assistant.text.lexicon import ORDINAL_NOUNS
 from assistant.text.months import MONTHS
 
 
@@ -83,8 +84,9 @@ def _is_boundary(text: str, match: re.Match[str]) -> bool:
         if len(word) == 1 and word.isalpha():
             return False  # an initial: "B. TT&TT", "J. Smith"
         if word.isdigit() and len(word) <= 2:
-            if fold(re.sub(r"\W", "", after)) in MONTHS:
-                return False  # German ordinal date: "am 10. Mai"
+            following = fold(re.sub(r"\W", "", after))
+            if following in MONTHS or following in ORDINAL_NOUNS:
+                return False  # German ordinals: "am 10. Mai", "im 18. Jahrhundert"
     return True
 
 

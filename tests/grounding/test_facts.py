@@ -23,6 +23,9 @@ def test_months_in_any_seed_language_and_numeric_dates():
     for text in ("am 8. Mai", "pada 8 Mei", "le 8 mai", "ngày 8 tháng 5", "ngày 8/5/2024", "2024-05-08"):
         assert 5 in months_in(text, loose=True), text
     assert months_in("You may go", loose=False) == set()  # the verb, not the month
+    # a homograph needs a day or a year beside it: "set" (Portuguese/Italian September) before {0,1} is a set
+    assert months_in("the binary alphabet, the set {0,1}, is taken", loose=False) == set()
+    assert months_in("on 8 set 2024", loose=False) == {9} and months_in("May 2024", loose=False) == {5}
 
 
 def test_names_skip_generic_words_but_keep_names_and_acronyms():

@@ -13,6 +13,7 @@ from assistant.text.lexicon import (
     INSTITUTION_TRANSLATIONS,
     INSTITUTION_WORDS,
     NATIONALITIES,
+    ORDINAL_NOUNS,
 )
 from assistant.text.months import MONTHS, month_names, needs_number, numbered_months
 
@@ -28,6 +29,7 @@ def test_the_detector_chooses_among_the_languages_the_data_covers():
         ("generic_words", GENERIC_WORDS),
         ("institution_words", INSTITUTION_WORDS),
         ("nationalities", NATIONALITIES),
+        ("ordinal nouns", ORDINAL_NOUNS),
         ("translations", {v for forms in INSTITUTION_TRANSLATIONS.values() for v in forms}),
         ("country aliases", {a for forms in COUNTRY_ALIASES.values() for a in forms} | set(COUNTRY_ALIASES)),
         ("month homographs", set(data_file("months")["homographs"])),

@@ -22,6 +22,15 @@ def test_german_ordinal_dates_and_abbreviations_do_not_split():
     ]
 
 
+def test_german_ordinals_of_counted_nouns_do_not_split_but_a_sentence_ending_in_a_number_does():
+    text = "Im 18. Jahrhundert flohen 500.000 Hugenotten, am 3. Spieltag auch. Er wurde 18. Danach ging er."
+    assert texts(split_sentences(text), text) == [
+        "Im 18. Jahrhundert flohen 500.000 Hugenotten, am 3. Spieltag auch.",
+        "Er wurde 18.",
+        "Danach ging er.",
+    ]
+
+
 def test_initials_decimals_and_titles():
     text = "Thủ tướng B. TT&TT Nguyễn Minh Hồng phát biểu. Khoảng 6.000 sinh viên tốt nghiệp. M. Kang a parlé."
     assert texts(split_sentences(text), text) == [
