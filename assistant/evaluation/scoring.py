@@ -36,9 +36,10 @@ def contains(text: str, accepted: Sequence[str]) -> bool:
     """``text`` holds one of ``accepted`` from the start of a word (case, accents and punctuation aside):
     "38" is not found in "138"."""
     said = _comparable(text)
-    for wanted in map(_comparable, accepted):
-        # A word may go on ("semiconductor" in "semiconductors"), a number may not ("38" in "380").
-        if wanted.strip() and (wanted if wanted[-2].isdigit() else wanted.rstrip()) in said:
+    for wanted in (_comparable(a).rstrip() for a in accepted):
+        # A word may go on ("semiconductor" in "semiconductors", "May 10" in "May 10th"), a number may not
+        # run into more digits ("38" in "380").
+        if wanted.strip() and re.search(re.escape(wanted) + (r"(?!\d)" if wanted[-1].isdigit() else ""), said):
             return True
     return False
 

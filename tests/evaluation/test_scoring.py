@@ -81,6 +81,7 @@ def test_an_unknown_split_is_a_clear_error():
         ("Elway was 138 days in office.", "38", False),  # a number may neither start late...
         ("In 380 games he scored.", "38", False),  # ...nor go on
         ("He was 38 years old.", "38", True),
+        ("They met on the morning of May 10th.", "May 10", True),  # an ordinal suffix is no other number
         ("The Über-Stadion opened.", "uber stadion", True),
         ("Nothing here.", "…", False),  # punctuation alone is found nowhere
     ],
