@@ -12,7 +12,6 @@ from assistant.grounding.titles import miscast_titles
 from assistant.text.countries import COUNTRY_ALIASES, COUNTRY_WORDS
 from assistant.text.folding import fold
 from assistant.text.lexicon import (
-    ENGLISH_HOMOGRAPHS,
     GENERIC_WORDS,
     INSTITUTION_TRANSLATIONS,
     INSTITUTION_WORDS,
@@ -225,34 +224,6 @@ def institutions_not_in(english: str, folded_source: str) -> list[str]:
         if variants and not any(_variant_in(v, folded_source) for v in variants):
             out.append(word)
     return out
-
-
-def _foreign_forms() -> list[tuple[str, str]]:
-    """(variant, English word) of the translation table that are another language's words: not a prefix
-    of the English word nor it of them ("presiden", "technolog" are left out), not written in English too
-    (another English word of the table, ``ENGLISH_HOMOGRAPHS``), and long enough not to be an English word
-    of their own ("bo ", "pho ")."""
-    out = []
-    for word, variants in INSTITUTION_TRANSLATIONS.items():
-        for v in variants:
-            v = v.strip()
-            english = v in INSTITUTION_TRANSLATIONS or v in ENGLISH_HOMOGRAPHS  # "deputy" for vice, "premier"
-            if len(v) >= 6 and not english and not word.startswith(v) and not v.startswith(word):
-                out.append((v, word))
-    return out
-
-
-_FOREIGN_FORMS = _foreign_forms()
-
-
-def foreign_institution_words(english: str) -> list[str]:
-    """Institution and title words of another language standing in ``english`` as whole words ("the
-    Botschafter", "Duta Besar Choi Youngsam"): capitalised, they pass for names, but the reader of the
-    English text cannot read them."""
-    folded = fold(english)
-    return list(dict.fromkeys(
-        v for v, _ in _FOREIGN_FORMS if re.search(r"(?<!\w)" + re.escape(v) + r"s?(?!\w)", folded)
-    ))
 
 
 def missing_facts(sentence: str, source_text: str, lang: str = "en", *, same_language: bool = False) -> list[str]:

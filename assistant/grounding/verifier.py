@@ -38,7 +38,6 @@ from assistant.grounding.answer_type import expected_answer, states_answer
 from assistant.grounding.citations import parse_cited
 from assistant.grounding.facts import (
     dropped_names,
-    foreign_institution_words,
     institutions_not_in,
     is_repetitive,
     missing_facts,
@@ -205,8 +204,6 @@ class Verifier:
         if lang == "en" and (offices := institutions_not_in(text, fold(original))):
             return Verdict(False, [], "not in the original: " + ", ".join(offices), cosines)
         foreign = untranslated_words(original, original_lang, text, lang)
-        if lang == "en" and original_lang != "en":
-            foreign += [w for w in foreign_institution_words(text) if w not in foreign]
         if foreign:
             return Verdict(False, [], "left untranslated: " + ", ".join(foreign), cosines)
         if cosine < self.translation_threshold:
@@ -240,9 +237,6 @@ class Verifier:
         left_out = dropped_names(text, key_text, key_lang, carried)
         if left_out:
             return Verdict(False, [], f"it leaves out {', '.join(left_out)}, named in [{n}]", verdict.cosines)
-        foreign = foreign_institution_words(text) if lang == "en" and key_lang != "en" else []
-        if foreign:
-            return Verdict(False, [], "left untranslated: " + ", ".join(foreign), verdict.cosines)
         return verdict
 
 

@@ -21,9 +21,6 @@ INSTITUTION_WORDS = frozenset(_LEXICON["institution_words"])
 #: An English institution word → how the languages we read write it (folded prefixes).
 INSTITUTION_TRANSLATIONS: dict[str, list[str]] = dict(_LEXICON["institution_translations"])
 
-#: Forms of that table that English writes too ("Premier", "Handel"): not foreign when in English text.
-ENGLISH_HOMOGRAPHS = frozenset(_LEXICON["english_homographs"])
-
 #: Nationality adjectives: part of a title ("Korean Minister of Science and ICT"), never a person's name.
 NATIONALITIES = frozenset(_LEXICON["nationalities"])
 
