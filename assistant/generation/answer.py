@@ -117,7 +117,9 @@ class AnswerPipeline:
         self.model = model
         self.settings = settings
         self.verifier = Verifier(embedder, settings.support_threshold)
-        self.translator = translator or SentenceTranslator.from_settings(model, embedder, store, settings)
+        self.translator = translator or SentenceTranslator.from_settings(
+            model, embedder, store, settings, retriever.languages_writing
+        )
 
     # --- steps ------------------------------------------------------------------------------------------
 

@@ -177,7 +177,9 @@ class BriefPipeline:
         self.settings = settings
         self.verifier = Verifier(embedder, settings.brief_support_threshold)
         #: Key sentences are translated with the answers' translator (same checks, same cache).
-        self.translator = translator or SentenceTranslator.from_settings(model, embedder, store, settings)
+        self.translator = translator or SentenceTranslator.from_settings(
+            model, embedder, store, settings, retriever.languages_writing
+        )
 
     # --- what to brief ----------------------------------------------------------------------------------
 

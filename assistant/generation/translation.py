@@ -15,6 +15,7 @@ the decision is re-made at the current thresholds each time.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from typing import Callable, Sequence
 
@@ -90,15 +91,28 @@ ProgressCallback = Callable[[int, int], None]
 class SentenceTranslator:
     """Translates sentences with the shared model, checks each translation, caches what the model said."""
 
-    def __init__(self, model: ChatModel, verifier: Verifier, store: VectorStore | None = None, attempts: int = 2) -> None:
+    def __init__(
+        self,
+        model: ChatModel,
+        verifier: Verifier,
+        store: VectorStore | None = None,
+        attempts: int = 2,
+        languages_writing: Callable[[str], set[str]] | None = None,
+    ) -> None:
         self.attempts = max(1, attempts)
+        #: The languages of the store's documents that write a (folded) word as it is: a name of the original
+        #: that other languages write the same way must be kept (None: not checked).
+        self.languages_writing = languages_writing
         self.model = model
         self.verifier = verifier
         self.store = store
         self.judge = FaithfulnessJudge(model)
 
     @classmethod
-    def from_settings(cls, model: ChatModel, embedder, store: VectorStore | None, settings) -> "SentenceTranslator":
+    def from_settings(
+        cls, model: ChatModel, embedder, store: VectorStore | None, settings,
+        languages_writing: Callable[[str], set[str]] | None = None,
+    ) -> "SentenceTranslator":
         """The translator the settings describe (thresholds, attempts): one per assistant, shared by
         answers and briefs."""
         verifier = Verifier(
@@ -108,12 +122,24 @@ class SentenceTranslator:
             faithfulness_threshold=settings.faithfulness_threshold,
             confidence_threshold=settings.confidence_threshold,
         )
-        return cls(model, verifier, store, settings.translation_attempts)
+        return cls(model, verifier, store, settings.translation_attempts, languages_writing)
+
+    def carried(self) -> Callable[[str, str], bool] | None:
+        """Whether a word of a sentence in a language is written the same way by a document in another
+        language of the store, asked once per word (for one :meth:`render`: the store may change between)."""
+        if self.languages_writing is None:
+            return None
+        known = functools.lru_cache(maxsize=None)(self.languages_writing)
+        return lambda word, lang: bool(known(word) - {lang})
 
     def _decide(self, original: str, original_lang: str, lang: str, text: str, vector: np.ndarray,
-                original_vector: np.ndarray, judge: float | None, sure: float | None) -> Rendering:
+                original_vector: np.ndarray, judge: float | None, sure: float | None,
+                carried: Callable[[str, str], bool] | None = None) -> Rendering:
         cosine = float(vector @ original_vector)
-        verdict = self.verifier.check_translation(original, original_lang, text, lang, cosine, judge, sure)
+        verdict = self.verifier.check_translation(
+            original, original_lang, text, lang, cosine, judge, sure,
+            carried=(lambda word: carried(word, original_lang)) if carried else None,
+        )
         return Rendering(
             original, original_lang, lang, text, verdict.supported, verdict.reason, cosine, judge, vector=vector, confidence=sure
         )
@@ -135,6 +161,7 @@ class SentenceTranslator:
         originals = self.verifier.embed([items[i][0] for i in todo])
         original_vector = dict(zip(todo, originals))
         fresh: dict[int, CachedTranslation] = {}
+        carried = self.carried()
         pending = list(todo)
         for attempt in range(self.attempts):
             # Calls of one kind together: each kind of prompt has its own fixed instructions, which llama.cpp
@@ -157,7 +184,9 @@ class SentenceTranslator:
                 text, vector, judge, sure, was_cached = drafts[i]
 
                 def decide() -> Rendering:
-                    return self._decide(sentence, sentence_lang, lang, text, vector, original_vector[i], judge, sure)
+                    return self._decide(
+                        sentence, sentence_lang, lang, text, vector, original_vector[i], judge, sure, carried
+                    )
 
                 rendering = decide()
                 if rendering.verified and sure is None:

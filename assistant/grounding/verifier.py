@@ -169,13 +169,16 @@ class Verifier:
 
     def check_translation(
         self, original: str, original_lang: str, text: str, lang: str, cosine: float, judge: float | None = None,
-        confidence: float | None = None,
+        confidence: float | None = None, carried: Callable[[str], bool] | None = None,
     ) -> Verdict:
         """May ``text`` stand for ``original`` in ``lang``? ``cosine`` is their e5 similarity (both embedded
         as queries), ``judge`` the model's probability that it is faithful (see
         :mod:`assistant.grounding.faithfulness`), ``confidence`` the log-probability of the translation's
         least likely token read after the original; without them only the checks that need no model are
-        made, so a translation that fails those costs no model call."""
+        made, so a translation that fails those costs no model call. ``carried`` says whether documents in
+        other languages write a word of the original the same way: a translation must keep such names
+        (see :func:`dropped_names`; "the ambassador's tenure" for "der Amtszeit von Botschafter Choi
+        Youngsam" loses whose tenure); without it names left out are not checked."""
         cosines = {0: cosine}
         if not text.strip() or " ".join(text.split()) == " ".join(original.split()):
             return Verdict(False, [], "no translation", cosines)
@@ -203,6 +206,8 @@ class Verifier:
             return Verdict(False, [], "order changed: " + ", ".join(f"{a}/{b}" for a, b in flipped), cosines)
         if lang == "en" and (offices := institutions_not_in(text, fold(original))):
             return Verdict(False, [], "not in the original: " + ", ".join(offices), cosines)
+        if carried is not None and (left_out := dropped_names(text, original, original_lang, carried)):
+            return Verdict(False, [], "it leaves out " + ", ".join(left_out), cosines)
         foreign = untranslated_words(original, original_lang, text, lang)
         if foreign:
             return Verdict(False, [], "left untranslated: " + ", ".join(foreign), cosines)

@@ -117,3 +117,25 @@ def test_a_refused_translation_is_tried_again_sampled_and_the_first_that_passes_
     (rendering,) = translator(model).render([(DE, "de")], "en")
     assert rendering.verified and rendering.text == EN
     assert model.samplings == [(None, None), (0.5, 1)]  # greedy first, then sampled with a fixed seed
+
+
+def test_a_translation_that_leaves_out_a_name_other_languages_write_the_same_is_refused_and_tried_again():
+    # "Anna Berg" is written so in an English document of the store, so a translation must keep it; the
+    # German noun "Brücke" is written only in German and may be translated.
+    writing = {"anna": {"de", "en"}, "berg": {"de", "en"}, "brucke": {"de"}}
+    drafts = iter(["The mayor opened the new bridge on 3 June 2021.", EN])
+    model = FakeChatModel(replies=lambda messages: next(drafts), judge=lambda m, o: [0.9, 0.1])
+    verifier = Verifier(HashingEmbedder(), 0.5, translation_threshold=0.0, faithfulness_threshold=0.5)
+    asked: list[str] = []
+
+    def languages_writing(word: str) -> set[str]:
+        asked.append(word)
+        return writing.get(word, set())
+
+    (rendering,) = SentenceTranslator(model, verifier, None, 2, languages_writing).render([(DE, "de")], "en")
+    assert rendering.verified and rendering.text == EN
+    assert sorted(asked) == ["anna", "berg", "burgermeisterin"]  # each word asked once for both drafts
+    # With nothing written elsewhere, a name left out is not a reason to refuse.
+    model = scripted({DE: "The mayor opened the new bridge on 3 June 2021."})
+    (alone,) = SentenceTranslator(model, verifier, None, 1, lambda word: {"de"}).render([(DE, "de")], "en")
+    assert alone.verified

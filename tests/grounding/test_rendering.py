@@ -54,6 +54,12 @@ def test_check_translation_names_what_is_wrong():
     assert "judged unfaithful" in verifier.check_translation(DE, "de", EN, "en", cosine=0.95, judge=0.2).reason
     assert "not written in en" in verifier.check_translation(DE, "de", DE.replace("Die", "Der"), "en", cosine=0.95).reason
     assert verifier.check_translation(DE, "de", DE, "en", cosine=1.0).reason == "no translation"
+    dropped = "Coach Anna Berg praised the player after the game on 3 June 2021."
+    assert verifier.check_translation(DE, "de", dropped, "en", cosine=0.95).supported  # no store to ask
+    # Only names written the same way in another language count: German nouns ("Spieler") are translated.
+    names = {"anna", "berg", "paul", "roth"}
+    elsewhere = verifier.check_translation(DE, "de", dropped, "en", cosine=0.95, carried=names.__contains__)
+    assert elsewhere.reason == "it leaves out paul, roth"
 
 
 @pytest.mark.parametrize(
