@@ -44,7 +44,7 @@ from assistant.grounding.citations import citation_grammar, format_cited
 from assistant.grounding.disagreements import Claim, conflicts
 from assistant.grounding.verifier import Verifier
 from assistant.models import Answer, AnswerSentence, Disagreement, SearchFilters, Source, Timings
-from assistant.retrieval.evidence import Evidence, keep_sources, renumber, select_evidence
+from assistant.retrieval.evidence import Evidence, keep_sources, referent_context, renumber, select_evidence
 from assistant.retrieval.retriever import Retriever
 from assistant.retrieval.translations import Translation
 from assistant.templates import render
@@ -84,6 +84,11 @@ def language_name(code: str) -> str:
 
 def format_sources(texts: dict[int, str]) -> str:
     return "\n".join(f"[{n}] {' '.join(neutralise(text).split())}" for n, text in sorted(texts.items()))
+
+
+def readable_by(source: Source, answer_lang: str) -> bool:
+    """Can a reader of ``answer_lang`` read ``source``: is it in that language, or verified translated?"""
+    return source.lang == answer_lang or bool(source.translation)
 
 
 def readable_text(source) -> str:
@@ -176,14 +181,17 @@ class AnswerPipeline:
         wanted = {s.n for s in self.to_translate(evidence, answer_lang)}
         ranked = sorted(evidence.sources, key=lambda s: -s.score)
         kind = expected_answer(evidence.question)
-        chosen = ranked[0]
-        for s in ranked[:QUOTE_POOL] if kind else ranked[:1]:
+        stating = False
+        for s in ranked[:QUOTE_POOL]:
             if s.n in wanted and not s.translation and not s.translation_note:
                 self.translate_sources([s], answer_lang)
-            if not kind or states_it(s, evidence.question, kind):
-                chosen = s
-                break
-        return chosen if chosen.lang == answer_lang or chosen.translation else None
+            states = not kind or states_it(s, evidence.question, kind)
+            if states and readable_by(s, answer_lang):
+                return s
+            stating = stating or states
+        if kind and not stating:  # none of them states the answer: the best the reader can read, as the quotes do
+            return next((s for s in ranked[:QUOTE_POOL] if readable_by(s, answer_lang)), None)
+        return None
 
     def translated(self, evidence: Evidence, answer_lang: str, first: Source | None = None) -> tuple[Evidence, int]:
         """The sources with their verified translations into ``answer_lang``, those readable in it first
@@ -341,9 +349,10 @@ class AnswerPipeline:
         if translated:  # a translation is checked as the passage it stands for
             vectors.update(zip(translated, self.embedder.embed_passages([texts[n] for n in translated])))
         langs = {s.n: answer_lang if s.translation else s.lang for s in evidence.sources}
+        contexts = {s.n: before for s in evidence.sources if (before := referent_context(s))}
 
         def check(text: str) -> list[AnswerSentence]:
-            return self.verifier.check_answer(text, evidence.question, texts, vectors, langs, answer_lang)
+            return self.verifier.check_answer(text, evidence.question, texts, vectors, langs, answer_lang, contexts)
 
         draft, checked = "", 0
         for piece in self.model.stream(
@@ -381,7 +390,9 @@ class AnswerPipeline:
 
         When the question asks for a person, a number, a date or a name, only the sentences among the
         first ``QUOTE_POOL`` that state one the question does not hold are candidates (if any does): the
-        sentence most similar to a question often restates it rather than answering it.
+        sentence most similar to a question often restates it rather than answering it. Among the
+        candidates in the first ``QUOTE_POOL``, those the reader can read come first: a quote in a language
+        the reader did not ask for is the last resort, shown only when none of them can be read.
         """
         ranked = sorted(evidence.sources, key=lambda s: -s.score)
         pool = ranked
@@ -392,6 +403,8 @@ class AnswerPipeline:
                 if states_it(s, evidence.question, kind)
             ]
             pool = stating or pool
+        readable = [s for s in pool[:QUOTE_POOL] if readable_by(s, answer_lang)]
+        pool = readable or pool
         best = pool[0].score
         return [as_sentence(s, answer_lang) for s in pool[:QUOTES_IN_FALLBACK] if s.score >= best - QUOTE_MARGIN]
 

@@ -18,6 +18,8 @@ from typing import Literal
 from assistant.grounding.facts import months_in, names_in, numbers_in
 from assistant.grounding.titles import person_names
 from assistant.text.folding import fold
+from assistant.text.lexicon import NUMBER_WORDS
+from assistant.text.words import WORD
 
 AnswerKind = Literal["number", "date", "person", "name"]
 
@@ -47,11 +49,18 @@ def expected_answer(question: str) -> AnswerKind | None:
     return None
 
 
+def number_words_in(text: str, lang: str) -> set[str]:
+    """The numbers ``text`` writes as words in ``lang`` ("three", "zwei", "ribu"), folded."""
+    return {fold(w.group(0)) for w in WORD.finditer(text)} & NUMBER_WORDS.get(lang, frozenset())
+
+
 def states_answer(sentence: str, lang: str, question: str, kind: AnswerKind) -> bool:
     """Whether ``sentence`` (in ``lang``) names a ``kind`` of thing that ``question`` does not."""
     asked = set(fold(question).replace("-", " ").split())
     if kind in ("number", "date"):
         if numbers_in(sentence) - numbers_in(question):
+            return True
+        if kind == "number" and number_words_in(sentence, lang) - asked:  # "for three plays"
             return True
         return kind == "date" and bool(months_in(sentence, loose=False) - months_in(question, loose=False))
     if kind == "person":

@@ -93,10 +93,14 @@ class Verifier:
         vectors: dict[int, np.ndarray],
         lang: str = "en",
         source_langs: dict[int, str] | None = None,
+        contexts: dict[int, str] | None = None,
     ) -> Verdict:
         """Which of ``cited`` support ``sentence``, written in ``lang``; ``source_langs`` maps a source number
-        to its language (for the language check, and to check institution words within one language)."""
-        source_langs = source_langs or {}
+        to its language (for the language check, and to check institution words within one language).
+        ``contexts`` maps a source that opens with a pronoun to the sentence before it, where its names and
+        numbers may be found too ("He is 39 …" after "… Peyton Manning …"); closeness is still to the
+        source alone."""
+        source_langs, contexts = source_langs or {}, contexts or {}
         cosines = {n: float(vector @ vectors[n]) for n in cited if n in vectors}
         if not cited:
             return Verdict(False, [], "no citation", cosines)
@@ -109,6 +113,11 @@ class Verifier:
             best = max(cosines.values(), default=0.0)
             return Verdict(False, [], f"the cited passage does not support it (similarity {best:.2f})", cosines)
         missing = {n: missing_facts(sentence, texts[n], lang, same_language=source_langs.get(n) == lang) for n in close}
+        for n in close:
+            if missing[n] and n in contexts:
+                missing[n] = missing_facts(
+                    sentence, f"{contexts[n]} {texts[n]}", lang, same_language=source_langs.get(n) == lang
+                )
         counted = [n for n in cited if n in missing and not missing[n]]
         if not counted:  # name what the closest cited passage lacks
             return Verdict(False, [], "not in the cited passage: " + ", ".join(missing[close[0]]), cosines)
@@ -124,10 +133,12 @@ class Verifier:
         vectors: dict[int, np.ndarray],
         langs: dict[int, str],
         answer_lang: str,
+        contexts: dict[int, str] | None = None,
     ) -> list[AnswerSentence]:
         """The sentences of a model's ``draft`` answer to ``question``, each checked against the numbered
-        sources it cites (``texts``, their passage ``vectors`` and ``langs``); then, together, against the
-        kind of answer the question asks for."""
+        sources it cites (``texts``, their passage ``vectors``, ``langs`` and the ``contexts`` of those
+        that open with a pronoun, see :meth:`check`); then, together, against the kind of answer the
+        question asks for."""
         parsed = parse_cited(draft, len(texts))
         sentence_vectors = self.embed([p.text for p in parsed])
         out: list[AnswerSentence] = []
@@ -140,7 +151,7 @@ class Verifier:
                     )
                 )
                 continue
-            verdict = self.check(p.text, vector, p.citations, texts, vectors, answer_lang, langs)
+            verdict = self.check(p.text, vector, p.citations, texts, vectors, answer_lang, langs, contexts)
             if not verdict.supported and p.citations:
                 # Tiny models often copy a sentence from one source and cite its neighbour. When another
                 # source passes both checks on its own, cite that one instead (cited_by_model keeps what
@@ -148,7 +159,7 @@ class Verifier:
                 for n in sorted(texts, key=lambda n: -float(vector @ vectors[n])):
                     if n in p.citations:
                         continue
-                    alt = self.check(p.text, vector, [n], texts, vectors, answer_lang, langs)
+                    alt = self.check(p.text, vector, [n], texts, vectors, answer_lang, langs, contexts)
                     if alt.supported:
                         verdict = alt
                         verdict.reason = f"re-cited: the model cited {p.citations}, which does not support it"

@@ -23,7 +23,7 @@ from assistant.retrieval.lexical import tokenize
 from assistant.retrieval.retriever import Retriever, rendered_cosines
 from assistant.retrieval.translations import TRANSLATION_WEIGHT, Translation, lifted
 from assistant.text.injection import is_instruction
-from assistant.text.sentences import trimmed_sentence
+from assistant.text.sentences import opens_with_pronoun, sentence_before, trimmed_sentence
 
 #: Weight of the shared-words bonus (fraction of the question's content words found in the sentence).
 LEXICAL_BONUS = 0.02
@@ -161,6 +161,17 @@ def select_evidence(
         )
         evidence.vectors[n] = candidate.vector
     return evidence
+
+
+def referent_context(source: Source) -> str | None:
+    """The sentence before ``source``'s quote in its passage, when the quote (or its translation) opens
+    with a pronoun: "He is 39 years old and the oldest quarterback …" says who only in the sentence
+    before, and a reader checking the citation reads that one too. None otherwise, or when the quote opens
+    its passage."""
+    read = [(source.quote, source.lang), (source.translation or "", source.translation_lang)]
+    if not any(opens_with_pronoun(text, lang) for text, lang in read):
+        return None
+    return sentence_before(source.passage, source.start - source.passage_start)
 
 
 def document_passages(

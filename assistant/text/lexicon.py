@@ -29,3 +29,11 @@ NEGATIONS: dict[str, frozenset[str]] = {lang: frozenset(words) for lang, words i
 
 #: Nouns counted with a numeric ordinal ("18. Jahrhundert"): the full stop before them ends no sentence.
 ORDINAL_NOUNS = frozenset(_LEXICON["ordinal_nouns"])
+
+#: Numbers written as words, per language (folded): "three plays" states a number.
+NUMBER_WORDS: dict[str, frozenset[str]] = {lang: frozenset(words) for lang, words in _LEXICON["number_words"].items()}
+
+#: Words that open a sentence whose subject the sentence before names ("He is 39 …"), per language (folded).
+SUBJECT_PRONOUNS: dict[str, frozenset[str]] = {
+    lang: frozenset(words) for lang, words in _LEXICON["subject_pronouns"].items()
+}

@@ -17,7 +17,7 @@ import re
 from typing import NamedTuple
 
 from assistant.text.folding import fold
-from assistant.text.lexicon import ORDINAL_NOUNS
+from assistant.text.lexicon import ORDINAL_NOUNS, SUBJECT_PRONOUNS
 from assistant.text.months import MONTHS
 
 
@@ -150,3 +150,17 @@ def trimmed_sentence(text: str, text_offset: int, start: int, end: int) -> tuple
     stripped = raw.strip()
     begin = start + len(raw) - len(raw.lstrip())
     return stripped, begin, begin + len(stripped)
+
+
+def opens_with_pronoun(sentence: str, lang: str | None) -> bool:
+    """Does ``sentence`` (in ``lang``) open with a pronoun whose referent the sentence before names ("He
+    is 39 years old …", "Sie stammen aus …")?"""
+    first = re.match(r"\W*(\w+)", sentence)
+    return bool(first) and fold(first.group(1)) in SUBJECT_PRONOUNS.get(lang or "", frozenset())
+
+
+def sentence_before(text: str, offset: int) -> str | None:
+    """The last sentence of ``text`` that ends before ``offset`` (None when there is none)."""
+    head = text[: max(0, offset)]
+    spans = split_sentences(head)
+    return head[spans[-1].start : spans[-1].end] if spans else None

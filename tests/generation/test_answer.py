@@ -91,7 +91,7 @@ def test_an_invented_number_is_caught_and_the_quotes_are_shown(tmp_path):
 
 
 def test_a_wrong_citation_is_moved_to_the_source_that_supports_it(tmp_path):
-    assistant, _ = make(tmp_path, copy_source(2, cite=1))
+    assistant, _ = make(tmp_path, copy_source(2, cite=1), lead_with_evidence=False)
     answer = assistant.ask("How many graduates do Da Nang's IT training institutions produce each year?", answer_lang="fr")
     first = answer.sentences[0]
     assert first.supported and first.citations == [2] and first.cited_by_model == [1]

@@ -42,6 +42,12 @@ def test_a_sentence_states_an_answer_only_with_something_the_question_does_not_h
     n = "How many Vietnamese technology firms took part in the forum in 2024?"
     assert not states_answer("The forum was held in 2024 in Seoul.", "en", n, "number")
     assert states_answer("Le forum a réuni 20 entreprises vietnamiennes en 2024.", "fr", n, "number")
+    # A number written as a word states one too, unless the question holds it already.
+    plays = "How many plays was Denver kept out of the end zone?"
+    assert states_answer("Denver was kept out of the end zone for three plays.", "en", plays, "number")
+    assert states_answer("Denver wurde drei Spielzüge lang aus der Endzone gehalten.", "de", plays, "number")
+    assert not states_answer("Denver was kept out of the end zone.", "en", plays, "number")
+    assert not states_answer("Two teams met.", "en", "How many points did the two teams score?", "number")
     assert states_answer("Am 8. Mai gründete die CMC Technology Group CMC Korea.", "de", "When was CMC Korea launched?", "date")
 
 
@@ -64,6 +70,20 @@ def test_the_quote_fallback_prefers_the_sentence_that_answers_over_the_one_that_
     # When no sentence among the first few states such an answer, the best ones are quoted as before.
     evidence.question = "How many ministers did he meet?"
     assert [s.citations for s in AnswerPipeline.quotes(evidence, "en")] == [[1], [2]]
+
+
+def test_a_quote_the_reader_cannot_read_is_the_last_resort_among_the_candidates():
+    q = "How old was Peyton Manning when he played in Super Bowl 50?"
+    untranslated = _source(1, "Vor Manning wurde der Rekord von John Elway gehalten, der mit 38 Jahren siegte.", 0.845)
+    untranslated.lang = "de"
+    translated = _source(2, "Er ist 39 Jahre alt und der älteste Quarterback in einem Super Bowl.", 0.842)
+    translated.lang, translated.translation = "de", "He is 39 years old and the oldest quarterback in a Super Bowl."
+    evidence = Evidence(question=q, sources=[untranslated, translated])
+    (shown,) = AnswerPipeline.quotes(evidence, "en")
+    assert (shown.kind, shown.citations, shown.text) == ("translation", [2], translated.translation)
+    # With no translation to read, the German sentence is quoted, labelled as such.
+    translated.translation = None
+    assert [(s.kind, s.citations) for s in AnswerPipeline.quotes(evidence, "en")] == [("quote", [1]), ("quote", [2])]
 
 
 def test_a_run_of_names_before_an_institution_word_names_the_institution_not_a_person():

@@ -45,6 +45,23 @@ def test_facts_are_not_pooled_across_the_cited_sources():
     assert v.supported and v.citations == [1]
 
 
+def test_a_source_opening_with_a_pronoun_lends_the_names_of_the_sentence_before_it():
+    emb = HashingEmbedder()
+    verifier = Verifier(emb, threshold=0.3)
+    texts = {1: "He is 39 years old and the oldest quarterback to play in a Super Bowl."}
+    vectors = dict(zip(texts, emb.embed_passages(list(texts.values()))))
+    named = "Peyton Manning is 39 years old and the oldest quarterback to play in a Super Bowl"
+    vector = emb.embed_queries([named])[0]
+    alone = verifier.check(named, vector, [1], texts, vectors)
+    assert not alone.supported and "peyton" in alone.reason
+    context = {1: "Die Broncos wurden von Quarterback Peyton Manning angeführt."}
+    assert verifier.check(named, vector, [1], texts, vectors, contexts=context).supported
+    # The sentence before lends names, not a claim the source does not make: a number it lacks still fails.
+    wrong = named.replace("39", "40")
+    v = verifier.check(wrong, emb.embed_queries([wrong])[0], [1], texts, vectors, contexts=context)
+    assert not v.supported and "40" in v.reason
+
+
 def test_a_looping_sentence_is_refused_even_when_close_to_its_source():
     emb = HashingEmbedder()
     verifier = Verifier(emb, threshold=0.3)

@@ -127,3 +127,18 @@ def test_a_sentence_translated_ahead_is_found_through_its_rendering(tmp_path):
     assert original not in quotes(renderings=("en", "m"), filters=SearchFilters(langs=["en"]))
     a.remove("vi.txt")
     assert original not in quotes(renderings=("en", "m"))  # its document is gone: the rendering finds nothing
+
+
+def test_a_quote_opening_with_a_pronoun_carries_the_sentence_before_it_as_context():
+    from assistant.models import Source
+    from assistant.retrieval.evidence import referent_context
+
+    passage = "Die Broncos wurden von Peyton Manning angeführt. Er ist 39 Jahre alt."
+    quote = "Er ist 39 Jahre alt."
+    source = Source(n=1, doc_id="d", source="s.txt", title="t", lang="de", chunk_id="c", quote=quote,
+                    start=100 + passage.index(quote), end=100 + len(passage), passage=passage, passage_start=100)
+    assert referent_context(source) == "Die Broncos wurden von Peyton Manning angeführt."
+    first = source.model_copy(update={"quote": "Die Broncos wurden von Peyton Manning angeführt.", "start": 100})
+    assert referent_context(first) is None  # no pronoun: the sentence stands alone
+    opening = source.model_copy(update={"passage": quote, "passage_start": source.start})
+    assert referent_context(opening) is None  # nothing before it in its passage

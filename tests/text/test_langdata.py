@@ -13,7 +13,10 @@ from assistant.text.lexicon import (
     INSTITUTION_TRANSLATIONS,
     INSTITUTION_WORDS,
     NATIONALITIES,
+    NEGATIONS,
+    NUMBER_WORDS,
     ORDINAL_NOUNS,
+    SUBJECT_PRONOUNS,
 )
 from assistant.text.months import MONTHS, month_names, needs_number, numbered_months
 
@@ -34,6 +37,9 @@ def test_the_detector_chooses_among_the_languages_the_data_covers():
         ("country aliases", {a for forms in COUNTRY_ALIASES.values() for a in forms} | set(COUNTRY_ALIASES)),
         ("month homographs", set(data_file("months")["homographs"])),
         ("months", set(MONTHS)),
+        ("negations", set().union(*NEGATIONS.values())),
+        ("number words", set().union(*NUMBER_WORDS.values())),
+        ("subject pronouns", set().union(*SUBJECT_PRONOUNS.values())),
     ],
 )
 def test_every_word_list_entry_is_folded_as_it_is_compared(name, words):

@@ -1,7 +1,7 @@
 from hypothesis import given
 from hypothesis import strategies as st
 
-from assistant.text.sentences import split_sentences
+from assistant.text.sentences import opens_with_pronoun, sentence_before, split_sentences
 from tests.support.paths import SEEDS
 
 
@@ -125,3 +125,14 @@ def test_spans_partition_non_space_text(text):
     for s in spans:
         inside.update(range(s.start, s.end))
     assert all(i in inside for i, ch in enumerate(text) if not ch.isspace())
+
+
+def test_a_sentence_opening_with_a_pronoun_and_the_sentence_before_it():
+    assert opens_with_pronoun("He is 39 years old.", "en") and opens_with_pronoun("„Sie stammen aus …", "de")
+    assert opens_with_pronoun("Ông cho biết thêm.", "vi") and opens_with_pronoun("Dia mengatakan itu.", "id")
+    assert not opens_with_pronoun("Manning is 39 years old.", "en")
+    assert not opens_with_pronoun("Hebrew is a language.", "en")  # a whole word, not a prefix
+    assert not opens_with_pronoun("He is 39.", None)
+    text = "Manning led the Broncos. He is 39 years old."
+    assert sentence_before(text, text.index("He")) == "Manning led the Broncos."
+    assert sentence_before(text, 0) is None
