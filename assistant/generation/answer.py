@@ -392,7 +392,8 @@ class AnswerPipeline:
         first ``QUOTE_POOL`` that state one the question does not hold are candidates (if any does): the
         sentence most similar to a question often restates it rather than answering it. Among the
         candidates in the first ``QUOTE_POOL``, those the reader can read come first: a quote in a language
-        the reader did not ask for is the last resort, shown only when none of them can be read.
+        the reader did not ask for is the last resort, shown after them (when it scores nearly as well as
+        the first) or alone when none of them can be read.
         """
         ranked = sorted(evidence.sources, key=lambda s: -s.score)
         pool = ranked
@@ -404,7 +405,7 @@ class AnswerPipeline:
             ]
             pool = stating or pool
         readable = [s for s in pool[:QUOTE_POOL] if readable_by(s, answer_lang)]
-        pool = readable or pool
+        pool = readable + [s for s in pool if s not in readable]
         best = pool[0].score
         return [as_sentence(s, answer_lang) for s in pool[:QUOTES_IN_FALLBACK] if s.score >= best - QUOTE_MARGIN]
 

@@ -79,8 +79,9 @@ def test_a_quote_the_reader_cannot_read_is_the_last_resort_among_the_candidates(
     translated = _source(2, "Er ist 39 Jahre alt und der älteste Quarterback in einem Super Bowl.", 0.842)
     translated.lang, translated.translation = "de", "He is 39 years old and the oldest quarterback in a Super Bowl."
     evidence = Evidence(question=q, sources=[untranslated, translated])
-    (shown,) = AnswerPipeline.quotes(evidence, "en")
+    shown, last = AnswerPipeline.quotes(evidence, "en")
     assert (shown.kind, shown.citations, shown.text) == ("translation", [2], translated.translation)
+    assert (last.kind, last.citations) == ("quote", [1])  # the German original after it, labelled
     # With no translation to read, the German sentence is quoted, labelled as such.
     translated.translation = None
     assert [(s.kind, s.citations) for s in AnswerPipeline.quotes(evidence, "en")] == [("quote", [1]), ("quote", [2])]
