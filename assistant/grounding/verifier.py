@@ -5,7 +5,8 @@ passes these checks against the sources it cites:
 
 1. Facts: every number, month and proper name in the sentence occurs in the cited text, compared across
    scripts and formats ("6.000" = "6,000" = "6 000"; "May" = "Mai" = "Mei" = "tháng 5" = "10/5"; "Nguyen"
-   = "Nguyễn"), and so does each institution word of a name ("Ministry of Industry and Trade"). A number
+   = "Nguyễn"), and so does each institution word of a name ("Ministry of Industry and Trade"); a cited
+   sentence that opens with a pronoun ("He is 39 …") lends the sentence before it, which says whom. A number
    the model computed or invented fails, even when the sentence sounds right. A person's title must be
    the one the source gives that person ("Minister of Science and ICT Lee Jong-ho", not the other
    minister's office built from the same caption; :mod:`assistant.grounding.titles`).
