@@ -19,7 +19,7 @@ from assistant.grounding.facts import months_in, names_in, numbers_in
 from assistant.grounding.titles import person_names
 from assistant.text.folding import fold
 from assistant.text.lexicon import NUMBER_WORDS
-from assistant.text.words import WORD
+from assistant.text.words import TOKEN
 
 AnswerKind = Literal["number", "date", "person", "name"]
 
@@ -51,7 +51,7 @@ def expected_answer(question: str) -> AnswerKind | None:
 
 def number_words_in(text: str, lang: str) -> set[str]:
     """The numbers ``text`` writes as words in ``lang`` ("three", "zwei", "ribu"), folded."""
-    return {fold(w.group(0)) for w in WORD.finditer(text)} & NUMBER_WORDS.get(lang, frozenset())
+    return set(TOKEN.findall(fold(text))) & NUMBER_WORDS.get(lang, frozenset())
 
 
 def states_answer(sentence: str, lang: str, question: str, kind: AnswerKind) -> bool:

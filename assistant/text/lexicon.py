@@ -24,16 +24,20 @@ INSTITUTION_TRANSLATIONS: dict[str, list[str]] = dict(_LEXICON["institution_tran
 #: Nationality adjectives: part of a title ("Korean Minister of Science and ICT"), never a person's name.
 NATIONALITIES = frozenset(_LEXICON["nationalities"])
 
+
+def _per_language(table: str) -> dict[str, frozenset[str]]:
+    """A table of ``lexicon.toml`` that lists words per language code."""
+    return {lang: frozenset(words) for lang, words in _LEXICON[table].items()}
+
+
 #: Words that negate, per language (folded); see :func:`assistant.grounding.rendering.negations_in`.
-NEGATIONS: dict[str, frozenset[str]] = {lang: frozenset(words) for lang, words in _LEXICON["negations"].items()}
+NEGATIONS = _per_language("negations")
 
 #: Nouns counted with a numeric ordinal ("18. Jahrhundert"): the full stop before them ends no sentence.
 ORDINAL_NOUNS = frozenset(_LEXICON["ordinal_nouns"])
 
 #: Numbers written as words, per language (folded): "three plays" states a number.
-NUMBER_WORDS: dict[str, frozenset[str]] = {lang: frozenset(words) for lang, words in _LEXICON["number_words"].items()}
+NUMBER_WORDS = _per_language("number_words")
 
 #: Words that open a sentence whose subject the sentence before names ("He is 39 …"), per language (folded).
-SUBJECT_PRONOUNS: dict[str, frozenset[str]] = {
-    lang: frozenset(words) for lang, words in _LEXICON["subject_pronouns"].items()
-}
+SUBJECT_PRONOUNS = _per_language("subject_pronouns")
