@@ -1,8 +1,10 @@
 """Offline language detection with ``lingua`` (its n-gram models are bundled in the wheel).
 
-The detector chooses between the configured languages only (``ASSISTANT_LANGUAGES``) and runs in lingua's
-low-accuracy mode (trigram models): on article-length text it is as accurate as the full mode, at a fraction
-of the memory, which matters because the server keeps it loaded beside the LLM.
+The detector chooses between the configured languages only (``ASSISTANT_LANGUAGES``). Documents are judged
+in lingua's low-accuracy mode (trigram models): on article-length text it is as accurate as the full mode,
+at a fraction of the memory, which matters because the server keeps it loaded beside the LLM. Sentences,
+questions and words are judged with the full models, which short texts need; lingua loads each language's
+models once for every detector.
 """
 
 from __future__ import annotations
@@ -67,7 +69,9 @@ def written_in(text: str, lang: str, alternatives: Sequence[str], min_words: int
 
     if any(getattr(IsoCode639_1, code.upper(), None) is None for code in candidates):
         return None  # a language lingua does not know: no judgement rather than a wrong one
-    language = _detector(candidates).detect_language_of(" ".join(words))
+    # The full models: a sentence is too short for trigrams alone ("is often viewed as the first modern
+    # geologist" reads as German to them, 0.96), and questions and words load these models anyway.
+    language = _detector(candidates, high_accuracy=True).detect_language_of(" ".join(words))
     if language is None:
         return None
     return language.iso_code_639_1.name.lower() == lang

@@ -67,6 +67,9 @@ def test_written_in_judges_ordinary_words_not_names():
     assert written_in("Bộ Khoa học và ICT đang thúc đẩy tăng trưởng kinh tế dựa trên công nghệ số", "vi", ["en"])
     assert written_in("Am 8. Mai gründete die CMC Technology Group CMC Korea und eröffnete ein Büro.", "en", ["de"]) is False
     assert written_in("any text at all here", "en", []) is None  # nothing else in play
+    # Short English sentences that trigrams alone read as German.
+    assert written_in("James Hutton is often viewed as the first modern geologist.", "en", ["de"])
+    assert written_in("This is called antigenic variation.", "en", ["de"], min_words=3)
 
 
 def test_a_formal_country_name_and_a_german_compound_are_not_false_refusals():
