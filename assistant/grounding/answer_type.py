@@ -18,8 +18,7 @@ from typing import Literal
 from assistant.grounding.facts import months_in, names_in, numbers_in
 from assistant.grounding.titles import person_names
 from assistant.text.folding import fold
-from assistant.text.lexicon import NUMBER_WORDS
-from assistant.text.words import TOKEN
+from assistant.text.lexicon import NUMBER_WORDS, closed_class_words
 
 AnswerKind = Literal["number", "date", "person", "name"]
 
@@ -50,8 +49,8 @@ def expected_answer(question: str) -> AnswerKind | None:
 
 
 def number_words_in(text: str, lang: str) -> set[str]:
-    """The numbers ``text`` writes as words in ``lang`` ("three", "zwei", "ribu"), folded."""
-    return set(TOKEN.findall(fold(text))) & NUMBER_WORDS.get(lang, frozenset())
+    """The numbers ``text`` writes as words in ``lang`` ("three", "zwei", "ribu"), in their compared form."""
+    return set(closed_class_words(text, lang)) & NUMBER_WORDS.get(lang, frozenset())
 
 
 def states_answer(sentence: str, lang: str, question: str, kind: AnswerKind) -> bool:
@@ -60,7 +59,7 @@ def states_answer(sentence: str, lang: str, question: str, kind: AnswerKind) -> 
     if kind in ("number", "date"):
         if numbers_in(sentence) - numbers_in(question):
             return True
-        if kind == "number" and number_words_in(sentence, lang) - asked:  # "for three plays"
+        if kind == "number" and number_words_in(sentence, lang) - set(closed_class_words(question, lang)):  # "for three plays"
             return True
         return kind == "date" and bool(months_in(sentence, loose=False) - months_in(question, loose=False))
     if kind == "person":

@@ -25,7 +25,15 @@ import re
 from assistant.grounding.facts import numbers_in
 from assistant.text.countries import COUNTRY_WORDS
 from assistant.text.folding import fold
-from assistant.text.lexicon import GENERIC_WORDS, INSTITUTION_WORDS, NATIONALITIES, NEGATIONS
+from assistant.text.lexicon import (
+    GENERIC_WORDS,
+    INSTITUTION_WORDS,
+    NATIONALITIES,
+    NEGATION_IDIOMS,
+    NEGATIONS,
+    NUMBER_JOINERS,
+    closed_class_key,
+)
 from assistant.text.months import MONTHS
 from assistant.text.names import is_name_part
 from assistant.text.words import TOKEN, WORD
@@ -40,12 +48,20 @@ CAPITALISED_NOUNS = frozenset({"de", "lb"})
 _TRANSLATED = GENERIC_WORDS | INSTITUTION_WORDS | NATIONALITIES | COUNTRY_WORDS | set(MONTHS)
 
 
+#: A word joined by a hyphen to the next: a prefix ("nicht-marxistisch", "non-Hispanic", "not-for-profit").
+_PREFIX = re.compile(r"\w+-(?=\w)")
+
+
 def negations_in(text: str, lang: str) -> int | None:
-    """How many negations ``text`` (in ``lang``) holds; None for a language without the data."""
+    """How many negations ``text`` (in ``lang``) holds; None for a language without the data. A negation
+    word that is a prefix ("nicht-marxistisch") or part of an idiom ("hàng không", aviation) is none."""
     words = NEGATIONS.get(lang)
     if words is None:
         return None
-    count = sum(1 for w in TOKEN.findall(fold(text)) if w in words)
+    keyed = _PREFIX.sub(" ", closed_class_key(text, lang))
+    for idiom in NEGATION_IDIOMS.get(lang, ()):
+        keyed = re.sub(rf"(?<!\w){re.escape(idiom)}(?!\w)", " ", keyed)
+    count = sum(1 for w in TOKEN.findall(keyed) if w in words)
     contracted = _CONTRACTED.get(lang)
     return count + (len(contracted.findall(text.casefold())) if contracted else 0)
 
@@ -55,29 +71,56 @@ def negation_changed(original: str, original_lang: str, text: str, lang: str) ->
     return a is not None and b is not None and (a > 0) != (b > 0)
 
 
-def _anchors(text: str) -> list[str]:
-    """Numbers and name words in reading order (folded; names by their first letters)."""
-    out = []
-    for m in re.finditer(r"\d+(?:[.,]\d+)*|\w+", text):
+_ANCHOR = re.compile(r"\d+(?:[.,]\d+)*|\w+")
+#: Symbols that join two numbers into one range, score or ratio ("20-18", "0,62 ± 0,37", "3:1").
+_JOINING_SYMBOLS = frozenset("-–—±:/×")
+
+
+def _anchors(text: str, lang: str | None = None) -> tuple[list[str], dict[str, int]]:
+    """Numbers and name words in reading order (folded; names by their first letters), and for each number
+    the group it belongs to: numbers joined by a symbol or one joining word of ``lang`` ("0,3 bis 0,6",
+    "20-18") share a group; without ``lang``, every number is in one group."""
+    out: list[str] = []
+    group: dict[str, int] = {}
+    joiners = NUMBER_JOINERS.get(lang or "", frozenset())
+    current, last_end = 0, None
+    for m in _ANCHOR.finditer(text):
         word = m.group(0)
         if word[0].isdigit():
-            out.extend(sorted(numbers_in(word)))
+            if lang is not None and last_end is not None:
+                between = text[last_end : m.start()]
+                words = TOKEN.findall(between)
+                joined = (not words and bool(set(between) & _JOINING_SYMBOLS)) or (
+                    len(words) == 1 and closed_class_key(words[0], lang) in joiners
+                )
+                current += 0 if joined else 1
+            for number in sorted(numbers_in(word)):
+                out.append(number)
+                group.setdefault(number, current)
+            last_end = m.end()
         elif m.start() > 0 and is_name_part(word) and fold(word) not in _TRANSLATED and len(word) >= PREFIX:
             out.append(fold(word)[:PREFIX])
-    return out
+    return out, group
 
 
-def order_changed(original: str, text: str) -> list[tuple[str, str]]:
-    """Pairs of names, or of numbers, that both texts hold, in the opposite order in ``text``. A name and a
-    number may change places: "am 3. Juni von Anna Berg eröffnet" is "Anna Berg opened … on 3 June"."""
-    a, b = _anchors(original), _anchors(text)
+def order_changed(original: str, text: str, original_lang: str | None = None) -> list[tuple[str, str]]:
+    """Pairs of names, or of joined numbers, that both texts hold, in the opposite order in ``text``.
+
+    A name and a number may change places: "am 3. Juni von Anna Berg eröffnet" is "Anna Berg opened … on 3
+    June". So may numbers in different parts of the sentence ("2009 waren 400 Beamte angestellt" → "employed
+    400 officers in 2009"), but not two joined into one range or score ("20-18", "0,3 bis 0,6"), where the
+    order is the claim; with ``original_lang`` unknown, every pair of numbers keeps its order."""
+    (a, groups), (b, _) = _anchors(original, original_lang), _anchors(text)
     shared = [x for x in dict.fromkeys(a) if x in b and a.count(x) == 1 and b.count(x) == 1]
     first = {x: a.index(x) for x in shared}
     second = {x: b.index(x) for x in shared}
     flipped = []
     for i, x in enumerate(shared):
         for y in shared[i + 1 :]:
-            if x[0].isdigit() == y[0].isdigit() and (first[x] - first[y]) * (second[x] - second[y]) < 0:
+            numbers = x[0].isdigit() and y[0].isdigit()
+            if numbers and groups[x] != groups[y]:
+                continue
+            if (numbers or not (x[0].isdigit() or y[0].isdigit())) and (first[x] - first[y]) * (second[x] - second[y]) < 0:
                 flipped.append((x, y))
     return flipped
 

@@ -213,7 +213,7 @@ class Verifier:
             return Verdict(False, [], "it drops " + ", ".join(dropped), cosines)
         if negation_changed(original, original_lang, text, lang):
             return Verdict(False, [], "a negation was added or lost", cosines)
-        flipped = order_changed(original, text)
+        flipped = order_changed(original, text, original_lang)
         if flipped:
             return Verdict(False, [], "order changed: " + ", ".join(f"{a}/{b}" for a, b in flipped), cosines)
         if lang == "en" and (offices := institutions_not_in(text, fold(original))):

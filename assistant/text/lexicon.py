@@ -1,14 +1,19 @@
 """Word lists shared by verification, the title check and query translation: what a capitalised word is
 when it is not a person's name (country names: :mod:`assistant.text.countries`).
 
-Loaded once from ``data/lexicon.toml`` by :mod:`assistant.text.langdata`; folded (lower case, no
-diacritics), the form they are compared in. Kept apart from the checks that use them so that the lists can
+Loaded once from ``data/lexicon.toml`` by :mod:`assistant.text.langdata`, each entry in the form it is
+compared in: folded (lower case, no diacritics), except the closed classes of a language whose marks tell
+words apart (:func:`closed_class_key`). Kept apart from the checks that use them so that the lists can
 grow (another language, another institution) without touching the logic.
 """
 
 from __future__ import annotations
 
+import unicodedata
+
+from assistant.text.folding import fold
 from assistant.text.langdata import data_file
+from assistant.text.words import TOKEN
 
 _LEXICON = data_file("lexicon")
 
@@ -25,19 +30,43 @@ INSTITUTION_TRANSLATIONS: dict[str, list[str]] = dict(_LEXICON["institution_tran
 NATIONALITIES = frozenset(_LEXICON["nationalities"])
 
 
+#: Languages whose diacritics tell words apart: their closed classes are compared with the marks kept.
+MARKED_LANGUAGES = frozenset(_LEXICON["marked_languages"])
+
+
+def closed_class_key(text: str, lang: str | None) -> str:
+    """``text`` in the form ``lang``'s closed classes (negations, number words, pronouns) are compared in:
+    folded, as every comparison of words is, except in a language whose marks tell words apart — folded,
+    Vietnamese "dùng" (use) would be "đừng" (don't) and "sau" (after) "sáu" (six)."""
+    if lang in MARKED_LANGUAGES:
+        return unicodedata.normalize("NFC", text.casefold())
+    return fold(text)
+
+
+def closed_class_words(text: str, lang: str | None) -> list[str]:
+    """The words of ``text`` as ``lang``'s closed classes are compared, in reading order."""
+    return TOKEN.findall(closed_class_key(text, lang))
+
+
 def _per_language(table: str) -> dict[str, frozenset[str]]:
-    """A table of ``lexicon.toml`` that lists words per language code."""
-    return {lang: frozenset(words) for lang, words in _LEXICON[table].items()}
+    """A table of ``lexicon.toml`` that lists words per language code, each in its compared form."""
+    return {lang: frozenset(closed_class_key(w, lang) for w in words) for lang, words in _LEXICON[table].items()}
 
 
-#: Words that negate, per language (folded); see :func:`assistant.grounding.rendering.negations_in`.
+#: Words that negate, per language; see :func:`assistant.grounding.rendering.negations_in`.
 NEGATIONS = _per_language("negations")
+
+#: Phrases that hold a negation word and negate nothing ("hàng không", aviation), per language.
+NEGATION_IDIOMS = _per_language("negation_idioms")
 
 #: Nouns counted with a numeric ordinal ("18. Jahrhundert"): the full stop before them ends no sentence.
 ORDINAL_NOUNS = frozenset(_LEXICON["ordinal_nouns"])
 
-#: Numbers written as words, per language (folded): "three plays" states a number.
+#: Numbers written as words, per language: "three plays" states a number.
 NUMBER_WORDS = _per_language("number_words")
 
-#: Words that open a sentence whose subject the sentence before names ("He is 39 …"), per language (folded).
+#: Words that open a sentence whose subject the sentence before names ("He is 39 …"), per language.
 SUBJECT_PRONOUNS = _per_language("subject_pronouns")
+
+#: Words that join two numbers into one range, score or ratio ("0,3 bis 0,6"), per language.
+NUMBER_JOINERS = _per_language("number_joiners")

@@ -17,9 +17,8 @@ import re
 from typing import NamedTuple
 
 from assistant.text.folding import fold
-from assistant.text.lexicon import ORDINAL_NOUNS, SUBJECT_PRONOUNS
+from assistant.text.lexicon import ORDINAL_NOUNS, SUBJECT_PRONOUNS, closed_class_words
 from assistant.text.months import MONTHS
-from assistant.text.words import TOKEN
 
 
 class Span(NamedTuple):
@@ -156,8 +155,8 @@ def trimmed_sentence(text: str, text_offset: int, start: int, end: int) -> tuple
 def opens_with_pronoun(sentence: str, lang: str | None) -> bool:
     """Does ``sentence`` (in ``lang``) open with a pronoun whose referent the sentence before names ("He
     is 39 years old …", "Sie stammen aus …")?"""
-    first = TOKEN.search(fold(sentence))
-    return bool(first) and first.group(0) in SUBJECT_PRONOUNS.get(lang or "", frozenset())
+    words = closed_class_words(sentence[:80], lang)
+    return bool(words) and words[0] in SUBJECT_PRONOUNS.get(lang or "", frozenset())
 
 
 def sentence_before(text: str, offset: int) -> str | None:

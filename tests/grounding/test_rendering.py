@@ -31,6 +31,46 @@ def test_a_negation_added_or_lost_is_caught(original, lang_from, text, lang_to):
     assert negation_changed(original, lang_from, text, lang_to)
 
 
+@pytest.mark.parametrize(
+    "original, lang_from, text",
+    [
+        # A negation word joined by a hyphen is a prefix, on either side.
+        ("Diese nicht-marxistischen Schriftsteller blieben aktiv.", "de", "These non-Marxist writers remained active."),
+        ("Internet2 ist ein gemeinnütziges Konsortium.", "de", "Internet2 is a not-for-profit consortium."),
+        # Vietnamese marks tell "dùng"/"dụng" (use) from "đừng" (don't); "hàng không" is aviation.
+        ("Hai bên hợp tác phát triển và ứng dụng các công nghệ mới.", "vi", "Both sides cooperate in developing and applying new technologies."),
+        ("Hãng hàng không Vietnam Airlines mở đường bay mới.", "vi", "Vietnam Airlines opened a new route."),
+        # "No." before a number abbreviates "number".
+        ("Kenia hat das Übereinkommen 81 ratifiziert.", "de", "Kenya has ratified Convention No. 81."),
+    ],
+)
+def test_words_that_only_look_like_negations_are_not_counted(original, lang_from, text):
+    assert not negation_changed(original, lang_from, text, "en")
+
+
+def test_a_vietnamese_negation_is_still_seen_with_its_marks():
+    assert negation_changed("Bộ trưởng không dùng điện thoại.", "vi", "The minister uses the phone.", "en")
+    assert not negation_changed("Bộ trưởng không dùng điện thoại.", "vi", "The minister does not use the phone.", "en")
+
+
+@pytest.mark.parametrize(
+    "original, text, flipped",
+    [
+        # Joined into one score, range or ratio: the order is the claim.
+        ("Sie gewannen 20-18 gegen Boston.", "They won 18-20 against Boston.", True),
+        ("Die Temperatur stieg um 0,3 bis 0,6 °C.", "The temperature rose by 0.6 to 0.3 °C.", True),
+        ("Die Siedler waren 20 zu 1 überlegen.", "The settlers were outnumbered 1 to 20.", True),
+        # In different parts of the sentence, numbers follow the translation's word order.
+        ("2009 waren 400 Beamte beim Ministerium angestellt.", "The ministry employed 400 officers in 2009.", False),
+        ("Zwischen 1975 und 1996 0,62 ± 0,37 Tonnen pro Hektar.", "0.62 ± 0.37 tons per hectare between 1975 and 1996.", False),
+        ("Bei nur 17 Sekunden Spielzeit fingen sie die 2-Point Conversion ab.",
+         "They intercepted the 2-point conversion with 17 seconds left.", False),
+    ],
+)
+def test_joined_numbers_keep_their_order_and_numbers_apart_may_move(original, text, flipped):
+    assert bool(order_changed(original, text, "de")) is flipped
+
+
 def test_names_swapped_between_roles_change_their_order():
     swapped = "Coach Paul Roth praised the player Anna Berg after the game on 3 June 2021."
     assert order_changed(DE, swapped)
