@@ -75,8 +75,10 @@ def citation_grammar(
 ) -> str:
     """GBNF for 1..max_sentences sentences, each ending in markers that name sources 1..n_sources.
 
-    Inside a sentence a full stop may only be followed by a digit ("6.000", "2.5"), so a sentence cannot
-    run on into the next one without its citation: after its last word the model must cite. Angle brackets
+    Inside a sentence a full stop may only be followed by a digit ("6.000", "2.5"), a letter, a comma or a
+    closing bracket ("i.e.,", "U.S.-based"), never by a space, so a sentence cannot run on into the next one
+    without its citation: after its last word the model must cite. (With digits alone, "the binary alphabet
+    (i.e. …" was cut at "(i" and cited.) Angle brackets
     are excluded: llama.cpp lets a special token such as Gemma's ``<start_of_image>`` through as text when
     the grammar accepts its characters, and a tiny model emits it. ``only``
     restricts the markers to the given numbers (a brief point cites its own key sentence).
@@ -92,7 +94,7 @@ def citation_grammar(
         [
             f"root ::= sentence{more}",
             f'sentence ::= [^ \\[\\]\\n.!?<>] char{{8,{max_chars}}} [.!?]? " " cite cite? "."',
-            'char ::= [^\\[\\]\\n.!?<>] | "." [0-9]',
+            'char ::= [^\\[\\]\\n.!?<>] | "." [0-9A-Za-z,)]',
             f'cite ::= "[" ({numbers}) "]"',
         ]
     )

@@ -37,6 +37,8 @@ def test_grammar_names_only_real_sources():
     grammar = citation_grammar(3)
     assert '"1" | "2" | "3"' in grammar and '"4"' not in grammar
     assert grammar.startswith("root ::= sentence")
+    # A stop inside a sentence goes on only without a space: "6.000", "i.e.,", never "end. Next".
+    assert """char ::= [^\\[\\]\\n.!?<>] | "." [0-9A-Za-z,)]""" in grammar
     with pytest.raises(ValueError):
         citation_grammar(0)
 
