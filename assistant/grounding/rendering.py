@@ -7,8 +7,8 @@ the original language. These checks compare the two texts as wholes; each is lan
 nothing fitted to an article:
 
 * negations: the translation negates as often as the original (``[negations]`` in ``data/lexicon.toml``);
-* order: names and numbers that both texts hold come in the same order (translators keep who comes
-  first; a swap of roles usually swaps the order);
+* order: names that both texts hold come in the same order (translators keep who comes first; a swap of
+  roles usually swaps the order), and so do numbers joined into one range or score ("20-18");
 * untranslated words: a word of the translation that stands verbatim in the original and reads as the
   original's language, not the translation's;
 
@@ -117,10 +117,11 @@ def order_changed(original: str, text: str, original_lang: str | None = None) ->
     flipped = []
     for i, x in enumerate(shared):
         for y in shared[i + 1 :]:
-            numbers = x[0].isdigit() and y[0].isdigit()
-            if numbers and groups[x] != groups[y]:
-                continue
-            if (numbers or not (x[0].isdigit() or y[0].isdigit())) and (first[x] - first[y]) * (second[x] - second[y]) < 0:
+            if x[0].isdigit() != y[0].isdigit():
+                continue  # a name and a number
+            if x[0].isdigit() and groups[x] != groups[y]:
+                continue  # numbers in different parts of the sentence
+            if (first[x] - first[y]) * (second[x] - second[y]) < 0:
                 flipped.append((x, y))
     return flipped
 
