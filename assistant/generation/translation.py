@@ -23,6 +23,7 @@ import numpy as np
 
 from assistant.backends.llm import ChatMessage, ChatModel
 from assistant.backends.store import CachedTranslation, VectorStore, translation_key
+from assistant.grounding.facts import number_forms
 from assistant.grounding.faithfulness import FaithfulnessJudge
 from assistant.grounding.verifier import Verifier
 from assistant.templates import render
@@ -61,13 +62,34 @@ def translation_messages(sentence: str, lang_from: str, lang_to: str) -> list[Ch
 RETRY_TEMPERATURE = 0.5
 
 
+def numbers_grammar(sentence: str) -> str:
+    """GBNF for one line of text whose digits only ever write the numbers of ``sentence``
+    (:func:`~assistant.grounding.facts.number_forms`): a retry decoded under it cannot invent a number or
+    break one ("17, 786, 419" for "17.786.419").
+
+    Only retries use it. An invented number is often the visible sign of a translation that went wrong as a
+    whole ("held the record for the most points scored …, in their 1993 Super Bowl victory" for "im Alter
+    von 38 Jahren"): forbidden from the first attempt, the same misreading came out with "38th" instead and
+    passed every check. Free first, the check sees the sign and refuses; the retry then draws again, with
+    the numbers it was given."""
+    forms = sorted(number_forms(sentence), key=lambda f: (-len(f), f))
+    text = "[^0-9\\n]"
+    if not forms:
+        return f"root ::= {text}*"
+    alternatives = " | ".join(f'"{f}"' for f in forms)
+    return f"root ::= ({text} | number)*\nnumber ::= {alternatives}"
+
+
 def translate_one(model: ChatModel, sentence: str, lang_from: str, lang_to: str, *, attempt: int = 0) -> str:
     """The model's translation of one sentence (unchecked): its first line, quotes stripped. Attempt 0 is
-    greedy; later attempts are sampled with a fixed seed each (so a run is repeatable)."""
+    greedy; later attempts are sampled with a fixed seed each (so a run is repeatable), their digits writing
+    only the sentence's own numbers (:func:`numbers_grammar`)."""
     budget = min(400, 24 + 3 * len(sentence) // 2)  # tokens: generous for scripts that take more per character
-    sampling = {"temperature": RETRY_TEMPERATURE, "seed": attempt} if attempt else {}
+    retry = {"temperature": RETRY_TEMPERATURE, "seed": attempt, "grammar": numbers_grammar(sentence)}
     reply = "".join(
-        model.stream(translation_messages(sentence, lang_from, lang_to), max_tokens=budget, stop=["\n"], **sampling)
+        model.stream(
+            translation_messages(sentence, lang_from, lang_to), max_tokens=budget, stop=["\n"], **(retry if attempt else {})
+        )
     )
     return reply.strip().split("\n")[0].strip().strip('"“”').strip()
 

@@ -43,6 +43,26 @@ def numbers_in(text: str) -> set[str]:
     return out
 
 
+
+def number_forms(text: str) -> set[str]:
+    """The ways a translation may write the numbers of ``text``: as written there, and each value with its
+    thousands grouped by a comma, a full stop or not at all, its decimals after a point or a comma ("711.988"
+    → "711,988", "711988"; "56,2" → "56.2"). Each form is one that :func:`numbers_in` reads as the same
+    number, so a translation decoded to these forms states no number its original does not."""
+    forms: set[str] = set()
+    for match in _NUMBER.finditer(text):
+        raw = re.sub(r"[\u00a0\u202f]", " ", match.group(0))
+        forms.add(raw)
+        for value in numbers_in(raw):
+            whole, _, frac = value.partition(".")
+            grouped = [whole]
+            if len(whole) > 3:
+                groups = [whole[max(0, i - 3) : i] for i in range(len(whole), 0, -3)][::-1]
+                grouped += [",".join(groups), ".".join(groups)]
+            for w in grouped:
+                forms |= {f"{w}.{frac}", f"{w},{frac}"} if frac else {w}
+    return {f for f in forms if numbers_in(f) <= numbers_in(text)}
+
 # --- months ---------------------------------------------------------------------------------------------
 
 _NUMERIC_DATE = re.compile(r"\b(\d{1,2})\s*[/.]\s*(\d{1,2})(?:\s*[/.]\s*(\d{2,4}))?\b")

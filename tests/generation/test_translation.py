@@ -8,7 +8,8 @@ import pytest
 from assistant.backends.embedder import HashingEmbedder
 from assistant.backends.llm import FakeChatModel
 from assistant.backends.store import translation_key
-from assistant.generation.translation import SentenceTranslator
+from assistant.generation.translation import SentenceTranslator, numbers_grammar, translate_one
+from assistant.grounding.facts import numbers_in
 from assistant.grounding.verifier import Verifier
 from assistant.service import NewsAssistant
 
@@ -139,3 +140,23 @@ def test_a_translation_that_leaves_out_a_name_other_languages_write_the_same_is_
     model = scripted({DE: "The mayor opened the new bridge on 3 June 2021."})
     (alone,) = SentenceTranslator(model, verifier, None, 1, lambda word: {"de"}).render([(DE, "de")], "en")
     assert alone.verified
+
+
+def test_a_retry_is_decoded_so_that_digits_write_only_the_originals_numbers():
+    model = scripted({DE: "Mayor Anna Berg opened the new bridge on 4 June 2021."})
+    translator(model).render([(DE, "de")], "en")
+    # The first attempt is free (an invented number is a sign the check should see); the retry is not.
+    assert model.grammars == [None, numbers_grammar(DE)]
+    grammar = numbers_grammar("Von 711.988 Einwohnern waren 56,2% Katholiken.")
+    assert grammar.startswith("root ::= ([^0-9\\n] | number)*")
+    assert all(f'"{form}"' in grammar for form in ("711,988", "711.988", "711988", "56.2", "56,2"))
+    assert numbers_grammar("Keine Zahl.") == "root ::= [^0-9\\n]*"  # no digit at all
+
+
+@pytest.mark.integration
+def test_the_real_model_retrying_under_the_numbers_grammar_invents_and_breaks_no_number(real):
+    sentence = ("Dies sind der Großraum Los Angeles mit 17.786.419 Einwohnern und San Diego-Tijuana mit "
+                "5.105.768 Einwohnern.")
+    for attempt in (1, 2):  # retries: the first attempt is free
+        text = translate_one(real.model, sentence, "de", "en", attempt=attempt)
+        assert text and numbers_in(text) <= numbers_in(sentence), text

@@ -7,6 +7,7 @@ from assistant.grounding.facts import (
     missing_facts,
     months_in,
     names_in,
+    number_forms,
     numbers_in,
 )
 from assistant.text.language import written_in
@@ -16,6 +17,13 @@ def test_numbers_are_compared_across_formats():
     assert numbers_in("6.000 graduates") == numbers_in("6,000") == numbers_in("6 000") == {"6000"}
     assert numbers_in("2,5 %") == numbers_in("2.5%") == {"2.5"}
     assert numbers_in("1992-2022 and 22/3/2018") == {"1992", "2022", "22", "3", "2018"}
+
+
+def test_number_forms_are_the_ways_a_translation_may_write_the_same_numbers():
+    forms = number_forms("Von 711.988 Einwohnern waren 56,2% Katholiken, am 22/12/1992.")
+    assert {"711.988", "711,988", "711988", "56,2", "56.2", "22", "12", "1992"} <= forms
+    assert all(numbers_in(f) <= numbers_in("711.988 56,2 22 12 1992") for f in forms)
+    assert number_forms("Kein Wert.") == set()
 
 
 def test_months_in_any_seed_language_and_numeric_dates():
