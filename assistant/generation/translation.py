@@ -85,11 +85,9 @@ def translate_one(model: ChatModel, sentence: str, lang_from: str, lang_to: str,
     greedy; later attempts are sampled with a fixed seed each (so a run is repeatable), their digits writing
     only the sentence's own numbers (:func:`numbers_grammar`)."""
     budget = min(400, 24 + 3 * len(sentence) // 2)  # tokens: generous for scripts that take more per character
-    retry = {"temperature": RETRY_TEMPERATURE, "seed": attempt, "grammar": numbers_grammar(sentence)}
+    retry = {"temperature": RETRY_TEMPERATURE, "seed": attempt, "grammar": numbers_grammar(sentence)} if attempt else {}
     reply = "".join(
-        model.stream(
-            translation_messages(sentence, lang_from, lang_to), max_tokens=budget, stop=["\n"], **(retry if attempt else {})
-        )
+        model.stream(translation_messages(sentence, lang_from, lang_to), max_tokens=budget, stop=["\n"], **retry)
     )
     return reply.strip().split("\n")[0].strip().strip('"“”').strip()
 
