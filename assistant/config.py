@@ -307,6 +307,14 @@ class Settings(BaseSettings):
     brief_draft_temperature: float = Field(
         0.7, ge=0.0, le=2.0, description="Sampling temperature of a point's second and later drafts."
     )
+    brief_condense_words: int = Field(
+        30,
+        ge=0,
+        le=500,
+        description="A checked translation of a key sentence longer than this many words is condensed by the model "
+        "into a shorter point, verified against the translation (and keeping the names other languages write "
+        "the same way); when it fails, the translation is shown. 0 = never condense.",
+    )
     brief_support_threshold: float = Field(
         0.88,
         ge=0.0,

@@ -433,7 +433,7 @@ class BriefPoint(BaseModel):
         default_factory=dict,
         description="Per language: 'original' (the key sentence itself, already in that language), "
         "'translation' (the key sentence translated by the model, checked against it), "
-        "'generated' (restated by the model and verified) or 'quote' (the model's text failed verification; "
+        "'generated' (restated by the model, or condensed from the translation, and verified) or 'quote' (the model's text failed verification; "
         "the key sentence is quoted instead).",
     )
     citations: list[int] = Field(description="Source numbers the point rests on.")
@@ -441,6 +441,11 @@ class BriefPoint(BaseModel):
     quote: str = Field(description="The key sentence, verbatim, in the document's language.")
     rejected: dict[str, str] = Field(
         default_factory=dict, description="Per language: why the model's text was not shown."
+    )
+    translations: dict[str, str] = Field(
+        default_factory=dict,
+        description="Per language: the checked translation a 'generated' point was condensed from (the point is "
+        "verified against it, and it against the key sentence).",
     )
 
 

@@ -101,10 +101,16 @@ def displayed_verified(brief: Brief, assistant, threshold: float) -> tuple[int, 
                     source.quote, source.lang, text, lang, float(vectors[0] @ vectors[1])
                 )
                 good &= verdict.supported
-            else:
+            else:  # restated from the key sentence, or condensed from its translation (then checked as one)
+                basis, basis_lang = source.quote, source.lang
+                if lang in p.translations:
+                    basis, basis_lang = p.translations[lang], lang
+                    vectors = assistant.embedder.embed_queries([basis, source.quote])
+                    checker = Verifier(assistant.embedder, threshold, translation_threshold=assistant.settings.translation_threshold)
+                    good &= checker.check_translation(source.quote, source.lang, basis, lang, float(vectors[0] @ vectors[1])).supported
                 vec = assistant.embedder.embed_queries([text])[0]
-                ref = assistant.embedder.embed_passages([source.quote])[0]
-                good &= not missing_facts(text, source.quote, lang, same_language=source.lang == lang) and float(vec @ ref) >= threshold - 0.01
+                ref = assistant.embedder.embed_passages([basis])[0]
+                good &= not missing_facts(text, basis, lang, same_language=basis_lang == lang) and float(vec @ ref) >= threshold - 0.01
                 good &= written_in(text, lang, [source.lang, "en"]) is not False
         ok += int(good)
     return len(brief.points), ok

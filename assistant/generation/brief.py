@@ -14,6 +14,9 @@
   cache); when the translation fails its checks, the model restates the sentence as one point in that
   language under a grammar that makes it cite that sentence (English dates in plain form, see
   :mod:`assistant.generation.style`).
+* **Condense**: a checked translation longer than ``brief_condense_words`` is shortened by the model into one
+  point, verified against the translation within its language (its translation stays in the point's
+  ``translations``); when it fails, the translation is shown.
 * **Verify** the written point like an answer sentence (numbers, months, names; e5 similarity; written in
   the language asked for), and check that it keeps the names of its sentence that other languages in the
   store write the same way (see :func:`assistant.grounding.facts.dropped_names`). A draft that fails is followed by
@@ -67,6 +70,8 @@ WINDOW_TOKENS = 1500
 #: ``brief_max_points``): six points were 60 % of a ten-sentence article but left out what the second half
 #: of a 24-sentence one proposes (seed 001's "OpenRAN, KI und Halbleiter" ranked 11th).
 SENTENCES_PER_POINT = 3
+#: A condensed point must have fewer words than this share of its translation's, or the translation is shown.
+CONDENSED_SHARE = 0.85
 #: Shorter sentences are headings, credits or debris (captions are recognised by their credit).
 MIN_KEY_CHARS = 40
 
@@ -313,6 +318,13 @@ class BriefPipeline:
                     )
                     if rendering is not None and rendering.verified:
                         point.texts[lang], point.kinds[lang] = rendering.text, "translation"
+                        if 0 < self.settings.brief_condense_words < len(rendering.text.split()):
+                            condensed = self.condense(n, key, rendering.text, lang, context)
+                            if condensed.reason is None:
+                                point.texts[lang], point.kinds[lang] = condensed.text, "generated"
+                                point.translations[lang] = rendering.text
+                            else:
+                                point.rejected[lang] = f"condensed {condensed.text!r}: {condensed.reason}"
                         done += 1
                         if on_progress:
                             on_progress(done, total)
@@ -372,6 +384,39 @@ class BriefPipeline:
             first = first or checked
         assert first is not None  # brief_drafts >= 1
         return first
+
+    def condense(self, n: int, key: KeySentence, translation: str, lang: str, context: _PointSources) -> Draft:
+        """The model's shorter point for a long checked ``translation`` of ``key`` into ``lang``, and why it
+        fails (None when it passes). One greedy draft: when it fails the translation is shown, which is
+        already verified, so a retry would only buy a shorter line with another model call.
+
+        The point is verified against the translation (one language: its facts must be there, it must stay
+        close) and must keep the key sentence's names that other languages write the same way; the
+        translation was verified against the key sentence, so each step a reader can check holds.
+        """
+        messages = [
+            ChatMessage("system", render("brief_condense_system")),
+            ChatMessage("user", render("brief_condense", n=n, sentence=translation, language=language_name(lang))),
+        ]
+        grammar = citation_grammar(context.count, max_sentences=1, max_chars=min(240, len(translation)), only=[n])
+        draft = "".join(self.model.stream(messages, max_tokens=self.settings.max_answer_tokens, grammar=grammar, stop=["\n"]))
+        parsed = [p for p in parse_cited(draft, context.count) if p.citations]
+        if not parsed:
+            return Draft(draft.strip(), "no cited point")
+        text = " ".join(p.text for p in parsed)
+        if lang == "en":
+            text = plain_dates(text)
+        if len(text.split()) >= CONDENSED_SHARE * len(translation.split()):
+            return Draft(text, "no shorter than the translation")
+        vector = self.embedder.embed_passages([translation])[0]
+
+        def shared(word: str) -> bool:
+            return bool(context.languages_writing(word) - {key.doc.lang})
+
+        verdict = self.verifier.check_restatement(
+            text, n, key.text, key.doc.lang, lang, {n: translation}, {n: vector}, shared, text_lang=lang
+        )
+        return Draft(text, verdict.reason)
 
     def _check_draft(self, draft: str, n: int, key: KeySentence, lang: str, context: _PointSources) -> Draft:
         """The draft's cited text and why it fails (None when it passes); ``lang`` is never the key's own."""

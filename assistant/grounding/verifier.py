@@ -246,12 +246,16 @@ class Verifier:
         texts: dict[int, str],
         vectors: dict[int, np.ndarray],
         carried: Callable[[str], bool],
+        *,
+        text_lang: str | None = None,
     ) -> Verdict:
         """Does ``text``, written in ``lang``, faithfully restate source ``n`` (``key_text``, in
         ``key_lang``)? Checked as an answer sentence citing it, and it must keep the names of the source
-        that ``carried`` confirms other languages write the same way (see :func:`dropped_names`)."""
+        that ``carried`` confirms other languages write the same way (see :func:`dropped_names`).
+        ``texts[n]`` is the key sentence itself, or (``text_lang``: its language) the key sentence's checked
+        translation, which a condensed point is checked against within one language."""
         vector = self.embed([text])[0]
-        verdict = self.check(text, vector, [n], texts, vectors, lang, {n: key_lang})
+        verdict = self.check(text, vector, [n], texts, vectors, lang, {n: text_lang or key_lang})
         if not verdict.supported:
             return verdict
         left_out = dropped_names(text, key_text, key_lang, carried)

@@ -191,6 +191,8 @@ def brief_html(brief: Brief) -> str:
             label = {"original": "original", "translation": "translated", "quote": "original: no verified translation"}.get(kind)
             badge = f"<br><small class='kind'>{text(label)}</small>" if label else ""
             body = f"“{text(p.texts[lang])}”" if kind == "quote" else text(p.texts[lang])
+            if lang in p.translations:  # condensed: the full checked translation it was shortened from
+                badge += f"<details class='translation'><summary>full translation</summary><small>{text(p.translations[lang])}</small></details>"
             why = p.rejected.get(lang)
             if why:
                 badge += f"<details class='unsupported'><summary>not shown</summary><small>{text(why)}</small></details>"

@@ -15,6 +15,8 @@ from assistant.errors import InputError, NotFoundError
 from assistant.generation.brief import KeySentence, brief_markdown, map_reduce, point_count
 from assistant.models import Brief, DocumentInfo
 from assistant.service import NewsAssistant
+from assistant.ui.render import brief_html
+from tests.generation.test_answer import EN_37, FR_37
 from tests.support.paths import SEEDS
 
 GERMAN = "001_a266f9cc8be359ef.txt"
@@ -239,3 +241,62 @@ def test_written_english_dates_lose_their_ordinals_before_they_are_verified(tmp_
     brief = assistant.brief([GERMAN])  # 001 is dated 10 May ("am Morgen des 10. Mai")
     shown = [p.texts["en"] for p in brief.points if p.kinds["en"] == "generated"]
     assert shown and all("on 10 May" in t and "10th" not in t for t in shown)
+
+
+def condensing(short: str):
+    """A scripted model that translates FR_37 as EN_37 (other sentences come back unchanged: no translation),
+    condenses into ``short`` and restates other sentences in stand-in English."""
+    point = restate()
+
+    def reply(messages):
+        if messages[0].content.startswith("You translate sentences"):
+            return EN_37 if messages[-1].content == FR_37 else messages[-1].content
+        if messages[0].content.startswith("You shorten"):
+            n = re.search(r"^\[(\d+)\]", messages[-1].content, flags=re.M).group(1)
+            return f"{short} [{n}]."
+        return point(messages)
+
+    return reply
+
+
+def _point_of(brief, quote):
+    (point,) = [p for p in brief.points if p.quote == quote]
+    return point
+
+
+@pytest.mark.parametrize(
+    "short, kind",
+    [
+        ("Dà Nang has 37 establishments offering IT training", "generated"),
+        ("Dà Nang has 99 establishments offering IT training", "translation"),  # a fact the translation lacks
+        ("Currently, Dà Nang has 37 establishments offering IT training, with about 6,000 graduates each year", "translation"),
+    ],
+)
+def test_a_long_checked_translation_is_condensed_and_the_point_verified_against_it(tmp_path, short, kind):
+    assistant, model = make(
+        tmp_path, condensing(short), translate_evidence=6, translation_threshold=0.0, brief_support_threshold=0.0,
+        brief_condense_words=10, brief_points=30, brief_max_points=30,
+    )
+    brief = assistant.brief([FRENCH], langs=["en", "fr"])
+    point = _point_of(brief, FR_37)
+    assert point.kinds["en"] == kind and point.supported
+    asked = [p[-1].content for p in model.prompts if p[0].content.startswith("You shorten")]
+    assert asked == [f"[{point.citations[0]}] {EN_37}\nShort point in English:"]  # only the long translation
+    if kind == "generated":
+        assert point.texts["en"] == short and point.translations == {"en": EN_37} and "en" not in point.rejected
+        assert "full translation" in brief_html(brief) and "6,000 graduates" in brief_html(brief)
+    else:
+        assert point.texts["en"] == EN_37 and not point.translations
+        reason = point.rejected["en"]
+        assert reason.startswith("condensed ") and ("99" in reason or "no shorter" in reason)
+    Brief.model_validate(brief.model_dump())
+
+
+def test_condensing_can_be_turned_off(tmp_path):
+    assistant, model = make(
+        tmp_path, condensing("Dà Nang has 37 establishments"), translate_evidence=6, translation_threshold=0.0,
+        brief_condense_words=0, brief_points=30, brief_max_points=30,
+    )
+    point = _point_of(assistant.brief([FRENCH], langs=["en", "fr"]), FR_37)
+    assert (point.kinds["en"], point.texts["en"]) == ("translation", EN_37)
+    assert not [p for p in model.prompts if p[0].content.startswith("You shorten")]
