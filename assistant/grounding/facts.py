@@ -5,11 +5,12 @@ together by :class:`assistant.grounding.verifier.Verifier`.
 
 from __future__ import annotations
 
+import functools
 import re
 from typing import Callable
 
 from assistant.grounding.titles import miscast_titles
-from assistant.text.countries import COUNTRY_ALIASES, COUNTRY_WORDS
+from assistant.text.countries import COUNTRY_ALIASES, COUNTRY_NAMING_WORDS, COUNTRY_WORDS
 from assistant.text.folding import fold
 from assistant.text.lexicon import (
     GENERIC_WORDS,
@@ -244,6 +245,32 @@ def institutions_not_in(english: str, folded_source: str) -> list[str]:
         if variants and not any(_variant_in(v, folded_source) for v in variants):
             out.append(word)
     return out
+
+
+def countries_not_in(text: str, source_text: str) -> list[str]:
+    """The countries ``text`` names (by a word of their English name: "China", "Korea") that ``source_text``,
+    in any language read, does not name (CLDR's names, see :mod:`assistant.text.countries`): "China has
+    become an important strategic partner of Vietnam" for "Hàn Quốc đã trở thành … đối tác chiến lược …"
+    (Korea) keeps every number and passes for close. A country's ISO code in the source names it ("VN")."""
+    folded = fold(short_country_names(source_text))
+    squashed = folded.replace(" ", "")
+    named = dict.fromkeys(w for w in TOKEN.findall(fold(text)) if w in COUNTRY_NAMING_WORDS)
+    codes = set(re.findall(r"\b[A-Z]{2}\b", source_text))
+    return [
+        w for w in named
+        if not _name_found(w, folded, squashed) and not _inflected_country(w).search(folded)
+        and not codes.intersection(COUNTRY_NAMING_WORDS[w])
+    ]
+
+
+@functools.lru_cache(maxsize=None)
+def _inflected_country(word: str) -> re.Pattern[str]:
+    """Any name of ``word``'s countries with each of its words inflected: CLDR writes "Vereinigte Staaten",
+    a sentence "der Vereinigten Staaten"."""
+    def inflected(name: str) -> str:
+        return r"\s+".join(re.escape(w[:-1] if len(w) >= 5 else w) + r"\w*" for w in name.split())
+
+    return re.compile(r"(?<!\w)(?:" + "|".join(inflected(a) for a in COUNTRY_ALIASES[word]) + ")")
 
 
 def missing_facts(sentence: str, source_text: str, lang: str = "en", *, same_language: bool = False) -> list[str]:

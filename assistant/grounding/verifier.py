@@ -38,6 +38,7 @@ from assistant.backends.embedder import Embedder
 from assistant.grounding.answer_type import expected_answer, states_answer
 from assistant.grounding.citations import parse_cited
 from assistant.grounding.facts import (
+    countries_not_in,
     dropped_names,
     institutions_not_in,
     is_repetitive,
@@ -221,6 +222,8 @@ class Verifier:
             return Verdict(False, [], "order changed: " + ", ".join(f"{a}/{b}" for a, b in flipped), cosines)
         if lang == "en" and (offices := institutions_not_in(text, fold(original))):
             return Verdict(False, [], "not in the original: " + ", ".join(offices), cosines)
+        if countries := countries_not_in(text, original):
+            return Verdict(False, [], "not in the original: " + ", ".join(countries), cosines)
         if carried is not None and (left_out := dropped_names(text, original, original_lang, carried)):
             return Verdict(False, [], "it leaves out " + ", ".join(left_out), cosines)
         foreign = untranslated_words(original, original_lang, text, lang)

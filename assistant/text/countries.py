@@ -31,6 +31,7 @@ def _country_codes(territories: dict[str, str]) -> list[str]:
 class _Tables(NamedTuple):
     aliases: dict[str, tuple[str, ...]]
     words: frozenset[str]
+    naming: dict[str, tuple[str, ...]]
 
 
 @lru_cache(maxsize=1)
@@ -59,10 +60,21 @@ def _tables() -> _Tables:
             aliases[word].update(by_code[c] for c in countries if c in by_code)
             aliases[word].update(w for w, held in holders.items() if held == countries and len(w) >= MIN_WORD)
     words = frozenset(w for forms in aliases.values() for form in forms for w in form.split())
-    return _Tables({word: tuple(sorted(forms)) for word, forms in aliases.items()}, words)
+    english_names = [TOKEN.findall(fold(english[code])) for code in codes if code[0] not in "QX"]  # Q*, X*: not countries
+    naming = {
+        word: tuple(sorted(countries)) for word, countries in named_by.items()
+        if any(name == [word] for name in english_names)
+        or all(len(name) == 2 and name[1] == word and name[0] in generic for name in english_names if word in name)
+    }
+    return _Tables({word: tuple(sorted(forms)) for word, forms in aliases.items()}, words, naming)
 
 
 #: A folded English word of a country's name → every folded name of that country in the languages read.
 COUNTRY_ALIASES: dict[str, tuple[str, ...]] = _tables().aliases
 #: Every word of a country's names in any language read ("han", "quoc", "korea"): never a person's name.
 COUNTRY_WORDS: frozenset[str] = _tables().words
+#: English words that name a country by themselves — a one-word name ("China", "Germany"), or the word after
+#: a compass word in every name that holds it ("Korea" of "South Korea" and "North Korea"); not "United",
+#: "Western" or "Territory", which a sentence uses of other things — and the ISO codes of their countries,
+#: which news copy also writes ("VN").
+COUNTRY_NAMING_WORDS: dict[str, tuple[str, ...]] = _tables().naming

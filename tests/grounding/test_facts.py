@@ -1,7 +1,9 @@
 """The fact checks of the verifier: numbers, months and names across languages and formats."""
 
+import pytest
 
 from assistant.grounding.facts import (
+    countries_not_in,
     dropped_names,
     is_repetitive,
     missing_facts,
@@ -136,3 +138,21 @@ def test_a_person_given_another_persons_title_is_refused_within_and_across_langu
     # A source that names the person without a title in front cannot contradict the sentence.
     assert miscast_titles("Minister of Finance Lee Jong-ho spoke.", "Lee Jong-ho, the minister, spoke.", same_language=True) == []
     assert miscast_titles("Minister of Finance Lee Jong-ho spoke.", "Er traf Lee Jong-ho in Seoul.", same_language=False) == []
+
+
+@pytest.mark.parametrize(
+    "text, source, wrong",
+    [
+        ("China has become an important strategic partner of Vietnam.",
+         "Hàn Quốc đã trở thành một trong những đối tác chiến lược quan trọng của Việt Nam.", ["china"]),
+        ("South Korea has become an important strategic partner of Vietnam.",
+         "Hàn Quốc đã trở thành một trong những đối tác chiến lược quan trọng của Việt Nam.", []),
+        ("Korea wants to work with Vietnam, its largest partner.", "Hàn Quốc mong muốn làm việc với VN.", []),  # ISO code
+        ("The United States and Japan signed it.", "Die Vereinigten Staaten und Japan unterzeichneten.", []),
+        ("Relations with Germany and France improved.", "Les relations avec l'Allemagne et la France.", []),
+        ("Western medicine reached northern Syria.", "Die westliche Medizin erreichte Nordsyrien.", []),  # not countries
+        ("Indonesia and Korea", "Korea Selatan", ["indonesia"]),
+    ],
+)
+def test_a_country_the_source_does_not_name_is_found(text, source, wrong):
+    assert countries_not_in(text, source) == wrong

@@ -18,6 +18,15 @@ def test_a_faithful_translation_passes_every_structural_check():
     assert untranslated_words(DE, "de", EN, "en") == []
 
 
+def test_a_translation_naming_another_country_is_refused():
+    verifier = Verifier(embedder=None, threshold=0.85, translation_threshold=0.9, faithfulness_threshold=0.5)
+    original = "Hàn Quốc đã trở thành một trong những đối tác chiến lược quan trọng của Việt Nam."
+    wrong = verifier.check_translation(original, "vi", "China has become one of Vietnam's important strategic partners.", "en", cosine=0.95, judge=0.9)
+    assert not wrong.supported and wrong.reason == "not in the original: china"
+    right = "South Korea has become one of Vietnam's important strategic partners."
+    assert verifier.check_translation(original, "vi", right, "en", cosine=0.95, judge=0.9).supported
+
+
 @pytest.mark.parametrize(
     "original, lang_from, text, lang_to",
     [
