@@ -26,6 +26,7 @@ from assistant.grounding.facts import numbers_in
 from assistant.text.countries import COUNTRY_WORDS
 from assistant.text.folding import fold
 from assistant.text.lexicon import (
+    FOREIGN_TITLES,
     GENERIC_WORDS,
     INSTITUTION_WORDS,
     NATIONALITIES,
@@ -142,6 +143,9 @@ def untranslated_words(original: str, original_lang: str, text: str, lang: str) 
     for word in dict.fromkeys(WORD.findall(text)):
         folded = fold(word)
         if len(word) < MIN_FOREIGN_CHARS or folded not in theirs or folded in _TRANSLATED or word.isupper():
+            continue
+        if lang == "en" and any(folded.startswith(t) for t in FOREIGN_TITLES):
+            out.append(word)  # a title in the original's form: "the Botschafter", "Präsident Schmidt"
             continue
         if folded in names:
             continue

@@ -26,6 +26,17 @@ INSTITUTION_WORDS = frozenset(_LEXICON["institution_words"])
 #: An English institution word → how the languages we read write it (folded prefixes).
 INSTITUTION_TRANSLATIONS: dict[str, list[str]] = dict(_LEXICON["institution_translations"])
 
+#: The English words of that table that are a person's title; their other languages' forms are listed in
+#: :data:`FOREIGN_TITLES`.
+PERSON_TITLES = frozenset(_LEXICON["person_titles"])
+
+#: How other languages write a person's title, where English does not write it so ("botschafter",
+#: "prasident", "menteri"; not "minister", "institut"): one-word forms only.
+FOREIGN_TITLES = frozenset(
+    form for title in PERSON_TITLES for form in INSTITUTION_TRANSLATIONS[title]
+    if " " not in form and form not in GENERIC_WORDS and not any(t.startswith(form) or form.startswith(t) for t in PERSON_TITLES)
+)
+
 #: Nationality adjectives: part of a title ("Korean Minister of Science and ICT"), never a person's name.
 NATIONALITIES = frozenset(_LEXICON["nationalities"])
 

@@ -94,6 +94,15 @@ def test_a_word_left_in_the_original_language_is_caught_but_a_copied_name_is_not
     assert untranslated_words(original, "de", "The new bridge over the Rhine was opened by Mayor Anna Berg.", "en") == []
 
 
+def test_a_title_left_in_the_originals_form_is_untranslated_even_capitalised():
+    original = "Der Minister hofft, dass der Botschafter als Brücke zwischen koreanischen Experten dient."
+    assert untranslated_words(original, "de", "The Minister hopes that the Botschafter will serve as a bridge between Korean experts.", "en") == ["Botschafter"]
+    assert untranslated_words(original, "de", "The Minister hopes that the ambassador will serve as a bridge between Korean experts.", "en") == []
+    # a name kept as written is not a title ("Institut Pasteur"), nor is an English title ("Premier League")
+    assert untranslated_words("Er besuchte das Institut Pasteur.", "de", "He visited the Institut Pasteur.", "en") == []
+    assert untranslated_words("Er spielt in der Premier League.", "de", "He plays in the Premier League.", "en") == []
+
+
 def test_check_translation_names_what_is_wrong():
     verifier = Verifier(embedder=None, threshold=0.85, translation_threshold=0.9, faithfulness_threshold=0.5)
     assert verifier.check_translation(DE, "de", EN, "en", cosine=0.95, judge=0.9).supported
