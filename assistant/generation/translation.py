@@ -28,6 +28,7 @@ from assistant.grounding.faithfulness import FaithfulnessJudge
 from assistant.grounding.verifier import Verifier
 from assistant.templates import render
 from assistant.text.langdata import language_name
+from assistant.text.lexicon import titles_named
 
 
 @dataclass
@@ -48,10 +49,17 @@ class Rendering:
 
 
 def translation_messages(sentence: str, lang_from: str, lang_to: str) -> list[ChatMessage]:
+    """The translation prompt. Into English it names the English title of each person's title the sentence
+    writes in another language's form (:func:`assistant.text.lexicon.titles_named`): the 1.5B model wrote
+    Indonesian "Duta Besar" (ambassador) as "President", "Vice President" or "Prime Minister", which the
+    office check rightly refused, so the sentence was never shown translated. The hint goes at the end of
+    the system message, after the part every translation shares."""
+    terms = titles_named(sentence) if lang_to == "en" else []
+    titles = (" Titles in this sentence: " + "; ".join(f"“{w}” is “{t}”" for w, t in terms) + ".") if terms else ""
     return [
         ChatMessage(
             "system",
-            render("translate_sentence_system", source_language=language_name(lang_from), language=language_name(lang_to)),
+            render("translate_sentence_system", source_language=language_name(lang_from), language=language_name(lang_to), titles=titles),
         ),
         ChatMessage("user", " ".join(sentence.split())),
     ]

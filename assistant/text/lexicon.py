@@ -13,7 +13,7 @@ import unicodedata
 
 from assistant.text.folding import fold
 from assistant.text.langdata import data_file
-from assistant.text.words import TOKEN
+from assistant.text.words import TOKEN, WORD
 
 _LEXICON = data_file("lexicon")
 
@@ -36,6 +36,46 @@ FOREIGN_TITLES = frozenset(
     form for title in PERSON_TITLES for form in INSTITUTION_TRANSLATIONS[title]
     if " " not in form and form not in GENERIC_WORDS and not any(t.startswith(form) or form.startswith(t) for t in PERSON_TITLES)
 )
+
+def _title_glossary() -> dict[tuple[str, ...], str]:
+    """Other languages' forms of a person's title (as folded words) → the one English title they name;
+    forms listed under several titles ("thu tuong": minister, prime, chancellor) are left out."""
+    named: dict[tuple[str, ...], set[str]] = {}
+    for title in PERSON_TITLES:
+        for form in INSTITUTION_TRANSLATIONS[title]:
+            words = tuple(form.split())
+            if form.strip() in GENERIC_WORDS or form.strip() in _LEXICON["ambiguous_titles"] or any(t.startswith(form.strip()) or form.startswith(t) for t in PERSON_TITLES):
+                continue
+            named.setdefault(words, set()).add(title)
+    return {words: next(iter(titles)) for words, titles in named.items() if len(titles) == 1}
+
+
+#: See :func:`_title_glossary`; read by :func:`titles_named`.
+TITLE_GLOSSARY = _title_glossary()
+
+
+def titles_named(sentence: str) -> list[tuple[str, str]]:
+    """(the words as ``sentence`` writes them, the English title) for each person's title in another
+    language's form ("Duta Besar" → "ambassador", "Bộ trưởng" → "minister"). The last word of a form is a
+    prefix, as in the table ("Botschafters"). In reading order, so a prompt is the same every run."""
+    words = WORD.findall(sentence)
+    folded = [fold(w) for w in words]
+
+    def at(i: int, form: tuple[str, ...]) -> bool:
+        n = len(form)
+        return i + n <= len(words) and list(form[:-1]) == folded[i : i + n - 1] and folded[i + n - 1].startswith(form[-1])
+
+    found: list[tuple[int, str, str]] = []
+    for form, title in TITLE_GLOSSARY.items():
+        for i in range(len(words)):
+            # not part of a longer name of something else: "đại sứ quán" is the embassy, not the ambassador
+            if at(i, form) and not any(len(f) > len(form) and at(i, f) for f in _INSTITUTION_FORMS):
+                found.append((i, " ".join(words[i : i + len(form)]), title))
+    return list(dict.fromkeys((written, title) for _, written, title in sorted(found)))  # in reading order
+
+
+_INSTITUTION_FORMS = [tuple(f.split()) for forms in INSTITUTION_TRANSLATIONS.values() for f in forms]
+
 
 #: Nationality adjectives: part of a title ("Korean Minister of Science and ICT"), never a person's name.
 NATIONALITIES = frozenset(_LEXICON["nationalities"])

@@ -8,7 +8,7 @@ import pytest
 from assistant.backends.embedder import HashingEmbedder
 from assistant.backends.llm import FakeChatModel
 from assistant.backends.store import translation_key
-from assistant.generation.translation import SentenceTranslator, numbers_grammar, translate_one
+from assistant.generation.translation import SentenceTranslator, numbers_grammar, translate_one, translation_messages
 from assistant.grounding.facts import numbers_in
 from assistant.grounding.verifier import Verifier
 from assistant.service import NewsAssistant
@@ -160,3 +160,12 @@ def test_the_real_model_retrying_under_the_numbers_grammar_invents_and_breaks_no
     for attempt in (1, 2):  # retries: the first attempt is free
         text = translate_one(real.model, sentence, "de", "en", attempt=attempt)
         assert text and numbers_in(text) <= numbers_in(sentence), text
+
+
+def test_into_english_the_prompt_names_the_english_title_of_each_title_in_another_languages_form():
+    into_english = translation_messages("Menteri berharap Duta Besar dapat bertindak sebagai jembatan.", "id", "en")
+    assert into_english[0].content.endswith("Titles in this sentence: “Menteri” is “minister”; “Duta Besar” is “ambassador”.")
+    assert into_english[1].content == "Menteri berharap Duta Besar dapat bertindak sebagai jembatan."
+    plain = translation_messages("Vietnam dan Korea bekerja sama.", "id", "en")[0].content
+    assert "Titles" not in plain and into_english[0].content.startswith(plain)  # the shared part comes first
+    assert "Titles" not in translation_messages("Menteri berharap.", "id", "de")[0].content  # the table is English

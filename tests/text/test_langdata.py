@@ -111,3 +111,14 @@ def test_stop_word_lists_are_of_languages_read_and_fold_without_merging_two_word
     for lang, words in lists.items():
         assert len(stopwords(lang)) == len(set(words.split())), lang
     assert stopwords("xx") == frozenset()
+
+
+def test_titles_named_in_another_languages_form_are_found_as_written():
+    from assistant.text.lexicon import titles_named
+
+    assert titles_named("Menteri berharap Duta Besar dapat bertindak") == [("Menteri", "minister"), ("Duta Besar", "ambassador")]
+    assert titles_named("Der Botschafter traf Präsident Schmidt.") == [("Botschafter", "ambassador"), ("Präsident", "president")]
+    # the embassy is not the ambassador; folded, the market (thị trường) is the mayor (thị trưởng): no hint
+    assert titles_named("Bộ trưởng đến đại sứ quán để bàn về thị trường.") == [("Bộ trưởng", "minister")]
+    # an English title is no other language's form
+    assert titles_named("The Minister met the President.") == []
