@@ -26,7 +26,6 @@ from assistant.grounding.facts import numbers_in
 from assistant.text.countries import COUNTRY_WORDS
 from assistant.text.folding import fold
 from assistant.text.lexicon import (
-    FOREIGN_TITLES,
     GENERIC_WORDS,
     INSTITUTION_WORDS,
     NATIONALITIES,
@@ -34,6 +33,7 @@ from assistant.text.lexicon import (
     NEGATIONS,
     NUMBER_JOINERS,
     closed_class_key,
+    titles_named,
 )
 from assistant.text.months import MONTHS
 from assistant.text.names import is_name_part
@@ -140,12 +140,14 @@ def untranslated_words(original: str, original_lang: str, text: str, lang: str) 
     for m in re.finditer(r"\b[A-Z]\w+(?:\s+[A-Z]\w+)+", text):
         names |= {fold(w) for w in m.group(0).split()}
     out = []
+    if lang == "en":  # a title in the original's form, capitalised or not: "the Botschafter", "Duta Besar Choi"
+        folded_original = fold(original)
+        out = [written for written, _ in titles_named(text) if fold(written) in folded_original]
     for word in dict.fromkeys(WORD.findall(text)):
         folded = fold(word)
         if len(word) < MIN_FOREIGN_CHARS or folded not in theirs or folded in _TRANSLATED or word.isupper():
             continue
-        if lang == "en" and any(folded.startswith(t) for t in FOREIGN_TITLES):
-            out.append(word)  # a title in the original's form: "the Botschafter", "Präsident Schmidt"
+        if any(folded in fold(w).split() for w in out):
             continue
         if folded in names:
             continue

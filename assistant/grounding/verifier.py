@@ -261,6 +261,9 @@ class Verifier:
         verdict = self.check(text, vector, [n], texts, vectors, lang, {n: text_lang or key_lang})
         if not verdict.supported:
             return verdict
+        # words copied from the key sentence that read as its language ("Menteri meyakini that …")
+        if key_lang != lang and (foreign := untranslated_words(key_text, key_lang, text, lang)):
+            return Verdict(False, [], "left untranslated: " + ", ".join(foreign), verdict.cosines)
         left_out = dropped_names(text, key_text, key_lang, carried)
         if left_out:
             return Verdict(False, [], f"it leaves out {', '.join(left_out)}, named in [{n}]", verdict.cosines)

@@ -26,16 +26,9 @@ INSTITUTION_WORDS = frozenset(_LEXICON["institution_words"])
 #: An English institution word → how the languages we read write it (folded prefixes).
 INSTITUTION_TRANSLATIONS: dict[str, list[str]] = dict(_LEXICON["institution_translations"])
 
-#: The English words of that table that are a person's title; their other languages' forms are listed in
-#: :data:`FOREIGN_TITLES`.
+#: The English words of that table that are a person's title (see :data:`TITLE_GLOSSARY`).
 PERSON_TITLES = frozenset(_LEXICON["person_titles"])
 
-#: How other languages write a person's title, where English does not write it so ("botschafter",
-#: "prasident", "menteri"; not "minister", "institut"): one-word forms only.
-FOREIGN_TITLES = frozenset(
-    form for title in PERSON_TITLES for form in INSTITUTION_TRANSLATIONS[title]
-    if " " not in form and form not in GENERIC_WORDS and not any(t.startswith(form) or form.startswith(t) for t in PERSON_TITLES)
-)
 
 def _title_glossary() -> dict[tuple[str, ...], str]:
     """Other languages' forms of a person's title (as folded words) → the one English title they name;

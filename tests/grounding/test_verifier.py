@@ -141,3 +141,17 @@ def test_answers_and_briefs_go_through_the_same_checks():
     invented = verifier.check_restatement("Minister Hung received Ambassador Choi Youngsam on 12 May.", 2, texts[2], "en",
                                           "en", texts, vectors, carried=lambda word: True)
     assert not invented.supported and "12" in invented.reason
+
+
+def test_a_brief_point_with_words_left_in_the_key_sentences_language_is_refused():
+    emb = HashingEmbedder()
+    verifier = Verifier(emb, threshold=0.0)
+    key = "Menteri meyakini bahwa selama masa jabatan Duta Besar, kerja sama Vietnam dan Korea akan meningkat."
+    texts = {1: key}
+    vectors = {1: emb.embed_passages([key])[0]}
+    mixed = verifier.check_restatement("Menteri meyakini that during the tenure of the Duta Besar, Vietnam and Korea will cooperate more.",
+                                       1, key, "id", "en", texts, vectors, carried=lambda word: False)
+    assert not mixed.supported and mixed.reason == "left untranslated: Menteri, Duta Besar, meyakini"
+    english = verifier.check_restatement("The minister believes that during the ambassador's tenure, Vietnam and Korea will cooperate more.",
+                                         1, key, "id", "en", texts, vectors, carried=lambda word: False)
+    assert english.supported
