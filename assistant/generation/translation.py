@@ -52,15 +52,17 @@ def translation_messages(sentence: str, lang_from: str, lang_to: str) -> list[Ch
     """The translation prompt. Into English it names the English title of each person's title the sentence
     writes in another language's form (:func:`assistant.text.lexicon.titles_named`): the 1.5B model wrote
     Indonesian "Duta Besar" (ambassador) as "President", "Vice President" or "Prime Minister", which the
-    office check rightly refused, so the sentence was never shown translated. The hint goes at the end of
-    the system message, after the part every translation shares."""
+    office check rightly refused, so the sentence was never shown translated. The hint goes in
+    a system message of its own after the instructions every translation shares, so that their evaluated
+    state is kept and restored as one prefix (:class:`assistant.backends.llm.LlamaCppModel`)."""
     terms = titles_named(sentence) if lang_to == "en" else []
-    titles = (" Titles in this sentence: " + "; ".join(f"“{w}” is “{t}”" for w, t in terms) + ".") if terms else ""
+    hint = [ChatMessage("system", render("translate_titles", titles="; ".join(f"“{w}” is “{t}”" for w, t in terms)))]
     return [
         ChatMessage(
             "system",
-            render("translate_sentence_system", source_language=language_name(lang_from), language=language_name(lang_to), titles=titles),
+            render("translate_sentence_system", source_language=language_name(lang_from), language=language_name(lang_to)),
         ),
+        *(hint if terms else []),
         ChatMessage("user", " ".join(sentence.split())),
     ]
 

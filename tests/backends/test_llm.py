@@ -140,8 +140,8 @@ def test_each_kind_of_prompt_keeps_its_instructions_evaluated_between_other_kind
     # The judge's few-shot instructions (hundreds of tokens) were evaluated once, then kept aside.
     assert len(model._prefixes.states) == 2 and 0.0 < judged < 1.0
     evaluated.clear()
-    second = translate("Der Bürgermeister schloss am Freitag die alte Schule.")
-    prompt = model._prompt_tokens(translation_messages("Der Bürgermeister schloss am Freitag die alte Schule.", "de", "en"))
+    second = translate("Die Gemeinde schloss am Freitag die alte Schule.")
+    prompt = model._prompt_tokens(translation_messages("Die Gemeinde schloss am Freitag die alte Schule.", "de", "en"))
     fixed = model._fixed_part(translation_messages("x", "de", "en"), prompt)
     # Coming back after the judge, the translation instructions were restored, not evaluated again.
     assert 0 < fixed < len(prompt) and evaluated[0] == len(prompt) - fixed  # then one call per token written
@@ -150,7 +150,7 @@ def test_each_kind_of_prompt_keeps_its_instructions_evaluated_between_other_kind
     assert sum(evaluated) < len(judge_prompt) // 2 and again == pytest.approx(judged, abs=1e-6)
     # Restored or computed, the prompt gives the same reply as from a cold start.
     model.reset()
-    assert translate("Der Bürgermeister schloss am Freitag die alte Schule.") == second and first.strip()
+    assert translate("Die Gemeinde schloss am Freitag die alte Schule.") == second and first.strip()
 
 
 @pytest.mark.integration

@@ -164,8 +164,9 @@ def test_the_real_model_retrying_under_the_numbers_grammar_invents_and_breaks_no
 
 def test_into_english_the_prompt_names_the_english_title_of_each_title_in_another_languages_form():
     into_english = translation_messages("Menteri berharap Duta Besar dapat bertindak sebagai jembatan.", "id", "en")
-    assert into_english[0].content.endswith("Titles in this sentence: “Menteri” is “minister”; “Duta Besar” is “ambassador”.")
-    assert into_english[1].content == "Menteri berharap Duta Besar dapat bertindak sebagai jembatan."
-    plain = translation_messages("Vietnam dan Korea bekerja sama.", "id", "en")[0].content
-    assert "Titles" not in plain and into_english[0].content.startswith(plain)  # the shared part comes first
-    assert "Titles" not in translation_messages("Menteri berharap.", "id", "de")[0].content  # the table is English
+    assert [m.role for m in into_english] == ["system", "system", "user"]
+    assert into_english[1].content == "Titles in this sentence: “Menteri” is “minister”; “Duta Besar” is “ambassador”."
+    assert into_english[2].content == "Menteri berharap Duta Besar dapat bertindak sebagai jembatan."
+    plain = translation_messages("Vietnam dan Korea bekerja sama.", "id", "en")
+    assert len(plain) == 2 and plain[0] == into_english[0]  # the shared instructions come first, alone
+    assert len(translation_messages("Menteri berharap.", "id", "de")) == 2  # the table is English
