@@ -98,6 +98,8 @@ def test_a_title_left_in_the_originals_form_is_untranslated_even_capitalised():
     original = "Der Minister hofft, dass der Botschafter als Brücke zwischen koreanischen Experten dient."
     assert untranslated_words(original, "de", "The Minister hopes that the Botschafter will serve as a bridge between Korean experts.", "en") == ["Botschafter"]
     assert untranslated_words(original, "de", "The Minister hopes that the ambassador will serve as a bridge between Korean experts.", "en") == []
+    tenure = "Es wird während der Amtszeit des Botschafters mehr Zusammenarbeit geben."
+    assert untranslated_words(tenure, "de", "There will be more cooperation during the Botschafters’ tenure.", "en") == ["Botschafters"]
     # a name kept as written is not a title ("Institut Pasteur"), nor is an English title ("Premier League")
     assert untranslated_words("Er besuchte das Institut Pasteur.", "de", "He visited the Institut Pasteur.", "en") == []
     assert untranslated_words("Er spielt in der Premier League.", "de", "He plays in the Premier League.", "en") == []
