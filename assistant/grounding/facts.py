@@ -18,6 +18,7 @@ from assistant.text.lexicon import (
     INSTITUTION_WORDS,
 )
 from assistant.text.months import MONTHS, needs_number, numbered_months
+from assistant.text.stopwords import common_words
 from assistant.text.words import TOKEN, WORD
 
 # --- numbers --------------------------------------------------------------------------------------------
@@ -129,25 +130,32 @@ def names_in(text: str, lang: str = "en") -> list[str]:
 
     For English every capitalised non-generic word counts. In languages that capitalise nouns (German) or
     that we have no word list for, only acronyms and runs of two or more capitalised words count.
+
+    A first word capitalised only because it opens the sentence is no name: one of the language's common
+    words there ("Another term for it …", "Die Stadt …") is read as written in lower case. Counted as a name,
+    it failed a right sentence whose source does not happen to use that word ("not in the cited passage:
+    another").
     """
-    words = list(WORD.finditer(text))
+    words = [m.group(0).strip("'’-") for m in WORD.finditer(text)]
+    common = common_words(lang)
+    capitalised = [
+        bool(w) and w[0].isupper() and not (i == 0 and not w.isupper() and w.casefold() in common)
+        for i, w in enumerate(words)
+    ]
     out: list[str] = []
-    for i, match in enumerate(words):
-        word = match.group(0).strip("'’-")
-        if len(word) < 2 or not word[0].isupper():
+    for i, word in enumerate(words):
+        if len(word) < 2 or not capitalised[i]:
             continue
         folded = fold(word)
-        if word.isupper() and len(word) >= 2:  # acronym: ICT, CMC, VKIST
+        if word.isupper():  # acronym: ICT, CMC, VKIST
             if folded not in GENERIC_WORDS:
                 out.append(folded)
             continue
         if lang == "en":
             if folded not in GENERIC_WORDS and folded not in MONTHS:
                 out.append(folded)
-        else:
-            neighbours = [w.group(0) for w in words[max(0, i - 1) : i] + words[i + 1 : i + 2]]
-            if any(n[0].isupper() for n in neighbours) and i > 0:
-                out.append(folded)
+        elif i > 0 and any(capitalised[max(0, i - 1) : i] + capitalised[i + 1 : i + 2]):
+            out.append(folded)
     return list(dict.fromkeys(out))
 
 

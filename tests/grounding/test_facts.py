@@ -46,6 +46,21 @@ def test_names_skip_generic_words_but_keep_names_and_acronyms():
     assert {"choi", "youngsam"} <= set(german) and "traf" not in german and "der" not in german
 
 
+def test_a_common_first_word_is_no_name_but_a_name_opening_the_sentence_is():
+    # capitalised only because it opens the sentence: not a fact the source must hold
+    assert names_in("Another term for the process is oxidation.") == []
+    assert missing_facts("Although it rained, the match went on.", "The match was played in the rain.") == []
+    assert names_in("Paris is the capital of France.") == ["paris", "france"]
+    assert names_in("Amazon bought Whole Foods.") == ["amazon", "whole", "foods"]
+    assert names_in("US troops left.") == ["us"]  # an acronym is a name, first or not ("us" is a common word)
+    assert names_in("Other Huguenots settled in Berlin.") == ["huguenots", "berlin"]
+    # inside the sentence the same word, capitalised, still counts
+    assert "another" in names_in("He starred in Another Earth.")
+    # German: "Die" opens the sentence, so "Stadt" beside it is no run of capitalised words
+    assert names_in("Die Stadt liegt am Fluss.", lang="de") == []
+    assert names_in("Die Stadt Fresno wuchs.", lang="de") == ["stadt", "fresno"]
+
+
 def test_missing_facts_catches_an_invented_number_and_accepts_other_scripts():
     source = "Đà Nẵng hiện có 37 cơ sở đào tạo CNTT, mỗi năm có khoảng 6.000 sinh viên tốt nghiệp."
     assert missing_facts("Da Nang has 37 IT schools producing 6,000 graduates a year.", source) == []
