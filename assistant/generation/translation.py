@@ -23,7 +23,7 @@ import numpy as np
 
 from assistant.backends.llm import ChatMessage, ChatModel
 from assistant.backends.store import CachedTranslation, VectorStore, translation_key
-from assistant.grounding.facts import number_forms, numbers_as_written
+from assistant.grounding.facts import number_forms
 from assistant.grounding.faithfulness import FaithfulnessJudge
 from assistant.grounding.verifier import Verifier
 from assistant.templates import render
@@ -48,26 +48,21 @@ class Rendering:
     confidence: float | None = None
 
 
-def translation_messages(sentence: str, lang_from: str, lang_to: str, *, keep_numbers: bool = False) -> list[ChatMessage]:
+def translation_messages(sentence: str, lang_from: str, lang_to: str) -> list[ChatMessage]:
     """The translation prompt. Into English it names the English title of each person's title the sentence
     writes in another language's form (:func:`assistant.text.lexicon.titles_named`): the 1.5B model wrote
     Indonesian "Duta Besar" (ambassador) as "President", "Vice President" or "Prime Minister", which the
-    office check rightly refused, so the sentence was never shown translated. ``keep_numbers`` (retries)
-    lists the sentence's numbers: a first translation that dropped one ("1960 benannte die
-    Generalkonferenz …" → "The General Conference … named …") was drawn again without being told what it
-    had lost. Hints go in system messages of their own after the instructions every translation shares, so
-    that their evaluated state is kept and restored as one prefix (:class:`assistant.backends.llm.LlamaCppModel`)."""
-    hints = []
-    if lang_to == "en" and (terms := titles_named(sentence)):
-        hints.append(ChatMessage("system", render("translate_titles", titles="; ".join(f"“{w}” is “{t}”" for w, t in terms))))
-    if keep_numbers and (numbers := numbers_as_written(sentence)):
-        hints.append(ChatMessage("system", render("translate_numbers", numbers=", ".join(numbers))))
+    office check rightly refused, so the sentence was never shown translated. The hint goes in
+    a system message of its own after the instructions every translation shares, so that their evaluated
+    state is kept and restored as one prefix (:class:`assistant.backends.llm.LlamaCppModel`)."""
+    terms = titles_named(sentence) if lang_to == "en" else []
+    hint = [ChatMessage("system", render("translate_titles", titles="; ".join(f"“{w}” is “{t}”" for w, t in terms)))]
     return [
         ChatMessage(
             "system",
             render("translate_sentence_system", source_language=language_name(lang_from), language=language_name(lang_to)),
         ),
-        *hints,
+        *(hint if terms else []),
         ChatMessage("user", " ".join(sentence.split())),
     ]
 
@@ -97,15 +92,12 @@ def numbers_grammar(sentence: str) -> str:
 
 def translate_one(model: ChatModel, sentence: str, lang_from: str, lang_to: str, *, attempt: int = 0) -> str:
     """The model's translation of one sentence (unchecked): its first line, quotes stripped. Attempt 0 is
-    greedy; later attempts are sampled with a fixed seed each (so a run is repeatable), told the sentence's
-    numbers and their digits writing only those (:func:`numbers_grammar`)."""
+    greedy; later attempts are sampled with a fixed seed each (so a run is repeatable), their digits writing
+    only the sentence's own numbers (:func:`numbers_grammar`)."""
     budget = min(400, 24 + 3 * len(sentence) // 2)  # tokens: generous for scripts that take more per character
     retry = {"temperature": RETRY_TEMPERATURE, "seed": attempt, "grammar": numbers_grammar(sentence)} if attempt else {}
     reply = "".join(
-        model.stream(
-            translation_messages(sentence, lang_from, lang_to, keep_numbers=attempt > 0),
-            max_tokens=budget, stop=["\n"], **retry,
-        )
+        model.stream(translation_messages(sentence, lang_from, lang_to), max_tokens=budget, stop=["\n"], **retry)
     )
     return reply.strip().split("\n")[0].strip().strip('"“”').strip()
 

@@ -46,11 +46,6 @@ def numbers_in(text: str) -> set[str]:
 
 
 
-def numbers_as_written(text: str) -> list[str]:
-    """The numbers of ``text`` as it writes them, in reading order, each once ("1901", "711.988", "56,2")."""
-    return list(dict.fromkeys(re.sub(r"[\u00a0\u202f]", " ", m.group(0)) for m in _NUMBER.finditer(text)))
-
-
 def number_forms(text: str) -> set[str]:
     """The ways a translation may write the numbers of ``text``: as written there, and each value with its
     thousands grouped by a comma, a full stop or not at all, its decimals after a point or a comma ("711.988"

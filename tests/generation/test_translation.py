@@ -170,22 +170,3 @@ def test_into_english_the_prompt_names_the_english_title_of_each_title_in_anothe
     plain = translation_messages("Vietnam dan Korea bekerja sama.", "id", "en")
     assert len(plain) == 2 and plain[0] == into_english[0]  # the shared instructions come first, alone
     assert len(translation_messages("Menteri berharap.", "id", "de")) == 2  # the table is English
-
-
-def test_a_retry_is_told_the_numbers_of_the_sentence_as_it_writes_them():
-    sentence = "1960 benannte die Generalkonferenz die Einheit nach ihm, bei 711.988 Einwohnern und 56,2 %."
-    first = translation_messages(sentence, "de", "en")
-    retry = translation_messages(sentence, "de", "en", keep_numbers=True)
-    assert [m.role for m in first] == ["system", "user"]
-    assert [m.role for m in retry] == ["system", "system", "user"] and retry[0] == first[0]
-    assert retry[1].content == "Every number of this sentence must stand in the translation: 1960, 711.988, 56,2."
-    assert len(translation_messages("Die Gemeinde schloss die Schule.", "de", "en", keep_numbers=True)) == 2
-
-
-def test_translate_one_tells_only_retries_the_numbers():
-    model = FakeChatModel(["The conference named it in 1960."])
-    sentence = "1960 benannte die Generalkonferenz die Einheit nach ihm."
-    translate_one(model, sentence, "de", "en")
-    translate_one(model, sentence, "de", "en", attempt=1)
-    hinted = ["1960" in m.content for call in model.prompts for m in call if m.role == "system"]
-    assert hinted == [False, False, True]
