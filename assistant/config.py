@@ -228,7 +228,8 @@ class Settings(BaseSettings):
         ge=0,
         le=12,
         description="Evidence sentences (the best first) that are translated into the answer language before the "
-        "model composes the answer; the others are left out of the prompt. Each uncached translation costs a model "
+        "model composes the answer; the others are read only when a verified translation of them is cached (by an "
+        "earlier question or `assistant translate`), else left out of the prompt. Each uncached translation costs a model "
         "call (about 1.5 s a sentence with the bundled 1.5B model on 2 cores); cached ones cost nothing. 0 = no "
         "translation: the model reads every source in its own language and brief points are restated directly.",
     )

@@ -165,6 +165,19 @@ class AnswerPipeline:
             return []
         return [s for s in evidence.sources if s.lang != answer_lang][: self.settings.translate_evidence]
 
+    def read_cached_translations(self, evidence: Evidence, answer_lang: str) -> None:
+        """Give the sources beyond the ``translate_evidence`` best their cached, still verified translations
+        (no model call): a sentence translated for an earlier question or ahead of questions is as readable
+        as the best three. Left out of the prompt, "Sie gewannen auch … zwei Mal den Pokal" went unread for
+        "How many times has Polonia won the cup?" though its translation was in the cache."""
+        wanted = {s.n for s in self.to_translate(evidence, answer_lang)}
+        rest = [s for s in evidence.sources if s.lang != answer_lang and s.n not in wanted and not s.translation]
+        if not rest or self.settings.translate_evidence == 0:
+            return
+        for source, rendering in zip(rest, self.translator.cached([(s.quote, s.lang) for s in rest], answer_lang)):
+            if rendering is not None:
+                source.translation, source.translation_lang = rendering.text, answer_lang
+
     def translate_sources(self, sources: Sequence[Source], answer_lang: str) -> None:
         """Give each of ``sources`` its verified translation into ``answer_lang``, or the reason there is none
         (cached ones cost no model call)."""
@@ -286,6 +299,7 @@ class AnswerPipeline:
             if on_sentence:
                 on_sentence(sentence)
 
+        self.read_cached_translations(evidence, answer_lang)
         first = self.leading(evidence, answer_lang) if self.settings.lead_with_evidence else None
         lead = [as_sentence(first.model_copy(update={"n": 1}), answer_lang)] if first else []
         for sentence in lead:  # before the other sources are translated: it will be source 1

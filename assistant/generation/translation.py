@@ -174,6 +174,36 @@ class SentenceTranslator:
             original, original_lang, lang, text, verdict.supported, verdict.reason, cosine, judge, vector=vector, confidence=sure
         )
 
+    def cached(self, items: Sequence[tuple[str, str]], lang: str) -> list[Rendering | None]:
+        """The cached translations of ``items`` (``(sentence, its language)``) into ``lang`` that pass the
+        checks today, at no model call: None for a sentence without one, or whose cached record lacks a score
+        the checks need (a translation the cheap checks refused was never scored; a model that cannot score, an
+        endpoint, leaves none, so its cache is not read here). A sentence translated for
+        an earlier question, or ahead by ``assistant translate``, costs nothing to read again."""
+        out: list[Rendering | None] = [None] * len(items)
+        todo = [i for i, (_, sl) in enumerate(items) if sl != lang]
+        if not todo or self.store is None:
+            return out
+        keys = {i: translation_key(items[i][0], lang, self.model.name) for i in todo}
+        hits = self.store.get_translations(list(keys.values()))
+        found = [i for i in todo if keys[i] in hits]
+        if not found:
+            return out
+        needs_judge = self.verifier.faithfulness_threshold > 0
+        needs_sure = self.verifier.confidence_threshold is not None
+        carried = self.carried()
+        for i, original_vector in zip(found, self.verifier.embed([items[i][0] for i in found])):
+            hit = hits[keys[i]]
+            if (needs_judge and hit.judge is None) or (needs_sure and hit.confidence is None):
+                continue
+            sentence, sentence_lang = items[i]
+            rendering = self._decide(
+                sentence, sentence_lang, lang, hit.text, hit.vector, original_vector, hit.judge, hit.confidence, carried
+            )
+            rendering.cached = True
+            out[i] = rendering if rendering.verified else None
+        return out
+
     def render(
         self, items: Sequence[tuple[str, str]], lang: str, *, on_progress: ProgressCallback | None = None
     ) -> list[Rendering]:

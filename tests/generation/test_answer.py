@@ -243,6 +243,34 @@ def test_the_model_composes_over_verified_translations_and_the_answer_is_in_engl
     assert any("could not be translated" in note for note in answer.notes)  # the other sources
 
 
+FR_THACH = ("Trân Ngoc Thach, directeur adjoint du Service municipal de l'information et de la communication, a déclaré "
+            "que Dà Nang devenait progressivement une destination attrayante pour les investisseurs, les startups et "
+            "les entreprises informatiques.")
+EN_THACH = ("Trân Ngoc Thach, deputy director of the municipal Department of Information and Communications, said "
+            "that Dà Nang was gradually becoming an attractive destination for investors, startups and IT companies.")
+
+
+def test_sources_beyond_the_translated_ones_are_read_through_their_cached_translations(tmp_path):
+    question = "How many IT training establishments does Da Nang have?"
+    sure = FakeChatModel(replies=translating(copy_source(1), {FR_37: EN_37, FR_THACH: EN_THACH}), scorer=lambda m, r: [-0.1])
+    first, _ = make(tmp_path, sure, translate_evidence=6, translation_threshold=0.0)
+    assert EN_THACH in {s.translation for s in first.ask(question).sources}  # now cached
+    # translating only the best source, with a model that can translate nothing: the cache is read for the rest
+    assistant, model = make(tmp_path, translating(copy_source(1), {}), translate_evidence=1, translation_threshold=0.0)
+    answer = assistant.ask(question)
+    (thach,) = [s for s in answer.sources if s.quote == FR_THACH]
+    assert thach.translation == EN_THACH and thach.n > 1
+    assert EN_THACH in sources_in(model.prompts[-1]).values()  # the model read it
+    translated = [p[-1].content for p in model.prompts if p[0].content.startswith("You translate")]
+    assert FR_THACH not in translated  # … at no model call
+    assert assistant.answers.translator.cached([(FR_THACH, "fr"), ("Nicht im Cache.", "de")], "en")[1] is None
+    # a cached translation the model was never asked how sure it was of is not read without asking
+    unscored, _ = make(tmp_path / "unscored", translating(copy_source(1), {FR_37: EN_37, FR_THACH: EN_THACH}),
+                       translate_evidence=6, translation_threshold=0.0)
+    unscored.ask(question)
+    assert unscored.answers.translator.cached([(FR_THACH, "fr")], "en") == [None]
+
+
 def test_the_best_evidence_sentence_leads_at_once_and_the_models_sentences_follow(tmp_path):
     def shorter(messages):
         if "37 establishments" in sources_in(messages)[1]:
