@@ -62,12 +62,15 @@ def test_a_source_opening_with_a_pronoun_lends_the_names_of_the_sentence_before_
     assert not v.supported and "40" in v.reason
 
 
-def test_a_looping_sentence_is_refused_even_when_close_to_its_source():
+def one_source(source: str, threshold: float) -> tuple[HashingEmbedder, Verifier, dict[int, str], dict]:
+    """A verifier with the hashed embedder over one numbered source: the embedder, verifier, texts, vectors."""
     emb = HashingEmbedder()
-    verifier = Verifier(emb, threshold=0.3)
+    return emb, Verifier(emb, threshold=threshold), {1: source}, {1: emb.embed_passages([source])[0]}
+
+
+def test_a_looping_sentence_is_refused_even_when_close_to_its_source():
     source = "Diese Information wurde während des Empfangs des außerordentlichen Botschafters bekannt gegeben."
-    texts = {1: source}
-    vectors = {1: emb.embed_passages([source])[0]}
+    emb, verifier, texts, vectors = one_source(source, threshold=0.3)
     looping = "Diese Information wurde während des Empfangs des außerordentlichen anderen anderen anderen anden, anden"
     v = verifier.check(looping, emb.embed_queries([looping])[0], [1], texts, vectors)
     assert v.cosines[1] >= 0.3 and not v.supported and "repetitive" in v.reason
@@ -144,11 +147,8 @@ def test_answers_and_briefs_go_through_the_same_checks():
 
 
 def test_a_brief_point_with_words_left_in_the_key_sentences_language_is_refused():
-    emb = HashingEmbedder()
-    verifier = Verifier(emb, threshold=0.0)
     key = "Menteri meyakini bahwa selama masa jabatan Duta Besar, kerja sama Vietnam dan Korea akan meningkat."
-    texts = {1: key}
-    vectors = {1: emb.embed_passages([key])[0]}
+    emb, verifier, texts, vectors = one_source(key, threshold=0.0)
     mixed = verifier.check_restatement("Menteri meyakini that during the tenure of the Duta Besar, Vietnam and Korea will cooperate more.",
                                        1, key, "id", "en", texts, vectors, carried=lambda word: False)
     assert not mixed.supported and mixed.reason == "left untranslated: Menteri, Duta Besar, meyakini"
