@@ -178,6 +178,22 @@ class AnswerPipeline:
             if rendering is not None:
                 source.translation, source.translation_lang = rendering.text, answer_lang
 
+    def referent_contexts(self, evidence: Evidence, answer_lang: str) -> dict[int, str]:
+        """The sentence before each source that opens with a pronoun (:func:`referent_context`), as the
+        verifier reads it beside that source: for a translated source, the cached and still verified
+        translation of that sentence (no model call), else the sentence as written. "She was restored … in
+        April 1991" (for "Sie wurde …") names the Warsaw Stock Exchange only in the sentence before; read in
+        German, "The Warsaw Stock Exchange was restored … in April 1991 [2]" failed as "not in the cited
+        passage: warsaw, stock, exchange" though that sentence's English translation was in the cache."""
+        before = {s.n: text for s in evidence.sources if (text := referent_context(s))}
+        translated = [n for n in before if evidence.source(n).translation]
+        if translated:
+            items = [(before[n], evidence.source(n).lang) for n in translated]
+            for n, rendering in zip(translated, self.translator.cached(items, answer_lang)):
+                if rendering is not None:
+                    before[n] = rendering.text
+        return before
+
     def translate_sources(self, sources: Sequence[Source], answer_lang: str) -> None:
         """Give each of ``sources`` its verified translation into ``answer_lang``, or the reason there is none
         (cached ones cost no model call)."""
@@ -363,7 +379,7 @@ class AnswerPipeline:
         if translated:  # a translation is checked as the passage it stands for
             vectors.update(zip(translated, self.embedder.embed_passages([texts[n] for n in translated])))
         langs = {s.n: answer_lang if s.translation else s.lang for s in evidence.sources}
-        contexts = {s.n: before for s in evidence.sources if (before := referent_context(s))}
+        contexts = self.referent_contexts(evidence, answer_lang)
 
         def check(text: str) -> list[AnswerSentence]:
             return self.verifier.check_answer(text, evidence.question, texts, vectors, langs, answer_lang, contexts)

@@ -367,3 +367,36 @@ def test_the_fixed_phrases_of_an_answer_are_in_the_answer_language(tmp_path):
     quote = AnswerSentence(text="37 écoles.", citations=[1], supported=True, kind="quote", lang="fr")
     assert displayed(quote, "en") == "“37 écoles.” [1] (French original, not translated)"
     assert displayed(quote, "sv").endswith("(franska original, not translated)")  # no Swedish phrase: English, CLDR name
+
+
+def test_a_translated_source_opening_with_a_pronoun_is_read_with_the_cached_translation_before_it(tmp_path):
+    from assistant.backends.store import CachedTranslation, translation_key
+    from assistant.models import Source
+    from assistant.retrieval.evidence import Evidence
+
+    assistant, model = make(tmp_path, FakeChatModel(replies=[]), translate_evidence=3, translation_threshold=0.0)
+    pipeline = assistant.answers
+    before_de, quote_de = "Die Warschauer Börse wurde 1817 gegründet.", "Sie wurde im April 1991 wiederbelebt."
+    before_en, quote_en = "The Warsaw Stock Exchange was founded in 1817.", "It was revived in April 1991."
+    passage = f"{before_de} {quote_de}"
+    source = Source(n=1, doc_id="d", source="s", title="t", lang="de", chunk_id="d-0", quote=quote_de,
+                    start=len(before_de) + 1, end=len(passage), passage=passage, translation=quote_en, translation_lang="en")
+    evidence = Evidence(question="When was the Warsaw Stock Exchange revived?", sources=[source])
+    # nothing cached for the sentence before: it is read as written
+    assert pipeline.referent_contexts(evidence, "en") == {1: before_de}
+    vector = assistant.embedder.embed_queries([before_en])[0]
+    assistant.store.put_translations([CachedTranslation(
+        translation_key(before_de, "en", model.name), before_de, "de", "en", model.name, before_en, 0.99, vector, -0.1,
+    )])
+    contexts = pipeline.referent_contexts(evidence, "en")
+    assert contexts == {1: before_en}
+    # so an English sentence naming the exchange is checked against an English statement of its name
+    claim = "The Warsaw Stock Exchange was revived in April 1991 [1]."
+    texts, vectors = {1: quote_en}, {1: assistant.embedder.embed_passages([quote_en])[0]}
+    passes = pipeline.verifier.check_answer(claim, evidence.question, texts, vectors, {1: "en"}, "en", contexts)
+    fails = pipeline.verifier.check_answer(claim, evidence.question, texts, vectors, {1: "en"}, "en", {1: before_de})
+    assert [s.supported for s in passes] == [True]
+    assert [s.supported for s in fails] == [False] and "warsaw" in fails[0].reason
+    # an untranslated source keeps the sentence before as written, whatever the cache holds
+    untranslated = source.model_copy(update={"translation": None, "translation_lang": None})
+    assert pipeline.referent_contexts(Evidence(question="q", sources=[untranslated]), "en") == {1: before_de}
