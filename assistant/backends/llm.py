@@ -34,6 +34,8 @@ PREFIX_STATE_BYTES = 48 << 20
 class ChatMessage:
     role: str  # "system" | "user" | "assistant"
     content: str
+    #: Part of its kind of prompt's fixed beginning, as the system message is: a worked example's turns.
+    fixed: bool = False
 
 
 @runtime_checkable
@@ -301,7 +303,13 @@ class LlamaCppModel:
 
     def _completion_prompt(self, messages: Sequence[ChatMessage]) -> str:
         system = "\n\n".join(m.content for m in messages if m.role == "system")
-        turns = "\n\n".join(m.content for m in messages if m.role != "system")
+        said: list[str] = []
+        for m in messages:  # a reply follows its request on the same line, as after "Answer:"
+            if m.role == "assistant" and said:
+                said[-1] += " " + m.content
+            elif m.role != "system":
+                said.append(m.content)
+        turns = "\n\n".join(said)
         # No trailing whitespace: the reply starts right after "Answer:" with its own leading space token.
         return render("completion", system=system, turns=turns).rstrip()
 
@@ -312,10 +320,14 @@ class LlamaCppModel:
 
     def _fixed_part(self, messages: Sequence[ChatMessage], tokens: Sequence[int]) -> int:
         """How many of ``tokens`` are the fixed instructions: the tokens shared with the same system
-        message followed by an empty request (0 without a system message)."""
+        message (and the turns of a worked example after it, marked ``fixed``) followed by an empty
+        request (0 without a system message)."""
         if len(messages) < 2 or messages[0].role != "system":
             return 0
-        other = self._prompt_tokens([messages[0], ChatMessage("user", "")])
+        fixed = 1
+        while fixed < len(messages) - 1 and messages[fixed].fixed:
+            fixed += 1
+        other = self._prompt_tokens([*messages[:fixed], ChatMessage("user", "")])
         return self._llm.longest_token_prefix(other, tokens)
 
     def _prepare(self, messages: Sequence[ChatMessage]) -> list[int]:

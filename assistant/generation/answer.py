@@ -47,7 +47,7 @@ from assistant.models import Answer, AnswerSentence, Disagreement, SearchFilters
 from assistant.retrieval.evidence import Evidence, keep_sources, referent_context, renumber, select_evidence
 from assistant.retrieval.retriever import Retriever
 from assistant.retrieval.translations import Translation
-from assistant.templates import render
+from assistant.templates import load, render
 from assistant.text.injection import neutralise
 from assistant.text.langdata import language_name as cldr_name
 from assistant.text.langdata import message
@@ -151,8 +151,16 @@ class AnswerPipeline:
         return chosen
 
     def messages(self, texts: dict[int, str], question: str, answer_lang: str) -> list[ChatMessage]:
+        """The instructions, a worked example as a request and its reply, then the sources and the question.
+
+        The example (``prompts/answer_example.txt``: sources, question and answer) is a request and a reply of
+        their own, not text in the instructions: given it inside the system message, the model often began
+        its draft with a line shaped like the request ("Sources: None. [1][2].", "Sources: 1, 2, 3 [1].")."""
+        sources, asked, reply = (part.strip() for part in load("answer_example").split("\n---\n"))
         return [
             ChatMessage("system", render("system")),
+            ChatMessage("user", render("answer", sources=sources, question=asked, language=language_name("en")), fixed=True),
+            ChatMessage("assistant", reply, fixed=True),
             ChatMessage(
                 "user",
                 render("answer", sources=format_sources(texts), question=question, language=language_name(answer_lang)),

@@ -153,6 +153,27 @@ def test_each_kind_of_prompt_keeps_its_instructions_evaluated_between_other_kind
     assert translate("Die Gemeinde schloss am Freitag die alte Schule.") == second and first.strip()
 
 
+def test_a_worked_examples_reply_follows_its_request_in_a_completion_prompt():
+    from assistant.backends.llm import LlamaCppModel
+
+    prompt = LlamaCppModel._completion_prompt(None, [
+        ChatMessage("system", "Answer."), ChatMessage("user", "Q: one?\nAnswer:", fixed=True),
+        ChatMessage("assistant", "One [1].", fixed=True), ChatMessage("user", "Q: two?\nAnswer:"),
+    ])
+    assert prompt.endswith("Q: one?\nAnswer: One [1].\n\nQ: two?\nAnswer:") and prompt.startswith("Answer.")
+
+
+@pytest.mark.integration
+def test_the_answer_prompts_worked_example_is_kept_evaluated_with_its_instructions():
+    from assistant.generation.answer import AnswerPipeline
+
+    model = get_chat_model(Settings())
+    messages = AnswerPipeline.messages(None, {1: "Die Stadt eröffnete die Brücke."}, "Who opened the bridge?", "en")
+    tokens = model._prompt_tokens(messages)
+    fixed = model._llm.detokenize(tokens[: model._fixed_part(messages, tokens)]).decode("utf-8")
+    assert "12 million euros [2]." in fixed and "Who opened the bridge?" not in fixed
+
+
 @pytest.mark.integration
 def test_a_given_reply_is_scored_token_by_token():
     from assistant.generation.translation import translation_messages

@@ -45,8 +45,11 @@ def copy_source(n: int, cite: int | None = None, edit=lambda s: s):
 def test_prompt_holds_numbered_sources_and_the_question(tmp_path):
     assistant, model = make(tmp_path, copy_source(1))
     answer = assistant.ask("How many IT training establishments does Da Nang have?")
-    system, user = model.prompts[0]
+    system, example, reply, user = model.prompts[0]
     assert system.role == "system" and "[1]" in system.content
+    # a worked example as a request and its reply, kept evaluated with the instructions
+    assert (example.role, reply.role) == ("user", "assistant") and example.fixed and reply.fixed and not user.fixed
+    assert "Question:" in example.content and re.search(r"\[\d\]\.$", reply.content)
     numbered = sources_in(model.prompts[0])
     assert sorted(numbered) == list(range(1, len(answer.sources) + 1))
     assert "How many IT training establishments does Da Nang have?" in user.content
