@@ -410,6 +410,8 @@ def print_answer(answer, out) -> None:
         out.print(f"      “{escape(' '.join(src.quote.split()))}”")
         if src.translation:
             out.print(f"      [dim]{escape(src.translation_lang or '')}: {escape(src.translation)}[/dim]")
+        if src.context:  # where its pronoun is named, as the verifier read it
+            out.print(f"      [dim](the sentence before, {escape(src.context_lang or '')}: “{escape(src.context)}”)[/dim]")
     t = answer.timings
     ttft = f"first answer sentence {t.first_answer_ms:.0f} ms, " if t.first_answer_ms is not None else ""
     out.print(f"[dim]{escape(answer.model)} · retrieve {t.retrieve_ms:.0f} ms, {ttft}total {t.total_ms:.0f} ms[/dim]")

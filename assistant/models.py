@@ -264,6 +264,12 @@ class Source(BaseModel):
     translation_note: str | None = Field(
         None, description="Why the model's translation of the quote is not used (when it failed a check)."
     )
+    context: str | None = Field(
+        None,
+        description="For a quote that opens with a pronoun: the sentence before it, where 'he' or 'it' is named, "
+        "as the verifier read it beside the quote (its verified translation when one was cached).",
+    )
+    context_lang: str | None = None
     instructions_withheld: bool = Field(
         False,
         description="Its document holds text addressed to an AI assistant (prompt injection); that text was "

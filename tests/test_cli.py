@@ -127,3 +127,22 @@ def test_ask_shows_the_leading_source_before_the_draft(env, capsys, seed_copy, m
     shown = " ".join(err[lead : err.index("draft")].split())
     # shown as the answer will show it: a quote in the answer's language, in quotation marks, unlabelled
     assert "37 établissements" in shown and "” [1]" in shown and "(French)" not in shown
+
+
+def test_the_source_list_shows_the_sentence_before_a_pronoun_the_check_read():
+    from rich.console import Console
+
+    from assistant.cli import print_answer
+    from assistant.models import Answer, AnswerSentence, Source
+
+    source = Source(n=1, doc_id="d", source="s", title="t", lang="de", chunk_id="d-0", quote="Sie wurde 1991 wiederbelebt.",
+                    start=32, end=60, translation="It was revived in 1991.", translation_lang="en",
+                    context="The exchange was founded in 1817.", context_lang="en")
+    sentence = AnswerSentence(text="The exchange was revived in 1991.", citations=[1], supported=True, lang="en")
+    answer = Answer(question="q", answer_lang="en", answer=sentence.text, answerable=True, sentences=[sentence],
+                    sources=[source], model="m")
+    console = Console(record=True, width=200)
+    print_answer(answer, console)
+    lines = console.export_text().splitlines()
+    at = next(i for i, line in enumerate(lines) if "It was revived in 1991." in line)
+    assert "(the sentence before, en: “The exchange was founded in 1817.”)" in lines[at + 1]

@@ -99,8 +99,9 @@ def check_displayed(
     answer: Answer, verifier_threshold: float, embedder, translation_threshold: float | None = None
 ) -> tuple[int, int]:
     """(displayed citations, of which verified), re-checked from the answer's own fields: a generated
-    sentence against the text it was written from (the source's verified translation, or its quote), a
-    translation against its original (every check but the model's judgement), a quote verbatim."""
+    sentence against the text it was written from (the source's verified translation, or its quote, read
+    with the sentence before it when it opens with a pronoun), a translation against its original (every
+    check but the model's judgement), a quote verbatim."""
     from assistant.grounding.verifier import Verifier
 
     by_n = {s.n: s for s in answer.sources}
@@ -111,12 +112,20 @@ def check_displayed(
     read = {n: by_n[n].translation or by_n[n].quote for n in needed}
     read_lang = {n: by_n[n].translation_lang or by_n[n].lang for n in needed}
     source_vectors = dict(zip(needed, embedder.embed_passages([read[n] for n in needed]))) if needed else {}
+
+    def holds_facts(sentence: str, n: int) -> bool:
+        same = read_lang[n] == answer.answer_lang
+        if not missing_facts(sentence, read[n], answer.answer_lang, same_language=same):
+            return True
+        context = by_n[n].context
+        return bool(context) and not missing_facts(sentence, f"{context} {read[n]}", answer.answer_lang, same_language=same)
+
     for s, vector in zip(generated, vectors):
         for n in s.citations:
             total += 1
             if (
                 n in read
-                and not missing_facts(s.text, read[n], answer.answer_lang, same_language=read_lang[n] == answer.answer_lang)
+                and holds_facts(s.text, n)
                 and float(vector @ source_vectors[n]) >= verifier_threshold - 0.01
                 and written_in(s.text, answer.answer_lang, [by_n[n].lang, "en"]) is not False
             ):

@@ -192,14 +192,18 @@ class AnswerPipeline:
         translation of that sentence (no model call), else the sentence as written. "She was restored … in
         April 1991" (for "Sie wurde …") names the Warsaw Stock Exchange only in the sentence before; read in
         German, "The Warsaw Stock Exchange was restored … in April 1991 [2]" failed as "not in the cited
-        passage: warsaw, stock, exchange" though that sentence's English translation was in the cache."""
+        passage: warsaw, stock, exchange" though that sentence's English translation was in the cache.
+        Each source keeps its context (``Source.context``), so the reader's card shows what the check read."""
         before = {s.n: text for s in evidence.sources if (text := referent_context(s))}
+        langs = {n: evidence.source(n).lang for n in before}
         translated = [n for n in before if evidence.source(n).translation]
         if translated:
             items = [(before[n], evidence.source(n).lang) for n in translated]
             for n, rendering in zip(translated, self.translator.cached(items, answer_lang)):
                 if rendering is not None:
-                    before[n] = rendering.text
+                    before[n], langs[n] = rendering.text, answer_lang
+        for source in evidence.sources:
+            source.context, source.context_lang = before.get(source.n), langs.get(source.n)
         return before
 
     def translate_sources(self, sources: Sequence[Source], answer_lang: str) -> None:

@@ -143,9 +143,15 @@ def source_card(source: Source, turn: int) -> str:
         "<div class='injection'>⚠ this document contains text addressed to AI assistants; it was not used</div>"
         if source.instructions_withheld else ""
     )
+    # the sentence before a pronoun, in the reader's language, when the verifier read it so ("It was
+    # restored …" names the exchange only there); in the source's language it is already in the passage
+    context = (
+        f"<span class='context' title='the sentence before, where its pronoun is named'>{text(source.context)}</span> "
+        if source.context and source.translation and source.context_lang == source.translation_lang else ""
+    )
     translation = (
         f"<div class='translation'><small>{text(language(source.translation_lang or ''))} (verified translation):</small> "
-        f"{text(source.translation)}</div>" if source.translation else ""
+        f"{context}{text(source.translation)}</div>" if source.translation else ""
     )
     return (
         f"<div class='source-card' id='{card_id(turn, source.n)}'>"

@@ -387,12 +387,13 @@ def test_a_translated_source_opening_with_a_pronoun_is_read_with_the_cached_tran
     evidence = Evidence(question="When was the Warsaw Stock Exchange revived?", sources=[source])
     # nothing cached for the sentence before: it is read as written
     assert pipeline.referent_contexts(evidence, "en") == {1: before_de}
+    assert (source.context, source.context_lang) == (before_de, "de")  # kept on the source for the reader
     vector = assistant.embedder.embed_queries([before_en])[0]
     assistant.store.put_translations([CachedTranslation(
         translation_key(before_de, "en", model.name), before_de, "de", "en", model.name, before_en, 0.99, vector, -0.1,
     )])
     contexts = pipeline.referent_contexts(evidence, "en")
-    assert contexts == {1: before_en}
+    assert contexts == {1: before_en} and (source.context, source.context_lang) == (before_en, "en")
     # so an English sentence naming the exchange is checked against an English statement of its name
     claim = "The Warsaw Stock Exchange was revived in April 1991 [1]."
     texts, vectors = {1: quote_en}, {1: assistant.embedder.embed_passages([quote_en])[0]}

@@ -256,6 +256,20 @@ def test_verified_sentences_are_shown_as_the_answer_while_the_rest_is_written(tm
     assert "<p class='draft'>" in render.draft_html("Da Nang", "Writing…")  # nothing verified yet: the draft
 
 
+def test_a_source_card_shows_the_translated_sentence_before_a_pronoun_beside_its_translation():
+    from assistant.models import Source
+
+    passage = "Die Börse wurde 1817 gegründet. Sie wurde 1991 wiederbelebt."
+    source = Source(n=1, doc_id="d", source="s", title="t", lang="de", chunk_id="d-0", quote=passage[32:],
+                    start=32, end=len(passage), passage=passage, translation="It was revived in 1991.",
+                    translation_lang="en", context="The exchange was founded in 1817.", context_lang="en")
+    card = render.source_card(source, 0)
+    assert "<span class='context'" in card and card.index("The exchange was founded") < card.index("It was revived")
+    # read in German, the sentence before is already in the passage the card shows
+    german = source.model_copy(update={"context": passage[:31], "context_lang": "de"})
+    assert "<span class='context'" not in render.source_card(german, 0)
+
+
 def test_the_library_tab_says_how_far_translation_ahead_of_questions_has_come(tmp_path):
     handlers, _ = make(tmp_path, ["unused"])
     assistant = handlers.assistant
