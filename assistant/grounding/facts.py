@@ -195,8 +195,20 @@ def dropped_names(point: str, sentence: str, sentence_lang: str, carried: Callab
     return [w for w in candidates if not re.search(r"(?<!\w)" + re.escape(w), folded) and carried(w)]
 
 
+_RE_ER = re.compile(r"\b(\w{4,})(re|er)\b")
+
+
+def spellings(name: str) -> tuple[str, ...]:
+    """``name`` and its other English spelling of a final "-re"/"-er": the model writes "Summer Theatre" as
+    the question does while the source's translation (and German) writes "theater"; "Centre"/"Center",
+    "Metre"/"Meter" alike. The other spelling must still stand in the source, so "Peter" read as "Petre"
+    finds nothing new."""
+    swapped = _RE_ER.sub(lambda m: m.group(1) + ("er" if m.group(2) == "re" else "re"), name)
+    return (name, swapped) if swapped != name else (name,)
+
+
 def _name_found(name: str, folded_text: str, squashed_text: str) -> bool:
-    for alias in COUNTRY_ALIASES.get(name, (name,)):
+    for alias in COUNTRY_ALIASES.get(name, spellings(name)):
         if alias in folded_text or alias.replace(" ", "") in squashed_text:
             return True
     # Possessive or inflected forms: "Korea's", "Koreas" — compare the stem.

@@ -112,6 +112,15 @@ def test_a_formal_country_name_and_a_german_compound_are_not_false_refusals():
     assert missing_facts("The Minister of Planning spoke.", "Der Minister sprach mit dem Kaplan.") == ["planning"]
 
 
+def test_a_name_in_the_other_english_spelling_of_re_and_er_is_found():
+    source = "In the vicinity of Ogród Saski, the summer theater was in operation from 1870 to 1939."
+    assert missing_facts("The Summer Theatre was in operation from 1870 to 1939.", source) == []
+    assert missing_facts("The Kennedy Center opened in 1971.", "The Kennedy Centre opened in 1971.") == []
+    # the other spelling must stand in the source: a different name is still missing
+    assert missing_facts("The Summer Circus was in operation from 1870 to 1939.", source) == ["circus"]
+    assert missing_facts("Petre spoke in 1939.", "Peter spoke in 1939.") == ["petre"]
+
+
 def test_a_restatement_must_keep_the_names_other_languages_write_the_same_way():
     sentence = ("Informasi ini dibagikan saat penerimaan Duta Besar Luar Biasa dan Berkuasa Penuh Korea untuk Vietnam, "
                 "Bapak Choi Youngsam, oleh Menteri Informasi dan Komunikasi Nguyen Manh Hung pada 10 Mei.")
