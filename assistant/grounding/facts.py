@@ -10,7 +10,7 @@ import re
 from typing import Callable
 
 from assistant.grounding.titles import miscast_titles
-from assistant.text.countries import COUNTRY_ALIASES, COUNTRY_NAMING_WORDS, COUNTRY_WORDS
+from assistant.text.countries import COUNTRY_ALIASES, COUNTRY_NAMING_WORDS, COUNTRY_WORDS, QUALIFIED_COUNTRIES
 from assistant.text.folding import fold
 from assistant.text.lexicon import (
     GENERIC_WORDS,
@@ -271,26 +271,34 @@ def countries_not_in(text: str, source_text: str) -> list[str]:
     """The countries ``text`` names (by a word of their English name: "China", "Korea") that ``source_text``,
     in any language read, does not name (CLDR's names, see :mod:`assistant.text.countries`): "China has
     become an important strategic partner of Vietnam" for "Hàn Quốc đã trở thành … đối tác chiến lược …"
-    (Korea) keeps every number and passes for close. A country's ISO code in the source names it ("VN")."""
+    (Korea) keeps every number and passes for close. A country's ISO code in the source names it ("VN").
+    A compass word that tells one country of a word from another must be the source's too: "North Korea"
+    for a source saying only "Korea" (or "Hàn Quốc", South Korea) names a country the source does not."""
     folded = fold(short_country_names(source_text))
     squashed = folded.replace(" ", "")
-    named = dict.fromkeys(w for w in TOKEN.findall(fold(text)) if w in COUNTRY_NAMING_WORDS)
+    folded_text = fold(text)
+    named = dict.fromkeys(w for w in TOKEN.findall(folded_text) if w in COUNTRY_NAMING_WORDS)
     codes = set(re.findall(r"\b[A-Z]{2}\b", source_text))
-    return [
+    missing = [
         w for w in named
-        if not _name_found(w, folded, squashed) and not _inflected_country(w).search(folded)
+        if not _name_found(w, folded, squashed) and not _inflected_country(COUNTRY_ALIASES[w]).search(folded)
         and not codes.intersection(COUNTRY_NAMING_WORDS[w])
+    ]
+    return missing + [
+        name for name, names in QUALIFIED_COUNTRIES.items()
+        if name.split()[1] not in missing and re.search(rf"(?<!\w){name}(?!\w)", folded_text)
+        and not any(n.replace(" ", "") in squashed for n in names) and not _inflected_country(names).search(folded)
     ]
 
 
 @functools.lru_cache(maxsize=None)
-def _inflected_country(word: str) -> re.Pattern[str]:
-    """Any name of ``word``'s countries with each of its words inflected: CLDR writes "Vereinigte Staaten",
+def _inflected_country(names: tuple[str, ...]) -> re.Pattern[str]:
+    """Any of a country's ``names`` with each of its words inflected: CLDR writes "Vereinigte Staaten",
     a sentence "der Vereinigten Staaten"."""
     def inflected(name: str) -> str:
         return r"\s+".join(re.escape(w[:-1] if len(w) >= 5 else w) + r"\w*" for w in name.split())
 
-    return re.compile(r"(?<!\w)(?:" + "|".join(inflected(a) for a in COUNTRY_ALIASES[word]) + ")")
+    return re.compile(r"(?<!\w)(?:" + "|".join(inflected(a) for a in names) + ")")
 
 
 def missing_facts(sentence: str, source_text: str, lang: str = "en", *, same_language: bool = False) -> list[str]:

@@ -32,6 +32,7 @@ class _Tables(NamedTuple):
     aliases: dict[str, tuple[str, ...]]
     words: frozenset[str]
     naming: dict[str, tuple[str, ...]]
+    qualified: dict[str, tuple[str, ...]]
 
 
 @lru_cache(maxsize=1)
@@ -66,7 +67,13 @@ def _tables() -> _Tables:
         if any(name == [word] for name in english_names)
         or all(len(name) == 2 and name[1] == word and name[0] in generic for name in english_names if word in name)
     }
-    return _Tables({word: tuple(sorted(forms)) for word, forms in aliases.items()}, words, naming)
+    qualified = {  # "north korea" → North Korea's names in every language read
+        " ".join(name): tuple(sorted({by_code[code] for by_code in names.values() if code in by_code}))
+        for code in codes
+        if len(name := TOKEN.findall(fold(english[code]))) == 2 and name[0] in generic
+        and len(naming.get(name[1], ())) > 1
+    }
+    return _Tables({word: tuple(sorted(forms)) for word, forms in aliases.items()}, words, naming, qualified)
 
 
 #: A folded English word of a country's name → every folded name of that country in the languages read.
@@ -78,3 +85,7 @@ COUNTRY_WORDS: frozenset[str] = _tables().words
 #: "Western" or "Territory", which a sentence uses of other things — and the ISO codes of their countries,
 #: which news copy also writes ("VN").
 COUNTRY_NAMING_WORDS: dict[str, tuple[str, ...]] = _tables().naming
+#: An English country name that a compass word tells from another country of the same word ("north korea",
+#: "south sudan") → that country's names in every language read: "North Korea" for a source that says only
+#: "Korea" names a country the source does not.
+QUALIFIED_COUNTRIES: dict[str, tuple[str, ...]] = _tables().qualified

@@ -176,6 +176,13 @@ def test_a_person_given_another_persons_title_is_refused_within_and_across_langu
         ("Relations with Germany and France improved.", "Les relations avec l'Allemagne et la France.", []),
         ("Western medicine reached northern Syria.", "Die westliche Medizin erreichte Nordsyrien.", []),  # not countries
         ("Indonesia and Korea", "Korea Selatan", ["indonesia"]),
+        # a compass word that tells one country of a word from the other must be the source's too
+        ("The ambassador of North Korea in Vietnam.", "Duta Besar Luar Biasa dan Berkuasa Penuh Korea untuk Vietnam.",
+         ["north korea"]),
+        ("The ambassador of North Korea in Vietnam.", "Đại sứ Hàn Quốc tại Việt Nam.", ["north korea"]),
+        ("South Korea and North Korea met.", "Südkorea und Nordkorea trafen sich.", []),
+        ("The ambassador of South Korea in Vietnam.", "Đại sứ Hàn Quốc tại Việt Nam.", []),
+        ("Refugees from South Sudan.", "Flüchtlinge aus dem Südsudan.", []),
     ],
 )
 def test_a_country_the_source_does_not_name_is_found(text, source, wrong):
