@@ -30,7 +30,7 @@ from assistant.backends.llm import ChatModel
 from assistant.config import Settings
 from assistant.evaluation.retrieval import half, load_jsonl, temporary_assistant
 from assistant.evaluation.scoring import contains, correct_in_language, found_anywhere, readable_sentences, words_in
-from assistant.grounding.facts import missing_facts
+from assistant.grounding.facts import missing_with_context
 from assistant.ingest.metadata import content_id
 from assistant.models import Answer
 from assistant.retrieval.evidence import select_evidence
@@ -113,19 +113,14 @@ def check_displayed(
     read_lang = {n: by_n[n].translation_lang or by_n[n].lang for n in needed}
     source_vectors = dict(zip(needed, embedder.embed_passages([read[n] for n in needed]))) if needed else {}
 
-    def holds_facts(sentence: str, n: int) -> bool:
-        same = read_lang[n] == answer.answer_lang
-        if not missing_facts(sentence, read[n], answer.answer_lang, same_language=same):
-            return True
-        context = by_n[n].context
-        return bool(context) and not missing_facts(sentence, f"{context} {read[n]}", answer.answer_lang, same_language=same)
-
     for s, vector in zip(generated, vectors):
         for n in s.citations:
             total += 1
             if (
                 n in read
-                and holds_facts(s.text, n)
+                and not missing_with_context(
+                    s.text, read[n], by_n[n].context, answer.answer_lang, same_language=read_lang[n] == answer.answer_lang
+                )
                 and float(vector @ source_vectors[n]) >= verifier_threshold - 0.01
                 and written_in(s.text, answer.answer_lang, [by_n[n].lang, "en"]) is not False
             ):

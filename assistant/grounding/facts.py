@@ -286,7 +286,7 @@ def countries_not_in(text: str, source_text: str) -> list[str]:
     ]
     return missing + [
         name for name, names in QUALIFIED_COUNTRIES.items()
-        if name.split()[1] not in missing and re.search(rf"(?<!\w){name}(?!\w)", folded_text)
+        if name.split()[1] not in missing and re.search(rf"(?<!\w){re.escape(name)}(?!\w)", folded_text)
         and not any(n.replace(" ", "") in squashed for n in names) and not _inflected_country(names).search(folded)
     ]
 
@@ -299,6 +299,18 @@ def _inflected_country(names: tuple[str, ...]) -> re.Pattern[str]:
         return r"\s+".join(re.escape(w[:-1] if len(w) >= 5 else w) + r"\w*" for w in name.split())
 
     return re.compile(r"(?<!\w)(?:" + "|".join(inflected(a) for a in names) + ")")
+
+
+def missing_with_context(
+    sentence: str, source_text: str, context: str | None, lang: str = "en", *, same_language: bool = False
+) -> list[str]:
+    """:func:`missing_facts` of ``sentence`` in ``source_text``, or, where some are missing and the source
+    opens with a pronoun, in ``context`` (the sentence before it, where "he" or "it" is named) and the source
+    read together."""
+    missing = missing_facts(sentence, source_text, lang, same_language=same_language)
+    if missing and context:
+        missing = missing_facts(sentence, f"{context} {source_text}", lang, same_language=same_language)
+    return missing
 
 
 def missing_facts(sentence: str, source_text: str, lang: str = "en", *, same_language: bool = False) -> list[str]:

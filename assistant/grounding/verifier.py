@@ -42,7 +42,7 @@ from assistant.grounding.facts import (
     dropped_names,
     institutions_not_in,
     is_repetitive,
-    missing_facts,
+    missing_with_context,
     months_in,
     numbers_in,
     restates,
@@ -115,12 +115,10 @@ class Verifier:
         if not close:
             best = max(cosines.values(), default=0.0)
             return Verdict(False, [], f"the cited passage does not support it (similarity {best:.2f})", cosines)
-        missing = {n: missing_facts(sentence, texts[n], lang, same_language=source_langs.get(n) == lang) for n in close}
-        for n in close:
-            if missing[n] and n in contexts:
-                missing[n] = missing_facts(
-                    sentence, f"{contexts[n]} {texts[n]}", lang, same_language=source_langs.get(n) == lang
-                )
+        missing = {
+            n: missing_with_context(sentence, texts[n], contexts.get(n), lang, same_language=source_langs.get(n) == lang)
+            for n in close
+        }
         counted = [n for n in cited if n in missing and not missing[n]]
         if not counted:  # name what the closest cited passage lacks
             return Verdict(False, [], "not in the cited passage: " + ", ".join(missing[close[0]]), cosines)
