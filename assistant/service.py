@@ -278,7 +278,7 @@ class NewsAssistant:
     def untranslated(self, lang: str = "en", refs: Sequence[str] = ()) -> list[tuple[str, str]]:
         """(sentence, its language) of the stored documents not in ``lang`` (or of ``refs``) that have no
         cached translation into it yet, in library order: what :meth:`pretranslate` would translate."""
-        from assistant.backends.store import translation_key
+        from assistant.generation.translation import cache_key
         from assistant.retrieval.evidence import MIN_SENTENCE_CHARS
         from assistant.text.sentences import trimmed_sentence
 
@@ -295,7 +295,7 @@ class NewsAssistant:
                 if len(text) >= MIN_SENTENCE_CHARS:
                     wanted.append((text, info.lang))
         wanted = list(dict.fromkeys(wanted))
-        keys = [translation_key(t, lang, self.model.name) for t, _ in wanted]
+        keys = [cache_key(t, tl, lang, self.model.name) for t, tl in wanted]
         have = set()
         for i in range(0, len(keys), 500):
             have |= set(self.store.get_translations(keys[i : i + 500]))

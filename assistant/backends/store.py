@@ -141,9 +141,11 @@ class RenderingMatch:
     cosine: float
 
 
-def translation_key(original: str, lang: str, model: str) -> str:
-    """The cache key of ``original`` translated into ``lang`` by ``model``."""
-    return hashlib.sha256(f"{model}\x1f{lang}\x1f{original}".encode("utf-8")).hexdigest()[:32]
+def translation_key(original: str, lang: str, model: str, glossary: str = "") -> str:
+    """The cache key of ``original`` translated into ``lang`` by ``model``, prompted with ``glossary`` (the
+    English of words the prompt named; a key without one is the key as it was before glossaries)."""
+    text = f"{model}\x1f{lang}\x1f{original}" + (f"\x1f{glossary}" if glossary else "")
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]
 
 
 def document_vector(chunks: Sequence[Chunk], sentences: Sequence[Sentence], sentence_vectors: np.ndarray) -> np.ndarray:

@@ -29,6 +29,7 @@ from assistant.grounding.verifier import Verifier
 from assistant.templates import render
 from assistant.text.langdata import language_name
 from assistant.text.lexicon import titles_named
+from assistant.text.places import exonyms_in
 
 
 @dataclass
@@ -48,23 +49,47 @@ class Rendering:
     confidence: float | None = None
 
 
+def glossary(sentence: str, lang_from: str, lang_to: str) -> str:
+    """The words of ``sentence`` the translation prompt names the English for ("" when none, or when the
+    translation is not into English), one system message's text:
+
+    * each person's title the sentence writes in another language's form
+      (:func:`assistant.text.lexicon.titles_named`): the 1.5B model wrote Indonesian "Duta Besar"
+      (ambassador) as "President", "Vice President" or "Prime Minister", which the office check rightly
+      refused, so the sentence was never shown translated;
+    * each city it writes in another form than the English one (:func:`assistant.text.places.exonyms_in`):
+      the model kept "Warschau" in English text.
+
+    The cache key holds it (:func:`cache_key`): a translation made under another glossary is made again."""
+    if lang_to != "en":
+        return ""
+    titles = titles_named(sentence)
+    places = exonyms_in(sentence, lang_from)
+    lines = [render("translate_titles", titles="; ".join(f"“{w}” is “{t}”" for w, t in titles))] if titles else []
+    if places:
+        lines.append(render("translate_places", places="; ".join(f"“{w}” is “{c}”" for w, c in places)))
+    return "\n".join(lines)
+
+
 def translation_messages(sentence: str, lang_from: str, lang_to: str) -> list[ChatMessage]:
-    """The translation prompt. Into English it names the English title of each person's title the sentence
-    writes in another language's form (:func:`assistant.text.lexicon.titles_named`): the 1.5B model wrote
-    Indonesian "Duta Besar" (ambassador) as "President", "Vice President" or "Prime Minister", which the
-    office check rightly refused, so the sentence was never shown translated. The hint goes in
-    a system message of its own after the instructions every translation shares, so that their evaluated
-    state is kept and restored as one prefix (:class:`assistant.backends.llm.LlamaCppModel`)."""
-    terms = titles_named(sentence) if lang_to == "en" else []
-    hint = [ChatMessage("system", render("translate_titles", titles="; ".join(f"“{w}” is “{t}”" for w, t in terms)))]
+    """The translation prompt: the instructions every translation shares, then the sentence's
+    :func:`glossary` in a system message of its own, so that the shared instructions' evaluated state is
+    kept and restored as one prefix (:class:`assistant.backends.llm.LlamaCppModel`)."""
+    terms = glossary(sentence, lang_from, lang_to)
     return [
         ChatMessage(
             "system",
             render("translate_sentence_system", source_language=language_name(lang_from), language=language_name(lang_to)),
         ),
-        *(hint if terms else []),
+        *([ChatMessage("system", terms)] if terms else []),
         ChatMessage("user", " ".join(sentence.split())),
     ]
+
+
+def cache_key(sentence: str, lang_from: str, lang_to: str, model: str) -> str:
+    """The key of ``sentence``'s translation into ``lang_to`` by ``model`` in the store's cache: the
+    sentence, the target, the model and the prompt's :func:`glossary`."""
+    return translation_key(sentence, lang_to, model, glossary(sentence, lang_from, lang_to))
 
 
 #: Sampling of a second (third…) translation of a sentence whose first failed the checks: greedy decoding
@@ -184,7 +209,7 @@ class SentenceTranslator:
         todo = [i for i, (_, sl) in enumerate(items) if sl != lang]
         if not todo or self.store is None:
             return out
-        keys = {i: translation_key(items[i][0], lang, self.model.name) for i in todo}
+        keys = {i: cache_key(items[i][0], items[i][1], lang, self.model.name) for i in todo}
         hits = self.store.get_translations(list(keys.values()))
         found = [i for i in todo if keys[i] in hits]
         if not found:
@@ -216,7 +241,7 @@ class SentenceTranslator:
                 out[i] = Rendering(s, sl, lang, s, True)
         if not todo:
             return [r for r in out if r is not None]
-        keys = {i: translation_key(items[i][0], lang, self.model.name) for i in todo}
+        keys = {i: cache_key(items[i][0], items[i][1], lang, self.model.name) for i in todo}
         cached = self.store.get_translations(list(keys.values())) if self.store is not None else {}
         originals = self.verifier.embed([items[i][0] for i in todo])
         original_vector = dict(zip(todo, originals))

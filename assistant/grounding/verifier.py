@@ -52,6 +52,7 @@ from assistant.models import AnswerSentence
 from assistant.text.folding import fold
 from assistant.text.language import written_in
 from assistant.text.number_words import spelled_in
+from assistant.text.places import cities_left_out
 
 
 @dataclass
@@ -222,6 +223,8 @@ class Verifier:
             return Verdict(False, [], "not in the original: " + ", ".join(offices), cosines)
         if countries := countries_not_in(text, original):
             return Verdict(False, [], "not in the original: " + ", ".join(countries), cosines)
+        if cities := cities_left_out(original, original_lang, text):
+            return Verdict(False, [], "it leaves out " + ", ".join(cities), cosines)
         if carried is not None and (left_out := dropped_names(text, original, original_lang, carried)):
             return Verdict(False, [], "it leaves out " + ", ".join(left_out), cosines)
         foreign = untranslated_words(original, original_lang, text, lang)

@@ -8,7 +8,13 @@ import pytest
 from assistant.backends.embedder import HashingEmbedder
 from assistant.backends.llm import FakeChatModel
 from assistant.backends.store import translation_key
-from assistant.generation.translation import SentenceTranslator, numbers_grammar, translate_one, translation_messages
+from assistant.generation.translation import (
+    SentenceTranslator,
+    cache_key,
+    numbers_grammar,
+    translate_one,
+    translation_messages,
+)
 from assistant.grounding.facts import numbers_in
 from assistant.grounding.verifier import Verifier
 from assistant.service import NewsAssistant
@@ -78,7 +84,7 @@ def test_a_translation_with_a_word_the_model_was_unsure_of_is_refused_before_any
     assert not fr.verified and "unsure" in fr.reason and fr.confidence == pytest.approx(-13.5)
     assert [m[-1].content for m, _ in model.scored] == [DE, FR, FR]  # the retry is scored too
     assert len(model.judged) == 1  # only the sure one was judged
-    cached = library.store.get_translations([translation_key(DE, "en", "fake"), translation_key(FR, "en", "fake")])
+    cached = library.store.get_translations([cache_key(DE, "de", "en", "fake"), cache_key(FR, "fr", "en", "fake")])
     assert sorted(round(c.confidence, 1) for c in cached.values()) == [-13.5, -0.4]
     # Without a model that can score (an endpoint), the check is not made.
     plain = SentenceTranslator(scripted({FR: FR_EN}), verifier).render([(FR, "fr")], "en")
@@ -170,3 +176,17 @@ def test_into_english_the_prompt_names_the_english_title_of_each_title_in_anothe
     plain = translation_messages("Vietnam dan Korea bekerja sama.", "id", "en")
     assert len(plain) == 2 and plain[0] == into_english[0]  # the shared instructions come first, alone
     assert len(translation_messages("Menteri berharap.", "id", "de")) == 2  # the table is English
+
+
+def test_into_english_the_prompt_names_the_english_name_of_each_city_in_another_form_and_the_key_holds_it():
+    sentence = "Der Botschafter reiste von Warschau nach Wien."
+    into_english = translation_messages(sentence, "de", "en")
+    assert into_english[1].content == (
+        "Titles in this sentence: “Botschafter” is “ambassador”.\n"
+        "Cities in this sentence, with their English names: “Warschau” is “Warsaw”; “Wien” is “Vienna”."
+    )
+    # A translation cached before the prompt named the cities is not reused; one without a glossary keeps
+    # the key it always had.
+    assert cache_key(sentence, "de", "en", "m") != translation_key(sentence, "en", "m")
+    assert cache_key("Er reiste ab.", "de", "en", "m") == translation_key("Er reiste ab.", "en", "m")
+    assert len(translation_messages("Il est arrivé à Varsovie.", "fr", "de")) == 2  # the table is English

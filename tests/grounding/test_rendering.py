@@ -27,6 +27,15 @@ def test_a_translation_naming_another_country_is_refused():
     assert verifier.check_translation(original, "vi", right, "en", cosine=0.95, judge=0.9).supported
 
 
+
+def test_a_translation_putting_another_city_in_place_of_the_originals_is_refused():
+    verifier = Verifier(embedder=None, threshold=0.85, translation_threshold=0.9, faithfulness_threshold=0.5)
+    original = "Der Botschafter traf den Minister 2019 in Wien."
+    wrong = verifier.check_translation(original, "de", "The ambassador met the minister in Paris in 2019.", "en", cosine=0.95, judge=0.9)
+    assert not wrong.supported and wrong.reason == "it leaves out Vienna"
+    right = "The ambassador met the minister in Vienna in 2019."
+    assert verifier.check_translation(original, "de", right, "en", cosine=0.95, judge=0.9).supported
+
 @pytest.mark.parametrize(
     "original, lang_from, text, lang_to",
     [
