@@ -273,7 +273,9 @@ def countries_not_in(text: str, source_text: str) -> list[str]:
     become an important strategic partner of Vietnam" for "Hàn Quốc đã trở thành … đối tác chiến lược …"
     (Korea) keeps every number and passes for close. A country's ISO code in the source names it ("VN").
     A compass word that tells one country of a word from another must be the source's too: "North Korea"
-    for a source saying only "Korea" (or "Hàn Quốc", South Korea) names a country the source does not."""
+    for a source saying only "Korea" (or "Hàn Quốc", South Korea) names a country the source does not; so
+    must a name of words that name other things too ("the United States", "Sri Lanka"), or its code
+    ("USA", "UK")."""
     folded = fold(short_country_names(source_text))
     squashed = folded.replace(" ", "")
     folded_text = fold(text)
@@ -284,11 +286,20 @@ def countries_not_in(text: str, source_text: str) -> list[str]:
         if not _name_found(w, folded, squashed) and not _inflected_country(COUNTRY_ALIASES[w]).search(folded)
         and not codes.intersection(COUNTRY_NAMING_WORDS[w])
     ]
+    acronyms = re.findall(r"\b[A-Z]{2,4}\b", source_text)
     return missing + [
-        name for name, names in QUALIFIED_COUNTRIES.items()
+        name for name, (names, code) in QUALIFIED_COUNTRIES.items()
         if name.split()[1] not in missing and re.search(rf"(?<!\w){re.escape(name)}(?!\w)", folded_text)
         and not any(n.replace(" ", "") in squashed for n in names) and not _inflected_country(names).search(folded)
+        and not _abbreviated(name, code, acronyms)
     ]
+
+
+def _abbreviated(name: str, code: str, acronyms: list[str]) -> bool:
+    """Whether one of a source's upper-case ``acronyms`` stands for the country ``name`` (folded English,
+    ISO ``code``): its code or its initials, or one of them lengthened ("US", "USA"; "UK"; "UAE")."""
+    initials = "".join(word[0] for word in name.split()).upper()
+    return any(a.startswith((code, initials)) for a in acronyms)
 
 
 @functools.lru_cache(maxsize=None)
@@ -314,7 +325,7 @@ def missing_with_context(
 
 
 def missing_facts(sentence: str, source_text: str, lang: str = "en", *, same_language: bool = False) -> list[str]:
-    """The numbers, months and names of ``sentence`` that ``source_text`` does not contain.
+    """The numbers, months, names and countries of ``sentence`` that ``source_text`` does not contain.
 
     The institution words of names count too: "the Ministry of Industry and Trade" fails against a source
     that names the Ministry of Information and Communications — word for word when sentence and source
@@ -335,6 +346,8 @@ def missing_facts(sentence: str, source_text: str, lang: str = "en", *, same_lan
         missing += [w for w in institution_words_in(sentence) if not _name_found(w, folded, squashed)]
     elif lang == "en":
         missing += institutions_not_in(sentence, folded)
+    if lang == "en":  # the translation check's country test: "North Korea" for a source naming only "Korea"
+        missing += [c for c in countries_not_in(sentence, source_text) if c not in {fold(m) for m in missing}]
     if lang == "en" and not missing:  # every word is in the source: are the titles on the right persons?
         missing += miscast_titles(sentence, source_text, same_language=same_language)
     return missing

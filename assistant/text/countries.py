@@ -32,7 +32,7 @@ class _Tables(NamedTuple):
     aliases: dict[str, tuple[str, ...]]
     words: frozenset[str]
     naming: dict[str, tuple[str, ...]]
-    qualified: dict[str, tuple[str, ...]]
+    qualified: dict[str, tuple[tuple[str, ...], str]]
 
 
 @lru_cache(maxsize=1)
@@ -67,11 +67,14 @@ def _tables() -> _Tables:
         if any(name == [word] for name in english_names)
         or all(len(name) == 2 and name[1] == word and name[0] in generic for name in english_names if word in name)
     }
-    qualified = {  # "north korea" → North Korea's names in every language read
-        " ".join(name): tuple(sorted({by_code[code] for by_code in names.values() if code in by_code}))
+    qualified = {  # "north korea", "united states" → that country's names in every language read, its code
+        " ".join(name): (tuple(sorted({by_code[code] for by_code in names.values() if code in by_code})), code)
         for code in codes
-        if len(name := TOKEN.findall(fold(english[code]))) == 2 and name[0] in generic
-        and len(naming.get(name[1], ())) > 1
+        if code[0] not in "QX" and len(name := TOKEN.findall(fold(english[code]))) >= 2
+        and (
+            (len(name) == 2 and name[0] in generic and len(naming.get(name[1], ())) > 1)
+            or not any(word in naming for word in name)  # no word of it names the country alone
+        )
     }
     return _Tables({word: tuple(sorted(forms)) for word, forms in aliases.items()}, words, naming, qualified)
 
@@ -85,7 +88,9 @@ COUNTRY_WORDS: frozenset[str] = _tables().words
 #: "Western" or "Territory", which a sentence uses of other things — and the ISO codes of their countries,
 #: which news copy also writes ("VN").
 COUNTRY_NAMING_WORDS: dict[str, tuple[str, ...]] = _tables().naming
-#: An English country name that a compass word tells from another country of the same word ("north korea",
-#: "south sudan") → that country's names in every language read: "North Korea" for a source that says only
-#: "Korea" names a country the source does not.
-QUALIFIED_COUNTRIES: dict[str, tuple[str, ...]] = _tables().qualified
+#: An English country name of several words that no single word names: one a compass word tells from another
+#: country of the same word ("north korea", "south sudan"), or one of words that name other things too
+#: ("united states", "sri lanka") → (that country's names in every language read, its ISO code). "North
+#: Korea" for a source that says only "Korea", "the United States" for a source naming no such country
+#: (a garbled Indonesian title), name a country the source does not.
+QUALIFIED_COUNTRIES: dict[str, tuple[tuple[str, ...], str]] = _tables().qualified

@@ -183,7 +183,21 @@ def test_a_person_given_another_persons_title_is_refused_within_and_across_langu
         ("South Korea and North Korea met.", "Südkorea und Nordkorea trafen sich.", []),
         ("The ambassador of South Korea in Vietnam.", "Đại sứ Hàn Quốc tại Việt Nam.", []),
         ("Refugees from South Sudan.", "Flüchtlinge aus dem Südsudan.", []),
+        # a name of words that name other things too: under one of its names, or its code or initials
+        ("The Ambassador of the United States was received.", "Penerimaan Duta Besar Luar Biasa Korea.", ["united states"]),
+        ("The United States and Vietnam.", "Die USA und Vietnam.", []),
+        ("The United Kingdom left.", "Le Royaume-Uni est parti.", []),
+        ("Tea from Sri Lanka.", "Teh dari Sri Lanka.", []),
+        ("The United Nations met.", "Die Vereinten Nationen tagten.", []),  # no country
     ],
 )
 def test_a_country_the_source_does_not_name_is_found(text, source, wrong):
     assert countries_not_in(text, source) == wrong
+
+
+def test_an_answer_or_brief_point_is_held_to_the_same_country_check():
+    """A point written from a German key sentence said "the ambassador of North Korea" for "des Botschafters
+    Koreas" and passed: the country test was the translation check's alone."""
+    source = "Der Minister empfing den Botschafter Koreas in Vietnam am 10. Mai."
+    assert missing_facts("The minister received the ambassador of North Korea in Vietnam.", source) == ["north korea"]
+    assert missing_facts("The minister received the ambassador of Korea in Vietnam.", source) == []
