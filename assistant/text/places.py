@@ -4,8 +4,9 @@
 The small translation model keeps a city in its source's form ("Warschau was a multi-cultural city"), and
 a reader of English does not know where that is; worse, a translation that put another city in its place
 passed every check, since nothing compared places. So a sentence's cities written in another form than
-the English one are named to the translation prompt with the English name, a translation into English
-must not keep the source's form, and any translation must write each such city in one of its forms.
+the English one are named to the translation prompt with the English name, and any translation must write
+each such city in one of its forms (one that keeps the source's form is not refused for it: a reader still
+finds the city, and the sentence is not lost).
 
 CLDR names a city for each time zone (its "exemplar city"): about 400, the capitals and the large cities
 news is datelined from, each in every language and curated, so no form needs guessing (GeoNames' alternate
