@@ -49,6 +49,7 @@ class Rendering:
     confidence: float | None = None
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def glossary(sentence: str, lang_from: str, lang_to: str) -> str:
     """The words of ``sentence`` the translation prompt names the English for ("" when none, or when the
     translation is not into English), one system message's text:
@@ -60,7 +61,9 @@ def glossary(sentence: str, lang_from: str, lang_to: str) -> str:
     * each city it writes in another form than the English one (:func:`assistant.text.places.exonyms_in`):
       the model kept "Warschau" in English text.
 
-    The cache key holds it (:func:`cache_key`): a translation made under another glossary is made again."""
+    The cache key holds it (:func:`cache_key`): a translation made under another glossary is made again.
+    Kept per sentence: `serve` computes the key of every sentence of the library each time it looks for
+    sentences to translate while idle."""
     if lang_to != "en":
         return ""
     titles = titles_named(sentence)
