@@ -18,23 +18,23 @@ def test_a_faithful_translation_passes_every_structural_check():
     assert untranslated_words(DE, "de", EN, "en") == []
 
 
-def test_a_translation_naming_another_country_is_refused():
+@pytest.mark.parametrize(
+    "original, lang_from, wrong, reason, right",
+    [
+        ("Hàn Quốc đã trở thành một trong những đối tác chiến lược quan trọng của Việt Nam.", "vi",
+         "China has become one of Vietnam's important strategic partners.", "not in the original: china",
+         "South Korea has become one of Vietnam's important strategic partners."),
+        ("Der Botschafter traf den Minister 2019 in Wien.", "de",
+         "The ambassador met the minister in Paris in 2019.", "it leaves out Vienna",
+         "The ambassador met the minister in Vienna in 2019."),
+    ],
+)
+def test_a_translation_putting_another_place_in_place_of_the_originals_is_refused(original, lang_from, wrong, reason, right):
     verifier = Verifier(embedder=None, threshold=0.85, translation_threshold=0.9, faithfulness_threshold=0.5)
-    original = "Hàn Quốc đã trở thành một trong những đối tác chiến lược quan trọng của Việt Nam."
-    wrong = verifier.check_translation(original, "vi", "China has become one of Vietnam's important strategic partners.", "en", cosine=0.95, judge=0.9)
-    assert not wrong.supported and wrong.reason == "not in the original: china"
-    right = "South Korea has become one of Vietnam's important strategic partners."
-    assert verifier.check_translation(original, "vi", right, "en", cosine=0.95, judge=0.9).supported
+    refused = verifier.check_translation(original, lang_from, wrong, "en", cosine=0.95, judge=0.9)
+    assert not refused.supported and refused.reason == reason
+    assert verifier.check_translation(original, lang_from, right, "en", cosine=0.95, judge=0.9).supported
 
-
-
-def test_a_translation_putting_another_city_in_place_of_the_originals_is_refused():
-    verifier = Verifier(embedder=None, threshold=0.85, translation_threshold=0.9, faithfulness_threshold=0.5)
-    original = "Der Botschafter traf den Minister 2019 in Wien."
-    wrong = verifier.check_translation(original, "de", "The ambassador met the minister in Paris in 2019.", "en", cosine=0.95, judge=0.9)
-    assert not wrong.supported and wrong.reason == "it leaves out Vienna"
-    right = "The ambassador met the minister in Vienna in 2019."
-    assert verifier.check_translation(original, "de", right, "en", cosine=0.95, judge=0.9).supported
 
 @pytest.mark.parametrize(
     "original, lang_from, text, lang_to",
