@@ -290,8 +290,7 @@ def countries_not_in(text: str, source_text: str) -> list[str]:
     return missing + [
         name for name, (names, code) in QUALIFIED_COUNTRIES.items()
         if name.split()[1] not in missing and re.search(rf"(?<!\w){re.escape(name)}(?!\w)", folded_text)
-        and not any(n.replace(" ", "") in squashed for n in names) and not _inflected_country(names).search(folded)
-        and not _abbreviated(name, code, acronyms)
+        and not _inflected_country(names).search(folded) and not _abbreviated(name, code, acronyms)
     ]
 
 
@@ -304,12 +303,27 @@ def _abbreviated(name: str, code: str, acronyms: list[str]) -> bool:
 
 @functools.lru_cache(maxsize=None)
 def _inflected_country(names: tuple[str, ...]) -> re.Pattern[str]:
-    """Any of a country's ``names`` with each of its words inflected: CLDR writes "Vereinigte Staaten",
-    a sentence "der Vereinigten Staaten"."""
-    def inflected(name: str) -> str:
-        return r"\s+".join(re.escape(w[:-1] if len(w) >= 5 else w) + r"\w*" for w in name.split())
+    """Any of a country's ``names`` standing as words, each word inflected: CLDR writes "Vereinigte
+    Staaten", a sentence "der Vereinigten Staaten" (or "HoaKỳ" run together). A word of five letters or more
+    may change its last letter and take an ending, one of four an ending of up to two letters ("Irans"),
+    a shorter one none: "USA" must not be read inside "Berkuasa" or "usaha" (Indonesian "business"), which
+    let "the Ambassador of the United States" pass for "Duta Besar Luar Biasa dan Berkuasa Penuh Republik
+    Korea". Names in scripts written without spaces (Chinese, Japanese, Thai) are found anywhere."""
+    def inflected(word: str) -> str:
+        if len(word) >= 5:
+            return re.escape(word[:-1]) + r"\w*"
+        return re.escape(word) + (r"\w{0,2}" if len(word) == 4 else "")
 
-    return re.compile(r"(?<!\w)(?:" + "|".join(inflected(a) for a in names) + ")")
+    def pattern(name: str) -> str:
+        if _UNSPACED_SCRIPT.search(name):
+            return re.escape(name.replace(" ", ""))
+        return r"(?<!\w)" + r"\s*".join(inflected(w) for w in name.split()) + r"(?!\w)"
+
+    return re.compile("|".join(pattern(a) for a in names))
+
+
+#: Scripts written without spaces between words, where a name is found inside a run of letters.
+_UNSPACED_SCRIPT = re.compile(r"[\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
 
 
 def missing_with_context(

@@ -186,6 +186,12 @@ def test_a_person_given_another_persons_title_is_refused_within_and_across_langu
         # a name of words that name other things too: under one of its names, or its code or initials
         ("The Ambassador of the United States was received.", "Penerimaan Duta Besar Luar Biasa Korea.", ["united states"]),
         ("The United States and Vietnam.", "Die USA und Vietnam.", []),
+        # a name stands as words: "usa" is not read inside "Berkuasa" or "usaha"
+        ("The Ambassador of the United States.", "Duta Besar Luar Biasa dan Berkuasa Penuh Republik Korea.",
+         ["united states"]),
+        ("The United States invests.", "Pelaku usaha Korea berinvestasi.", ["united states"]),
+        ("The United States and Vietnam.", "Đại sứ HoaKỳ và Việt Nam.", []),
+        ("The United States and China.", "美国和中国", []),
         ("The United Kingdom left.", "Le Royaume-Uni est parti.", []),
         ("Tea from Sri Lanka.", "Teh dari Sri Lanka.", []),
         ("The United Nations met.", "Die Vereinten Nationen tagten.", []),  # no country
