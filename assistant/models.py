@@ -453,6 +453,11 @@ class BriefPoint(BaseModel):
         description="Per language: the checked translation a 'generated' point was condensed from (the point is "
         "verified against it, and it against the key sentence).",
     )
+    stands_in_for: str | None = Field(
+        None,
+        description="The key sentence first chosen, when its point could only have been quoted in some language "
+        "and this point's sentence, of the same document and saying nearly the same, was written instead.",
+    )
 
 
 class Brief(BaseModel):

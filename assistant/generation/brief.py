@@ -22,6 +22,9 @@
   store write the same way (see :func:`assistant.grounding.facts.dropped_names`). A draft that fails is followed by
   up to ``brief_drafts`` − 1 sampled drafts (fixed seeds); a point none of whose drafts passes shows the
   key sentence quoted instead, and the first rejected draft is kept with its reason.
+* **Stand in**: before a point is left quoting its sentence, up to ``MAX_STAND_INS`` sentences of the same
+  document that say nearly the same (see :func:`stand_ins`) are tried in its place; the first whose point
+  needs no quote replaces it, and the point says which sentence it stands in for.
 """
 
 from __future__ import annotations
@@ -64,6 +67,8 @@ FACT_WEIGHT = 0.005
 MAX_NEW_FACTS = 4
 #: Two key sentences more similar than this say the same thing; the second is skipped.
 REDUNDANCY = 0.95
+#: At most this many other sentences are tried in place of a key sentence whose point could only be quoted.
+MAX_STAND_INS = 2
 #: Tokens of sentences ranked together in the map step.
 WINDOW_TOKENS = 1500
 #: A brief has one point per this many candidate sentences (between ``brief_points`` and
@@ -168,6 +173,25 @@ def map_reduce(candidates: list[KeySentence], n: int, window_tokens: int = WINDO
         return rank(candidates, n, topic_weight)
     picks = [k for w in windows for k in rank(w, n, topic_weight)]
     return rank(picks, n, topic_weight)
+
+
+def stand_ins(key: KeySentence, candidates: list[KeySentence], keys: list[KeySentence]) -> list[KeySentence]:
+    """Sentences of ``key``'s document that say nearly what it says (more similar than ``REDUNDANCY``, the
+    ranking's test for a repeat), most similar first, at most ``MAX_STAND_INS``, repeating no other key.
+
+    A point that can only quote its key sentence gives the reader a sentence in a language they may not
+    read; a news article often states its lead twice (a summary line, then the body's first sentence, or
+    a caption), and the other wording may translate where the first did not: the Indonesian lead's
+    translation named "the Ambassador of the United States" and was refused, while the body's sentence
+    naming him and the date translated cleanly."""
+    others = [k for k in keys if k is not key]
+    near = [
+        (float(c.vector @ key.vector), c) for c in candidates
+        if c.doc.doc_id == key.doc.doc_id and c is not key and c not in others
+        and all(float(c.vector @ k.vector) < REDUNDANCY for k in others)
+    ]
+    near = [(sim, c) for sim, c in near if sim >= REDUNDANCY]
+    return [c for _, c in sorted(near, key=lambda x: -x[0])[:MAX_STAND_INS]]
 
 
 class BriefPipeline:
@@ -305,42 +329,23 @@ class BriefPipeline:
         )
         points: list[BriefPoint] = []
         total = len(keys) * len(langs)
-        done = 0
         for n, key in enumerate(keys, start=1):
-            point = BriefPoint(texts={}, kinds={}, citations=[n], supported=True, quote=key.text)
-            for lang in langs:
-                if lang == key.doc.lang:
-                    point.texts[lang], point.kinds[lang] = key.text, "original"
-                else:
-                    rendering = (
-                        self.translator.render([(key.text, key.doc.lang)], lang)[0]
-                        if self.settings.translate_evidence else None
-                    )
-                    if rendering is not None and rendering.verified:
-                        point.texts[lang], point.kinds[lang] = rendering.text, "translation"
-                        if 0 < self.settings.brief_condense_words < len(rendering.text.split()):
-                            condensed = self.condense(n, key, rendering.text, lang, context)
-                            if condensed.reason is None:
-                                point.texts[lang], point.kinds[lang] = condensed.text, "generated"
-                                point.translations[lang] = rendering.text
-                            else:
-                                point.rejected[lang] = f"condensed {condensed.text!r}: {condensed.reason}"
-                        done += 1
-                        if on_progress:
-                            on_progress(done, total)
-                        continue
-                    draft = self.write_point(n, key, lang, context)
-                    if draft.reason is None:
-                        point.texts[lang], point.kinds[lang] = draft.text, "generated"
-                        if rendering is not None:
-                            point.rejected[lang] = f"translation {rendering.text!r}: {rendering.reason}"
-                    else:
-                        point.texts[lang], point.kinds[lang] = key.text, "quote"
-                        point.rejected[lang] = f"{draft.text!r}: {draft.reason}" if draft.text else draft.reason
-                done += 1
-                if on_progress:
-                    on_progress(done, total)
+            point = self.point(n, key, langs, context)
+            if "quote" in point.kinds.values():
+                for stand_in in stand_ins(key, candidates, keys):
+                    context.texts[n], context.vectors[n] = stand_in.text, stand_in.vector
+                    other = self.point(n, stand_in, langs, context)
+                    if "quote" not in other.kinds.values():
+                        other.stands_in_for = key.text
+                        point, keys[n - 1] = other, stand_in
+                        sources[n - 1] = sources[n - 1].model_copy(
+                            update={"quote": stand_in.text, "start": stand_in.start, "end": stand_in.end}
+                        )
+                        break
+                context.texts[n], context.vectors[n] = keys[n - 1].text, keys[n - 1].vector
             points.append(point)
+            if on_progress:
+                on_progress(n * len(langs), total)
         return Brief(
             langs=langs,
             documents=docs,
@@ -351,6 +356,37 @@ class BriefPipeline:
             notes=notes,
             timings={"extract_ms": round(extract_ms, 1), "total_ms": round((time.perf_counter() - started) * 1000, 1)},
         )
+
+    def point(self, n: int, key: KeySentence, langs: list[str], context: _PointSources) -> BriefPoint:
+        """Point ``n`` of a brief: ``key`` in each of ``langs`` — itself, its checked translation (condensed
+        when long), the model's checked restatement, or, when none passes, the sentence quoted."""
+        point = BriefPoint(texts={}, kinds={}, citations=[n], supported=True, quote=key.text)
+        for lang in langs:
+            if lang == key.doc.lang:
+                point.texts[lang], point.kinds[lang] = key.text, "original"
+                continue
+            rendering = (
+                self.translator.render([(key.text, key.doc.lang)], lang)[0] if self.settings.translate_evidence else None
+            )
+            if rendering is not None and rendering.verified:
+                point.texts[lang], point.kinds[lang] = rendering.text, "translation"
+                if 0 < self.settings.brief_condense_words < len(rendering.text.split()):
+                    condensed = self.condense(n, key, rendering.text, lang, context)
+                    if condensed.reason is None:
+                        point.texts[lang], point.kinds[lang] = condensed.text, "generated"
+                        point.translations[lang] = rendering.text
+                    else:
+                        point.rejected[lang] = f"condensed {condensed.text!r}: {condensed.reason}"
+                continue
+            draft = self.write_point(n, key, lang, context)
+            if draft.reason is None:
+                point.texts[lang], point.kinds[lang] = draft.text, "generated"
+                if rendering is not None:
+                    point.rejected[lang] = f"translation {rendering.text!r}: {rendering.reason}"
+            else:
+                point.texts[lang], point.kinds[lang] = key.text, "quote"
+                point.rejected[lang] = f"{draft.text!r}: {draft.reason}" if draft.text else draft.reason
+        return point
 
     def write_point(self, n: int, key: KeySentence, lang: str, context: _PointSources) -> Draft:
         """The model's point for ``key`` in ``lang`` and, if no draft passes verification, why (else None).
@@ -461,6 +497,10 @@ def brief_markdown(brief: Brief) -> str:
         lines.append(f"{s.n}. {s.title} — `{s.source}` ({s.lang}{', ' + s.date if s.date else ''}), characters {s.start}–{s.end}")
     if brief.notes:
         lines += ["", "## Notes", ""] + [f"- {note}" for note in brief.notes]
+    stood_in = [(i, p.stands_in_for) for i, p in enumerate(brief.points, start=1) if p.stands_in_for]
+    if stood_in:
+        lines += ["", "## Sentences written in place of others", ""]
+        lines += [f"- point {i} says nearly what “{cell(text)}” says, which could only be quoted" for i, text in stood_in]
     rejected = [(i, lang, why) for i, p in enumerate(brief.points, start=1) for lang, why in p.rejected.items()]
     if rejected:
         lines += ["", "## Not shown (failed verification)", ""]

@@ -203,7 +203,11 @@ def brief_html(brief: Brief) -> str:
             if why:
                 badge += f"<details class='unsupported'><summary>not shown</summary><small>{text(why)}</small></details>"
             cells.append(f"<td class='{kind}' lang='{text(lang)}'>{body} {citation_links(0, p.citations, 'brief')}{badge}</td>")
-        cells.append(f"<td class='original-quote'>{text(p.quote)}</td>")
+        stood_in = (
+            f"<details class='stand-in'><summary>in place of</summary><small>{text(p.stands_in_for)}</small></details>"
+            if p.stands_in_for else ""
+        )
+        cells.append(f"<td class='original-quote'>{text(p.quote)}{stood_in}</td>")
         rows.append("<tr>" + "".join(cells) + "</tr>")
     docs = ", ".join(f"{text(d.source)} ({text(d.lang)})" for d in brief.documents)
     sources = "".join(

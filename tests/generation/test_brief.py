@@ -302,3 +302,66 @@ def test_condensing_can_be_turned_off(tmp_path):
     point = _point_of(assistant.brief([FRENCH], langs=["en", "fr"]), FR_37)
     assert (point.kinds["en"], point.texts["en"]) == ("translation", EN_37)
     assert not [p for p in model.prompts if p[0].content.startswith("You shorten")]
+
+
+def test_stand_ins_are_near_repeats_of_the_same_document_most_similar_first():
+    doc = DocumentInfo(doc_id="d", source="d.txt", title="t", lang="id", chars=300, n_chunks=1)
+    other_doc = DocumentInfo(doc_id="e", source="e.txt", title="t", lang="id", chars=300, n_chunks=1)
+
+    def unit(*xs):
+        v = np.array(xs, dtype=float)
+        return v / np.linalg.norm(v)
+
+    key = KeySentence(doc, "the lead", 0, 8, unit(1, 0, 0, 0), 0.0)
+    near = KeySentence(doc, "the body's first sentence", 10, 30, unit(1, 0, 0.2, 0), 0.1)  # cosine 0.98
+    nearer = KeySentence(doc, "the caption-like line", 40, 60, unit(1, 0, 0.1, 0), 0.2)  # 0.995
+    far = KeySentence(doc, "something else", 70, 90, unit(1, 0, 0, 1), 0.3)  # 0.71
+    elsewhere = KeySentence(other_doc, "the same lead, another article", 0, 20, unit(1, 0, 0, 0), 0.0)
+    other_key = KeySentence(doc, "another key", 100, 120, unit(1, 0.5, 0, 0), 0.5)  # 0.89: not a repeat
+    between = KeySentence(doc, "like both keys", 130, 150, unit(1, 0.25, 0, 0), 0.6)  # 0.97 to each
+    candidates = [key, near, nearer, far, elsewhere, other_key, between]
+    assert brief_module.stand_ins(key, candidates, [key]) == [nearer, near]  # the two most similar (0.995, 0.98)
+    candidates.remove(nearer)
+    assert brief_module.stand_ins(key, candidates, [key]) == [near, between]
+    assert brief_module.stand_ins(key, candidates, [key, other_key]) == [near]  # never a repeat of another key
+    assert brief_module.stand_ins(far, candidates, [far]) == []
+
+
+def test_a_point_that_could_only_quote_its_sentence_is_written_from_a_stand_in(tmp_path, monkeypatch):
+    """Points whose sentence names the day ("Mai") fail (a year is invented); a sentence without it stands
+    in for them and is written, cited and shown with its own offsets."""
+
+    def invents_a_year_for_may(sentence):
+        return in_english(sentence) + (" in 1999" if "Mai" in sentence else "")
+
+    assistant, _ = make(tmp_path, restate(invents_a_year_for_may), brief_support_threshold=0.0)
+    offered: list = []
+
+    def without_may(key, candidates, keys):  # each point gets a sentence of its own
+        spare = [c for c in candidates if "Mai" not in c.text and c not in keys and c not in offered][:1]
+        offered.extend(spare)
+        return spare
+
+    monkeypatch.setattr(brief_module, "stand_ins", without_may)
+    brief = assistant.brief([GERMAN])
+    doc = assistant.store.get_document(brief.documents[0].doc_id)
+    replaced = [p for p in brief.points if p.stands_in_for]
+    assert replaced and all("Mai" in p.stands_in_for and "Mai" not in p.quote for p in replaced)
+    for point in brief.points:
+        assert point.kinds["en"] == "generated" and "1999" not in point.texts["en"]
+        source = brief.sources[point.citations[0] - 1]
+        assert source.quote == point.quote == point.texts["de"] and doc.text[source.start : source.end] == point.quote
+    assert replaced[0].stands_in_for in brief_html(brief) and "in place of" in brief_html(brief)
+    assert " ".join(replaced[0].stands_in_for.split()) in brief_markdown(brief)
+    Brief.model_validate(brief.model_dump())
+
+
+def test_a_point_keeps_its_quote_when_no_stand_in_does_better(tmp_path):
+    def invents_a_year(sentence):
+        return in_english(sentence) + " in 1999"
+
+    assistant, _ = make(tmp_path, restate(invents_a_year), brief_support_threshold=0.0)
+    brief = assistant.brief([GERMAN])
+    for point in brief.points:
+        assert point.kinds["en"] == "quote" and point.stands_in_for is None and "1999" in point.rejected["en"]
+        assert brief.sources[point.citations[0] - 1].quote == point.quote
