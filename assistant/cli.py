@@ -462,15 +462,23 @@ def cmd_translate(args: argparse.Namespace, settings: Settings) -> int:
     language_name(lang)
     err = _console(stderr=True)
     todo = len(assistant.untranslated(lang, args.refs))
-    if not todo:
-        _console().print(f"every sentence already has a cached translation into {lang}")
+    refused = len(assistant.refused(lang, args.refs)) if args.retry_refused else 0
+    if not todo and not refused:
+        _console().print(
+            f"every sentence already has a cached translation into {lang}"
+            + ("; none is refused" if args.retry_refused else " (see --retry-refused)")
+        )
         return 0
-    err.print(f"translating {todo} sentence(s) into {lang} (each checked; a few seconds each)")
+    err.print(
+        f"translating {todo} sentence(s) into {lang}"
+        + (f" and {refused} refused before" if refused else "")
+        + " (each checked; a few seconds each)"
+    )
 
     def on_progress(done: int, total: int) -> None:
         err.print(f"  {done}/{total}", end="\r")
 
-    done = assistant.pretranslate(lang, args.refs, on_progress=on_progress)
+    done = assistant.pretranslate(lang, args.refs, on_progress=on_progress, retry_refused=args.retry_refused)
     err.print()
     _console().print(f"translated {done} sentence(s) into {lang}; {assistant.store.count_translations()} cached in all")
     return 0
@@ -727,6 +735,10 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("translate", help="translate stored documents' sentences ahead of questions (cached, checked)")
     p.add_argument("refs", nargs="*", metavar="DOC", help="doc ids or sources (default: every document)")
     p.add_argument("--lang", default=None, help="target language (default: ASSISTANT_ANSWER_LANG, or en when auto)")
+    p.add_argument(
+        "--retry-refused", action="store_true",
+        help="also draft again each sentence whose cached translation the checks refuse (after an upgrade)",
+    )
     p.set_defaults(func=cmd_translate)
 
     p = sub.add_parser("eval", help="evaluate on a QA dataset (JSON Lines)")

@@ -275,10 +275,9 @@ class NewsAssistant:
 
     # --- translations ahead of questions ------------------------------------------------------------------
 
-    def untranslated(self, lang: str = "en", refs: Sequence[str] = ()) -> list[tuple[str, str]]:
-        """(sentence, its language) of the stored documents not in ``lang`` (or of ``refs``) that have no
-        cached translation into it yet, in library order: what :meth:`pretranslate` would translate."""
-        from assistant.generation.translation import cache_key
+    def library_sentences(self, lang: str = "en", refs: Sequence[str] = ()) -> list[tuple[str, str]]:
+        """(sentence, its language) of the stored documents not in ``lang`` (or of ``refs``), in library
+        order: the sentences answers and briefs may need translated into ``lang``."""
         from assistant.retrieval.evidence import MIN_SENTENCE_CHARS
         from assistant.text.sentences import trimmed_sentence
 
@@ -294,26 +293,47 @@ class NewsAssistant:
                 text = trimmed_sentence(doc.text, 0, s.start, s.end)[0]
                 if len(text) >= MIN_SENTENCE_CHARS:
                     wanted.append((text, info.lang))
-        wanted = list(dict.fromkeys(wanted))
+        return list(dict.fromkeys(wanted))
+
+    def untranslated(self, lang: str = "en", refs: Sequence[str] = ()) -> list[tuple[str, str]]:
+        """The :meth:`library_sentences` that have no cached translation into ``lang`` yet: what
+        :meth:`pretranslate` would translate."""
+        from assistant.generation.translation import cache_key
+
+        wanted = self.library_sentences(lang, refs)
         keys = [cache_key(t, tl, lang, self.model.name) for t, tl in wanted]
         have = set()
         for i in range(0, len(keys), 500):
             have |= set(self.store.get_translations(keys[i : i + 500]))
         return [w for w, k in zip(wanted, keys) if k not in have]
 
+    def refused(self, lang: str = "en", refs: Sequence[str] = ()) -> list[tuple[str, str]]:
+        """The :meth:`library_sentences` whose cached translation into ``lang`` the checks refuse today:
+        shown in their original language until translated again (``pretranslate(retry_refused=True)``)."""
+        wanted = self.library_sentences(lang, refs)
+        return [w for w, no in zip(wanted, self.answers.translator.refused(wanted, lang)) if no]
+
     def pretranslate(
-        self, lang: str | None = None, refs: Sequence[str] = (), *, batch: int = 4, on_progress=None, should_stop=None
+        self,
+        lang: str | None = None,
+        refs: Sequence[str] = (),
+        *,
+        batch: int = 4,
+        on_progress=None,
+        should_stop=None,
+        retry_refused: bool = False,
     ) -> int:
         """Translate (and check) every sentence of the stored documents not in ``lang`` that has no cached
-        translation yet, ``batch`` sentences per step, so that answers over them pay nothing at question
-        time; returns how many were translated. ``should_stop()`` is asked between steps (the server stops
-        when a reader is waiting for the model)."""
+        translation yet (and, with ``retry_refused``, each whose cached translation the checks refuse: it
+        gets new sampled drafts), ``batch`` sentences per step, so that answers over them pay nothing at
+        question time; returns how many were translated. ``should_stop()`` is asked between steps (the
+        server stops when a reader is waiting for the model)."""
         lang = lang or self.pretranslation_lang
-        todo = self.untranslated(lang, refs)
+        todo = self.untranslated(lang, refs) + (self.refused(lang, refs) if retry_refused else [])
         for i in range(0, len(todo), batch):
             if should_stop and should_stop():
                 return i
-            self.answers.translator.render(todo[i : i + batch], lang)
+            self.answers.translator.render(todo[i : i + batch], lang, retry_refused=retry_refused)
             if on_progress:
                 on_progress(min(i + batch, len(todo)), len(todo))
         return len(todo)

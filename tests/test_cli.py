@@ -146,3 +146,22 @@ def test_the_source_list_shows_the_sentence_before_a_pronoun_the_check_read():
     lines = console.export_text().splitlines()
     at = next(i for i, line in enumerate(lines) if "It was revived in 1991." in line)
     assert "(the sentence before, en: “The exchange was founded in 1817.”)" in lines[at + 1]
+
+
+def test_translate_drafts_refused_sentences_again_only_with_retry_refused(env, capsys, monkeypatch):
+    import assistant.cli as cli
+    from assistant.backends.embedder import HashingEmbedder
+    from assistant.backends.llm import FakeChatModel
+    from assistant.service import NewsAssistant
+    from tests.support.paths import SEEDS
+
+    assert run(capsys, "ingest", "-q", str(SEEDS / "004_9162929b01fb154b.txt"))[0] == 0
+    model = FakeChatModel(replies=lambda messages: messages[-1].content)  # "translates" by copying: refused
+    monkeypatch.setattr(cli, "_assistant", lambda settings: NewsAssistant(settings, embedder=HashingEmbedder(), model=model))
+    code, out, err = run(capsys, "translate", "--lang", "en")
+    assert code == 0 and "translated" in out
+    n = len(model.prompts)
+    code, out, _ = run(capsys, "translate", "--lang", "en")
+    assert code == 0 and "already has a cached translation" in out and "--retry-refused" in out and len(model.prompts) == n
+    code, out, err = run(capsys, "translate", "--lang", "en", "--retry-refused")
+    assert code == 0 and "refused before" in err and len(model.prompts) > n

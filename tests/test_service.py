@@ -66,3 +66,36 @@ def test_serve_translates_while_idle_and_stops_when_asked(tmp_path, monkeypatch)
     assert not worker.is_alive()
     assert assistant.pretranslation["done"] == assistant.pretranslation["total"] > 0
     assert assistant.untranslated("en") == []
+
+
+def test_a_refused_cached_translation_is_drafted_again_only_when_asked(tmp_path):
+    """A refusal is cached like a translation, so questions do not pay for failed drafts again; after the
+    model, prompt or checks improve, `assistant translate --retry-refused` gives those sentences new drafts."""
+    from assistant.generation.translation import translation_messages
+    from tests.generation.test_answer import EN_37, FR_37
+
+    improved = threading.Event()
+
+    def translator(messages):
+        sentence = messages[-1].content
+        if sentence == FR_37:
+            return EN_37 if improved.is_set() else EN_37.replace("each year", "each year since 1999")
+        return sentence  # other sentences: no translation (refused, not what is tested)
+
+    model = FakeChatModel(replies=translator)
+    settings = Settings(store_dir=tmp_path / "store", embedder="hash", translation_attempts=2, translation_threshold=0.0)
+    assistant = NewsAssistant(settings, embedder=HashingEmbedder(), model=model)
+    assistant.ingest([SEEDS / "004_9162929b01fb154b.txt"])
+    assistant.pretranslate("en")
+    item = (FR_37, "fr")
+    assert item in assistant.refused("en") and assistant.answers.translator.refused([item], "en") == [True]
+
+    improved.set()
+    calls = len(model.prompts)
+    assert assistant.pretranslate("en") == 0 and len(model.prompts) == calls  # a cached refusal stays
+    assert assistant.pretranslate("en", retry_refused=True) == len(assistant.library_sentences("en"))
+    (rendering,) = assistant.answers.translator.render([item], "en")  # read from the cache, no model call
+    assert rendering.cached and rendering.verified and rendering.text == EN_37
+    assert item not in assistant.refused("en")
+    redrafts = [p for p in model.prompts[calls:] if p[-1].content == FR_37 and p[:1] == translation_messages(FR_37, "fr", "en")[:1]]
+    assert redrafts and all(temperature is not None for temperature, _ in model.samplings[calls:])  # not greedy again

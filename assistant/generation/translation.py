@@ -202,41 +202,64 @@ class SentenceTranslator:
             original, original_lang, lang, text, verdict.supported, verdict.reason, cosine, judge, vector=vector, confidence=sure
         )
 
+    def _read(self, items: Sequence[tuple[str, str]], lang: str) -> dict[int, tuple[CachedTranslation, Rendering]]:
+        """The cached translation of each of ``items`` into ``lang`` that has one, by index, with today's
+        verdict on it (the scores it was cached with; a score it lacks is not asked of the model)."""
+        todo = [i for i, (_, sl) in enumerate(items) if sl != lang]
+        if not todo or self.store is None:
+            return {}
+        keys = {i: cache_key(items[i][0], items[i][1], lang, self.model.name) for i in todo}
+        hits = self.store.get_translations(list(keys.values()))
+        found = [i for i in todo if keys[i] in hits]
+        if not found:
+            return {}
+        carried = self.carried()
+        read: dict[int, tuple[CachedTranslation, Rendering]] = {}
+        for i, original_vector in zip(found, self.verifier.embed([items[i][0] for i in found])):
+            hit = hits[keys[i]]
+            sentence, sentence_lang = items[i]
+            rendering = self._decide(
+                sentence, sentence_lang, lang, hit.text, hit.vector, original_vector, hit.judge, hit.confidence, carried
+            )
+            rendering.cached = True
+            read[i] = (hit, rendering)
+        return read
+
     def cached(self, items: Sequence[tuple[str, str]], lang: str) -> list[Rendering | None]:
         """The cached translations of ``items`` (``(sentence, its language)``) into ``lang`` that pass the
         checks today, at no model call: None for a sentence without one, or whose cached record lacks a score
         the checks need (a translation the cheap checks refused was never scored; a model that cannot score, an
         endpoint, leaves none, so its cache is not read here). A sentence translated for
         an earlier question, or ahead by ``assistant translate``, costs nothing to read again."""
-        out: list[Rendering | None] = [None] * len(items)
-        todo = [i for i, (_, sl) in enumerate(items) if sl != lang]
-        if not todo or self.store is None:
-            return out
-        keys = {i: cache_key(items[i][0], items[i][1], lang, self.model.name) for i in todo}
-        hits = self.store.get_translations(list(keys.values()))
-        found = [i for i in todo if keys[i] in hits]
-        if not found:
-            return out
         needs_judge = self.verifier.faithfulness_threshold > 0
         needs_sure = self.verifier.confidence_threshold is not None
-        carried = self.carried()
-        for i, original_vector in zip(found, self.verifier.embed([items[i][0] for i in found])):
-            hit = hits[keys[i]]
+        out: list[Rendering | None] = [None] * len(items)
+        for i, (hit, rendering) in self._read(items, lang).items():
             if (needs_judge and hit.judge is None) or (needs_sure and hit.confidence is None):
                 continue
-            sentence, sentence_lang = items[i]
-            rendering = self._decide(
-                sentence, sentence_lang, lang, hit.text, hit.vector, original_vector, hit.judge, hit.confidence, carried
-            )
-            rendering.cached = True
             out[i] = rendering if rendering.verified else None
         return out
 
+    def refused(self, items: Sequence[tuple[str, str]], lang: str) -> list[bool]:
+        """Whether each of ``items`` has a cached translation into ``lang`` that the checks refuse today
+        (on the scores it was cached with): what ``render(..., retry_refused=True)`` drafts again."""
+        read = self._read(items, lang)
+        return [i in read and not read[i][1].verified for i in range(len(items))]
+
     def render(
-        self, items: Sequence[tuple[str, str]], lang: str, *, on_progress: ProgressCallback | None = None
+        self,
+        items: Sequence[tuple[str, str]],
+        lang: str,
+        *,
+        on_progress: ProgressCallback | None = None,
+        retry_refused: bool = False,
     ) -> list[Rendering]:
         """Each ``(sentence, its language)`` of ``items`` in ``lang``, checked. Sentences already in ``lang``
-        come back as themselves (verified). Cached translations cost no model call; new ones are cached."""
+        come back as themselves (verified). Cached translations cost no model call; new ones are cached.
+
+        A cached translation the checks refuse stays refused (a question does not pay for drafts that failed
+        before) unless ``retry_refused``: then it counts as the first attempt and the sampled ones follow —
+        what `assistant translate --retry-refused` asks for after the checks or the prompt have changed."""
         out: list[Rendering | None] = [None] * len(items)
         todo = [i for i, (s, sl) in enumerate(items) if sl != lang]
         for i, (s, sl) in enumerate(items):
@@ -290,8 +313,9 @@ class SentenceTranslator:
                         fresh[i] = CachedTranslation(
                             keys[i], sentence, sentence_lang, lang, self.model.name, text, judge, vector, sure
                         )
-            # Another draft only for what this call translated and the checks refused (a cached refusal stays).
-            pending = [i for i in pending if not out[i].verified and not out[i].cached]
+            # Another draft only for what this call translated and the checks refused (a cached refusal stays
+            # unless asked otherwise).
+            pending = [i for i in pending if not out[i].verified and (retry_refused or not out[i].cached)]
             if on_progress:
                 on_progress(len(todo) - len(pending), len(todo))
             if not pending:
