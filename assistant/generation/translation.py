@@ -258,8 +258,9 @@ class SentenceTranslator:
         come back as themselves (verified). Cached translations cost no model call; new ones are cached.
 
         A cached translation the checks refuse stays refused (a question does not pay for drafts that failed
-        before) unless ``retry_refused``: then it counts as the first attempt and the sampled ones follow —
-        what `assistant translate --retry-refused` asks for after the checks or the prompt have changed."""
+        before) unless ``retry_refused``: then it counts as the first attempt and the sampled ones follow,
+        with seeds after those of a first translation's retries (which were refused too, or the cache would
+        hold them) — what `assistant translate --retry-refused` asks for after an upgrade."""
         out: list[Rendering | None] = [None] * len(items)
         todo = [i for i, (s, sl) in enumerate(items) if sl != lang]
         for i, (s, sl) in enumerate(items):
@@ -285,7 +286,8 @@ class SentenceTranslator:
                     drafts[i] = (hit.text, hit.vector, hit.judge, hit.confidence, True)
                 else:
                     sentence, sentence_lang = items[i]
-                    written[i] = translate_one(self.model, sentence, sentence_lang, lang, attempt=attempt)
+                    again = self.attempts - 1 if keys[i] in cached else 0  # a cached refusal drafted again
+                    written[i] = translate_one(self.model, sentence, sentence_lang, lang, attempt=attempt + again)
             for i, vector in zip(written, self.verifier.embed([text or "-" for text in written.values()])):
                 drafts[i] = (written[i], vector, None, None, False)
             # … then the model's scores, only of translations that pass the checks that need no model: how
