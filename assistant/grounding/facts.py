@@ -46,6 +46,27 @@ def numbers_in(text: str) -> set[str]:
 
 
 
+#: Roman numerals of two letters or more, of I, V and X, after a capitalised word number a ruler, a pope or a
+#: war ("Wilhelm II", "Louis XIV", "World War II"). One letter is left alone ("I" is the English pronoun, "X"
+#: or "V" alone as often a letter: "Generation X"), and so are C, D, L and M, which write acronyms ("Washington
+#: DC", "John Smith MD") more often than numbers after a name.
+_ROMAN = re.compile(r"(?<=\w)\s+((?:X{0,3})(?:IX|IV|V?I{0,3}))(?![\w-])")
+_ROMAN_VALUES = {"X": 10, "V": 5, "I": 1}
+
+
+def roman_numbers_in(text: str) -> dict[str, str]:
+    """The Roman numerals ``text`` numbers someone or something by, value (as :func:`numbers_in` writes
+    numbers) → as written ("Kaiser Wilhelm II" → {"2": "II"})."""
+    out: dict[str, str] = {}
+    for match in _ROMAN.finditer(text):
+        roman = match.group(1)
+        before = text[: match.start()].split()
+        if len(roman) < 2 or not before or not before[-1][:1].isupper():
+            continue
+        values = [_ROMAN_VALUES[c] for c in roman]
+        out[str(sum(-v if i + 1 < len(values) and v < values[i + 1] else v for i, v in enumerate(values)))] = roman
+    return out
+
 def number_forms(text: str) -> set[str]:
     """The ways a translation may write the numbers of ``text``: as written there, and each value with its
     thousands grouped by a comma, a full stop or not at all, its decimals after a point or a comma ("711.988"

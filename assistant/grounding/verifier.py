@@ -46,6 +46,7 @@ from assistant.grounding.facts import (
     months_in,
     numbers_in,
     restates,
+    roman_numbers_in,
 )
 from assistant.grounding.rendering import negation_changed, order_changed, untranslated_words
 from assistant.models import AnswerSentence
@@ -204,6 +205,12 @@ class Verifier:
         months = months_in(text, loose=False)
         # a number one side writes in words is stated by both ("thứ 3" / "third"; "drei" / "3")
         invented = [n for n in sorted(numbers_in(text) - numbers_in(original)) if not spelled_in(n, original, original_lang)]
+        # a ruler's number ("the wife of Kaiser Wilhelm II" for "Kayserin Elisabetha Christina") is a number too
+        stated = numbers_in(original) | set(roman_numbers_in(original))
+        invented += [
+            roman for n, roman in sorted(roman_numbers_in(text).items(), key=lambda item: int(item[0]))
+            if n not in stated and not spelled_in(n, original, original_lang)
+        ]
         invented += [f"month {m}" for m in sorted(months - months_in(original, loose=True))]
         if invented:
             return Verdict(False, [], "not in the original: " + ", ".join(invented), cosines)

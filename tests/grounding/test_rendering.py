@@ -184,3 +184,25 @@ def test_an_office_or_institution_the_original_does_not_name_is_refused(original
 def test_offices_the_original_names_in_its_own_words_pass(original, lang_from, text):
     verifier = Verifier(embedder=None, threshold=0.85, translation_threshold=0.9, faithfulness_threshold=0.5)
     assert verifier.check_translation(original, lang_from, text, "en", cosine=0.95, judge=0.9).supported
+
+
+@pytest.mark.parametrize(
+    "original, text, supported",
+    [
+        # a ruler's number the original does not give is invented (HistSumm: the empress became Wilhelm II's wife)
+        ("Bey Jhro Majestät der Verwittibten Röm. Kayserin Elisabetha Christina mit denen gewöhnlichen Ceremonien.",
+         "At Her Majesty the widowed Roman Empress Elisabetha Christina, the wife of Kaiser Wilhelm II, with the usual ceremonies.",
+         False),
+        ("Kaiser Heinrich III. adelte den Grafen.", "Emperor Henry III ennobled the count.", True),
+        ("Kaiser Heinrich III. adelte den Grafen.", "Emperor Henry IV ennobled the count.", False),
+        ("Die Börse arbeitete bis zum Zweiten Weltkrieg.", "The exchange operated until World War II.", True),  # in words
+        ("Ludwig XIV. baute Versailles.", "Louis XIV built Versailles.", True),
+        ("Die Firma zog nach Washington, D.C.", "The company moved to Washington DC.", True),  # an acronym, not a number
+    ],
+)
+def test_a_roman_numeral_after_a_name_is_a_number_the_original_must_state(original, text, supported):
+    verifier = Verifier(embedder=None, threshold=0.85, translation_threshold=0.9, faithfulness_threshold=0.5)
+    verdict = verifier.check_translation(original, "de", text, "en", cosine=0.95, judge=0.9)
+    assert verdict.supported is supported
+    if not supported:
+        assert verdict.reason.startswith("not in the original: I")
