@@ -181,9 +181,9 @@ def stand_ins(key: KeySentence, candidates: list[KeySentence], keys: list[KeySen
 
     A point that can only quote its key sentence gives the reader a sentence in a language they may not
     read; a news article often states its lead twice (a summary line, then the body's first sentence, or
-    a caption), and the other wording may translate where the first did not: the Indonesian lead's
-    translation named "the Ambassador of the United States" and was refused, while the body's sentence
-    naming him and the date translated cleanly."""
+    a caption), and the other wording may translate where the first did not: the Indonesian seed's lead
+    was translated with "the Ambassador of the United States" and refused, while the line under its photo,
+    naming the ambassador and the date, translated cleanly."""
     others = [k for k in keys if k is not key]
     near = [
         (float(c.vector @ key.vector), c) for c in candidates
