@@ -45,12 +45,12 @@ def numbers_in(text: str) -> set[str]:
     return out
 
 
-
 #: Roman numerals of two letters or more, of I, V and X, after a capitalised word number a ruler, a pope or a
 #: war ("Wilhelm II", "Louis XIV", "World War II"). One letter is left alone ("I" is the English pronoun, "X"
 #: or "V" alone as often a letter: "Generation X"), and so are C, D, L and M, which write acronyms ("Washington
 #: DC", "John Smith MD") more often than numbers after a name.
-_ROMAN = re.compile(r"(?<=\w)\s+((?:X{0,3})(?:IX|IV|V?I{0,3}))(?![\w-])")
+_ROMAN_AFTER_NAME = re.compile(r"\b[A-Z][\w'’.-]*\s+([IVX]{2,})(?![\w-])")
+_ROMAN_NUMERAL = re.compile(r"X{0,3}(?:IX|IV|V?I{0,3})")
 _ROMAN_VALUES = {"X": 10, "V": 5, "I": 1}
 
 
@@ -58,14 +58,13 @@ def roman_numbers_in(text: str) -> dict[str, str]:
     """The Roman numerals ``text`` numbers someone or something by, value (as :func:`numbers_in` writes
     numbers) → as written ("Kaiser Wilhelm II" → {"2": "II"})."""
     out: dict[str, str] = {}
-    for match in _ROMAN.finditer(text):
+    for match in _ROMAN_AFTER_NAME.finditer(text):
         roman = match.group(1)
-        before = text[: match.start()].split()
-        if len(roman) < 2 or not before or not before[-1][:1].isupper():
-            continue
-        values = [_ROMAN_VALUES[c] for c in roman]
-        out[str(sum(-v if i + 1 < len(values) and v < values[i + 1] else v for i, v in enumerate(values)))] = roman
+        if _ROMAN_NUMERAL.fullmatch(roman):
+            values = [_ROMAN_VALUES[c] for c in roman]
+            out[str(sum(-v if v < after else v for v, after in zip(values, values[1:] + [0])))] = roman
     return out
+
 
 def number_forms(text: str) -> set[str]:
     """The ways a translation may write the numbers of ``text``: as written there, and each value with its
@@ -322,6 +321,10 @@ def _abbreviated(name: str, code: str, acronyms: list[str]) -> bool:
     return any(a.startswith((code, initials)) for a in acronyms)
 
 
+#: Scripts written without spaces between words, where a name is found inside a run of letters.
+_UNSPACED_SCRIPT = re.compile(r"[\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
+
+
 @functools.lru_cache(maxsize=None)
 def _inflected_country(names: tuple[str, ...]) -> re.Pattern[str]:
     """Any of a country's ``names`` standing as words, each word inflected: CLDR writes "Vereinigte
@@ -342,9 +345,6 @@ def _inflected_country(names: tuple[str, ...]) -> re.Pattern[str]:
 
     return re.compile("|".join(pattern(a) for a in names))
 
-
-#: Scripts written without spaces between words, where a name is found inside a run of letters.
-_UNSPACED_SCRIPT = re.compile(r"[\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
 
 
 def missing_with_context(

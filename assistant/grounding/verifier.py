@@ -204,9 +204,10 @@ class Verifier:
             return Verdict(False, [], f"not written in {lang}", cosines)
         months = months_in(text, loose=False)
         # a number one side writes in words is stated by both ("thứ 3" / "third"; "drei" / "3")
-        invented = [n for n in sorted(numbers_in(text) - numbers_in(original)) if not spelled_in(n, original, original_lang)]
+        stated = numbers_in(original)
+        invented = [n for n in sorted(numbers_in(text) - stated) if not spelled_in(n, original, original_lang)]
         # a ruler's number ("the wife of Kaiser Wilhelm II" for "Kayserin Elisabetha Christina") is a number too
-        stated = numbers_in(original) | set(roman_numbers_in(original))
+        stated |= set(roman_numbers_in(original))
         invented += [
             roman for n, roman in sorted(roman_numbers_in(text).items(), key=lambda item: int(item[0]))
             if n not in stated and not spelled_in(n, original, original_lang)
