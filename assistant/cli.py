@@ -461,8 +461,9 @@ def cmd_translate(args: argparse.Namespace, settings: Settings) -> int:
     lang = args.lang or assistant.pretranslation_lang
     language_name(lang)
     err = _console(stderr=True)
-    todo = len(assistant.untranslated(lang, args.refs))
-    refused = len(assistant.refused(lang, args.refs)) if args.retry_refused else 0
+    untranslated = assistant.untranslated(lang, args.refs)
+    refused_before = assistant.refused(lang, args.refs) if args.retry_refused else []
+    todo, refused = len(untranslated), len(refused_before)
     if not todo and not refused:
         _console().print(
             f"every sentence already has a cached translation into {lang}"
@@ -478,7 +479,9 @@ def cmd_translate(args: argparse.Namespace, settings: Settings) -> int:
     def on_progress(done: int, total: int) -> None:
         err.print(f"  {done}/{total}", end="\r")
 
-    done = assistant.pretranslate(lang, args.refs, on_progress=on_progress, retry_refused=args.retry_refused)
+    done = assistant.pretranslate(
+        lang, on_progress=on_progress, retry_refused=args.retry_refused, sentences=untranslated + refused_before
+    )
     err.print()
     _console().print(f"translated {done} sentence(s) into {lang}; {assistant.store.count_translations()} cached in all")
     return 0

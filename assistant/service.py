@@ -322,14 +322,18 @@ class NewsAssistant:
         on_progress=None,
         should_stop=None,
         retry_refused: bool = False,
+        sentences: Sequence[tuple[str, str]] | None = None,
     ) -> int:
         """Translate (and check) every sentence of the stored documents not in ``lang`` that has no cached
         translation yet (and, with ``retry_refused``, each whose cached translation the checks refuse: it
         gets new sampled drafts), ``batch`` sentences per step, so that answers over them pay nothing at
         question time; returns how many were translated. ``should_stop()`` is asked between steps (the
-        server stops when a reader is waiting for the model)."""
+        server stops when a reader is waiting for the model). ``sentences`` gives that list when the caller
+        has already made it (the CLI counts them first), so the library and its cache are not read twice."""
         lang = lang or self.pretranslation_lang
-        todo = self.untranslated(lang, refs) + (self.refused(lang, refs) if retry_refused else [])
+        todo = list(sentences) if sentences is not None else (
+            self.untranslated(lang, refs) + (self.refused(lang, refs) if retry_refused else [])
+        )
         for i in range(0, len(todo), batch):
             if should_stop and should_stop():
                 return i
