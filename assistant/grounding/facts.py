@@ -10,7 +10,13 @@ import re
 from typing import Callable
 
 from assistant.grounding.titles import miscast_titles
-from assistant.text.countries import COUNTRY_ALIASES, COUNTRY_NAMING_WORDS, COUNTRY_WORDS, QUALIFIED_COUNTRIES
+from assistant.text.countries import (
+    COUNTRY_ALIASES,
+    COUNTRY_NAMING_WORDS,
+    COUNTRY_WORDS,
+    QUALIFIED_COUNTRIES,
+    country_aliases,
+)
 from assistant.text.folding import fold
 from assistant.text.lexicon import (
     GENERIC_WORDS,
@@ -227,8 +233,8 @@ def spellings(name: str) -> tuple[str, ...]:
     return (name, swapped) if swapped != name else (name,)
 
 
-def _name_found(name: str, folded_text: str, squashed_text: str) -> bool:
-    for alias in COUNTRY_ALIASES.get(name, spellings(name)):
+def _name_found(name: str, folded_text: str, squashed_text: str, aliases: tuple[str, ...] | None = None) -> bool:
+    for alias in aliases or COUNTRY_ALIASES.get(name, spellings(name)):
         if alias in folded_text or alias.replace(" ", "") in squashed_text:
             return True
     # Possessive or inflected forms: "Korea's", "Koreas" — compare the stem.
@@ -287,7 +293,7 @@ def institutions_not_in(english: str, folded_source: str) -> list[str]:
     return out
 
 
-def countries_not_in(text: str, source_text: str) -> list[str]:
+def countries_not_in(text: str, source_text: str, source_lang: str | None = None) -> list[str]:
     """The countries ``text`` names (by a word of their English name: "China", "Korea") that ``source_text``,
     in any language read, does not name (CLDR's names, see :mod:`assistant.text.countries`): "China has
     become an important strategic partner of Vietnam" for "Hàn Quốc đã trở thành … đối tác chiến lược …"
@@ -295,7 +301,8 @@ def countries_not_in(text: str, source_text: str) -> list[str]:
     A compass word that tells one country of a word from another must be the source's too: "North Korea"
     for a source saying only "Korea" (or "Hàn Quốc", South Korea) names a country the source does not; so
     must a name of words that name other things too ("the United States", "Sri Lanka"), or its code
-    ("USA", "UK")."""
+    ("USA", "UK"). With ``source_lang``, another language's name of the country standing as written is a
+    name, not the country (:func:`_names_country`): "Poland" is not in "Polonia Warschau"."""
     folded = fold(short_country_names(source_text))
     squashed = folded.replace(" ", "")
     folded_text = fold(text)
@@ -303,7 +310,7 @@ def countries_not_in(text: str, source_text: str) -> list[str]:
     codes = set(re.findall(r"\b[A-Z]{2}\b", source_text))
     missing = [
         w for w in named
-        if not _name_found(w, folded, squashed) and not _inflected_country(COUNTRY_ALIASES[w]).search(folded)
+        if not _names_country(w, folded, squashed, source_lang)
         and not codes.intersection(COUNTRY_NAMING_WORDS[w])
     ]
     acronyms = re.findall(r"\b[A-Z]{2,4}\b", source_text)
@@ -312,6 +319,24 @@ def countries_not_in(text: str, source_text: str) -> list[str]:
         if name.split()[1] not in missing and re.search(rf"(?<!\w){re.escape(name)}(?!\w)", folded_text)
         and not _inflected_country(names).search(folded) and not _abbreviated(name, code, acronyms)
     ]
+
+
+def _names_country(word: str, folded: str, squashed: str, source_lang: str | None) -> bool:
+    """Whether a (folded) source names the country an English ``word`` names. Any language's name of it
+    counts (a sentence quotes, a language borrows), inflected or inside a compound ("norwegischen",
+    "Nordafrikas"), except that a name only other languages than ``source_lang`` and English give the country,
+    standing exactly as they write it, is the name of something else: German "Polonia Warschau" is a football
+    club (Spanish and Italian write Poland "Polonia", German "Polen") — see
+    :func:`~assistant.text.countries.country_aliases`."""
+    own = country_aliases(word, source_lang)
+    if _name_found(word, folded, squashed, own) or _inflected_country(own).search(folded):
+        return True
+    foreign = tuple(a for a in COUNTRY_ALIASES[word] if a not in own)
+    if not foreign:
+        return False
+    exact = re.compile(r"(?<!\w)(?:" + "|".join(re.escape(a) for a in foreign) + r")(?!\w)")
+    rest = exact.sub(" ", folded)
+    return _name_found(word, rest, rest.replace(" ", ""), foreign) or bool(_inflected_country(foreign).search(rest))
 
 
 def _abbreviated(name: str, code: str, acronyms: list[str]) -> bool:

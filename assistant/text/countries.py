@@ -30,6 +30,8 @@ def _country_codes(territories: dict[str, str]) -> list[str]:
 
 class _Tables(NamedTuple):
     aliases: dict[str, tuple[str, ...]]
+    by_language: dict[str, dict[str, tuple[str, ...]]]
+    whole: frozenset[str]
     words: frozenset[str]
     naming: dict[str, tuple[str, ...]]
     qualified: dict[str, tuple[tuple[str, ...], str]]
@@ -52,14 +54,17 @@ def _tables() -> _Tables:
         territories = Locale.parse(lang).territories
         names[lang] = {code: fold(territories[code]) for code in codes if code in territories}
     aliases: dict[str, set[str]] = {word: {word} for word in named_by}
+    by_language: dict[str, dict[str, set[str]]] = {}  # language → English word → that language's names
     for lang, by_code in names.items():
         holders: dict[str, set[str]] = defaultdict(set)  # word of this language's names → countries
         for code, name in by_code.items():
             for word in TOKEN.findall(name):
                 holders[word].add(code)
+        own = by_language[lang] = {}
         for word, countries in named_by.items():
-            aliases[word].update(by_code[c] for c in countries if c in by_code)
-            aliases[word].update(w for w, held in holders.items() if held == countries and len(w) >= MIN_WORD)
+            own[word] = {by_code[c] for c in countries if c in by_code}
+            own[word].update(w for w, held in holders.items() if held == countries and len(w) >= MIN_WORD)
+            aliases[word].update(own[word])
     words = frozenset(w for forms in aliases.values() for form in forms for w in form.split())
     english_names = [TOKEN.findall(fold(english[code])) for code in codes if code[0] not in "QX"]  # Q*, X*: not countries
     naming = {
@@ -76,7 +81,25 @@ def _tables() -> _Tables:
             or not any(word in naming for word in name)  # no word of it names the country alone
         )
     }
-    return _Tables({word: tuple(sorted(forms)) for word, forms in aliases.items()}, words, naming, qualified)
+    return _Tables(
+        {word: tuple(sorted(forms)) for word, forms in aliases.items()},
+        {lang: {word: tuple(sorted(forms | {word})) for word, forms in own.items()} for lang, own in by_language.items()},
+        frozenset(name[0] for name in english_names if len(name) == 1),
+        words, naming, qualified,
+    )
+
+
+def country_aliases(word: str, lang: str | None = None) -> tuple[str, ...]:
+    """The folded names of the country an English ``word`` names (a key of :data:`COUNTRY_ALIASES`) — in
+    every language read, or with ``lang``, when ``word`` is a country's whole English name ("Poland", not
+    "Korea" or "Africa"), only in that language and English. A sentence names a country as its own language
+    does: German "Polonia Warschau" is a football club (Spanish and Italian write Poland "Polonia", German
+    "Polen"), and its translation "Poland Warsaw" names a country the sentence does not. A word that is only
+    part of country names keeps every language's short forms: "Nordafrikas" holds Indonesian "Afrika"."""
+    if lang is None or lang not in _tables().by_language or word not in _tables().whole:
+        return COUNTRY_ALIASES[word]
+    english = _tables().by_language.get("en", {}).get(word, (word,))
+    return tuple(sorted(set(english) | set(_tables().by_language[lang].get(word, ()))))
 
 
 #: A folded English word of a country's name → every folded name of that country in the languages read.

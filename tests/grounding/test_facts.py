@@ -201,6 +201,23 @@ def test_a_country_the_source_does_not_name_is_found(text, source, wrong):
     assert countries_not_in(text, source) == wrong
 
 
+@pytest.mark.parametrize(
+    ("text", "source", "lang", "wrong"),
+    [
+        # another language's name of a country, standing as written, names something else (a club)
+        ("Poland was relegated in 2013.", "Polonia wurde 2013 aus der Spitzengruppe verwiesen.", "de", ["poland"]),
+        ("Poland was relegated in 2013.", "Polen wurde 2013 aus der Spitzengruppe verwiesen.", "de", []),
+        ("Poland was relegated in 2013.", "Polonia fue relegada en 2013.", "es", []),  # the source's own name
+        # inflected, or inside a compound, any language's name still counts
+        ("Over 60% of Norway's population died.", "Über 60 % der norwegischen Bevölkerung starben.", "de", []),
+        ("Plague struck the cities of North Africa.", "Die Pest traf die Städte Nordafrikas.", "de", []),
+        ("China and Vietnam.", "Tiongkok dan Vietnam.", "id", []),
+    ],
+)
+def test_a_country_is_named_as_the_sources_language_names_it(text, source, lang, wrong):
+    assert countries_not_in(text, source, lang) == wrong
+
+
 def test_an_answer_or_brief_point_is_held_to_the_same_country_check():
     """A point written from a German key sentence said "the ambassador of North Korea" for "des Botschafters
     Koreas" and passed: the country test was the translation check's alone."""
