@@ -140,6 +140,15 @@ class Settings(BaseSettings):
         "of the two, 0 = translations ignored). Below 1 a loose translation by a small model cannot carry a "
         "passage that the question itself does not come near.",
     )
+    other_language_lift: float = Field(
+        0.05,
+        ge=0.0,
+        le=0.2,
+        description="Added to the cosine of a passage or sentence in another language than the question's. e5 "
+        "scores a pair in one language higher than an equally relevant pair across two, so in a library of several "
+        "languages the question's own crowded out the document that answers. Chosen on XQuAD articles whose "
+        "paragraphs alternate German and English, even articles (see BENCHMARKS.md, sources across languages).",
+    )
     feedback_weight: float = Field(
         0.15,
         ge=0.0,

@@ -227,6 +227,10 @@ def render(results: dict, command: str) -> str:
         from benchmarks.rendering_retrieval import render as render_renderings
 
         lines += render_renderings(results["renderings"])
+    if "language_lift" in results:
+        from benchmarks.language_lift import render as render_language_lift
+
+        lines += render_language_lift(results["language_lift"])
     if "answer_language" in results:
         lines += render_answer_language(results["answer_language"])
     lines += render_answers(results)
@@ -428,6 +432,10 @@ def main() -> None:
     from benchmarks.rendering_retrieval import run as bench_renderings
 
     results["renderings"] = bench_renderings()
+    print("sources across languages…", flush=True)
+    from benchmarks.language_lift import run as bench_language_lift
+
+    results["language_lift"] = bench_language_lift()
     print("answers in the reader's language (latency, memory, translation check)…", flush=True)
     from benchmarks.answer_language import bench_faithfulness
     from benchmarks.answer_language import bench_latency as bench_answer_latency

@@ -85,6 +85,10 @@ def select_evidence(
 ) -> Evidence:
     """Retrieve ``k`` passages (stories collapsed), then keep the ``n_sentences`` best sentences in them.
 
+    A sentence in another language than the question's scores its cosine plus ``other_language_lift`` (see
+    :class:`~assistant.config.Settings`): e5 puts a sentence in the question's own language nearer than an
+    equally relevant one in another, and the sentence that answers may be the foreign one.
+
     With ``translations`` (see :mod:`assistant.generation.query_translation`), a sentence of a translation's language is
     lifted by ``translation_weight`` of that translation's lead over the question; whether anything
     relevant was found at all (``best_cosine``, which the refusal is calibrated on) still uses the
@@ -101,7 +105,9 @@ def select_evidence(
     evidence = Evidence(question=question, hits=hits)
     if not hits:
         return evidence
-    qwords = _content_words(question, retriever.query_language(question))
+    query_lang = retriever.query_language(question)
+    qwords = _content_words(question, query_lang)
+    lift = retriever.settings.other_language_lift
     retrieved = {h.chunk_id for h in hits}
     by_chunk, chunks = document_passages(hits, retriever, store)
     candidates: list[Candidate] = []
@@ -110,9 +116,11 @@ def select_evidence(
     direct = {(s.doc_id, s.ordinal): float(s.embedding @ qvec) for s in sentences}
     translated = {t.lang: t.vector for t in translations}
     cosines = {
-        (s.doc_id, s.ordinal): lifted(direct[(s.doc_id, s.ordinal)], float(s.embedding @ translated[lang]), translation_weight)
-        if (lang := by_chunk[s.chunk_id].lang) in translated
-        else direct[(s.doc_id, s.ordinal)]
+        (s.doc_id, s.ordinal): (
+            lifted(direct[(s.doc_id, s.ordinal)], float(s.embedding @ translated[lang]), translation_weight)
+            if (lang := by_chunk[s.chunk_id].lang) in translated
+            else direct[(s.doc_id, s.ordinal)]
+        ) + (lift if lang != query_lang else 0.0)  # as the retriever lifts them (``other_language_lift``)
         for s in sentences
     }
     for sentence, cosine in rendered.values():

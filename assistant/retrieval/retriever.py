@@ -172,25 +172,31 @@ class Candidates:
 class Ranking:
     """The committed candidates, position by position: ids, best sentences, dense, lexical and fused scores."""
 
-    def __init__(self, ids: list[str], best: list[BestSentence], lexical: np.ndarray) -> None:
+    def __init__(
+        self, ids: list[str], best: list[BestSentence], lexical: np.ndarray, lift: np.ndarray | None = None
+    ) -> None:
         self.ids = ids
         self.best = best
         self.lexical = lexical
+        #: What each candidate's dense score gains for standing in another language than the question's.
+        self.lift = lift if lift is not None else np.zeros(len(ids), dtype=np.float32)
         self.dense = np.zeros(len(ids), dtype=np.float32)
         self.fused = np.zeros(len(ids), dtype=np.float32)
 
     def fuse(self, lexical_weight: float, *, lexical_only: bool = False) -> None:
-        """Dense scores from the best sentences, fused with BM25 (see :func:`fuse`); BM25 alone ranks by
-        BM25 with dense breaking ties, and keeps only the chunks it scores."""
+        """Dense scores from the best sentences, fused with BM25 (see :func:`fuse`) after the language lift;
+        BM25 alone ranks by BM25 with dense breaking ties, and keeps only the chunks it scores."""
         self.dense = np.array([b.cosine for b in self.best], dtype=np.float32)
         if lexical_only:
+            self.lift = np.zeros_like(self.dense)
             self.fused = fuse(self.dense * 1e-3, self.lexical, 1.0)
             keep = self.lexical > 0
             self.ids = [c for c, ok in zip(self.ids, keep) if ok]
             self.best = [b for b, ok in zip(self.best, keep) if ok]
             self.dense, self.lexical, self.fused = self.dense[keep], self.lexical[keep], self.fused[keep]
+            self.lift = self.lift[keep]
         else:
-            self.fused = fuse(self.dense, self.lexical, lexical_weight)
+            self.fused = fuse(self.dense + self.lift, self.lexical, lexical_weight)
 
 
 @dataclass
@@ -311,9 +317,10 @@ class Retriever:
             self._translated(qvec, translations, n_candidates, filters, found)
             for sentence, cosine in (rendered or {}).values():
                 found.consider(sentence, cosine)
-        lex_scores = self._bm25(snap, query, mode, n_candidates, filters, found)
+        query_lang = self.query_language(query)
+        lex_scores = self._bm25(snap, query, query_lang, mode, n_candidates, filters, found)
         self._score_the_rest(snap, qvec, found)
-        ranking = self._fused(snap, found, lex_scores, mode)
+        ranking = self._fused(snap, found, lex_scores, query_lang)
         if ranking is None:
             return []
         if mode != "lexical":
@@ -378,14 +385,14 @@ class Retriever:
                 found.consider(sentence, lifted(direct, translated_sentence[sentence.sentence_id], self.settings.translation_weight))
 
     def _bm25(
-        self, snap: _Snapshot, query: str, mode: str, n: int, filters: SearchFilters | None, found: Candidates
+        self, snap: _Snapshot, query: str, query_lang: str, mode: str, n: int, filters: SearchFilters | None,
+        found: Candidates,
     ) -> np.ndarray:
         """BM25 scores of every chunk, and the best BM25 chunks as candidates. The hybrid's BM25 counts the
         query's names and numbers only (see :func:`anchor_query`); BM25 alone, all words."""
         if mode not in ("hybrid", "lexical"):
             return np.zeros(0)
         lexical_query = anchor_query(query) if mode == "hybrid" else query
-        query_lang = self.query_language(query)
         found.other += [match.chunk_id for match in snap.lexical.search(lexical_query, n, filters, query_lang)]
         return snap.lexical.scores(lexical_query, query_lang)
 
@@ -403,13 +410,16 @@ class Retriever:
         for sentence in sentences:
             found.consider(sentence, float(sentence.embedding @ qvec))
 
-    def _fused(self, snap: _Snapshot, found: Candidates, lex_scores: np.ndarray, mode: str) -> Ranking | None:
-        """The committed candidates with their scores (None when there are none)."""
+    def _fused(self, snap: _Snapshot, found: Candidates, lex_scores: np.ndarray, query_lang: str) -> Ranking | None:
+        """The committed candidates with their scores (None when there are none), each in another language
+        than ``query_lang`` lifted by ``other_language_lift``."""
         ids = [cid for cid, best in found.best.items() if best.doc_id in snap.docs]
         if not ids:
             return None
         lexical = np.array([snap.lexical.score_of(lex_scores, c) for c in ids], dtype=np.float32)
-        return Ranking(ids, [found.best[c] for c in ids], lexical)
+        lift = self.settings.other_language_lift
+        lifts = np.array([lift if snap.docs[found.best[c].doc_id].lang != query_lang else 0.0 for c in ids], dtype=np.float32)
+        return Ranking(ids, [found.best[c] for c in ids], lexical, lifts)
 
     def _whole_chunks(self, qvec: np.ndarray, found: Candidates, ranking: Ranking) -> None:
         """A chunk's dense score is the better of its best sentence and its whole text. A chunk the chunk
@@ -431,14 +441,17 @@ class Retriever:
 
     @staticmethod
     def _one_version_per_story(snap: _Snapshot, ranking: Ranking) -> list[int]:
-        """Ranked positions, keeping of each story only the first (best-ranked) language version to appear."""
+        """Ranked positions, keeping of each story only one language version: the first to appear ranked
+        without the language lift, so that of two versions saying the same the question's own language (the
+        one e5 puts nearer) is kept and needs no translation."""
         claimed: dict[str, str] = {}
-        kept: list[int] = []
-        for i in np.argsort(-ranking.fused, kind="stable"):
+        for i in np.argsort(-(ranking.fused - ranking.lift), kind="stable"):
             doc = snap.docs[ranking.best[i].doc_id]
-            if claimed.setdefault(doc.story_id or doc.doc_id, doc.doc_id) == doc.doc_id:
-                kept.append(int(i))
-        return kept
+            claimed.setdefault(doc.story_id or doc.doc_id, doc.doc_id)
+        return [
+            int(i) for i in np.argsort(-ranking.fused, kind="stable")
+            if claimed[(doc := snap.docs[ranking.best[i].doc_id]).story_id or doc.doc_id] == doc.doc_id
+        ]
 
     @staticmethod
     def _with_feedback(ranking: Ranking, kept: list[int], chunks: dict[str, StoredChunk], weight: float) -> list[int]:

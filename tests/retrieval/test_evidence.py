@@ -149,3 +149,29 @@ def test_a_quote_opening_with_a_pronoun_carries_the_sentence_before_it_as_contex
     assert referent_context(first) is None  # no pronoun: the sentence stands alone
     opening = source.model_copy(update={"passage": quote, "passage_start": source.start})
     assert referent_context(opening) is None  # nothing before it in its passage
+
+
+def test_a_sentence_in_another_language_than_the_questions_scores_its_cosine_plus_the_lift(tmp_path):
+    """e5 puts a sentence in the question's language nearer than an equally relevant one in another: each
+    foreign sentence's score gains ``other_language_lift``, the question's own language's does not, and the
+    relevance gate still reads the cosines themselves."""
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "docs" / "bridge.txt").write_text("Harbour bridge\n\n" + ARTICLE, encoding="utf-8")
+    (tmp_path / "docs" / "brücke.txt").write_text(
+        "Hafenbrücke\n\nDer Stadtrat hat am Dienstag über den Plan für die Hafenbrücke entschieden. "
+        "Er bewilligte ein Budget von 40 Millionen Euro für die Bauarbeiten.",
+        encoding="utf-8",
+    )
+
+    def scores(lift: float):
+        settings = Settings(store_dir=tmp_path / "store", embedder="hash", other_language_lift=lift)
+        a = NewsAssistant(settings, embedder=HashingEmbedder())
+        a.ingest([tmp_path / "docs"])
+        ev = select_evidence(QUESTION, a.retriever, a.store, a.embedder, k=5, n_sentences=10)
+        return {s.quote: (s.lang, s.score) for s in ev.sources}, ev.best_cosine
+
+    (plain, gate), (lifted, lifted_gate) = scores(0.0), scores(0.2)
+    assert {lang for lang, _ in plain.values()} == {"en", "de"}
+    for quote, (lang, score) in plain.items():
+        assert lifted[quote][1] == pytest.approx(score + (0.2 if lang == "de" else 0.0), abs=1e-5)
+    assert lifted_gate == pytest.approx(gate)

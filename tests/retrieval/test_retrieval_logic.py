@@ -1,6 +1,7 @@
 """Fusion, diversity and story grouping as pure functions."""
 
 import numpy as np
+import pytest
 
 from assistant.ingest.stories import group_stories, pair_score
 from assistant.models import StoryDoc
@@ -178,6 +179,29 @@ def test_a_story_contributes_its_best_ranked_language_version_only():
     ranking.fused = np.array([0.7, 0.9, 0.8, 0.6], dtype=np.float32)
     kept = Retriever._one_version_per_story(SimpleNamespace(docs=docs), ranking)
     assert [ranking.ids[i] for i in kept] == ["c-de", "c-fr", "c-de2"]
+
+
+def test_a_passage_in_another_language_is_lifted_but_a_story_keeps_the_questions_language_version():
+    """e5 puts a passage in the question's language nearer than an equally relevant one in another: the
+    foreign passage's dense score gains the lift before fusion. Of two versions of one story, the one ranked
+    first without the lift is kept (the reader's own language, needing no translation)."""
+    from types import SimpleNamespace
+
+    from assistant.retrieval.retriever import BestSentence, Ranking, Retriever
+
+    best = [BestSentence(0.80, 0, 1, "en"), BestSentence(0.77, 0, 1, "de"), BestSentence(0.78, 0, 1, "en-story")]
+    lifted = Ranking(["c-en", "c-de", "c-en-story"], best, np.zeros(3, dtype=np.float32),
+                     np.array([0.0, 0.05, 0.0], dtype=np.float32))
+    lifted.fuse(0.0)
+    assert np.argsort(-lifted.fused).tolist() == [1, 0, 2]
+    assert lifted.dense.tolist() == pytest.approx([0.80, 0.77, 0.78])  # the cosines themselves are kept
+    docs = {
+        "en": SimpleNamespace(doc_id="en", story_id=None),
+        "de": SimpleNamespace(doc_id="de", story_id="s"),
+        "en-story": SimpleNamespace(doc_id="en-story", story_id="s"),
+    }
+    kept = Retriever._one_version_per_story(SimpleNamespace(docs=docs), lifted)
+    assert [lifted.ids[i] for i in kept] == ["c-en", "c-en-story"]  # the story's English version (0.78 > 0.77)
 
 
 def test_a_query_is_in_one_of_the_stores_languages_or_english(fast, tmp_path):
