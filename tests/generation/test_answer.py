@@ -25,6 +25,7 @@ def sources_in(messages) -> dict[int, str]:
 def make(tmp_path, replies, **overrides) -> tuple[NewsAssistant, FakeChatModel]:
     model = replies if isinstance(replies, FakeChatModel) else FakeChatModel(replies=replies)
     values = dict(store_dir=tmp_path / "store", embedder="hash", min_relevance=0.0, support_threshold=0.5,
+                  other_language_lift=0.0,  # it corrects e5's pull to the question's language; hashing has none
                   translate_queries="", translate_evidence=0)  # the scripted replies are answers, not translations
     values.update(overrides)
     assistant = NewsAssistant(Settings(**values), embedder=HashingEmbedder(), model=model)
