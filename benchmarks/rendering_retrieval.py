@@ -30,7 +30,7 @@ from assistant.text.sentences import trimmed_sentence
 
 ROOT = Path(__file__).resolve().parents[1]
 MODEL = "human-translation"
-DISCOUNTS = (0.0, 0.02, 0.04, 0.06, 0.08)
+DISCOUNTS = (-0.02, -0.01, 0.0, 0.02, 0.04, 0.06)
 
 
 def _norm(text: str) -> str:

@@ -312,12 +312,15 @@ class Retriever:
         # Callers that score sentences against the query themselves pass its vector, so it is embedded once.
         qvec = query_vector if query_vector is not None else self.embedder.embed_queries([query])[0]
         found = Candidates()
+        query_lang = self.query_language(query)
         if mode in ("hybrid", "dense"):
             self._dense(qvec, n_candidates, filters, found)
             self._translated(qvec, translations, n_candidates, filters, found)
             for sentence, cosine in (rendered or {}).values():
-                found.consider(sentence, cosine)
-        query_lang = self.query_language(query)
+                # A rendering is in the reader's language already: its chunk's language lift is taken back.
+                doc = snap.docs.get(sentence.doc_id)
+                lift = self.settings.other_language_lift if doc is not None and doc.lang != query_lang else 0.0
+                found.consider(sentence, cosine - lift)
         lex_scores = self._bm25(snap, query, query_lang, mode, n_candidates, filters, found)
         self._score_the_rest(snap, qvec, found)
         ranking = self._fused(snap, found, lex_scores, query_lang)
