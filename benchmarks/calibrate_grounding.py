@@ -3,10 +3,7 @@
 * ``min_relevance`` — is there anything in the store that answers the question? For each English
   question: the best cosine to a sentence of its own German paragraph (answerable) versus the best cosine
   to any sentence of the *other* articles (the store holds nothing about it). The threshold keeps 97.5%
-  of answerable questions. The gate also reads renderings (translations cached ahead): measured with
-  XQuAD's own English sentences as renderings, scored as the retriever scores a rendering, the share of
-  questions kept and refused by the same threshold over originals or renderings, per half (even articles
-  tune, odd report).
+  of answerable questions.
 * ``support_threshold`` — does a cited sentence support a written one? The English sentence that holds
   the answer, compared with its German translation (supported) and with the other German sentences of
   the same paragraph (same topic, not support). The threshold maximises balanced accuracy.
@@ -27,7 +24,6 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from assistant.backends.embedder import E5Embedder  # noqa: E402
-from assistant.retrieval.retriever import RENDERING_DISCOUNT  # noqa: E402
 from assistant.text.sentences import split_sentences  # noqa: E402
 
 XQUAD = ROOT / "eval" / "xquad"
@@ -84,26 +80,6 @@ def calibrate(limit_paragraphs: int | None = None) -> dict:
     rel_pos, rel_neg = np.array(rel_pos), np.array(rel_neg)
     min_relevance = float(np.floor(np.quantile(rel_pos, 0.025) * 200) / 200)
 
-    # The same gate over renderings: English sentences embedded as the translator caches them (queries),
-    # less the retriever's discount; a question passes on its best original or its best rendering.
-    en_flat = [(p, s[0]) for p in para_ids for s in _sentences(paragraphs[p]["en"])]
-    en_vecs = emb.embed_queries([t for _, t in en_flat])
-    en_owners = np.array([p for p, _ in en_flat])
-    en_titles = np.array([paragraphs[p]["title"] for p, _ in en_flat])
-    halves: dict[str, dict[str, list[bool]]] = {}
-    for q, qv, pos, neg in zip(questions, qvecs, rel_pos, rel_neg):
-        sims = en_vecs @ qv - RENDERING_DISCOUNT
-        r_pos, r_neg = float(sims[en_owners == q["para_id"]].max()), float(sims[en_titles != q["title"]].max())
-        h = halves.setdefault("tune" if q["article_idx"] % 2 == 0 else "report", {k: [] for k in ("kept", "kept_r", "refused", "refused_r")})
-        h["kept"].append(pos >= min_relevance)
-        h["kept_r"].append(pos >= min_relevance or r_pos >= min_relevance)
-        h["refused"].append(neg < min_relevance)
-        h["refused_r"].append(neg < min_relevance and r_neg < min_relevance)
-    renderings = {
-        name: {key: round(float(np.mean(values)), 3) for key, values in h.items()} | {"n": len(h["kept"])}
-        for name, h in sorted(halves.items())
-    }
-
     # Support: English answer sentence vs its German counterpart / the other German sentences.
     sup_pos, sup_neg, statements = [], [], []
     pairs: list[tuple[str, int, list[int]]] = []
@@ -135,7 +111,6 @@ def calibrate(limit_paragraphs: int | None = None) -> dict:
             "min_relevance": min_relevance,
             "answerable_kept": round(float((rel_pos >= min_relevance).mean()), 3),
             "unanswerable_refused": round(float((rel_neg < min_relevance).mean()), 3),
-            "with_renderings": renderings,
         },
         "support": {
             "n": len(sup_pos),

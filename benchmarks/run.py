@@ -372,14 +372,6 @@ def render_answers(results: dict) -> list[str]:
         f"{_pct(rel['answerable_kept'])} of answerable questions go on to the model and "
         f"{_pct(rel['unanswerable_refused'])} of unanswerable ones are refused — e5 separates topic, not "
         "answerability, so the refusal is a coarse first gate; verification is the real guard.",
-        "- **The same gate over renderings** (a translation cached ahead near the question counts as its original "
-        "would; XQuAD's English sentences as renderings, scored as the retriever scores one): "
-        + "; ".join(
-            f"{name} half ({h['n']}): answerable kept {_pct(h['kept'])} → {_pct(h['kept_r'])}, unanswerable refused "
-            f"{_pct(h['refused'])} → {_pct(h['refused_r'])}"
-            for name, h in rel["with_renderings"].items()
-        )
-        + ".",
         f"- **ASSISTANT_SUPPORT_THRESHOLD = {sup['support_threshold']}**: the English sentence holding the answer "
         f"against its German translation (supported; median {sup['supported_median']}) and against the other German "
         f"sentences of the same paragraph (same topic, no support; median {sup['same_topic_median']}), n={sup['n']}. "

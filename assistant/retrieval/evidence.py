@@ -47,7 +47,7 @@ class Evidence:
     sources: list[Source] = field(default_factory=list)
     vectors: dict[int, np.ndarray] = field(default_factory=dict)  # n → e5 passage vector of the quote
     hits: list[Hit] = field(default_factory=list)
-    best_cosine: float = 0.0  # question ↔ best sentence or rendering of one, without the lexical bonus
+    best_cosine: float = 0.0  # question ↔ best sentence, without the lexical bonus
     withheld: list[str] = field(default_factory=list)  # sources of sentences that read as instructions
 
     def source(self, n: int) -> Source:
@@ -96,8 +96,8 @@ def select_evidence(
 
     With ``renderings`` — ``(answer language, model)`` — a sentence whose cached translation into the answer
     language is near the question scores as that translation (:func:`~assistant.retrieval.retriever.rendered_cosines`):
-    documents translated ahead are searched in the reader's language too, and ``best_cosine`` is the best of
-    the originals' and the renderings' cosines.
+    documents translated ahead are searched in the reader's language too (``best_cosine``, the refusal's
+    measure, still reads the originals: see BENCHMARKS.md on a gate over renderings).
     """
     qvec = embedder.embed_queries([question])[0]
     rendered = rendered_cosines(store, qvec, renderings, filters)
@@ -127,10 +127,6 @@ def select_evidence(
         key = (sentence.doc_id, sentence.ordinal)
         if key in cosines:
             cosines[key] = max(cosines[key], cosine)
-        # A rendering near the question shows the library answers it as surely as its original would: on
-        # XQuAD (English renderings of German sentences) the one threshold keeps more answerable questions
-        # and refuses about as many unanswerable ones (BENCHMARKS.md, the relevance gate over renderings).
-        evidence.best_cosine = max(evidence.best_cosine, cosine)
     for s in sentences:
         hit = by_chunk[s.chunk_id]
         text, start, end = trimmed_sentence(hit.text, hit.start, s.start, s.end)
