@@ -334,9 +334,14 @@ def _names_country(word: str, folded: str, squashed: str, source_lang: str | Non
     foreign = tuple(a for a in COUNTRY_ALIASES[word] if a not in own)
     if not foreign:
         return False
-    exact = re.compile(r"(?<!\w)(?:" + "|".join(re.escape(a) for a in foreign) + r")(?!\w)")
-    rest = exact.sub(" ", folded)
+    rest = _as_written(foreign).sub(" ", folded)
     return _name_found(word, rest, rest.replace(" ", ""), foreign) or bool(_inflected_country(foreign).search(rest))
+
+
+@functools.lru_cache(maxsize=None)
+def _as_written(names: tuple[str, ...]) -> re.Pattern[str]:
+    """Any of ``names`` standing exactly as written, a whole word (or words)."""
+    return re.compile(r"(?<!\w)(?:" + "|".join(re.escape(a) for a in names) + r")(?!\w)")
 
 
 def _abbreviated(name: str, code: str, acronyms: list[str]) -> bool:

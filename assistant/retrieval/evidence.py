@@ -107,7 +107,6 @@ def select_evidence(
         return evidence
     query_lang = retriever.query_language(question)
     qwords = _content_words(question, query_lang)
-    lift = retriever.settings.other_language_lift
     retrieved = {h.chunk_id for h in hits}
     by_chunk, chunks = document_passages(hits, retriever, store)
     candidates: list[Candidate] = []
@@ -120,7 +119,7 @@ def select_evidence(
             lifted(direct[(s.doc_id, s.ordinal)], float(s.embedding @ translated[lang]), translation_weight)
             if (lang := by_chunk[s.chunk_id].lang) in translated
             else direct[(s.doc_id, s.ordinal)]
-        ) + (lift if lang != query_lang else 0.0)  # as the retriever lifts them (``other_language_lift``)
+        ) + retriever.lift(lang, query_lang)
         for s in sentences
     }
     for sentence, cosine in rendered.values():

@@ -322,8 +322,7 @@ class Retriever:
             for sentence, cosine in (rendered or {}).values():
                 # A rendering is in the reader's language already: its chunk's language lift is taken back.
                 doc = snap.docs.get(sentence.doc_id)
-                lift = self.settings.other_language_lift if doc is not None and doc.lang != query_lang else 0.0
-                found.consider(sentence, cosine - lift)
+                found.consider(sentence, cosine - (self.lift(doc.lang, query_lang) if doc is not None else 0.0))
         lex_scores = self._bm25(snap, query, query_lang, mode, n_candidates, filters, found)
         self._score_the_rest(snap, qvec, found)
         ranking = self._fused(snap, found, lex_scores, query_lang)
@@ -423,8 +422,7 @@ class Retriever:
         if not ids:
             return None
         lexical = np.array([snap.lexical.score_of(lex_scores, c) for c in ids], dtype=np.float32)
-        lift = self.settings.other_language_lift
-        lifts = np.array([lift if snap.docs[found.best[c].doc_id].lang != query_lang else 0.0 for c in ids], dtype=np.float32)
+        lifts = np.array([self.lift(snap.docs[found.best[c].doc_id].lang, query_lang) for c in ids], dtype=np.float32)
         return Ranking(ids, [found.best[c] for c in ids], lexical, lifts)
 
     def _whole_chunks(self, qvec: np.ndarray, found: Candidates, ranking: Ranking) -> None:
@@ -506,6 +504,11 @@ class Retriever:
             also_published_by=list(dict.fromkeys(copies)),
             url=doc.url,
         )
+
+    def lift(self, lang: str, query_lang: str) -> float:
+        """What a passage or sentence in ``lang`` gains over its cosine for a question in ``query_lang``:
+        ``other_language_lift`` across languages, nothing within one (e5 puts the question's language nearer)."""
+        return self.settings.other_language_lift if lang != query_lang else 0.0
 
     def languages_writing(self, word: str) -> set[str]:
         """The languages of the store's documents in which ``word`` occurs as it is written."""
