@@ -54,7 +54,7 @@ class Evidence:
         return self.sources[n - 1]
 
 
-@dataclass
+@dataclass(eq=False)
 class Candidate:
     """An evidence sentence before numbering: its score, the passage it is in, its text and offsets."""
 
@@ -64,6 +64,7 @@ class Candidate:
     start: int
     end: int
     vector: np.ndarray
+    lift: float = 0.0  # what the score gained for standing in another language than the question's
 
 
 def _content_words(text: str, lang: str | None) -> set[str]:
@@ -140,11 +141,11 @@ def select_evidence(
         overlap = len(qwords & _content_words(text, hit.lang)) / len(qwords) if qwords else 0.0
         lead = max(0.0, cosines.get((s.doc_id, s.ordinal - 1), cosine) - cosine)
         score = cosine + LEXICAL_BONUS * overlap + FOLLOWER_WEIGHT * lead
-        candidates.append(Candidate(score, hit, text, start, end, s.embedding))
+        candidates.append(Candidate(score, hit, text, start, end, s.embedding, retriever.lift(hit.lang, query_lang)))
         if s.chunk_id in retrieved:
             evidence.best_cosine = max(evidence.best_cosine, direct[(s.doc_id, s.ordinal)])
     candidates.sort(key=lambda c: -c.score)
-    for n, candidate in enumerate(candidates[:n_sentences], start=1):
+    for n, candidate in enumerate(hedged(candidates, n_sentences), start=1):
         hit = candidate.hit
         evidence.sources.append(
             Source(
@@ -169,6 +170,27 @@ def select_evidence(
         )
         evidence.vectors[n] = candidate.vector
     return evidence
+
+
+def hedged(candidates: list[Candidate], n: int) -> list[Candidate]:
+    """The ``n`` best ``candidates`` (sorted by score), where the best sentence in the question's language
+    that would be among them without the language lift keeps its place.
+
+    The lift corrects e5's pull towards the question's language by one constant; near the cut it can push
+    out the one sentence in the reader's language that answers (which then needs no translation either).
+    The last chosen sentence gives way to it. Measured at the product's six sentences (BENCHMARKS.md, sources
+    across languages): a small gain, nothing lost; at three it costs the foreign answers more than it gains.
+    """
+    chosen = candidates[:n]
+    if n < 2 or len(candidates) <= n:
+        return chosen
+    own = next((c for c in candidates if c.lift == 0.0), None)
+    if own is None or own in chosen:
+        return chosen
+    unlifted = sorted(candidates, key=lambda c: -(c.score - c.lift))[:n]
+    if own not in unlifted:
+        return chosen
+    return chosen[:-1] + [own]
 
 
 def referent_context(source: Source) -> str | None:

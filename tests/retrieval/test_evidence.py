@@ -168,3 +168,25 @@ def test_a_sentence_in_another_language_than_the_questions_scores_its_cosine_plu
     for quote, (lang, score) in plain.items():
         assert lifted[quote][1] == pytest.approx(score + (0.2 if lang == "de" else 0.0), abs=1e-5)
     assert lifted_gate == pytest.approx(gate)
+
+
+def _candidates(*scored: tuple[float, float]) -> list[evidence.Candidate]:
+    """Candidates with (score, lift), best first, with placeholder passages."""
+    import numpy as np
+
+    from assistant.models import Hit
+
+    hit = Hit(doc_id="d", source="s", title="t", lang="de", chunk_id="d-0", text="x", start=0, end=1, score=0.0)
+    return [evidence.Candidate(score, hit, f"sentence {i}", 0, 1, np.zeros(2), lift) for i, (score, lift) in enumerate(scored)]
+
+
+def test_the_question_languages_best_sentence_keeps_a_place_the_lift_alone_took_from_it():
+    """Three foreign sentences lifted past the best one in the question's language: without the lift it would
+    be second of three, so it replaces the third; one that would not make the cut without the lift stays out."""
+    near = _candidates((0.90, 0.05), (0.88, 0.05), (0.87, 0.05), (0.86, 0.0), (0.80, 0.0))
+    assert [c.text for c in evidence.hedged(near, 3)] == ["sentence 0", "sentence 1", "sentence 3"]
+    far = _candidates((0.95, 0.05), (0.94, 0.05), (0.93, 0.05), (0.86, 0.0))
+    assert [c.text for c in evidence.hedged(far, 3)] == ["sentence 0", "sentence 1", "sentence 2"]
+    own_already_in = _candidates((0.90, 0.05), (0.89, 0.0), (0.88, 0.05), (0.87, 0.0))
+    assert evidence.hedged(own_already_in, 3) == own_already_in[:3]
+    assert evidence.hedged(near, 1) == near[:1]
