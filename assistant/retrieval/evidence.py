@@ -115,18 +115,20 @@ def select_evidence(
     sentences = store.sentences_of(list(by_chunk), chunks)
     direct = {(s.doc_id, s.ordinal): float(s.embedding @ qvec) for s in sentences}
     translated = {t.lang: t.vector for t in translations}
+    gained = {(s.doc_id, s.ordinal): retriever.lift(by_chunk[s.chunk_id].lang, query_lang) for s in sentences}
     cosines = {
         (s.doc_id, s.ordinal): (
             lifted(direct[(s.doc_id, s.ordinal)], float(s.embedding @ translated[lang]), translation_weight)
             if (lang := by_chunk[s.chunk_id].lang) in translated
             else direct[(s.doc_id, s.ordinal)]
-        ) + retriever.lift(lang, query_lang)
+        ) + gained[(s.doc_id, s.ordinal)]
         for s in sentences
     }
     for sentence, cosine in rendered.values():
         key = (sentence.doc_id, sentence.ordinal)
-        if key in cosines:
-            cosines[key] = max(cosines[key], cosine)
+        if key in cosines and cosine > cosines[key]:
+            cosines[key] = cosine
+            gained[key] = 0.0  # a rendering is in the reader's language: its score holds no lift to take back
     for s in sentences:
         hit = by_chunk[s.chunk_id]
         text, start, end = trimmed_sentence(hit.text, hit.start, s.start, s.end)
@@ -141,7 +143,7 @@ def select_evidence(
         overlap = len(qwords & _content_words(text, hit.lang)) / len(qwords) if qwords else 0.0
         lead = max(0.0, cosines.get((s.doc_id, s.ordinal - 1), cosine) - cosine)
         score = cosine + LEXICAL_BONUS * overlap + FOLLOWER_WEIGHT * lead
-        candidates.append(Candidate(score, hit, text, start, end, s.embedding, retriever.lift(hit.lang, query_lang)))
+        candidates.append(Candidate(score, hit, text, start, end, s.embedding, gained[(s.doc_id, s.ordinal)]))
         if s.chunk_id in retrieved:
             evidence.best_cosine = max(evidence.best_cosine, direct[(s.doc_id, s.ordinal)])
     candidates.sort(key=lambda c: -c.score)
