@@ -211,6 +211,24 @@ class Settings(BaseSettings):
     evidence_sentences: int = Field(
         6, ge=1, le=30, description="Evidence sentences numbered as sources in an answer prompt."
     )
+    judge_evidence: int = Field(
+        3,
+        ge=0,
+        le=30,
+        description="Evidence sentences (the best by score) the model reads beside the question to judge whether "
+        "each states the answer; they are then ranked by score plus ASSISTANT_JUDGE_WEIGHT times that probability, "
+        "so the sentence that answers leads and is translated first, not the one that restates the question. Each "
+        "costs a short model call (about a second on 2 cores). 0 = rank by score alone.",
+    )
+    judge_weight: float = Field(
+        0.2,
+        ge=0.0,
+        le=5.0,
+        description="Weight of the answer judge's probability (0–1) added to an evidence sentence's score (a cosine; "
+        "the six best lie within a few hundredths of each other, so a small weight lets a sure judgement reorder them "
+        "and an unsure one only break near ties). Chosen with ASSISTANT_JUDGE_EVIDENCE on the tune half of XQuAD "
+        "(BENCHMARKS.md, the answer judge).",
+    )
     min_relevance: float = Field(
         0.775,
         ge=0.0,

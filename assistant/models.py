@@ -253,6 +253,10 @@ class Source(BaseModel):
     passage: str = Field("", description="The passage (chunk) the quote belongs to, for display.")
     passage_start: int = Field(0, ge=0, description="Offset of the passage in the document text.")
     score: float = Field(0.0, description="Relevance of the quote to the question (e5 cosine + lexical bonus).")
+    answers: float | None = Field(
+        None, ge=0.0, le=1.0,
+        description="The model's probability that the quote states the answer (the answer judge); None when not judged.",
+    )
     story_id: str | None = None
     also_in: list[str] = Field(default_factory=list)
     also_published_by: list[str] = Field(default_factory=list, description="Other sites that published it (wire copies).")
@@ -303,6 +307,7 @@ class AnswerSentence(BaseModel):
 
 class Timings(BaseModel):
     retrieve_ms: float = 0.0
+    judge_ms: float = Field(0.0, description="The answer judge reading the best evidence sentences.")
     translate_ms: float = 0.0
     first_token_ms: float | None = Field(None, description="The model's first draft token (not yet checked).")
     first_answer_ms: float | None = Field(

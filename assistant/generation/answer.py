@@ -44,6 +44,7 @@ from assistant.grounding.citations import citation_grammar, format_cited
 from assistant.grounding.disagreements import Claim, conflicts
 from assistant.grounding.verifier import Verifier
 from assistant.models import Answer, AnswerSentence, Disagreement, SearchFilters, Source, Timings
+from assistant.retrieval.answer_judge import AnswerJudge, judged, standing
 from assistant.retrieval.evidence import Evidence, keep_sources, referent_context, renumber, select_evidence
 from assistant.retrieval.retriever import Retriever
 from assistant.retrieval.translations import Translation
@@ -122,6 +123,7 @@ class AnswerPipeline:
         self.model = model
         self.settings = settings
         self.verifier = Verifier(embedder, settings.support_threshold)
+        self.judge = AnswerJudge(model)
         self.translator = translator or SentenceTranslator.from_settings(
             model, embedder, store, settings, retriever.languages_writing
         )
@@ -220,7 +222,7 @@ class AnswerPipeline:
         """The source :meth:`quotes` would show first, when the reader can read it; found translating as
         few sources as that takes (one, mostly), so that it can be shown before the others are translated."""
         wanted = {s.n for s in self.to_translate(evidence, answer_lang)}
-        ranked = sorted(evidence.sources, key=lambda s: -s.score)
+        ranked = sorted(evidence.sources, key=lambda s: -standing(s, self.settings.judge_weight))
         kind = expected_answer(evidence.question)
         stating = False
         for s in ranked[:QUOTE_POOL]:
@@ -318,6 +320,8 @@ class AnswerPipeline:
 
         for source in evidence.sources:
             source.instructions_withheld = source.source in evidence.withheld
+        evidence = judged(evidence, self.judge, self.settings.judge_evidence, self.settings.judge_weight)
+        timings.judge_ms = round((time.perf_counter() - started) * 1000 - timings.retrieve_ms, 1)
         shown: list[AnswerSentence] = []
 
         def show(sentence: AnswerSentence) -> None:
@@ -333,7 +337,7 @@ class AnswerPipeline:
         for sentence in lead:  # before the other sources are translated: it will be source 1
             show(sentence)
         evidence, readable = self.translated(evidence, answer_lang, first)
-        timings.translate_ms = round((time.perf_counter() - started) * 1000 - timings.retrieve_ms, 1)
+        timings.translate_ms = round((time.perf_counter() - started) * 1000 - timings.retrieve_ms - timings.judge_ms, 1)
         result.sources = evidence.sources
         result.answerable = True
         untranslated = [s for s in evidence.sources[readable:] if s.translation_note]
@@ -342,7 +346,7 @@ class AnswerPipeline:
                 f"{len(untranslated)} source sentence(s) could not be translated reliably into "
                 f"{language_name(answer_lang)} and were not given to the model"
             )
-        quotes = self.quotes(evidence, answer_lang)
+        quotes = self.quotes(evidence, answer_lang, self.settings.judge_weight)
         led = {_plain(s.text) for s in lead}  # a sentence the model copied from the lead is not shown twice
         if readable:
             self.compose(renumber(evidence, readable), query, answer_lang, result, started, on_token,
@@ -425,7 +429,7 @@ class AnswerPipeline:
             sentence.lang = answer_lang
 
     @staticmethod
-    def quotes(evidence: Evidence, answer_lang: str) -> list[AnswerSentence]:
+    def quotes(evidence: Evidence, answer_lang: str, weight: float = 0.0) -> list[AnswerSentence]:
         """The best evidence sentence, and the next ones only when they score nearly as well: each as its
         verified translation into ``answer_lang`` (the original beside it), or, without one, as a quote in
         its own language.
@@ -437,7 +441,7 @@ class AnswerPipeline:
         the reader did not ask for is the last resort, shown after them (when it scores nearly as well as
         the first) or alone when none of them can be read.
         """
-        ranked = sorted(evidence.sources, key=lambda s: -s.score)
+        ranked = sorted(evidence.sources, key=lambda s: -standing(s, weight))
         pool = ranked
         kind = expected_answer(evidence.question)
         if kind:
@@ -448,8 +452,10 @@ class AnswerPipeline:
             pool = stating or pool
         readable = [s for s in pool[:QUOTE_POOL] if readable_by(s, answer_lang)]
         pool = readable + [s for s in pool if s not in readable]
-        best = pool[0].score
-        return [as_sentence(s, answer_lang) for s in pool[:QUOTES_IN_FALLBACK] if s.score >= best - QUOTE_MARGIN]
+        best = standing(pool[0], weight)
+        return [
+            as_sentence(s, answer_lang) for s in pool[:QUOTES_IN_FALLBACK] if standing(s, weight) >= best - QUOTE_MARGIN
+        ]
 
 
 def as_sentence(source: Source, answer_lang: str) -> AnswerSentence:

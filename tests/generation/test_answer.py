@@ -13,6 +13,7 @@ from assistant.errors import InputError
 from assistant.generation.answer import NOT_ANSWERED
 from assistant.models import Answer
 from assistant.service import NewsAssistant
+from assistant.templates import render
 from tests.support.paths import SEEDS
 
 
@@ -242,8 +243,11 @@ def test_the_model_composes_over_verified_translations_and_the_answer_is_in_engl
     assert (sentence.kind, sentence.lang, sentence.citations) == ("generated", "en", [1])
     assert "37" in answer.answer and FR_37 not in answer.answer
     assert answer.timings.first_answer_ms is not None
-    # the model was asked how sure it was of the translation; no yes/no judgement by default
-    assert [reply for _, reply in model.scored] == [EN_37] and not model.judged
+    # the model was asked how sure it was of the translation; no yes/no judgement of a translation by default:
+    # the only yes/no calls are the answer judge's, one for each evidence sentence it reads
+    assert [reply for _, reply in model.scored] == [EN_37]
+    judge = render("judge_answer_system").strip()
+    assert [m[0].content for m in model.judged] == [judge] * assistant.settings.judge_evidence
     assert any("could not be translated" in note for note in answer.notes)  # the other sources
 
 
@@ -405,3 +409,22 @@ def test_a_translated_source_opening_with_a_pronoun_is_read_with_the_cached_tran
     # an untranslated source keeps the sentence before as written, whatever the cache holds
     untranslated = source.model_copy(update={"translation": None, "translation_lang": None})
     assert pipeline.referent_contexts(Evidence(question="q", sources=[untranslated]), "en") == {1: before_de}
+
+
+def test_the_sentence_the_answer_judge_says_answers_leads_and_is_source_one(tmp_path):
+    # no answer type (who, how many …): the lead is the best sentence by standing
+    question = "What did the deputy director say about Da Nang and IT training establishments?"
+    by_score, _ = make(tmp_path / "a", copy_source(1), judge_evidence=0)
+    sources = by_score.ask(question).sources
+    assert [s.lang for s in sources[:2]] == ["en", "en"]
+    runner_up = sources[1].quote  # second by score
+    model = FakeChatModel(
+        replies=copy_source(1),
+        judge=lambda messages, options: [0.95, 0.05] if runner_up in messages[-1].content else [0.05, 0.95],
+    )
+    assistant, _ = make(tmp_path / "b", model, judge_evidence=6)
+    answer = assistant.ask(question)
+    assert answer.sources[0].quote == runner_up and answer.sources[0].answers == 0.95
+    assert answer.sentences[0].kind == "quote" and answer.sentences[0].text == runner_up  # it leads
+    assert sources_in(model.prompts[-1])[1] == " ".join(runner_up.split())  # and is the model's [1]
+    assert answer.timings.judge_ms > 0

@@ -1,0 +1,56 @@
+"""Which evidence sentence states the answer? The model as a yes/no judge, read from its token probabilities.
+
+e5 scores a sentence by how near it is to the question, and the nearest is often the one that restates
+the question ("Tesla was famous for his scientific achievements and …" for "Other than his scientific
+achievements what was Tesla famous for?") while the one that answers comes second or fourth. The reader
+sees the first sentence first (it leads the answer, and is translated first), so the order matters.
+The model reads each of the best few sentences beside the question, in the sentence's own language (no
+translation needed), and the probability it gives "Yes" after ``prompts/judge_answer_system.txt`` is
+added, weighted, to the sentence's score: the sentences are ranked by that standing from then on
+(:func:`standing`). The weight and the number judged are settings, chosen on the tune half of XQuAD
+(BENCHMARKS.md, the answer judge). The fixed instructions come first, so llama.cpp keeps them cached.
+"""
+
+from __future__ import annotations
+
+from assistant.backends.llm import ChatMessage, ChatModel
+from assistant.models import Source
+from assistant.retrieval.evidence import Evidence, keep_sources
+from assistant.templates import render
+
+OPTIONS = ("Yes", "No")
+
+
+class AnswerJudge:
+    """The model's probability that a sentence states the answer to a question."""
+
+    def __init__(self, model: ChatModel) -> None:
+        self.model = model
+
+    @staticmethod
+    def messages(question: str, sentence: str) -> list[ChatMessage]:
+        return [
+            ChatMessage("system", render("judge_answer_system").strip()),
+            ChatMessage("user", render("judge_answer", question=question, sentence=" ".join(sentence.split())).strip()),
+        ]
+
+    def p_answers(self, question: str, sentence: str) -> float:
+        return self.model.choice_probs(self.messages(question, sentence), OPTIONS)[0]
+
+
+def standing(source: Source, weight: float) -> float:
+    """A source's rank key: its retrieval score plus ``weight`` × the judge's probability that it answers
+    (nothing for a source the judge did not read)."""
+    return source.score + weight * (source.answers or 0.0)
+
+
+def judged(evidence: Evidence, judge: AnswerJudge, pool: int, weight: float) -> Evidence:
+    """``evidence`` with its ``pool`` best sources judged (``Source.answers``) and every source renumbered
+    by :func:`standing`, best first (sources beyond the pool stand by their score alone)."""
+    if pool <= 0 or len(evidence.sources) < 2:
+        return evidence
+    best = sorted(evidence.sources, key=lambda s: -s.score)[:pool]
+    for source in best:
+        source.answers = round(judge.p_answers(evidence.question, source.quote), 4)
+    order = sorted(evidence.sources, key=lambda s: -standing(s, weight))
+    return keep_sources(evidence, [s.n for s in order])
