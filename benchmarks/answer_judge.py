@@ -51,7 +51,7 @@ def judge_questions(limit: int) -> dict:
                 )
                 ranked = sorted(ev.sources, key=lambda s: -s.score)
                 started = time.perf_counter()
-                probs = [judge.p_answers(question, s.quote) for s in ranked[: max(POOLS)]]
+                probs = [judge.p_answers(question, s.quote, s.lang) for s in ranked[: max(POOLS)]]
                 rows.append({
                     "id": r["id"],
                     "scores": [s.score for s in ranked],

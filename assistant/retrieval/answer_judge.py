@@ -5,20 +5,44 @@ the question ("Tesla was famous for his scientific achievements and …" for "Ot
 achievements what was Tesla famous for?") while the one that answers comes second or fourth. The reader
 sees the first sentence first (it leads the answer, and is translated first), so the order matters.
 The model reads each of the best few sentences beside the question, in the sentence's own language (no
-translation needed), and the probability it gives "Yes" after ``prompts/judge_answer_system.txt`` is
-added, weighted, to the sentence's score: the sentences are ranked by that standing from then on
-(:func:`standing`). The weight and the number judged are settings, chosen on the tune half of XQuAD
+translation needed), and the probability it gives "Yes" after ``prompts/judge_answer_system.txt`` and the
+worked judgements of ``prompts/judge_answer_examples.tsv`` is added, weighted, to the sentence's score:
+the sentences are ranked by that standing from then on (:func:`standing`). The weight and the number judged are settings, chosen on the tune half of XQuAD
 (BENCHMARKS.md, the answer judge). The fixed instructions come first, so llama.cpp keeps them cached.
 """
 
 from __future__ import annotations
 
+import csv
+from functools import lru_cache
+from importlib import resources
+
 from assistant.backends.llm import ChatMessage, ChatModel
 from assistant.models import Source
 from assistant.retrieval.evidence import Evidence, keep_sources
 from assistant.templates import render
+from assistant.text.langdata import language_name
 
 OPTIONS = ("Yes", "No")
+
+
+def request(question: str, sentence: str, lang: str) -> str:
+    return render(
+        "judge_answer", question=question, language=language_name(lang), sentence=" ".join(sentence.split())
+    ).strip()
+
+
+@lru_cache(maxsize=1)
+def examples() -> tuple[ChatMessage, ...]:
+    """The worked judgements of ``prompts/judge_answer_examples.tsv`` as request and reply turns, kept
+    evaluated with the instructions: a sentence on the question's topic that does not answer is No, one
+    that answers in another language than the question is Yes."""
+    text = resources.files("assistant.prompts").joinpath("judge_answer_examples.tsv").read_text(encoding="utf-8")
+    turns: list[ChatMessage] = []
+    for row in csv.DictReader(text.splitlines(), delimiter="\t"):
+        turns.append(ChatMessage("user", request(row["question"], row["sentence"], row["lang"]), fixed=True))
+        turns.append(ChatMessage("assistant", row["verdict"], fixed=True))
+    return tuple(turns)
 
 
 class AnswerJudge:
@@ -28,14 +52,15 @@ class AnswerJudge:
         self.model = model
 
     @staticmethod
-    def messages(question: str, sentence: str) -> list[ChatMessage]:
+    def messages(question: str, sentence: str, lang: str) -> list[ChatMessage]:
         return [
             ChatMessage("system", render("judge_answer_system").strip()),
-            ChatMessage("user", render("judge_answer", question=question, sentence=" ".join(sentence.split())).strip()),
+            *examples(),
+            ChatMessage("user", request(question, sentence, lang)),
         ]
 
-    def p_answers(self, question: str, sentence: str) -> float:
-        return self.model.choice_probs(self.messages(question, sentence), OPTIONS)[0]
+    def p_answers(self, question: str, sentence: str, lang: str) -> float:
+        return self.model.choice_probs(self.messages(question, sentence, lang), OPTIONS)[0]
 
 
 def standing(source: Source, weight: float) -> float:
@@ -51,6 +76,6 @@ def judged(evidence: Evidence, judge: AnswerJudge, pool: int, weight: float) -> 
         return evidence
     best = sorted(evidence.sources, key=lambda s: -s.score)[:pool]
     for source in best:
-        source.answers = round(judge.p_answers(evidence.question, source.quote), 4)
+        source.answers = round(judge.p_answers(evidence.question, source.quote, source.lang), 4)
     order = sorted(evidence.sources, key=lambda s: -standing(s, weight))
     return keep_sources(evidence, [s.n for s in order])

@@ -46,7 +46,11 @@ def test_the_sentence_the_judge_says_answers_leads_and_keeps_its_vector():
     assert ranked.sources[-1].quote == SENTENCES[4][0]  # unjudged, it stays behind the judged ones
     # each call reads the question and one sentence, after the fixed instructions
     assert len(model.judged) == 4 and all(m[0].content == render("judge_answer_system").strip() for m in model.judged)
-    assert QUESTION in model.judged[0][-1].content and SENTENCES[0][0] in model.judged[0][-1].content
+    request = model.judged[0][-1].content
+    assert QUESTION in request and f"Sentence (German): {SENTENCES[0][0]}" in request
+    # the worked judgements (a Yes and a No at least) come between, kept evaluated with the instructions
+    worked = model.judged[0][1:-1]
+    assert worked and all(m.fixed for m in worked) and {m.content for m in worked if m.role == "assistant"} == {"Yes", "No"}
 
 
 def test_a_small_weight_only_breaks_near_ties():
