@@ -23,7 +23,7 @@ import numpy as np
 
 from assistant.backends.llm import ChatMessage, ChatModel
 from assistant.backends.store import CachedTranslation, VectorStore, translation_key
-from assistant.grounding.facts import number_forms
+from assistant.grounding.facts import number_sequence
 from assistant.grounding.faithfulness import FaithfulnessJudge
 from assistant.grounding.verifier import Verifier
 from assistant.templates import render
@@ -101,21 +101,28 @@ RETRY_TEMPERATURE = 0.5
 
 
 def numbers_grammar(sentence: str) -> str:
-    """GBNF for one line of text whose digits only ever write the numbers of ``sentence``
-    (:func:`~assistant.grounding.facts.number_forms`): a retry decoded under it cannot invent a number or
-    break one ("17, 786, 419" for "17.786.419").
+    """GBNF for one line of text that writes every number of ``sentence``, in its order, and no other digit
+    (:func:`~assistant.grounding.facts.number_sequence`): a retry decoded under it can neither invent a
+    number, nor break one ("17, 786, 419" for "17.786.419"), nor leave one out; and it cannot end a
+    sentence (no full stop, question or exclamation mark) before the last number is written, so a number the
+    model passed over is written where the sentence goes on ("… under Tesla's name in 1886.", where the
+    first draft ended "… under Tesla's name." and was refused for dropping 1886).
 
     Only retries use it. An invented number is often the visible sign of a translation that went wrong as a
     whole ("held the record for the most points scored …, in their 1993 Super Bowl victory" for "im Alter
     von 38 Jahren"): forbidden from the first attempt, the same misreading came out with "38th" instead and
     passed every check. Free first, the check sees the sign and refuses; the retry then draws again, with
-    the numbers it was given."""
-    forms = sorted(number_forms(sentence), key=lambda f: (-len(f), f))
-    text = "[^0-9\\n]"
-    if not forms:
+    the numbers it was given. (Abbreviations with a full stop, "Mr." or "U.S.", cannot be written before
+    the last number either: the retry writes "Mr" or "US".)"""
+    sequence = number_sequence(sentence)
+    text, going_on = "[^0-9\\n]", "[^0-9\\n.!?]"
+    if not sequence:
         return f"root ::= {text}*"
-    alternatives = " | ".join(f'"{f}"' for f in forms)
-    return f"root ::= ({text} | number)*\nnumber ::= {alternatives}"
+    between = " ".join(f"{going_on}* n{i}" for i in range(len(sequence)))
+    rules = [f"root ::= {between} {text}*"]
+    for i, forms in enumerate(sequence):
+        rules.append(f"n{i} ::= " + " | ".join(f'"{f}"' for f in sorted(forms, key=lambda f: (-len(f), f))))
+    return "\n".join(rules)
 
 
 def translate_one(model: ChatModel, sentence: str, lang_from: str, lang_to: str, *, attempt: int = 0) -> str:

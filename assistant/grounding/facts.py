@@ -77,10 +77,15 @@ def number_forms(text: str) -> set[str]:
     thousands grouped by a comma, a full stop or not at all, its decimals after a point or a comma ("711.988"
     → "711,988", "711988"; "56,2" → "56.2"). Each form is one that :func:`numbers_in` reads as the same
     number, so a translation decoded to these forms states no number its original does not."""
-    forms: set[str] = set()
+    return set().union(*number_sequence(text))
+
+
+def number_sequence(text: str) -> list[set[str]]:
+    """The numbers of ``text`` in reading order, each as the set of its :func:`number_forms`."""
+    sequence: list[set[str]] = []
     for match in _NUMBER.finditer(text):
         raw = re.sub(r"[\u00a0\u202f]", " ", match.group(0))
-        forms.add(raw)
+        forms = {raw}
         for value in numbers_in(raw):
             whole, _, frac = value.partition(".")
             grouped = [whole]
@@ -89,7 +94,10 @@ def number_forms(text: str) -> set[str]:
                 grouped += [",".join(groups), ".".join(groups)]
             for w in grouped:
                 forms |= {f"{w}.{frac}", f"{w},{frac}"} if frac else {w}
-    return {f for f in forms if numbers_in(f) <= numbers_in(text)}
+        forms = {f for f in forms if numbers_in(f) <= numbers_in(text)}
+        if forms:
+            sequence.append(forms)
+    return sequence
 
 # --- months ---------------------------------------------------------------------------------------------
 
