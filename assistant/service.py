@@ -258,15 +258,17 @@ class NewsAssistant:
     def warm_up(self) -> None:
         """Load everything the first question needs, so that it is not slower than the next ones: the
         embedder and lexical index (a search), the model, lingua's models (a question's language), and the
-        answer prompt's fixed instructions and the translation prompt's, from each of the library's
-        languages into the reader's, into the model's kept prompt states (one-token replies)."""
+        answer prompt's fixed instructions, the answer judge's and the translation prompt's, from each of the
+        library's languages into the reader's, into the model's kept prompt states (one-token replies)."""
         from assistant.backends.llm import ChatMessage
         from assistant.generation.translation import translation_messages
+        from assistant.retrieval.answer_judge import AnswerJudge
 
         self.search("warm up", k=1)
         self.answers.answer_language("What did the minister announce?", "auto")
         messages = self.answers.messages({1: "The minister opened the bridge."}, "Who opened the bridge?", "en")
         prompts = [messages[:1] + [ChatMessage("user", messages[1].content)]]
+        prompts.append(AnswerJudge.messages("Who opened the bridge?", "The minister opened the bridge.", "en"))
         target = self.pretranslation_lang
         prompts += [translation_messages("2024.", lang, target) for lang in self.retriever.languages() if lang != target]
         for prompt in prompts:

@@ -18,13 +18,16 @@ def echo_translator(messages) -> str:
 
 def test_warm_up_loads_what_the_first_question_needs_and_caches_the_answer_instructions(tmp_path):
     from assistant.generation.translation import translation_messages
+    from assistant.retrieval.answer_judge import AnswerJudge
 
     model = FakeChatModel(replies=["ok"])
     assistant = NewsAssistant(Settings(store_dir=tmp_path / "store", embedder="hash"), embedder=HashingEmbedder(), model=model)
     assistant.ingest([SEEDS])
     assistant.warm_up()
-    answer, *translations = model.prompts
+    answer, judge, *translations = model.prompts
     assert answer[0].content == assistant.answers.messages({1: "x"}, "q", "en")[0].content  # the answer instructions
+    # the answer judge's instructions and worked judgements, which every question now reads first
+    assert judge[:-1] == AnswerJudge.messages("q", "x", "en")[:-1]
     # and the translation instructions from each of the library's other languages into English
     assert [p[0].content for p in translations] == [translation_messages("x", lang, "en")[0].content for lang in ("de", "fr", "id", "vi")]
 
