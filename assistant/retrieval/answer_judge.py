@@ -7,8 +7,9 @@ sees the first sentence first (it leads the answer, and is translated first), so
 The model reads each of the best few sentences beside the question, in the sentence's own language (no
 translation needed), and the probability it gives "Yes" after ``prompts/judge_answer_system.txt`` and the
 worked judgements of ``prompts/judge_answer_examples.tsv`` is added, weighted, to the sentence's score:
-the sentences are ranked by that standing from then on (:func:`standing`). The weight and the number judged are settings, chosen on the tune half of XQuAD
-(BENCHMARKS.md, the answer judge). The fixed instructions come first, so llama.cpp keeps them cached.
+the sentences are ranked by that standing from then on (:func:`standing`). The weight and the number
+judged are settings, chosen on the tune half of XQuAD (BENCHMARKS.md, the answer judge). The fixed
+instructions and worked judgements come first, so llama.cpp keeps them cached.
 """
 
 from __future__ import annotations
