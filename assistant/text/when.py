@@ -81,8 +81,8 @@ def _relative(kind: str, today: date) -> tuple[date, date]:
 
 
 def _month_in(folded: str) -> tuple[int, str] | None:
-    """A month asked about as a period ("in March", "im Mai", "vào tháng 3"), not a day's date ("10 May") nor
-    a word that is also a month ("may" the verb): (month, the words naming it)."""
+    """A month asked about as a period ("in March", "im Mai", "vào tháng 3", "his August 2024 trip"), not a
+    day's date ("10 May") nor a word that is also a month ("may" the verb): (month, the words naming it)."""
     prepositions = {w for w, _ in _phrases()["month_prepositions"]}
     words = re.findall(r"[\w']+", folded)
     for i, word in enumerate(words):
@@ -93,6 +93,8 @@ def _month_in(folded: str) -> tuple[int, str] | None:
         after = words[i + 1] if i + 1 < len(words) else ""
         if before.isdigit() or after.isdigit() and len(after) <= 2:
             continue  # "10 May", "May 10": a day of the month, an event's date rather than the period asked about
+        if _YEAR.fullmatch(after):  # "his August 2024 trip", "Mai 2024": a month and its year name a period
+            return month, word
         if before not in prepositions:
             continue  # a month alone ("March madness", "may" the verb) is not read as a period
         return month, f"{before} {word}"

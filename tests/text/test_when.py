@@ -24,6 +24,8 @@ TODAY = date(2026, 12, 2)  # a Wednesday
         ("Que s'est-il passé en décembre ?", ("2026-12-01", "2026-12-31")),
         ("Chuyện gì xảy ra vào tháng 3?", ("2026-03-01", "2026-03-31")),
         ("Who won the election in 2024?", ("2024-01-01", "2024-12-31")),
+        ("Whom did the minister meet during his August 2024 trip?", ("2024-08-01", "2024-08-31")),  # no preposition
+        ("Welche Firmen kamen zur Messe Mai 2025?", ("2025-05-01", "2025-05-31")),
     ],
 )
 def test_periods(question, period):
