@@ -212,13 +212,13 @@ class Settings(BaseSettings):
         6, ge=1, le=30, description="Evidence sentences numbered as sources in an answer prompt."
     )
     judge_evidence: int = Field(
-        3,
+        2,
         ge=0,
         le=30,
         description="Evidence sentences (the best by score) the model reads beside the question to judge whether "
         "each states the answer; they are then ranked by score plus ASSISTANT_JUDGE_WEIGHT times that probability, "
         "so the sentence that answers leads and is translated first, not the one that restates the question. Each "
-        "costs a short model call (about a second on 2 cores). 0 = rank by score alone.",
+        "costs a short model call (about a second on 2 cores), before the first sentence is shown. 0 = rank by score alone.",
     )
     judge_weight: float = Field(
         0.2,
@@ -228,6 +228,15 @@ class Settings(BaseSettings):
         "the six best lie within a few hundredths of each other, so a small weight lets a sure judgement reorder them "
         "and an unsure one only break near ties). Chosen with ASSISTANT_JUDGE_EVIDENCE on the tune half of XQuAD "
         "(BENCHMARKS.md, the answer judge).",
+    )
+    judge_second: float = Field(
+        0.5,
+        ge=0.0,
+        le=1.0,
+        description="A second evidence sentence the answer judge read is shown right after the one that leads when "
+        "the judge's probability that it states the answer is at least this (and the reader can read it: in the "
+        "answer language or a verified translation). Chosen on the tune half of XQuAD (BENCHMARKS.md, the answer "
+        "judge); 1 = only certain judgements.",
     )
     min_relevance: float = Field(
         0.775,

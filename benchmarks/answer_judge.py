@@ -28,8 +28,10 @@ from assistant.retrieval.answer_judge import AnswerJudge
 from assistant.retrieval.evidence import select_evidence
 
 ROOT = Path(__file__).resolve().parents[1]
-POOLS = (3, 4, 6)
+POOLS = (2, 3, 6)
 WEIGHTS = (0.0, 0.05, 0.1, 0.2, 0.5, 1.0)
+#: ``ASSISTANT_JUDGE_SECOND`` candidates: a second judged sentence at least this likely to answer is shown too.
+SECONDS = (0.3, 0.5, 0.7, 1.01)
 
 
 def judge_questions(limit: int) -> dict:
@@ -65,12 +67,27 @@ def judge_questions(limit: int) -> dict:
     return {"questions": out, "model": assistant.model.name}
 
 
-def top1(rows: list[dict], pool: int, weight: float) -> int:
-    """Questions whose first sentence by standing holds the answer."""
-    def standing(row: dict, i: int) -> float:
+def shown(row: dict, pool: int, weight: float, second: float = 1.01) -> list[int]:
+    """The sentences (indices by score) the product shows first: the best by standing, then the best other
+    judged one whose probability is at least ``second`` (see ``AnswerPipeline.seconding``)."""
+    def standing(i: int) -> float:
         return row["scores"][i] + (weight * row["probs"][i] if i < pool else 0.0)
 
-    return sum(max(range(len(row["scores"])), key=lambda i: standing(row, i)) in row["gold"] for row in rows if row["scores"])
+    order = sorted(range(len(row["scores"])), key=lambda i: -standing(i))
+    likely = [i for i in order[1:] if i < pool and row["probs"][i] >= second]
+    return order[:1] + likely[:1]
+
+
+def top1(rows: list[dict], pool: int, weight: float) -> int:
+    """Questions whose first sentence by standing holds the answer."""
+    return sum(shown(row, pool, weight)[0] in row["gold"] for row in rows if row["scores"])
+
+
+def first_two(rows: list[dict], pool: int, weight: float, second: float) -> tuple[int, int]:
+    """Questions whose lead or judged second sentence holds the answer; and how many show a second."""
+    picks = [shown(row, pool, weight, second) for row in rows if row["scores"]]
+    rows = [row for row in rows if row["scores"]]
+    return sum(bool(set(p) & set(r["gold"])) for p, r in zip(picks, rows)), sum(len(p) == 2 for p in picks)
 
 
 def run(limit: int = 100) -> dict:
@@ -80,8 +97,14 @@ def run(limit: int = 100) -> dict:
         split: {f"{pool}/{weight}": top1(rows, pool, weight) for pool in POOLS for weight in WEIGHTS}
         for split, rows in judged["questions"].items()
     }
+    seconds = {
+        split: {f"{pool}/{second}": first_two(rows, pool, settings.judge_weight, second) for pool in POOLS for second in SECONDS}
+        for split, rows in judged["questions"].items()
+    }
     return {
         "limit": limit,
+        "seconds": seconds,
+        "configured_second": f"{settings.judge_evidence}/{settings.judge_second}",
         "model": judged["model"],
         "n": {split: len(rows) for split, rows in judged["questions"].items()},
         "answer_in_sources": {split: sum(bool(r["gold"]) for r in rows) for split, rows in judged["questions"].items()},
@@ -113,6 +136,19 @@ def render(results: dict) -> list[str]:
     for key, tune in results["top1"]["tune"].items():
         name = f"{key} (configured)" if key == results["configured"] else key
         lines.append(f"| {name} | {tune}/{n['tune']} | {results['top1']['report'][key]}/{n['report']} |")
+    lines += [
+        "",
+        f"With a second sentence (weight {results['configured'].split('/')[1]}): the lead or the best other judged "
+        "sentence whose probability is at least the threshold holds the answer; in brackets, how many questions show "
+        "a second (1.01 = never).",
+        "",
+        "| judged / threshold | tune | report |",
+        "|---|---|---|",
+    ]
+    for key, (tune, extra) in results["seconds"]["tune"].items():
+        name = f"{key} (configured)" if key == results["configured_second"] else key
+        report, report_extra = results["seconds"]["report"][key]
+        lines.append(f"| {name} | {tune}/{n['tune']} ({extra}) | {report}/{n['report']} ({report_extra}) |")
     return lines + [""]
 
 

@@ -231,6 +231,10 @@ def render(results: dict, command: str) -> str:
         from benchmarks.language_lift import render as render_language_lift
 
         lines += render_language_lift(results["language_lift"])
+    if "answer_judge" in results:
+        from benchmarks.answer_judge import render as render_answer_judge
+
+        lines += render_answer_judge(results["answer_judge"])
     if "answer_language" in results:
         lines += render_answer_language(results["answer_language"])
     lines += render_answers(results)
@@ -428,6 +432,10 @@ def main() -> None:
     from benchmarks.language_lift import run as bench_language_lift
 
     results["language_lift"] = bench_language_lift()
+    print("the answer judge…", flush=True)
+    from benchmarks.answer_judge import run as bench_answer_judge
+
+    results["answer_judge"] = bench_answer_judge()
     print("answers in the reader's language (latency, memory, translation check)…", flush=True)
     from benchmarks.answer_language import bench_faithfulness
     from benchmarks.answer_language import bench_latency as bench_answer_latency

@@ -24,7 +24,8 @@ With ``lead_with_evidence`` the first of those evidence sentences, when the read
 translation, or a sentence in the answer language), leads every answer. It is found translating as few
 sources as that takes and shown before the other sources are translated and before the model reads its
 prompt: the reader has the source's own statement in seconds, and the model's shorter sentences follow
-when they verify. A quote in a language the reader did not ask for never leads.
+when they verify. A quote in a language the reader did not ask for never leads. A second source the
+answer judge found likely to state the answer follows it (:meth:`AnswerPipeline.seconding`), as source 2.
 """
 
 from __future__ import annotations
@@ -236,9 +237,30 @@ class AnswerPipeline:
             return next((s for s in ranked[:QUOTE_POOL] if readable_by(s, answer_lang)), None)
         return None
 
-    def translated(self, evidence: Evidence, answer_lang: str, first: Source | None = None) -> tuple[Evidence, int]:
+    def seconding(self, evidence: Evidence, first: Source, answer_lang: str) -> Source | None:
+        """Another source the answer judge read and found likely to state the answer (``Source.answers`` at
+        least ``judge_second``), when the reader can read it: shown right after the one that leads.
+
+        Two sentences that each state the answer are worth the reader's eye before the model's summary:
+        the judge's first choice is sometimes the sentence that restates the question, and the second
+        holds the answer ("They also won the cup twice"). Only a source already due for translation (or
+        with a cached one) is considered, so it costs no extra model call.
+        """
+        wanted = {s.n for s in self.to_translate(evidence, answer_lang)}
+        judged_likely = [
+            s for s in sorted(evidence.sources, key=lambda s: -standing(s, self.settings.judge_weight))
+            if s.n != first.n and s.answers is not None and s.answers >= self.settings.judge_second
+        ]
+        for s in judged_likely[:1]:
+            if s.n in wanted and not s.translation and not s.translation_note:
+                self.translate_sources([s], answer_lang)
+            if readable_by(s, answer_lang):
+                return s
+        return None
+
+    def translated(self, evidence: Evidence, answer_lang: str, leads: Sequence[Source] = ()) -> tuple[Evidence, int]:
         """The sources with their verified translations into ``answer_lang``, those readable in it first
-        (``first`` before all: it is number 1), renumbered; and how many are readable (in the answer
+        (``leads`` before all: numbers 1, 2, …), renumbered; and how many are readable (in the answer
         language, or translated and verified)."""
         wanted = self.to_translate(evidence, answer_lang)
         self.translate_sources([s for s in wanted if not s.translation and not s.translation_note], answer_lang)
@@ -246,8 +268,9 @@ class AnswerPipeline:
             readable = [s.n for s in evidence.sources]
         else:
             readable = [s.n for s in evidence.sources if s.lang == answer_lang or s.translation]
-        if first is not None:
-            readable = [first.n] + [n for n in readable if n != first.n]
+        if leads:
+            numbers = [s.n for s in leads]
+            readable = numbers + [n for n in readable if n not in numbers]
         rest = [s.n for s in evidence.sources if s.n not in readable]
         return keep_sources(evidence, readable + rest), len(readable)
 
@@ -333,10 +356,17 @@ class AnswerPipeline:
 
         self.read_cached_translations(evidence, answer_lang)
         first = self.leading(evidence, answer_lang) if self.settings.lead_with_evidence else None
-        lead = [as_sentence(first.model_copy(update={"n": 1}), answer_lang)] if first else []
-        for sentence in lead:  # before the other sources are translated: it will be source 1
-            show(sentence)
-        evidence, readable = self.translated(evidence, answer_lang, first)
+        leads = [first] if first else []
+        lead: list[AnswerSentence] = []
+        if first:  # before the other sources are translated: it will be source 1
+            lead.append(as_sentence(first.model_copy(update={"n": 1}), answer_lang))
+            show(lead[-1])
+            second = self.seconding(evidence, first, answer_lang)
+            if second:  # source 2
+                leads.append(second)
+                lead.append(as_sentence(second.model_copy(update={"n": 2}), answer_lang))
+                show(lead[-1])
+        evidence, readable = self.translated(evidence, answer_lang, leads)
         timings.translate_ms = round((time.perf_counter() - started) * 1000 - timings.retrieve_ms - timings.judge_ms, 1)
         result.sources = evidence.sources
         result.answerable = True
@@ -354,11 +384,11 @@ class AnswerPipeline:
         if any(s.supported for s in result.sentences):
             result.sentences = lead + [s for s in result.sentences if _plain(s.text) not in led]
         else:
-            result.sentences += quotes
+            result.sentences += lead + [s for s in quotes if _plain(s.text) not in led]
             if readable:
                 result.notes.append("no generated sentence was supported by its sources; showing the sources instead")
-            for sentence in quotes:
-                if sentence not in shown:
+            for sentence in result.sentences:
+                if sentence.supported and sentence not in shown:
                     show(sentence)
         result.answer = " ".join(displayed(s, answer_lang) for s in result.sentences if s.supported)
         result.disagreements = self.disagreements(result.sources)

@@ -428,3 +428,29 @@ def test_the_sentence_the_answer_judge_says_answers_leads_and_is_source_one(tmp_
     assert answer.sentences[0].kind == "quote" and answer.sentences[0].text == runner_up  # it leads
     assert sources_in(model.prompts[-1])[1] == " ".join(runner_up.split())  # and is the model's [1]
     assert answer.timings.judge_ms > 0
+
+
+def test_a_second_sentence_the_judge_finds_likely_to_answer_follows_the_lead_as_source_two(tmp_path):
+    question = "What did the deputy director say about Da Nang and IT training establishments?"
+    by_score, _ = make(tmp_path / "a", copy_source(1), judge_evidence=0)
+    sources = by_score.ask(question).sources
+    likely, sure = sources[1].quote, sources[2].quote  # second and third by score
+
+    def judge(messages, options):
+        said = messages[-1].content
+        return [0.9, 0.1] if sure in said else [0.6, 0.4] if likely in said else [0.05, 0.95]
+
+    def asked(path, **overrides):
+        model = FakeChatModel(replies=copy_source(1), judge=judge)
+        assistant, _ = make(path, model, judge_evidence=6, **overrides)
+        return assistant.ask(question), model
+
+    answer, model = asked(tmp_path / "b")
+    shown = [s for s in answer.sentences if s.supported]
+    assert [s.text for s in shown[:2]] == [sure, likely] and [s.citations for s in shown[:2]] == [[1], [2]]
+    assert sources_in(model.prompts[-1])[2] == " ".join(likely.split())  # the model's [2]
+    assert [s.text for s in shown].count(sure) == 1  # the model's copy of [1] is not shown twice
+    # below the threshold only the lead comes before the model's sentences
+    answer, _ = asked(tmp_path / "c", judge_second=0.7)
+    shown = [s for s in answer.sentences if s.supported]
+    assert shown[0].text == sure and likely not in [s.text for s in shown]
