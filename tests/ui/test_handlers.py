@@ -26,6 +26,7 @@ def make(tmp_path, replies, **overrides) -> tuple[AppHandlers, FakeChatModel]:
     values = dict(store_dir=tmp_path / "store", embedder="hash", min_relevance=0.0, support_threshold=0.5,
                   brief_support_threshold=0.5, brief_points=3, brief_max_points=3,
                   feedback_weight=0.0,  # replies are scripted by source number: keep the hashed ranking fixed
+                  judge_evidence=0,  # (the fake judge accepts every sentence; the judge is tested in tests/generation)
                   other_language_lift=0.0,  # (the lift corrects e5's pull to the question's language; hashing has none)
                   translate_queries="", translate_evidence=0)  # ... and are answers, not translations
     values.update(overrides)
