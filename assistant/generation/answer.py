@@ -246,17 +246,17 @@ class AnswerPipeline:
         holds the answer ("They also won the cup twice"). Only a source already due for translation (or
         with a cached one) is considered, so it costs no extra model call.
         """
+        ranked = sorted(evidence.sources, key=lambda s: -standing(s, self.settings.judge_weight))
+        likely = next(
+            (s for s in ranked if s.n != first.n and s.answers is not None and s.answers >= self.settings.judge_second),
+            None,
+        )
+        if likely is None:
+            return None
         wanted = {s.n for s in self.to_translate(evidence, answer_lang)}
-        judged_likely = [
-            s for s in sorted(evidence.sources, key=lambda s: -standing(s, self.settings.judge_weight))
-            if s.n != first.n and s.answers is not None and s.answers >= self.settings.judge_second
-        ]
-        for s in judged_likely[:1]:
-            if s.n in wanted and not s.translation and not s.translation_note:
-                self.translate_sources([s], answer_lang)
-            if readable_by(s, answer_lang):
-                return s
-        return None
+        if likely.n in wanted and not likely.translation and not likely.translation_note:
+            self.translate_sources([likely], answer_lang)
+        return likely if readable_by(likely, answer_lang) else None
 
     def translated(self, evidence: Evidence, answer_lang: str, leads: Sequence[Source] = ()) -> tuple[Evidence, int]:
         """The sources with their verified translations into ``answer_lang``, those readable in it first
