@@ -85,8 +85,8 @@ def top1(rows: list[dict], pool: int, weight: float) -> int:
 
 def first_two(rows: list[dict], pool: int, weight: float, second: float) -> tuple[int, int]:
     """Questions whose lead or judged second sentence holds the answer; and how many show a second."""
-    picks = [shown(row, pool, weight, second) for row in rows if row["scores"]]
     rows = [row for row in rows if row["scores"]]
+    picks = [shown(row, pool, weight, second) for row in rows]
     return sum(bool(set(p) & set(r["gold"])) for p, r in zip(picks, rows)), sum(len(p) == 2 for p in picks)
 
 

@@ -45,7 +45,7 @@ from assistant.grounding.citations import citation_grammar, format_cited
 from assistant.grounding.disagreements import Claim, conflicts
 from assistant.grounding.verifier import Verifier
 from assistant.models import Answer, AnswerSentence, Disagreement, SearchFilters, Source, Timings
-from assistant.retrieval.answer_judge import AnswerJudge, judged, standing
+from assistant.retrieval.answer_judge import AnswerJudge, by_standing, judged, standing
 from assistant.retrieval.evidence import Evidence, keep_sources, referent_context, renumber, select_evidence
 from assistant.retrieval.retriever import Retriever
 from assistant.retrieval.translations import Translation
@@ -223,7 +223,7 @@ class AnswerPipeline:
         """The source :meth:`quotes` would show first, when the reader can read it; found translating as
         few sources as that takes (one, mostly), so that it can be shown before the others are translated."""
         wanted = {s.n for s in self.to_translate(evidence, answer_lang)}
-        ranked = sorted(evidence.sources, key=lambda s: -standing(s, self.settings.judge_weight))
+        ranked = by_standing(evidence.sources, self.settings.judge_weight)
         kind = expected_answer(evidence.question)
         stating = False
         for s in ranked[:QUOTE_POOL]:
@@ -246,7 +246,7 @@ class AnswerPipeline:
         holds the answer ("They also won the cup twice"). Only a source already due for translation (or
         with a cached one) is considered, so it costs no extra model call.
         """
-        ranked = sorted(evidence.sources, key=lambda s: -standing(s, self.settings.judge_weight))
+        ranked = by_standing(evidence.sources, self.settings.judge_weight)
         likely = next(
             (s for s in ranked if s.n != first.n and s.answers is not None and s.answers >= self.settings.judge_second),
             None,
@@ -471,7 +471,7 @@ class AnswerPipeline:
         the reader did not ask for is the last resort, shown after them (when it scores nearly as well as
         the first) or alone when none of them can be read.
         """
-        ranked = sorted(evidence.sources, key=lambda s: -standing(s, weight))
+        ranked = by_standing(evidence.sources, weight)
         pool = ranked
         kind = expected_answer(evidence.question)
         if kind:

@@ -70,6 +70,11 @@ def standing(source: Source, weight: float) -> float:
     return source.score + weight * (source.answers or 0.0)
 
 
+def by_standing(sources: list[Source], weight: float) -> list[Source]:
+    """``sources`` best first by :func:`standing`: the one order leading, seconding and quoting read."""
+    return sorted(sources, key=lambda s: -standing(s, weight))
+
+
 def judged(evidence: Evidence, judge: AnswerJudge, pool: int, weight: float) -> Evidence:
     """``evidence`` with its ``pool`` best sources judged (``Source.answers``) and every source renumbered
     by :func:`standing`, best first (sources beyond the pool stand by their score alone)."""
@@ -78,5 +83,5 @@ def judged(evidence: Evidence, judge: AnswerJudge, pool: int, weight: float) -> 
     best = sorted(evidence.sources, key=lambda s: -s.score)[:pool]
     for source in best:
         source.answers = round(judge.p_answers(evidence.question, source.quote, source.lang), 4)
-    order = sorted(evidence.sources, key=lambda s: -standing(s, weight))
+    order = by_standing(evidence.sources, weight)
     return keep_sources(evidence, [s.n for s in order])
