@@ -15,8 +15,9 @@ from datetime import date, timedelta
 from functools import lru_cache
 
 from assistant.text.folding import fold
-from assistant.text.langdata import data_file
+from assistant.text.langdata import data_file, reading_languages
 from assistant.text.months import MONTHS, numbered_months
+from assistant.text.stopwords import common_words
 
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")
 
@@ -80,9 +81,20 @@ def _relative(kind: str, today: date) -> tuple[date, date]:
     raise ValueError(kind)
 
 
-def _month_in(folded: str) -> tuple[int, str] | None:
+@lru_cache(maxsize=1)
+def _ordinary_words() -> frozenset[str]:
+    """The folded common words of every language read (stopwords-iso): month names and their abbreviations
+    that are also ordinary words somewhere ("may", German "sie", English "out")."""
+    return frozenset(fold(w) for lang in reading_languages() for w in common_words(lang))
+
+
+def _month_in(folded: str, lowercase: frozenset[str] = frozenset()) -> tuple[int, str] | None:
     """A month asked about as a period ("in March", "im Mai", "vào tháng 3", "his August 2024 trip"), not a
-    day's date ("10 May") nor a word that is also a month ("may" the verb): (month, the words naming it)."""
+    day's date ("10 May") nor a word that is also a month ("may" the verb): (month, the words naming it).
+
+    ``lowercase``: the (folded) words the question writes in lower case. A month before a year names the
+    period without a preposition, unless the word is also an ordinary word written in lower case: "What may
+    2024 bring?" and "Was haben sie 2024 gemacht?" (Polish "sie." is August) name no month."""
     prepositions = {w for w, _ in _phrases()["month_prepositions"]}
     words = re.findall(r"[\w']+", folded)
     for i, word in enumerate(words):
@@ -93,8 +105,8 @@ def _month_in(folded: str) -> tuple[int, str] | None:
         after = words[i + 1] if i + 1 < len(words) else ""
         if before.isdigit() or after.isdigit() and len(after) <= 2:
             continue  # "10 May", "May 10": a day of the month, an event's date rather than the period asked about
-        if _YEAR.fullmatch(after):  # "his August 2024 trip", "Mai 2024": a month and its year name a period
-            return month, word
+        if _YEAR.fullmatch(after) and not (word in lowercase and word in _ordinary_words()):
+            return month, word  # "his August 2024 trip", "Mai 2024": a month and its year name a period
         if before not in prepositions:
             continue  # a month alone ("March madness", "may" the verb) is not read as a period
         return month, f"{before} {word}"
@@ -112,7 +124,7 @@ def time_scope(question: str, today: date) -> TimeScope | None:
         if word:
             start, end = _relative(kind, today)
             return TimeScope(start.isoformat(), end.isoformat(), phrase=word)
-    month = _month_in(folded)
+    month = _month_in(folded, frozenset(fold(w) for w in re.findall(r"[\w']+", question) if not w[:1].isupper()))
     year_match = _YEAR.search(folded)
     year = int(year_match.group(1)) if year_match else None
     if month:

@@ -26,6 +26,7 @@ TODAY = date(2026, 12, 2)  # a Wednesday
         ("Who won the election in 2024?", ("2024-01-01", "2024-12-31")),
         ("Whom did the minister meet during his August 2024 trip?", ("2024-08-01", "2024-08-31")),  # no preposition
         ("Welche Firmen kamen zur Messe Mai 2025?", ("2025-05-01", "2025-05-31")),
+        ("Who visited during the May 2024 summit?", ("2024-05-01", "2024-05-31")),  # "May", written as a month
     ],
 )
 def test_periods(question, period):
@@ -46,6 +47,8 @@ def test_latest_is_a_preference_not_a_period(question):
         "Was sagte der Minister am 10. Mai?",
         "Ngày 10 tháng 5 bộ trưởng nói gì?",
         "What may the ministry do next?",  # "may" the verb
+        "What may 2024 bring for the port?",  # … before a year
+        "Was haben sie 2024 gemacht?",  # "sie", German "they", is also Polish for August
         "Is there water on Mars?",
         "What did the ambassador propose?",
     ],
