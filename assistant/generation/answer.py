@@ -98,8 +98,16 @@ def readable_text(source) -> str:
     return source.translation or source.quote
 
 
-def states_it(source: Source, question: str, kind: str) -> bool:
-    """Does ``source``, as the reader reads it, state the ``kind`` of answer ``question`` asks for?"""
+def states_it(source: Source, question: str, kind: str, judged: float | None = None) -> bool:
+    """Does ``source``, as the reader reads it, state the ``kind`` of answer ``question`` asks for?
+
+    A source the answer judge found at least ``judged`` likely to state the answer does, whatever words it
+    has: the kind is read from the surface (a digit, a name), the judge reads the meaning. For "How much has
+    a Lama agreed to be reborn?" the sentence that answers ("… bewusst zur Wiedergeburt, häufig mehrere
+    Male, entschlossen hat …", judged 0.69) writes no number, and an unjudged sentence about a marriage at
+    16 was shown first in its place."""
+    if judged is not None and source.answers is not None and source.answers >= judged:
+        return True
     return states_answer(readable_text(source), source.translation_lang or source.lang, question, kind)
 
 
@@ -229,7 +237,7 @@ class AnswerPipeline:
         for s in ranked[:QUOTE_POOL]:
             if s.n in wanted and not s.translation and not s.translation_note:
                 self.translate_sources([s], answer_lang)
-            states = not kind or states_it(s, evidence.question, kind)
+            states = not kind or states_it(s, evidence.question, kind, self.settings.judge_second)
             if states and readable_by(s, answer_lang):
                 return s
             stating = stating or states
@@ -376,7 +384,7 @@ class AnswerPipeline:
                 f"{len(untranslated)} source sentence(s) could not be translated reliably into "
                 f"{language_name(answer_lang)} and were not given to the model"
             )
-        quotes = self.quotes(evidence, answer_lang, self.settings.judge_weight)
+        quotes = self.quotes(evidence, answer_lang, self.settings.judge_weight, self.settings.judge_second)
         led = {_plain(s.text) for s in lead}  # a sentence the model copied from the lead is not shown twice
         if readable:
             self.compose(renumber(evidence, readable), query, answer_lang, result, started, on_token,
@@ -459,7 +467,7 @@ class AnswerPipeline:
             sentence.lang = answer_lang
 
     @staticmethod
-    def quotes(evidence: Evidence, answer_lang: str, weight: float = 0.0) -> list[AnswerSentence]:
+    def quotes(evidence: Evidence, answer_lang: str, weight: float = 0.0, judged: float | None = None) -> list[AnswerSentence]:
         """The best evidence sentence, and the next ones only when they score nearly as well: each as its
         verified translation into ``answer_lang`` (the original beside it), or, without one, as a quote in
         its own language.
@@ -469,7 +477,8 @@ class AnswerPipeline:
         sentence most similar to a question often restates it rather than answering it. Among the
         candidates in the first ``QUOTE_POOL``, those the reader can read come first: a quote in a language
         the reader did not ask for is the last resort, shown after them (when it scores nearly as well as
-        the first) or alone when none of them can be read.
+        the first) or alone when none of them can be read. A sentence the answer judge found at least
+        ``judged`` likely to answer is a candidate whatever its words (:func:`states_it`).
         """
         ranked = by_standing(evidence.sources, weight)
         pool = ranked
@@ -477,7 +486,7 @@ class AnswerPipeline:
         if kind:
             stating = [
                 s for s in ranked[:QUOTE_POOL]
-                if states_it(s, evidence.question, kind)
+                if states_it(s, evidence.question, kind, judged)
             ]
             pool = stating or pool
         readable = [s for s in pool[:QUOTE_POOL] if readable_by(s, answer_lang)]

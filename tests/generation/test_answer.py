@@ -454,3 +454,24 @@ def test_a_second_sentence_the_judge_finds_likely_to_answer_follows_the_lead_as_
     answer, _ = asked(tmp_path / "c", judge_second=0.7)
     shown = [s for s in answer.sentences if s.supported]
     assert shown[0].text == sure and likely not in [s.text for s in shown]
+
+
+def test_the_judges_yes_lets_a_sentence_lead_that_writes_no_answer_of_the_kind_asked(tmp_path):
+    # "How many …" asks for a number: by its words alone a sentence without one never leads while another
+    # among the first few writes one; the judge reading it as the answer outweighs that.
+    question = "How many Korean firms took part in the digital forum?"
+    by_score, _ = make(tmp_path / "a", copy_source(1), judge_evidence=0)
+    sources = by_score.ask(question).sources[:4]
+    assert all(s.lang == "en" for s in sources) and any(re.search(r"\d", s.quote) for s in sources)
+    wordy = next(s.quote for s in sources[1:] if not re.search(r"\d", s.quote))  # not first by score either
+    model = FakeChatModel(
+        replies=copy_source(1),
+        judge=lambda messages, options: [0.9, 0.1] if wordy in messages[-1].content else [0.05, 0.95],
+    )
+    assistant, _ = make(tmp_path / "b", model, judge_evidence=6)
+    answer = assistant.ask(question)
+    assert answer.sources[0].quote == wordy  # first by standing …
+    shown = [s for s in answer.sentences if s.supported]
+    assert shown[0].kind == "quote" and shown[0].text == wordy  # … and it leads
+    # unjudged, a sentence that writes a number ("two" ministers) leads instead
+    assert [s for s in by_score.ask(question).sentences if s.supported][0].text != wordy

@@ -72,6 +72,21 @@ def test_the_quote_fallback_prefers_the_sentence_that_answers_over_the_one_that_
     assert [s.citations for s in AnswerPipeline.quotes(evidence, "en")] == [[1], [2]]
 
 
+def test_a_sentence_the_judge_found_to_answer_is_a_candidate_without_the_words_of_its_kind():
+    q = "How much has a Lama agreed to be reborn?"
+    answering = _source(1, "A Lama who has decided to be reborn, often many times, is called a Tulku.", 0.875)
+    answering.answers = 0.69
+    other = _source(2, "Temujin married Borte when he was 16 years old.", 0.874)  # a number, unjudged
+    evidence = Evidence(question=q, sources=[answering, other])
+    # By its words alone only the second states a number, so it is quoted in place of the first …
+    assert [s.citations for s in AnswerPipeline.quotes(evidence, "en", 0.2)] == [[2]]
+    # … the judge's yes makes the first a candidate, and it leads by its standing.
+    assert [s.citations for s in AnswerPipeline.quotes(evidence, "en", 0.2, judged=0.5)][0] == [1]
+    # A judgement below the threshold leaves the kind to decide.
+    answering.answers = 0.3
+    assert [s.citations for s in AnswerPipeline.quotes(evidence, "en", 0.2, judged=0.5)] == [[2]]
+
+
 def test_a_quote_the_reader_cannot_read_is_the_last_resort_among_the_candidates():
     q = "How old was Peyton Manning when he played in Super Bowl 50?"
     untranslated = _source(1, "Vor Manning wurde der Rekord von John Elway gehalten, der mit 38 Jahren siegte.", 0.845)
