@@ -101,12 +101,14 @@ def readable_text(source) -> str:
 def states_it(source: Source, question: str, kind: str, judged: float | None = None) -> bool:
     """Does ``source``, as the reader reads it, state the ``kind`` of answer ``question`` asks for?
 
-    A source the answer judge found at least ``judged`` likely to state the answer does, whatever words it
-    has: the kind is read from the surface (a digit, a name), the judge reads the meaning. For "How much has
-    a Lama agreed to be reborn?" the sentence that answers ("… bewusst zur Wiedergeburt, häufig mehrere
-    Male, entschlossen hat …", judged 0.69) writes no number, and an unjudged sentence about a marriage at
-    16 was shown first in its place."""
-    if judged is not None and source.answers is not None and source.answers >= judged:
+    For a number, a source the answer judge found at least ``judged`` likely to state the answer does,
+    whatever words it has: a quantity is often said in words no lexicon lists. For "How much has a Lama
+    agreed to be reborn?" the sentence that answers ("… bewusst zur Wiedergeburt, häufig mehrere Male,
+    entschlossen hat …", judged likely) writes no number, and an unjudged sentence about a marriage at 16
+    was shown first in its place. Not for the other kinds: a sentence that names no one the question does
+    not can restate a who-question and still be judged likely to answer it (two restating sentences of the
+    seeds then led in place of the one naming the minister met; BENCHMARKS.md, fifteenth update)."""
+    if kind == "number" and judged is not None and source.answers is not None and source.answers >= judged:
         return True
     return states_answer(readable_text(source), source.translation_lang or source.lang, question, kind)
 
@@ -477,8 +479,8 @@ class AnswerPipeline:
         sentence most similar to a question often restates it rather than answering it. Among the
         candidates in the first ``QUOTE_POOL``, those the reader can read come first: a quote in a language
         the reader did not ask for is the last resort, shown after them (when it scores nearly as well as
-        the first) or alone when none of them can be read. A sentence the answer judge found at least
-        ``judged`` likely to answer is a candidate whatever its words (:func:`states_it`).
+        the first) or alone when none of them can be read. For a number, a sentence the answer judge found
+        at least ``judged`` likely to answer is a candidate whatever its words (:func:`states_it`).
         """
         ranked = by_standing(evidence.sources, weight)
         pool = ranked

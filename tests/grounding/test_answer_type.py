@@ -85,6 +85,14 @@ def test_a_sentence_the_judge_found_to_answer_is_a_candidate_without_the_words_o
     # A judgement below the threshold leaves the kind to decide.
     answering.answers = 0.3
     assert [s.citations for s in AnswerPipeline.quotes(evidence, "en", 0.2, judged=0.5)] == [[2]]
+    # Who was met is stated only by a sentence naming someone the question does not: a restating one the
+    # judge found likely to answer stays behind it.
+    who = "Which Korean minister did Nguyen Manh Hung meet during his August 2024 trip?"
+    restating = _source(1, "Minister Nguyen Manh Hung paid a working trip to the Republic of Korea in early August.", 0.892)
+    restating.answers = 0.61
+    naming = _source(2, "At a working session with Minister of Science and ICT Lee Jong-ho, Minister Hung spoke.", 0.868)
+    shown = AnswerPipeline.quotes(Evidence(question=who, sources=[restating, naming]), "en", 0.2, judged=0.5)
+    assert [s.citations for s in shown] == [[2]]
 
 
 def test_a_quote_the_reader_cannot_read_is_the_last_resort_among_the_candidates():
