@@ -141,10 +141,11 @@ class RenderingMatch:
     cosine: float
 
 
-def translation_key(original: str, lang: str, model: str, glossary: str = "") -> str:
+def translation_key(original: str, lang: str, model: str, glossary: str = "", prompt: str = "") -> str:
     """The cache key of ``original`` translated into ``lang`` by ``model``, prompted with ``glossary`` (the
-    English of words the prompt named; a key without one is the key as it was before glossaries)."""
-    text = f"{model}\x1f{lang}\x1f{original}" + (f"\x1f{glossary}" if glossary else "")
+    English of words the prompt named) under the instructions ``prompt`` names (a digest of their text):
+    a translation made under other instructions or another glossary is made again, not reused."""
+    text = f"{model}\x1f{lang}\x1f{original}" + (f"\x1f{glossary}" if glossary else "") + (f"\x1e{prompt}" if prompt else "")
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]
 
 

@@ -16,6 +16,7 @@ the decision is re-made at the current thresholds each time.
 from __future__ import annotations
 
 import functools
+import hashlib
 from dataclasses import dataclass
 from typing import Callable, Sequence
 
@@ -26,7 +27,7 @@ from assistant.backends.store import CachedTranslation, VectorStore, translation
 from assistant.grounding.facts import number_sequence
 from assistant.grounding.faithfulness import FaithfulnessJudge
 from assistant.grounding.verifier import Verifier
-from assistant.templates import render
+from assistant.templates import load, render
 from assistant.text.langdata import language_name
 from assistant.text.lexicon import titles_named
 from assistant.text.places import exonyms_in
@@ -89,10 +90,18 @@ def translation_messages(sentence: str, lang_from: str, lang_to: str) -> list[Ch
     ]
 
 
+@functools.lru_cache(maxsize=1)
+def instructions_digest() -> str:
+    """A digest of the translation instructions' template (``prompts/translate_sentence_system.txt``): an
+    edit of the prompt changes every cache key, so translations made under the old wording are made again
+    (the checks re-read a cached translation, but a better prompt should be paid for once, not ignored)."""
+    return hashlib.sha256(load("translate_sentence_system").encode("utf-8")).hexdigest()[:12]
+
+
 def cache_key(sentence: str, lang_from: str, lang_to: str, model: str) -> str:
     """The key of ``sentence``'s translation into ``lang_to`` by ``model`` in the store's cache: the
-    sentence, the target, the model and the prompt's :func:`glossary`."""
-    return translation_key(sentence, lang_to, model, glossary(sentence, lang_from, lang_to))
+    sentence, the target, the model, the prompt's :func:`glossary` and its :func:`instructions_digest`."""
+    return translation_key(sentence, lang_to, model, glossary(sentence, lang_from, lang_to), instructions_digest())
 
 
 #: Sampling of a second (third…) translation of a sentence whose first failed the checks: greedy decoding

@@ -378,7 +378,8 @@ def test_the_fixed_phrases_of_an_answer_are_in_the_answer_language(tmp_path):
 
 
 def test_a_translated_source_opening_with_a_pronoun_is_read_with_the_cached_translation_before_it(tmp_path):
-    from assistant.backends.store import CachedTranslation, translation_key
+    from assistant.backends.store import CachedTranslation
+    from assistant.generation.translation import cache_key
     from assistant.models import Source
     from assistant.retrieval.evidence import Evidence
 
@@ -395,7 +396,7 @@ def test_a_translated_source_opening_with_a_pronoun_is_read_with_the_cached_tran
     assert (source.context, source.context_lang) == (before_de, "de")  # kept on the source for the reader
     vector = assistant.embedder.embed_queries([before_en])[0]
     assistant.store.put_translations([CachedTranslation(
-        translation_key(before_de, "en", model.name), before_de, "de", "en", model.name, before_en, 0.99, vector, -0.1,
+        cache_key(before_de, "de", "en", model.name), before_de, "de", "en", model.name, before_en, 0.99, vector, -0.1,
     )])
     contexts = pipeline.referent_contexts(evidence, "en")
     assert contexts == {1: before_en} and (source.context, source.context_lang) == (before_en, "en")

@@ -11,6 +11,7 @@ from assistant.backends.store import translation_key
 from assistant.generation.translation import (
     SentenceTranslator,
     cache_key,
+    instructions_digest,
     numbers_grammar,
     translate_one,
     translation_messages,
@@ -199,8 +200,21 @@ def test_into_english_the_prompt_names_the_english_name_of_each_city_in_another_
         "Titles in this sentence: “Botschafter” is “ambassador”.\n"
         "Cities in this sentence, with their English names: “Warschau” is “Warsaw”; “Wien” is “Vienna”."
     )
-    # A translation cached before the prompt named the cities is not reused; one without a glossary keeps
-    # the key it always had.
-    assert cache_key(sentence, "de", "en", "m") != translation_key(sentence, "en", "m")
-    assert cache_key("Er reiste ab.", "de", "en", "m") == translation_key("Er reiste ab.", "en", "m")
+    # A translation cached before the prompt named the cities is not reused, nor one made under other
+    # instructions.
+    digest = instructions_digest()
+    assert cache_key(sentence, "de", "en", "m") != translation_key(sentence, "en", "m", prompt=digest)
+    assert cache_key("Er reiste ab.", "de", "en", "m") == translation_key("Er reiste ab.", "en", "m", prompt=digest)
     assert len(translation_messages("Il est arrivé à Varsovie.", "fr", "de")) == 2  # the table is English
+
+
+def test_an_edit_of_the_translation_instructions_changes_every_cache_key(monkeypatch):
+    import assistant.generation.translation as translation
+
+    before = cache_key("Er reiste ab.", "de", "en", "m")
+    monkeypatch.setattr(translation, "load", lambda name: "Translate into {{ language }}, literally.")
+    translation.instructions_digest.cache_clear()
+    try:
+        assert cache_key("Er reiste ab.", "de", "en", "m") != before
+    finally:
+        translation.instructions_digest.cache_clear()
