@@ -213,30 +213,20 @@ class AnswerPipeline:
             if rendering is not None:
                 source.translation, source.translation_lang = rendering.text, answer_lang
 
-    def referent_contexts(self, evidence: Evidence, answer_lang: str, translate: bool = False) -> dict[int, str]:
+    def referent_contexts(self, evidence: Evidence, answer_lang: str) -> dict[int, str]:
         """The sentence before each source that opens with a pronoun (:func:`referent_context`), as the
         verifier reads it beside that source: for a translated source, the cached and still verified
         translation of that sentence (no model call), else the sentence as written. "She was restored … in
         April 1991" (for "Sie wurde …") names the Warsaw Stock Exchange only in the sentence before; read in
         German, "The Warsaw Stock Exchange was restored … in April 1991 [2]" failed as "not in the cited
         passage: warsaw, stock, exchange" though that sentence's English translation was in the cache.
-        Each source keeps its context (``Source.context``), so the reader's card shows what the check read.
-
-        With ``translate``, a context not cached is translated (and checked) now: the model reads a context
-        only in the answer language (:meth:`fit`), and "However, they were able to win the title in 2000"
-        says who won only with "Their local rivals, Polonia Warsaw, …" before it."""
+        Each source keeps its context (``Source.context``), so the reader's card shows what the check read."""
         before = {s.n: text for s in evidence.sources if (text := referent_context(s))}
         langs = {n: evidence.source(n).lang for n in before}
         translated = [n for n in before if evidence.source(n).translation]
         if translated:
             items = [(before[n], evidence.source(n).lang) for n in translated]
-            renderings = self.translator.cached(items, answer_lang)
-            if translate and None in renderings:
-                missing = [i for i, r in enumerate(renderings) if r is None]
-                made = self.translator.render([items[i] for i in missing], answer_lang)
-                for i, rendering in zip(missing, made):
-                    renderings[i] = rendering if rendering.verified else None
-            for n, rendering in zip(translated, renderings):
+            for n, rendering in zip(translated, self.translator.cached(items, answer_lang)):
                 if rendering is not None:
                     before[n], langs[n] = rendering.text, answer_lang
         for source in evidence.sources:
@@ -452,7 +442,7 @@ class AnswerPipeline:
         """The model's answer over ``evidence`` (every source readable in ``answer_lang``), verified sentence
         by sentence against the texts it was given, each as soon as the model has finished it."""
         timings = result.timings
-        self.referent_contexts(evidence, answer_lang, translate=True)  # the model reads them as well
+        self.referent_contexts(evidence, answer_lang)  # the model reads them (in the answer language) as well
         evidence, messages, left_out = self.fit(evidence, query, answer_lang)
         if left_out:
             result.notes.append(f"{left_out} lower-ranked sources left out to fit the model's context window")

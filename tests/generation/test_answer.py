@@ -503,21 +503,3 @@ def test_the_model_reads_the_sentence_before_a_source_that_opens_with_a_pronoun(
     sources[0].context_lang = "de"
     _, messages, _ = pipeline.fit(evidence, evidence.question, "en")
     assert sources_in(messages)[1] == quote
-
-
-def test_a_context_not_yet_translated_is_translated_for_the_model_when_asked(tmp_path):
-    from assistant.models import Source
-    from assistant.retrieval.evidence import Evidence
-
-    before_de, quote_de = "Polonia Warschau stieg 2013 ab.", "Dennoch, sie gewannen 2000 den Titel."
-    before_en, quote_en = "Polonia Warsaw was relegated in 2013.", "However, they won the title in 2000."
-    assistant, _ = make(tmp_path, translating(lambda m: "", {before_de: before_en}), translate_evidence=3,
-                        translation_threshold=0.0)
-    passage = f"{before_de} {quote_de}"
-    source = Source(n=1, doc_id="d", source="s", title="t", lang="de", chunk_id="d-0", quote=quote_de,
-                    start=len(before_de) + 1, end=len(passage), passage=passage, translation=quote_en, translation_lang="en")
-    evidence = Evidence(question="Who won the title in 2000?", sources=[source])
-    assert assistant.answers.referent_contexts(evidence, "en") == {1: before_de}  # nothing cached: as written
-    assert assistant.answers.referent_contexts(evidence, "en", translate=True) == {1: before_en}
-    _, messages, _ = assistant.answers.fit(evidence, evidence.question, "en")
-    assert sources_in(messages) == {1: f"(context: {before_en}) {quote_en}"}
