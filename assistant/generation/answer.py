@@ -84,17 +84,8 @@ def language_name(code: str) -> str:
         ) from None
 
 
-def format_sources(texts: dict[int, str], contexts: dict[int, str] | None = None) -> str:
-    """The numbered sources as the model reads them; a source that opens with a pronoun is preceded by the
-    sentence before it (``contexts``), marked as context, so that the model can name who "they" are: the
-    verifier reads that sentence beside the source too (:meth:`AnswerPipeline.referent_contexts`)."""
-    contexts = contexts or {}
-
-    def line(n: int, text: str) -> str:
-        before = f"(context: {' '.join(neutralise(contexts[n]).split())}) " if n in contexts else ""
-        return f"[{n}] {before}{' '.join(neutralise(text).split())}"
-
-    return "\n".join(line(n, text) for n, text in sorted(texts.items()))
+def format_sources(texts: dict[int, str]) -> str:
+    return "\n".join(f"[{n}] {' '.join(neutralise(text).split())}" for n, text in sorted(texts.items()))
 
 
 def readable_by(source: Source, answer_lang: str) -> bool:
@@ -172,9 +163,7 @@ class AnswerPipeline:
         language_name(chosen)
         return chosen
 
-    def messages(
-        self, texts: dict[int, str], question: str, answer_lang: str, contexts: dict[int, str] | None = None
-    ) -> list[ChatMessage]:
+    def messages(self, texts: dict[int, str], question: str, answer_lang: str) -> list[ChatMessage]:
         """The instructions, a worked example as a request and its reply, then the sources and the question.
 
         The example (``prompts/answer_example.txt``: sources, question and answer) is a request and a reply of
@@ -187,10 +176,7 @@ class AnswerPipeline:
             ChatMessage("assistant", reply, fixed=True),
             ChatMessage(
                 "user",
-                render(
-                    "answer", sources=format_sources(texts, contexts), question=question,
-                    language=language_name(answer_lang),
-                ),
+                render("answer", sources=format_sources(texts), question=question, language=language_name(answer_lang)),
             ),
         ]
 
@@ -303,9 +289,7 @@ class AnswerPipeline:
         budget = self.model.n_ctx - self.settings.max_answer_tokens
         for keep in range(len(evidence.sources), 0, -1):
             fitted = renumber(evidence, keep)
-            texts = {s.n: readable_text(s) for s in fitted.sources}
-            contexts = {s.n: s.context for s in fitted.sources if s.context and s.context_lang == answer_lang}
-            messages = self.messages(texts, question, answer_lang, contexts)
+            messages = self.messages({s.n: readable_text(s) for s in fitted.sources}, question, answer_lang)
             if self.model.count_tokens(messages) <= budget:
                 return fitted, messages, len(evidence.sources) - keep
         raise InputError(
@@ -442,7 +426,6 @@ class AnswerPipeline:
         """The model's answer over ``evidence`` (every source readable in ``answer_lang``), verified sentence
         by sentence against the texts it was given, each as soon as the model has finished it."""
         timings = result.timings
-        self.referent_contexts(evidence, answer_lang)  # the model reads them (in the answer language) as well
         evidence, messages, left_out = self.fit(evidence, query, answer_lang)
         if left_out:
             result.notes.append(f"{left_out} lower-ranked sources left out to fit the model's context window")
@@ -452,7 +435,7 @@ class AnswerPipeline:
         if translated:  # a translation is checked as the passage it stands for
             vectors.update(zip(translated, self.embedder.embed_passages([texts[n] for n in translated])))
         langs = {s.n: answer_lang if s.translation else s.lang for s in evidence.sources}
-        contexts = {s.n: s.context for s in evidence.sources if s.context}
+        contexts = self.referent_contexts(evidence, answer_lang)
 
         def check(text: str) -> list[AnswerSentence]:
             return self.verifier.check_answer(text, evidence.question, texts, vectors, langs, answer_lang, contexts)

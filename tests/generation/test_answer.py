@@ -476,30 +476,3 @@ def test_the_judges_yes_lets_a_sentence_lead_that_writes_no_answer_of_the_kind_a
     assert shown[0].kind == "quote" and shown[0].text == wordy  # … and it leads
     # unjudged, a sentence that writes a number ("two" ministers) leads instead
     assert [s for s in by_score.ask(question).sentences if s.supported][0].text != wordy
-
-
-def test_the_model_reads_the_sentence_before_a_source_that_opens_with_a_pronoun(tmp_path):
-    # "However, they were able to win the title in 2000" names the club only in the sentence before: the model
-    # reads that sentence beside the source (in the answer language only), so it can write who "they" are.
-    from assistant.models import Source
-    from assistant.retrieval.evidence import Evidence
-
-    assistant, _ = make(tmp_path, FakeChatModel(replies=[]))
-    pipeline = assistant.answers
-    before, quote = "Polonia Warsaw was relegated in 2013.", "However, they were able to win the title in 2000."
-    passage = f"{before} {quote}"
-    other = "The stadium holds 7,000 people."
-    sources = [
-        Source(n=1, doc_id="d", source="s", title="t", lang="en", chunk_id="d-0", quote=quote,
-               start=len(before) + 1, end=len(passage), passage=passage),
-        Source(n=2, doc_id="d", source="s", title="t", lang="en", chunk_id="d-1", quote=other, start=0,
-               end=len(other), passage=other),
-    ]
-    evidence = Evidence(question="Who won the title in 2000?", sources=sources)
-    assert pipeline.referent_contexts(evidence, "en") == {1: before}
-    _, messages, _ = pipeline.fit(evidence, evidence.question, "en")
-    assert sources_in(messages) == {1: f"(context: {before}) {quote}", 2: other}
-    # a context the reader's language does not hold stays out of the prompt (the model reads the answer language)
-    sources[0].context_lang = "de"
-    _, messages, _ = pipeline.fit(evidence, evidence.question, "en")
-    assert sources_in(messages)[1] == quote
