@@ -15,6 +15,7 @@ from assistant.text.countries import (
     COUNTRY_NAMING_WORDS,
     COUNTRY_WORDS,
     QUALIFIED_COUNTRIES,
+    countries_named,
     country_aliases,
 )
 from assistant.text.folding import fold
@@ -301,8 +302,8 @@ def institutions_not_in(english: str, folded_source: str) -> list[str]:
     return out
 
 
-def countries_not_in(text: str, source_text: str, source_lang: str | None = None) -> list[str]:
-    """The countries ``text`` names (by a word of their English name: "China", "Korea") that ``source_text``,
+def countries_not_in(text: str, source_text: str, source_lang: str | None = None, lang: str = "en") -> list[str]:
+    """The countries ``text`` (written in ``lang``) names that ``source_text``,
     in any language read, does not name (CLDR's names, see :mod:`assistant.text.countries`): "China has
     become an important strategic partner of Vietnam" for "Hàn Quốc đã trở thành … đối tác chiến lược …"
     (Korea) keeps every number and passes for close. A country's ISO code in the source names it ("VN").
@@ -310,17 +311,25 @@ def countries_not_in(text: str, source_text: str, source_lang: str | None = None
     for a source saying only "Korea" (or "Hàn Quốc", South Korea) names a country the source does not; so
     must a name of words that name other things too ("the United States", "Sri Lanka"), or its code
     ("USA", "UK"). With ``source_lang``, another language's name of the country standing as written is a
-    name, not the country (:func:`_names_country`): "Poland" is not in "Polonia Warschau"."""
+    name, not the country (:func:`_names_country`): "Poland" is not in "Polonia Warschau".
+
+    A sentence in another language names a country by that language's name of it
+    (:func:`~assistant.text.countries.countries_named`): "Yoweri Kaguta est né au Rwanda, dans le sud-ouest
+    de l'Ouganda" passed for a source naming only l'Ouganda, since French names of one capitalised word are
+    not read as names. The names of several words are read in English only (no country is left unread:
+    "Corée" of "Corée du Nord" is still Korea)."""
     folded = fold(short_country_names(source_text))
     squashed = folded.replace(" ", "")
     folded_text = fold(text)
-    named = dict.fromkeys(w for w in TOKEN.findall(folded_text) if w in COUNTRY_NAMING_WORDS)
+    named = countries_named(text, lang)
     codes = set(re.findall(r"\b[A-Z]{2}\b", source_text))
     missing = [
         w for w in named
         if not _names_country(w, folded, squashed, source_lang)
         and not codes.intersection(COUNTRY_NAMING_WORDS[w])
     ]
+    if lang != "en":
+        return missing
     acronyms = re.findall(r"\b[A-Z]{2,4}\b", source_text)
     return missing + [
         name for name, (names, code) in QUALIFIED_COUNTRIES.items()
@@ -419,8 +428,8 @@ def missing_facts(sentence: str, source_text: str, lang: str = "en", *, same_lan
         missing += [w for w in institution_words_in(sentence) if not _name_found(w, folded, squashed)]
     elif lang == "en":
         missing += institutions_not_in(sentence, folded)
-    if lang == "en":  # the translation check's country test: "North Korea" for a source naming only "Korea"
-        missing += [c for c in countries_not_in(sentence, source_text) if c not in {fold(m) for m in missing}]
+    # the translation check's country test: "North Korea" for a source naming only "Korea"
+    missing += [c for c in countries_not_in(sentence, source_text, lang=lang) if c not in {fold(m) for m in missing}]
     if lang == "en" and not missing:  # every word is in the source: are the titles on the right persons?
         missing += miscast_titles(sentence, source_text, same_language=same_language)
     return missing

@@ -229,7 +229,7 @@ class Verifier:
             return Verdict(False, [], "order changed: " + ", ".join(f"{a}/{b}" for a, b in flipped), cosines)
         if lang == "en" and (offices := institutions_not_in(text, fold(original))):
             return Verdict(False, [], "not in the original: " + ", ".join(offices), cosines)
-        if countries := countries_not_in(text, original, original_lang):
+        if countries := countries_not_in(text, original, original_lang, lang):
             return Verdict(False, [], "not in the original: " + ", ".join(countries), cosines)
         if cities := cities_left_out(original, original_lang, text):
             return Verdict(False, [], "it leaves out " + ", ".join(cities), cosines)

@@ -117,3 +117,46 @@ COUNTRY_NAMING_WORDS: dict[str, tuple[str, ...]] = _tables().naming
 #: Korea" for a source that says only "Korea", "the United States" for a source naming no such country
 #: (a garbled Indonesian title), name a country the source does not.
 QUALIFIED_COUNTRIES: dict[str, tuple[tuple[str, ...], str]] = _tables().qualified
+
+
+#: Shortest name (letters, spaces aside) by which a sentence in another language than English is read as
+#: naming a country: Vietnamese "Ý" (Italy) is also the common word "ý" ("ý kiến", an opinion), "Úc"
+#: (Australia) too short to tell from a syllable.
+MIN_FORM = 3
+
+
+@lru_cache(maxsize=None)
+def _forms_of(lang: str) -> dict[str, tuple[tuple[tuple[str, ...], str], ...]]:
+    """For a language read: the first folded word of each of its names of a country an English naming word
+    names → (the name's words, that English word), longest names first."""
+    by_first: dict[str, list[tuple[tuple[str, ...], str]]] = defaultdict(list)
+    for word, forms in _tables().by_language.get(lang, {}).items():
+        if word not in COUNTRY_NAMING_WORDS:
+            continue
+        for form in forms:
+            words = tuple(TOKEN.findall(form))
+            if words and len("".join(words)) >= MIN_FORM:
+                by_first[words[0]].append((words, word))
+    return {first: tuple(sorted(set(names), key=lambda n: -len(n[0]))) for first, names in by_first.items()}
+
+
+def countries_named(text: str, lang: str = "en") -> list[str]:
+    """The English naming words (keys of :data:`COUNTRY_NAMING_WORDS`) of the countries ``text``, written
+    in ``lang``, names: in English by those words themselves ("Korea"); in another language read, by that
+    language's own names of the country (CLDR's and the short forms above: French "Rwanda", "Ouganda",
+    "Corée", Vietnamese "Hàn Quốc"), written with a capital as names are, so a common word spelled like a
+    name is not read as one. A sentence of a language not read names none."""
+    if lang == "en":
+        return list(dict.fromkeys(w for w in TOKEN.findall(fold(text)) if w in COUNTRY_NAMING_WORDS))
+    forms = _forms_of(lang)
+    tokens = list(TOKEN.finditer(text))
+    folded = [fold(t.group(0)) for t in tokens]
+    named: list[str] = []
+    for i, token in enumerate(tokens):
+        if not token.group(0)[0].isupper():
+            continue
+        for words, english in forms.get(folded[i], ()):
+            if tuple(folded[i : i + len(words)]) == words:
+                named.append(english)
+                break
+    return list(dict.fromkeys(named))

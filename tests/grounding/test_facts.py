@@ -224,3 +224,27 @@ def test_an_answer_or_brief_point_is_held_to_the_same_country_check():
     source = "Der Minister empfing den Botschafter Koreas in Vietnam am 10. Mai."
     assert missing_facts("The minister received the ambassador of North Korea in Vietnam.", source) == ["north korea"]
     assert missing_facts("The minister received the ambassador of Korea in Vietnam.", source) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "source", "wrong"),
+    [
+        # a French answer naming, in one capitalised word, a country its French source does not name
+        ("Yoweri Kaguta est né au Rwanda, dans le sud-ouest de l'Ouganda.", "fr",
+         "Yoweri Kaguta est né à Ntungamo, dans sud-ouest de l’Ouganda.", ["rwanda"]),
+        ("Yoweri Kaguta est né en Ouganda.", "fr", "Yoweri Kaguta est né à Ntungamo, dans sud-ouest de l’Ouganda.", []),
+        # a German translation of an English source, the country named as German names it
+        ("Er wurde in Ruanda geboren.", "de", "He was born in Uganda.", ["rwanda"]),
+        ("Er wurde in Uganda geboren.", "de", "He was born in Uganda.", []),
+        ("Der Minister besuchte Südkorea.", "de", "Bộ trưởng thăm Hàn Quốc.", []),
+        # Vietnamese: the country's name of several words; "ý" (an opinion) in lower case is no Italy
+        ("Bộ trưởng thăm Trung Quốc.", "vi", "Der Minister besuchte Korea.", ["china"]),
+        ("Ý kiến của Bộ trưởng về Hàn Quốc.", "vi", "The minister's view of Korea.", []),
+        ("Menteri berkunjung ke Jerman.", "id", "Der Minister besuchte Frankreich.", ["germany"]),
+    ],
+)
+def test_a_sentence_in_another_language_is_held_to_the_country_check(text, lang, source, wrong):
+    """French writes a country as one capitalised word ("né au Rwanda"), which is not read as a name, so
+    "… né au Rwanda, dans le sud-ouest de l'Ouganda" passed for a source naming only l'Ouganda (PIAF)."""
+    assert countries_not_in(text, source, lang=lang) == wrong
+    assert [m for m in missing_facts(text, source, lang) if m in wrong] == wrong

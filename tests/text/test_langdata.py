@@ -122,3 +122,14 @@ def test_titles_named_in_another_languages_form_are_found_as_written():
     assert titles_named("Bộ trưởng đến đại sứ quán để bàn về thị trường.") == [("Bộ trưởng", "minister")]
     # an English title is no other language's form
     assert titles_named("The Minister met the President.") == []
+
+
+def test_countries_are_named_as_each_language_names_them():
+    from assistant.text.countries import countries_named
+
+    assert countries_named("Il est né au Rwanda, dans le sud-ouest de l'Ouganda.", "fr") == ["rwanda", "uganda"]
+    assert countries_named("Menteri berkunjung ke Korea Selatan dan Jerman.", "id") == ["korea", "germany"]
+    assert countries_named("Đại sứ Hàn Quốc tại Việt Nam.", "vi") == ["korea", "vietnam"]
+    assert countries_named("ý kiến của bộ trưởng", "vi") == []  # lower case: a common word, not Italy
+    assert countries_named("He went to Korea and Germany.", "en") == ["korea", "germany"]
+    assert countries_named("Il est né au Rwanda.", "xx") == []  # a language not read
