@@ -384,6 +384,8 @@ def print_answer(answer, out) -> None:
         return
     out.print("[bold]Answer[/bold]")
     for s in answer.sentences:
+        if s.supported and s.context:  # the sentence before, where the pronoun it opens with is named
+            out.print(f"  [dim]{escape(s.context)}[/dim]")
         if s.kind == "quote" and s.lang == answer.answer_lang:
             out.print(f"  [italic]quote:[/italic] “{escape(s.text)}” [{s.citations[0]}]")
         elif s.kind == "quote":
@@ -391,8 +393,9 @@ def print_answer(answer, out) -> None:
                       f"translation:[/italic] “{escape(s.text)}” [{s.citations[0]}]")
         elif s.kind == "translation":
             out.print(f"  {escape(format_cited(s.text, s.citations))}")
+            original = f"{s.context_original} {s.original}" if s.context else s.original
             out.print(f"    [dim]translated from {escape(LANGUAGE_NAMES.get(s.original_lang or '', s.original_lang or '?'))}: "
-                      f"“{escape(s.original or '')}”[/dim]")
+                      f"“{escape(original or '')}”[/dim]")
         elif s.supported:
             out.print(f"  {escape(format_cited(s.text, s.citations))}")
     rejected = [s for s in answer.sentences if not s.supported]

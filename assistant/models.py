@@ -299,6 +299,13 @@ class AnswerSentence(BaseModel):
     lang: str | None = Field(None, description="The language the sentence is written in.")
     original: str | None = Field(None, description="For a translation: the source sentence it renders.")
     original_lang: str | None = None
+    context: str | None = Field(
+        None,
+        description="For a source sentence shown as it stands (a translation or a quote) that opens with a "
+        "pronoun: the sentence before it in its document, in the language of ``text`` (as written, or its "
+        "verified translation), shown before it — \"He is also the oldest quarterback …\" says who only there.",
+    )
+    context_original: str | None = Field(None, description="That sentence as its document writes it.")
     reason: str | None = Field(None, description="Why it failed verification (for unsupported sentences).")
     cited_by_model: list[int] = Field(
         default_factory=list, description="What the model cited, before verification removed failing citations."

@@ -134,7 +134,7 @@ def check_displayed(
         if s.kind == "quote":
             for n in s.citations:
                 total += 1
-                verified += int(n in by_n and by_n[n].quote == s.text)
+                verified += int(n in by_n and by_n[n].quote == s.text and s.context == s.context_original)
         elif s.kind == "translation":
             for n in s.citations:
                 total += 1
@@ -143,6 +143,11 @@ def check_displayed(
                     continue
                 pair = embedder.embed_queries([s.text, src.quote])
                 verdict = checker.check_translation(src.quote, src.lang, s.text, answer.answer_lang, float(pair[0] @ pair[1]))
+                if verdict.supported and s.context:  # the sentence before, shown with it: translated as faithfully
+                    pair = embedder.embed_queries([s.context, s.context_original or ""])
+                    verdict = checker.check_translation(
+                        s.context_original or "", src.lang, s.context, answer.answer_lang, float(pair[0] @ pair[1])
+                    )
                 verified += int(verdict.supported)
     return total, verified
 

@@ -53,7 +53,10 @@ def readable_sentences(answer: Answer) -> list[str]:
     """The first displayed sentences of ``answer`` that read as its answer language."""
     shown = [s for s in answer.sentences if s.supported][:FIRST_SENTENCES]
     langs = sorted({s.lang for s in answer.sources} | {"en"})
-    return [s.text for s in shown if reads_as(s.text, answer.answer_lang, langs)]
+    return [
+        f"{s.context} {s.text}" if s.context else s.text  # the sentence before is shown with it
+        for s in shown if reads_as(s.text, answer.answer_lang, langs)
+    ]
 
 
 def correct_in_language(answer: Answer, groups: Sequence[Sequence[str]]) -> bool:

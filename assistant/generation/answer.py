@@ -219,6 +219,30 @@ class AnswerPipeline:
             source.context, source.context_lang = before.get(source.n), langs.get(source.n)
         return before
 
+    def with_contexts(self, sentences: list[AnswerSentence], sources: Sequence[Source], answer_lang: str) -> list[AnswerSentence]:
+        """``sentences`` (source sentences shown as they stand, each citing one of ``sources``), those that
+        open with a pronoun given the sentence before them in their document (:func:`referent_context`) to
+        show first, in the sentence's own language: as written beside a quote or a sentence in the answer
+        language, its verified translation beside a translation (translated now when not cached; without a
+        verified one the sentence is shown alone). "Dès 1987, il abandonne ses principes marxistes …" shown
+        alone answered "Who gave up his Marxist principles in 1987?" without the name the sentence before
+        holds. A context that is itself one of the sentences shown is not repeated."""
+        by_n = {s.n: s for s in sources}
+        shown = {s.original or s.text for s in sentences}
+        out = []
+        for sentence in sentences:
+            source = by_n.get(sentence.citations[0]) if sentence.citations else None
+            before = referent_context(source) if source else None
+            if not before or before in shown:
+                out.append(sentence)
+                continue
+            context = before
+            if sentence.kind == "translation":
+                rendering = self.translator.render([(before, source.lang)], answer_lang)[0]
+                context = rendering.text if rendering.verified else None
+            out.append(sentence.model_copy(update={"context": context, "context_original": before}) if context else sentence)
+        return out
+
     def translate_sources(self, sources: Sequence[Source], answer_lang: str) -> None:
         """Give each of ``sources`` its verified translation into ``answer_lang``, or the reason there is none
         (cached ones cost no model call)."""
@@ -392,13 +416,16 @@ class AnswerPipeline:
             self.compose(renumber(evidence, readable), query, answer_lang, result, started, on_token,
                          lambda s: None if _plain(s.text) in led else show(s))
         if any(s.supported for s in result.sentences):
+            lead = self.with_contexts(lead, result.sources, answer_lang)
             result.sentences = lead + [s for s in result.sentences if _plain(s.text) not in led]
         else:
-            result.sentences += lead + [s for s in quotes if _plain(s.text) not in led]
+            shown_as_is = self.with_contexts(lead + [s for s in quotes if _plain(s.text) not in led], result.sources, answer_lang)
+            result.sentences += shown_as_is
             if readable:
                 result.notes.append("no generated sentence was supported by its sources; showing the sources instead")
+            seen = {_plain(x.text) for x in shown}
             for sentence in result.sentences:
-                if sentence.supported and sentence not in shown:
+                if sentence.supported and _plain(sentence.text) not in seen:
                     show(sentence)
         result.answer = " ".join(displayed(s, answer_lang) for s in result.sentences if s.supported)
         result.disagreements = self.disagreements(result.sources)
@@ -519,12 +546,13 @@ def displayed(sentence: AnswerSentence, answer_lang: str) -> str:
     when that is not the answer's); a translation with the language it was translated from. Labels are in
     the answer language (``data/messages.toml``, language names from CLDR)."""
     n = sentence.citations[0] if sentence.citations else None
+    text = f"{sentence.context} {sentence.text}" if sentence.context else sentence.text
     if sentence.kind == "quote" and sentence.lang == answer_lang:
-        return f"“{sentence.text}” [{n}]"
+        return f"“{text}” [{n}]"
     if sentence.kind == "quote":
         label = message("original_untranslated", answer_lang, language=cldr_name(sentence.lang or "", answer_lang))
-        return f"“{sentence.text}” [{n}] ({label})"
+        return f"“{text}” [{n}] ({label})"
     if sentence.kind == "translation":
         label = message("translated_from", answer_lang, language=cldr_name(sentence.original_lang or "", answer_lang))
-        return f"{sentence.text} [{n}] ({label})"
+        return f"{text} [{n}] ({label})"
     return format_cited(sentence.text, sentence.citations)

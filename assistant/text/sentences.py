@@ -152,11 +152,22 @@ def trimmed_sentence(text: str, text_offset: int, start: int, end: int) -> tuple
     return stripped, begin, begin + len(stripped)
 
 
+#: An opening phrase of at most three words set off by a comma ("However,", "In 2000,", "Trotzdem,").
+_OPENING_PHRASE = re.compile(r"^\W*(?:[^\s,.;:!?]+\s+){0,2}[^\s,.;:!?]+,\s*")
+
+
 def opens_with_pronoun(sentence: str, lang: str | None) -> bool:
     """Does ``sentence`` (in ``lang``) open with a pronoun whose referent the sentence before names ("He
-    is 39 years old …", "Sie stammen aus …")?"""
-    words = closed_class_words(sentence[:80], lang)
-    return bool(words) and words[0] in SUBJECT_PRONOUNS.get(lang or "", frozenset())
+    is 39 years old …", "Sie stammen aus …"), also after a short opening phrase set off by a comma
+    ("However, they were able to win the title in 2000" names the club only in the sentence before)?"""
+    pronouns = SUBJECT_PRONOUNS.get(lang or "", frozenset())
+    head = sentence[:80]
+    opening = _OPENING_PHRASE.match(head)
+    for text in (head, head[opening.end() :] if opening else ""):
+        words = closed_class_words(text, lang)
+        if words and words[0] in pronouns:
+            return True
+    return False
 
 
 def sentence_before(text: str, offset: int) -> str | None:

@@ -34,6 +34,7 @@ CSS = """
 .source-card .also-in { font-size: 0.85em; font-style: italic; }
 .source-card blockquote.passage { margin: 6px 0 0 0; padding-left: 8px; border-left: 3px solid var(--border-color-primary); }
 .source-card .translation .context { color: var(--body-text-color-subdued); }
+blockquote .context { color: var(--body-text-color-subdued); }
 mark { background: #fff3a3; color: inherit; }
 a.cite { text-decoration: none; font-weight: 600; }
 .disagreement { border-left: 3px solid #dc322f; padding-left: 8px; margin: 6px 0; }

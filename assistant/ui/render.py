@@ -53,6 +53,13 @@ def citation_links(turn: int, citations: Sequence[int], prefix: str = "src") -> 
 # --- chat -----------------------------------------------------------------------------------------------
 
 
+def context_before(context: str | None) -> str:
+    """The sentence before a shown source sentence that opens with a pronoun, set in a lighter tone."""
+    if not context:
+        return ""
+    return f"<span class='context' title='the sentence before, where its pronoun is named'>{text(context)}</span> "
+
+
 def answer_html(answer: Answer, turn: int) -> str:
     """The checked answer as it appears in the chat.
 
@@ -77,15 +84,17 @@ def answer_html(answer: Answer, turn: int) -> str:
         parts.append("<p class='quote-label'><small>No written sentence could be verified; the sources say:</small></p>")
     for s in translations:
         parts.append(
-            f"<blockquote class='translation'>{text(s.text)} {citation_links(turn, s.citations)}"
+            f"<blockquote class='translation'>{context_before(s.context)}{text(s.text)} {citation_links(turn, s.citations)}"
             f"<br><small>translated from {text(language(s.original_lang or ''))}; original: "
-            f"<span lang='{text(s.original_lang or '')}'>“{text(s.original or '')}”</span></small></blockquote>"
+            f"<span lang='{text(s.original_lang or '')}'>“{context_before(s.context_original)}{text(s.original or '')}”</span>"
+            "</small></blockquote>"
         )
     for s in quotes:
         label = "quote" if s.lang == answer.answer_lang else f"original in {language(s.lang or '')}, no verified translation"
         parts.append(
             f"<blockquote class='quote'><small>{text(label)}:</small> "
-            f"<span lang='{text(s.lang or '')}'>“{text(s.text)}”</span> {citation_links(turn, s.citations)}</blockquote>"
+            f"<span lang='{text(s.lang or '')}'>“{context_before(s.context)}{text(s.text)}”</span> "
+            f"{citation_links(turn, s.citations)}</blockquote>"
         )
     rejected = [s for s in answer.sentences if not s.supported]
     if rejected:

@@ -476,3 +476,49 @@ def test_the_judges_yes_lets_a_sentence_lead_that_writes_no_answer_of_the_kind_a
     assert shown[0].kind == "quote" and shown[0].text == wordy  # … and it leads
     # unjudged, a sentence that writes a number ("two" ministers) leads instead
     assert [s for s in by_score.ask(question).sentences if s.supported][0].text != wordy
+
+
+def test_a_shown_source_sentence_opening_with_a_pronoun_is_shown_after_the_sentence_before_it(tmp_path):
+    from assistant.generation.answer import as_sentence, displayed
+    from assistant.models import Source
+
+    before_de, quote_de = "Museveni studierte in Daressalam.", "Er gab 1987 seine marxistischen Prinzipien auf."
+    before_en, quote_en = "Museveni studied in Dar es Salaam.", "He gave up his Marxist principles in 1987."
+    assistant, model = make(tmp_path, translating(lambda m: "x [1].", {before_de: before_en}), translation_threshold=0.0)
+    pipeline = assistant.answers
+    passage = f"{before_de} {quote_de}"
+
+    def source(n, **update):
+        fields = dict(quote=quote_de, start=len(before_de) + 1, end=len(passage), passage=passage) | update
+        return Source(n=n, doc_id="d", source="s", title="t", lang="de", chunk_id="d-0", **fields)
+
+    translated = source(1, translation=quote_en, translation_lang="en")
+    quoted = source(2)
+    shown = pipeline.with_contexts([as_sentence(translated, "en"), as_sentence(quoted, "en")], [translated, quoted], "en")
+    # a translation is shown after the sentence before, translated (and checked) now; a quote after it as written
+    assert [(s.context, s.context_original) for s in shown] == [(before_en, before_de), (before_de, before_de)]
+    assert displayed(shown[0], "en") == f"{before_en} {quote_en} [1] (translated from German)"
+    assert displayed(shown[1], "en").startswith(f"“{before_de} {quote_de}” [2]")
+    # a sentence before that is itself shown is not repeated; a sentence opening with a name needs none
+    first = source(3, quote=before_de, start=0, end=len(before_de), translation=before_en, translation_lang="en")
+    again = pipeline.with_contexts([as_sentence(first, "en"), as_sentence(translated, "en")], [first, translated], "en")
+    assert [s.context for s in again] == [None, None]
+    # without a verified translation of the sentence before, the translation is shown alone
+    other = source(4, passage=f"Er kam 1944 zur Welt. {quote_de}", start=len("Er kam 1944 zur Welt. "),
+                   translation=quote_en, translation_lang="en")
+    (alone,) = pipeline.with_contexts([as_sentence(other, "en")], [other], "en")
+    assert alone.context is None and displayed(alone, "en") == f"{quote_en} [4] (translated from German)"
+
+
+def test_the_sentence_before_is_read_as_part_of_what_the_reader_is_shown():
+    from assistant.evaluation.scoring import correct_in_language
+    from assistant.models import AnswerSentence, Source
+
+    src = Source(n=1, doc_id="d", source="s", title="t", lang="en", chunk_id="c", quote="He gave up Marxism.",
+                 start=0, end=10, passage="Museveni led. He gave up Marxism.")
+    sentence = AnswerSentence(text="He gave up Marxism.", citations=[1], supported=True, kind="quote", lang="en")
+    answer = Answer(question="Who gave up Marxism?", answer_lang="en", answer="", answerable=True, model="m",
+                    sentences=[sentence], sources=[src])
+    assert not correct_in_language(answer, [["Museveni"]])
+    answer.sentences = [sentence.model_copy(update={"context": "Museveni led.", "context_original": "Museveni led."})]
+    assert correct_in_language(answer, [["Museveni"]])

@@ -136,3 +136,12 @@ def test_a_sentence_opening_with_a_pronoun_and_the_sentence_before_it():
     text = "Manning led the Broncos. He is 39 years old."
     assert sentence_before(text, text.index("He")) == "Manning led the Broncos."
     assert sentence_before(text, 0) is None
+
+
+def test_a_pronoun_after_a_short_opening_phrase_set_off_by_a_comma():
+    assert opens_with_pronoun("However, they were able to win the Ekstraklasa title in 2000.", "en")
+    assert opens_with_pronoun("In 2000, they won the title.", "en")
+    assert opens_with_pronoun("Tại Hà Nội, ông cho biết thêm.", "vi")
+    assert not opens_with_pronoun("However, Polonia won the title in 2000.", "en")
+    # a longer opening clause names its own subject more often than not
+    assert not opens_with_pronoun("After the club was relegated in 2013, they played in the fourth league.", "en")

@@ -390,3 +390,17 @@ def test_search_with_filters_then_read_a_document_and_ask_only_about_it(tmp_path
     assert answer.sources and {s.source for s in answer.sources} == {"004_9162929b01fb154b.txt"}
     final = list(handlers.chat("What did the minister say?", [], scope_story=story))[-1]
     assert {s.source for s in final.turns[-1][1].sources} <= {"004_9162929b01fb154b.txt"}
+
+
+def test_an_answer_shows_the_sentence_before_a_source_sentence_that_opens_with_a_pronoun():
+    from assistant.models import Answer, AnswerSentence
+
+    sentence = AnswerSentence(
+        text="It was revived in 1991.", citations=[1], supported=True, kind="translation", lang="en",
+        original="Sie wurde 1991 wiederbelebt.", original_lang="de",
+        context="The exchange was founded in 1817.", context_original="Die Börse wurde 1817 gegründet.",
+    )
+    answer = Answer(question="q", answer_lang="en", answer="", answerable=True, model="m", sentences=[sentence])
+    html = render.answer_html(answer, 0)
+    assert html.index("The exchange was founded") < html.index("It was revived")  # who "it" is, first
+    assert html.index("Die Börse wurde 1817") < html.index("Sie wurde 1991")  # and so in the original beside it
