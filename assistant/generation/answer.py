@@ -419,8 +419,8 @@ class AnswerPipeline:
             lead = self.with_contexts(lead, result.sources, answer_lang)
             result.sentences = lead + [s for s in result.sentences if _plain(s.text) not in led]
         else:
-            shown_as_is = self.with_contexts(lead + [s for s in quotes if _plain(s.text) not in led], result.sources, answer_lang)
-            result.sentences += shown_as_is
+            as_they_stand = lead + [s for s in quotes if _plain(s.text) not in led]
+            result.sentences += self.with_contexts(as_they_stand, result.sources, answer_lang)
             if readable:
                 result.notes.append("no generated sentence was supported by its sources; showing the sources instead")
             seen = {_plain(x.text) for x in shown}

@@ -154,9 +154,8 @@ def source_card(source: Source, turn: int) -> str:
     )
     # the sentence before a pronoun, in the reader's language, when the verifier read it so ("It was
     # restored …" names the exchange only there); in the source's language it is already in the passage
-    context = (
-        f"<span class='context' title='the sentence before, where its pronoun is named'>{text(source.context)}</span> "
-        if source.context and source.translation and source.context_lang == source.translation_lang else ""
+    context = context_before(
+        source.context if source.translation and source.context_lang == source.translation_lang else None
     )
     translation = (
         f"<div class='translation'><small>{text(language(source.translation_lang or ''))} (verified translation):</small> "
