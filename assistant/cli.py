@@ -464,6 +464,9 @@ def cmd_translate(args: argparse.Namespace, settings: Settings) -> int:
     lang = args.lang or assistant.pretranslation_lang
     language_name(lang)
     err = _console(stderr=True)
+    pruned = assistant.prune_translations()
+    if pruned:
+        err.print(f"removed {pruned} cached translation(s) no answer can use any more (made under changed instructions)")
     untranslated = assistant.untranslated(lang, args.refs)
     refused_before = assistant.refused(lang, args.refs) if args.retry_refused else []
     todo, refused = len(untranslated), len(refused_before)

@@ -25,6 +25,7 @@ from assistant.generation.brief import BriefPipeline
 from assistant.generation.conversation import conversation_markdown, export_conversation, history_of
 from assistant.generation.query_translation import QueryTranslator
 from assistant.generation.timeline import TimelineBuilder
+from assistant.generation.translation import cache_key
 from assistant.ingest.pipeline import Ingestor, ProgressCallback
 from assistant.ingest.subscriptions import FeedReader, FeedRefresh, SubscriptionBook
 from assistant.models import (
@@ -123,12 +124,18 @@ class NewsAssistant:
         finally:
             self.retriever.invalidate()
         if report.count("replaced"):
-            self.store.prune_translations()  # an edited article's old sentences
+            self.prune_translations()  # an edited article's old sentences
         if self.settings.translate_at_ingest:
             changed = [r.doc_id for r in report.results if r.status in ("added", "replaced") and r.doc_id]
             if changed:
                 self.pretranslate(self.pretranslation_lang, changed)
         return report
+
+    def prune_translations(self) -> int:
+        """Remove cached translations no answer can use any more: of sentences no document holds, or made
+        under translation instructions or a glossary since changed (their keys are never looked up again);
+        returns how many."""
+        return self.store.prune_translations(current_key=cache_key)
 
     @property
     def pretranslation_lang(self) -> str:
@@ -176,7 +183,7 @@ class NewsAssistant:
         finally:
             self.retriever.invalidate()
         if any(r.status == "replaced" for report in reports for r in report.results):
-            self.store.prune_translations()
+            self.prune_translations()
         return reports
 
     def subscribe(self, url: str) -> FeedRefresh:
@@ -192,7 +199,7 @@ class NewsAssistant:
         for doc in targets:
             self.store.delete_document(doc.doc_id)
         if targets:
-            self.store.prune_translations()
+            self.prune_translations()
         self.ingestor.update_stories()
         self.retriever.invalidate()
         return targets

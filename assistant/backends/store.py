@@ -35,7 +35,7 @@ import logging
 import os
 import uuid
 from dataclasses import dataclass
-from typing import Any, Iterable, NamedTuple, Sequence
+from typing import Any, Callable, Iterable, NamedTuple, Sequence
 from urllib.parse import urlparse
 
 import httpx
@@ -767,18 +767,26 @@ class VectorStore:
     def count_translations(self) -> int:
         return int(self._call(self._translations.count))
 
-    def prune_translations(self) -> int:
-        """Remove cached translations of sentences no stored document holds any more; returns how many.
+    def prune_translations(self, current_key: Callable[[str, str, str, str], str] | None = None) -> int:
+        """Remove cached translations no answer can use any more; returns how many.
 
-        A sentence is live while some document's text contains it. One pass over the documents' texts
-        and the cache's originals: run after documents are removed or replaced, not per question.
+        A sentence is live while some document's text contains it. With ``current_key`` (the key a
+        translation of ``(original, original_lang, lang, model)`` is looked up under today), an entry cached
+        under another key is removed too: it was made under instructions or a glossary since changed, and
+        no lookup reaches it again. One pass over the documents' texts and the cache's records: run after
+        documents are removed or replaced, and when translating ahead begins, not per question.
         """
         texts = "\x00".join(text or "" for _, text, _ in self._iter(self._docs, include=["documents"]))
-        dead = [
-            record_id
-            for record_id, _, meta in self._iter(self._translations, include=["metadatas"])
-            if str(meta.get("original", "")) not in texts
-        ]
+
+        def unused(record_id: str, meta: dict) -> bool:
+            original = str(meta.get("original", ""))
+            if original not in texts:
+                return True
+            return current_key is not None and record_id != current_key(
+                original, str(meta.get("original_lang", "")), str(meta.get("lang", "")), str(meta.get("model", ""))
+            )
+
+        dead = [record_id for record_id, _, meta in self._iter(self._translations, include=["metadatas"]) if unused(record_id, meta)]
         for i in range(0, len(dead), _WRITE_BATCH):
             self._call(self._translations.delete, ids=dead[i : i + _WRITE_BATCH])
         return len(dead)

@@ -488,8 +488,16 @@ def translate_when_idle(assistant: NewsAssistant, stop: threading.Event | None =
 
     One sentence at a time (a translation, its judgement, perhaps one retry), and only while the model
     queue is empty: a reader's question waits at most for the sentence under way. Progress is kept in ``assistant.pretranslation`` for the app.
+    First the cache loses what no answer can use (:meth:`NewsAssistant.prune_translations`): after an edit
+    of the translation instructions, the translations made under the old ones.
     """
     stop = stop or threading.Event()
+    try:
+        pruned = assistant.prune_translations()  # entries made under instructions since changed
+        if pruned:
+            log.info("removed %d cached translations no answer can use any more", pruned)
+    except Exception:  # noqa: BLE001 - the store is unavailable: translating ahead reports it below
+        log.warning("pruning the translation cache failed", exc_info=True)
     while not stop.wait(IDLE_CHECK_SECONDS):
         if assistant.queue.pending:
             continue

@@ -119,6 +119,31 @@ def test_the_store_caches_translations_across_translators_and_prunes_unused_ones
     assert store.count_translations() == 0
 
 
+def test_translations_made_under_changed_instructions_are_pruned_and_another_models_are_kept(library, monkeypatch):
+    """An edit of the translation instructions changes every key: the entries under the old keys are never
+    looked up again, so the assistant's prune removes them; another model's entry under today's instructions stays."""
+    import assistant.generation.translation as translation
+
+    store = library.store
+    translator(scripted({DE: EN}), store).render([(DE, "de")], "en")
+    other = scripted({DE: EN})
+    other.name = "other"
+    translator(other, store).render([(DE, "de")], "en")
+    assert store.count_translations() == 2
+    assert library.prune_translations() == 0  # both are under today's keys
+    monkeypatch.setattr(translation, "load", lambda name: "Translate into {{ language }}, literally.")
+    translation.instructions_digest.cache_clear()
+    try:
+        translator(scripted({DE: EN}), store).render([(DE, "de")], "en")  # made anew under the new key
+        assert store.count_translations() == 3
+        assert store.prune_translations() == 0  # without the key function only unheld sentences go
+        assert library.prune_translations() == 2  # both old-key entries (the other model's too)
+        assert store.count_translations() == 1
+        assert store.get_translations([cache_key(DE, "de", "en", "fake")])  # the new one stays
+    finally:
+        translation.instructions_digest.cache_clear()
+
+
 def test_a_refused_translation_is_tried_again_sampled_and_the_first_that_passes_is_used():
     drafts = iter(["Mayor Anna Berg opened the new bridge in June 2021.", EN])
     model = FakeChatModel(replies=lambda messages: next(drafts), judge=lambda m, o: [0.9, 0.1])
