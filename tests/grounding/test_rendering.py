@@ -163,6 +163,10 @@ def test_a_number_written_in_words_on_one_side_is_neither_dropped_nor_invented(o
          "Tran Ngoc Thach, the Deputy Director, declared that the city attracts investors.", "deputy"),
         ("Bộ trưởng Nguyễn Mạnh Hùng cho biết hai bên hợp tác chặt chẽ.", "vi",
          "According to Prime Minister Nguyen Manh Hung, both sides cooperate closely.", "prime"),
+        # an academic title the original does not give is invented too
+        ("Bộ trưởng Young Min You cho biết kể từ năm 1992, hai nước đã trở thành những người bạn gần bó.", "vi",
+         "At the forum, Minister Professor Young Min You said that since 1992, the two countries became close friends.",
+         "professor"),
     ],
 )
 def test_an_office_or_institution_the_original_does_not_name_is_refused(original, lang_from, text, wrong):
@@ -179,6 +183,9 @@ def test_an_office_or_institution_the_original_does_not_name_is_refused(original
         ("Le directeur adjoint Tran Ngoc Thach a parlé.", "fr", "Deputy Director Tran Ngoc Thach spoke."),
         ("Phó Thủ tướng Trần Lưu Quang đã phát biểu.", "vi", "Deputy Prime Minister Tran Luu Quang spoke."),
         ("Wakil Presiden Ma'ruf Amin membuka acara itu.", "id", "Vice President Ma'ruf Amin opened the event."),
+        ("Professorin Anna Berg leitet das Institut.", "de", "Professor Anna Berg heads the institute."),
+        ("Le professeur Jean Dubois a parlé.", "fr", "Professor Jean Dubois spoke."),
+        ("Giáo sư Trần Văn Thọ đã phát biểu.", "vi", "Professor Tran Van Tho spoke."),
     ],
 )
 def test_offices_the_original_names_in_its_own_words_pass(original, lang_from, text):
