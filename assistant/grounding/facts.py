@@ -23,6 +23,7 @@ from assistant.text.lexicon import (
     GENERIC_WORDS,
     INSTITUTION_TRANSLATIONS,
     INSTITUTION_WORDS,
+    PERSON_TITLES,
 )
 from assistant.text.months import MONTHS, needs_number, numbered_months
 from assistant.text.stopwords import common_words
@@ -283,9 +284,17 @@ def is_repetitive(text: str) -> bool:
 
 
 def institution_words_in(text: str) -> list[str]:
-    """Institution and title words (folded) capitalised inside ``text``, where they belong to a name."""
+    """Institution and title words (folded) capitalised inside ``text``, where they belong to a name.
+
+    The first word is capitalised anyway ("Development of …", "State funding …" name no office), so it counts
+    only when it is a person's title and a capitalised word follows: "Ambassador Nguyen Manh Hung stated …"
+    for "Minister Nguyen Manh Hung teilte mit …" put the minister in another office at the one place the
+    check did not look."""
     words = [m.group(0) for m in WORD.finditer(text)]
-    out = [fold(w) for w in words[1:] if w[0].isupper() and not w.isupper() and fold(w) in INSTITUTION_WORDS]
+    capitalised = [bool(w[0].isupper() and not w.isupper()) for w in words]
+    out = [fold(w) for w, cap in zip(words[1:], capitalised[1:]) if cap and fold(w) in INSTITUTION_WORDS]
+    if len(words) > 1 and capitalised[0] and words[1][0].isupper() and fold(words[0]) in PERSON_TITLES:
+        out.insert(0, fold(words[0]))
     return list(dict.fromkeys(out))
 
 

@@ -163,6 +163,9 @@ def test_a_number_written_in_words_on_one_side_is_neither_dropped_nor_invented(o
          "Tran Ngoc Thach, the Deputy Director, declared that the city attracts investors.", "deputy"),
         ("Bộ trưởng Nguyễn Mạnh Hùng cho biết hai bên hợp tác chặt chẽ.", "vi",
          "According to Prime Minister Nguyen Manh Hung, both sides cooperate closely.", "prime"),
+        # a person's title opening the sentence is checked too ("Development of …" opening one is not a title)
+        ("Minister Nguyen Manh Hung teilte mit, dass vietnamesische Unternehmen interessiert seien.", "de",
+         "Ambassador Nguyen Manh Hung stated that Vietnamese companies are interested.", "ambassador"),
         # an academic title the original does not give is invented too
         ("Bộ trưởng Young Min You cho biết kể từ năm 1992, hai nước đã trở thành những người bạn gần bó.", "vi",
          "At the forum, Minister Professor Young Min You said that since 1992, the two countries became close friends.",
@@ -184,6 +187,9 @@ def test_an_office_or_institution_the_original_does_not_name_is_refused(original
         ("Phó Thủ tướng Trần Lưu Quang đã phát biểu.", "vi", "Deputy Prime Minister Tran Luu Quang spoke."),
         ("Wakil Presiden Ma'ruf Amin membuka acara itu.", "id", "Vice President Ma'ruf Amin opened the event."),
         ("Professorin Anna Berg leitet das Institut.", "de", "Professor Anna Berg heads the institute."),
+        ("Minister Nguyen Manh Hung teilte mit, dass Firmen interessiert seien.", "de",
+         "Minister Nguyen Manh Hung stated that companies are interested."),
+        ("Die Entwicklung der Stadt Hanoi geht weiter.", "de", "Development of the City of Hanoi continues."),
         ("Le professeur Jean Dubois a parlé.", "fr", "Professor Jean Dubois spoke."),
         ("Giáo sư Trần Văn Thọ đã phát biểu.", "vi", "Professor Tran Van Tho spoke."),
     ],
