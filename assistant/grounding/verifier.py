@@ -21,7 +21,9 @@ pooled, "Hanoi has 37 IT schools [1][2]" would pass with Hanoi from one source a
 from the other — a conflation a tiny model writes and a reader checking [1] or [2] alone cannot confirm.
 
 Answers (:meth:`Verifier.check_answer`) add what concerns a reply to a question: a sentence that only
-restates the question answers nothing; a sentence that fails its citation but passes another source is
+restates the question answers nothing; a sentence built on the question's words cites a passage that holds
+them (:mod:`assistant.grounding.framing`: "Kawann Short was called for holding [5]" for a source about his
+sacks is a name pasted into the question); a sentence that fails its citation but passes another source is
 re-cited; and an answer to a who / how many / when / which question must state such a thing. Briefs
 (:meth:`Verifier.check_restatement`) add that a restatement keeps the names other languages write the same
 way. Facts and their comparison live in :mod:`assistant.grounding.facts`.
@@ -48,6 +50,7 @@ from assistant.grounding.facts import (
     restates,
     roman_numbers_in,
 )
+from assistant.grounding.framing import unspoken_question_words
 from assistant.grounding.rendering import negation_changed, order_changed, untranslated_words
 from assistant.models import AnswerSentence
 from assistant.text.folding import fold
@@ -99,12 +102,14 @@ class Verifier:
         lang: str = "en",
         source_langs: dict[int, str] | None = None,
         contexts: dict[int, str] | None = None,
+        question: str | None = None,
     ) -> Verdict:
         """Which of ``cited`` support ``sentence``, written in ``lang``; ``source_langs`` maps a source number
         to its language (for the language check, and to check institution words within one language).
         ``contexts`` maps a source that opens with a pronoun to the sentence before it, where its names and
         numbers may be found too ("He is 39 …" after "… Peyton Manning …"); closeness is still to the
-        source alone."""
+        source alone. With the ``question`` it answers, a source in the sentence's language must also hold
+        the words the sentence took from the question (:mod:`assistant.grounding.framing`)."""
         source_langs, contexts = source_langs or {}, contexts or {}
         cosines = {n: float(vector @ vectors[n]) for n in cited if n in vectors}
         if not cited:
@@ -124,6 +129,16 @@ class Verifier:
         counted = [n for n in cited if n in missing and not missing[n]]
         if not counted:  # name what the closest cited passage lacks
             return Verdict(False, [], "not in the cited passage: " + ", ".join(missing[close[0]]), cosines)
+        if question:
+            unspoken = {
+                n: unspoken_question_words(sentence, question, f"{contexts.get(n, '')} {texts[n]}", lang)
+                for n in counted
+                if source_langs.get(n, lang) == lang
+            }
+            counted = [n for n in counted if not unspoken.get(n)]
+            if not counted:
+                lacking = next(iter(unspoken.values()))
+                return Verdict(False, [], "the cited passage does not speak of " + ", ".join(lacking), cosines)
         return Verdict(True, counted, None, cosines)
 
     # --- answers ----------------------------------------------------------------------------------------
@@ -154,7 +169,7 @@ class Verifier:
                     )
                 )
                 continue
-            verdict = self.check(p.text, vector, p.citations, texts, vectors, answer_lang, langs, contexts)
+            verdict = self.check(p.text, vector, p.citations, texts, vectors, answer_lang, langs, contexts, question)
             if not verdict.supported and p.citations:
                 # Tiny models often copy a sentence from one source and cite its neighbour. When another
                 # source passes both checks on its own, cite that one instead (cited_by_model keeps what
@@ -162,7 +177,7 @@ class Verifier:
                 for n in sorted(texts, key=lambda n: -float(vector @ vectors[n])):
                     if n in p.citations:
                         continue
-                    alt = self.check(p.text, vector, [n], texts, vectors, answer_lang, langs, contexts)
+                    alt = self.check(p.text, vector, [n], texts, vectors, answer_lang, langs, contexts, question)
                     if alt.supported:
                         verdict = alt
                         verdict.reason = f"re-cited: the model cited {p.citations}, which does not support it"
