@@ -27,7 +27,7 @@ from assistant.text.words import WORD
 MIN_BORROWED = 2
 #: Least share of the borrowed words the cited passage must hold. A half also refused true sentences that
 #: word the question's way what the passage says in its own ("function problems can typically be restated"
-#: for "… can be reformulated"); chosen on XQuAD's tune half (BENCHMARKS.md, nineteenth update).
+#: for "… can be reformulated"); chosen on XQuAD's tune half (BENCHMARKS.md, eighteenth update).
 MIN_SHARE = 1 / 3
 #: Shortest stem two forms of a word share.
 MIN_STEM = 4
