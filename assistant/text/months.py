@@ -8,7 +8,7 @@ rewrites English ordinal dates: all from this table, so they cannot disagree abo
 * :data:`NUMBERED_MONTH` — the languages that write a month as a word and its number ("tháng 5",
   "thg 5", "5月", "5월"), one pattern whose group is the number.
 * :func:`needs_number` — an abbreviation ("Mar", "Aug.") or a homograph (``data/months.toml``) is a month
-  only next to a number.
+  only next to a number; :func:`is_ordinary_word` — one that is also a common word somewhere ("des").
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from typing import NamedTuple
 
 from assistant.text.folding import fold
 from assistant.text.langdata import data_file, reading_languages
+from assistant.text.stopwords import common_words
 
 _WIDTHS = ("wide", "abbreviated")
 _CONTEXTS = ("format", "stand-alone")
@@ -80,6 +81,17 @@ def numbered_months(folded_text: str) -> list[int]:
 @lru_cache(maxsize=1)
 def _homographs() -> frozenset[str]:
     return frozenset(data_file("months")["homographs"])
+
+
+@lru_cache(maxsize=1)
+def _ordinary_words() -> frozenset[str]:
+    return frozenset(fold(w) for lang in reading_languages() for w in common_words(lang))
+
+
+def is_ordinary_word(folded_name: str) -> bool:
+    """A month's name or abbreviation that is also a common word (stopwords-iso) of a language read:
+    "may", German "sie" and "des" (Indonesian "Des" is December), French "des", English "out"."""
+    return folded_name in _ordinary_words()
 
 
 def needs_number(folded_name: str) -> bool:

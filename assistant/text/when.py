@@ -15,9 +15,8 @@ from datetime import date, timedelta
 from functools import lru_cache
 
 from assistant.text.folding import fold
-from assistant.text.langdata import data_file, reading_languages
-from assistant.text.months import MONTHS, numbered_months
-from assistant.text.stopwords import common_words
+from assistant.text.langdata import data_file
+from assistant.text.months import MONTHS, is_ordinary_word, numbered_months
 
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")
 
@@ -81,13 +80,6 @@ def _relative(kind: str, today: date) -> tuple[date, date]:
     raise ValueError(kind)
 
 
-@lru_cache(maxsize=1)
-def _ordinary_words() -> frozenset[str]:
-    """The folded common words of every language read (stopwords-iso): month names and their abbreviations
-    that are also ordinary words somewhere ("may", German "sie", English "out")."""
-    return frozenset(fold(w) for lang in reading_languages() for w in common_words(lang))
-
-
 def _month_in(folded: str, lowercase: frozenset[str] = frozenset()) -> tuple[int, str] | None:
     """A month asked about as a period ("in March", "im Mai", "vào tháng 3", "his August 2024 trip"), not a
     day's date ("10 May") nor a word that is also a month ("may" the verb): (month, the words naming it).
@@ -105,7 +97,7 @@ def _month_in(folded: str, lowercase: frozenset[str] = frozenset()) -> tuple[int
         after = words[i + 1] if i + 1 < len(words) else ""
         if before.isdigit() or after.isdigit() and len(after) <= 2:
             continue  # "10 May", "May 10": a day of the month, an event's date rather than the period asked about
-        if _YEAR.fullmatch(after) and not (word in lowercase and word in _ordinary_words()):
+        if _YEAR.fullmatch(after) and not (word in lowercase and is_ordinary_word(word)):
             return month, word  # "his August 2024 trip", "Mai 2024": a month and its year name a period
         if before not in prepositions:
             continue  # a month alone ("March madness", "may" the verb) is not read as a period

@@ -38,6 +38,15 @@ def test_months_in_any_seed_language_and_numeric_dates():
     assert months_in("on 8 set 2024", loose=False) == {9} and months_in("May 2024", loose=False) == {5}
 
 
+def test_an_abbreviation_that_is_a_common_word_in_lower_case_is_a_month_only_after_a_day():
+    # Indonesian "Des" (December) is the German and French article: "des 27. Januar" names January alone,
+    # "des 20 pays" no month at all; written as a date, day first or capitalised, it is still December.
+    assert months_in("Der Test begann am Morgen des 27. Januar 1967.", loose=False) == {1}
+    assert months_in("la moitié des 20 pays membres", loose=True) == set()
+    assert months_in("pada 10 Des 2023", loose=False) == {12} and months_in("Des 10, 2023", loose=False) == {12}
+    assert months_in("le 12 sept. 2024", loose=False) == {9}
+
+
 def test_names_skip_generic_words_but_keep_names_and_acronyms():
     names = names_in("The Korean ambassador Choi Youngsam met Minister Hung at VKIST.")
     assert names == ["choi", "youngsam", "hung", "vkist"]
