@@ -67,7 +67,9 @@ class Candidate:
     lift: float = 0.0  # what the score gained for standing in another language than the question's
 
 
-def _content_words(text: str, lang: str | None) -> set[str]:
+def _lexical_terms(text: str, lang: str | None) -> set[str]:
+    """The words the shared-words bonus compares: BM25's tokens (its short stopword lists), three letters or
+    more. Not :func:`assistant.grounding.framing` content words, which leave out stopwords-iso's long lists."""
     return {t for t in tokenize(text, lang) if len(t) > 2}
 
 
@@ -107,7 +109,7 @@ def select_evidence(
     if not hits:
         return evidence
     query_lang = retriever.query_language(question)
-    qwords = _content_words(question, query_lang)
+    qwords = _lexical_terms(question, query_lang)
     retrieved = {h.chunk_id for h in hits}
     by_chunk, chunks = document_passages(hits, retriever, store)
     candidates: list[Candidate] = []
@@ -140,7 +142,7 @@ def select_evidence(
             evidence.withheld.append(hit.source)
             continue
         cosine = cosines[(s.doc_id, s.ordinal)]
-        overlap = len(qwords & _content_words(text, hit.lang)) / len(qwords) if qwords else 0.0
+        overlap = len(qwords & _lexical_terms(text, hit.lang)) / len(qwords) if qwords else 0.0
         lead = max(0.0, cosines.get((s.doc_id, s.ordinal - 1), cosine) - cosine)
         score = cosine + LEXICAL_BONUS * overlap + FOLLOWER_WEIGHT * lead
         candidates.append(Candidate(score, hit, text, start, end, s.embedding, gained[(s.doc_id, s.ordinal)]))
