@@ -25,7 +25,7 @@ from assistant.text.lexicon import (
     INSTITUTION_WORDS,
     PERSON_TITLES,
 )
-from assistant.text.months import MONTHS, is_ordinary_word, needs_number, numbered_months
+from assistant.text.months import MONTHS, needs_number, numbered_months, ordinary_in_lower_case
 from assistant.text.stopwords import common_words
 from assistant.text.words import TOKEN, WORD
 
@@ -111,14 +111,14 @@ def months_in(text: str, *, loose: bool) -> set[int]:
     """Months mentioned. ``loose`` also reads numeric dates (10/5, 10.5.2024, 2024-05-10), for sources."""
     folded = fold(text)
     words = TOKEN.findall(folded)
-    lowercase = {fold(w) for w in TOKEN.findall(text) if not w[:1].isupper()}
+    ordinary = ordinary_in_lower_case(text)
     out: set[int] = set()
     for i, word in enumerate(words):
         month = MONTHS.get(word)
         if month is None:
             continue
         if needs_number(word):  # "May 10", "10 Mei", "set 2024"; not "the set {0,1}" nor "may 0"
-            if word in lowercase and is_ordinary_word(word):
+            if word in ordinary:
                 # Only a day before it: "am Morgen des 27. Januar" and "des 20 pays" name no December.
                 near = words[max(0, i - 1) : i]
             else:

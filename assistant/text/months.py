@@ -8,7 +8,7 @@ rewrites English ordinal dates: all from this table, so they cannot disagree abo
 * :data:`NUMBERED_MONTH` — the languages that write a month as a word and its number ("tháng 5",
   "thg 5", "5月", "5월"), one pattern whose group is the number.
 * :func:`needs_number` — an abbreviation ("Mar", "Aug.") or a homograph (``data/months.toml``) is a month
-  only next to a number; :func:`is_ordinary_word` — one that is also a common word somewhere ("des").
+  only next to a number; :func:`ordinary_in_lower_case` — one written in lower case that is also a common word somewhere ("des").
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from typing import NamedTuple
 from assistant.text.folding import fold
 from assistant.text.langdata import data_file, reading_languages
 from assistant.text.stopwords import common_words
+from assistant.text.words import TOKEN
 
 _WIDTHS = ("wide", "abbreviated")
 _CONTEXTS = ("format", "stand-alone")
@@ -88,10 +89,12 @@ def _ordinary_words() -> frozenset[str]:
     return frozenset(fold(w) for lang in reading_languages() for w in common_words(lang))
 
 
-def is_ordinary_word(folded_name: str) -> bool:
-    """A month's name or abbreviation that is also a common word (stopwords-iso) of a language read:
-    "may", German "sie" and "des" (Indonesian "Des" is December), French "des", English "out"."""
-    return folded_name in _ordinary_words()
+def ordinary_in_lower_case(text: str) -> frozenset[str]:
+    """The words ``text`` writes in lower case that are also common words (stopwords-iso) of a language read,
+    folded: a month's name or abbreviation among them ("may", German "sie" and "des" — Indonesian "Des" is
+    December —, French "des", English "out") is read as that word unless a date's shape says otherwise."""
+    ordinary = _ordinary_words()
+    return frozenset(f for w in TOKEN.findall(text) if not w[:1].isupper() and (f := fold(w)) in ordinary)
 
 
 def needs_number(folded_name: str) -> bool:

@@ -16,7 +16,7 @@ from functools import lru_cache
 
 from assistant.text.folding import fold
 from assistant.text.langdata import data_file
-from assistant.text.months import MONTHS, is_ordinary_word, numbered_months
+from assistant.text.months import MONTHS, numbered_months, ordinary_in_lower_case
 
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")
 
@@ -80,13 +80,14 @@ def _relative(kind: str, today: date) -> tuple[date, date]:
     raise ValueError(kind)
 
 
-def _month_in(folded: str, lowercase: frozenset[str] = frozenset()) -> tuple[int, str] | None:
+def _month_in(folded: str, ordinary: frozenset[str] = frozenset()) -> tuple[int, str] | None:
     """A month asked about as a period ("in March", "im Mai", "vào tháng 3", "his August 2024 trip"), not a
     day's date ("10 May") nor a word that is also a month ("may" the verb): (month, the words naming it).
 
-    ``lowercase``: the (folded) words the question writes in lower case. A month before a year names the
-    period without a preposition, unless the word is also an ordinary word written in lower case: "What may
-    2024 bring?" and "Was haben sie 2024 gemacht?" (Polish "sie." is August) name no month."""
+    ``ordinary``: the question's words in lower case that are common words
+    (:func:`~assistant.text.months.ordinary_in_lower_case`). A month before a year names the period without a
+    preposition, unless it is one of them: "What may 2024 bring?" and "Was haben sie 2024 gemacht?" (Polish
+    "sie." is August) name no month."""
     prepositions = {w for w, _ in _phrases()["month_prepositions"]}
     words = re.findall(r"[\w']+", folded)
     for i, word in enumerate(words):
@@ -97,7 +98,7 @@ def _month_in(folded: str, lowercase: frozenset[str] = frozenset()) -> tuple[int
         after = words[i + 1] if i + 1 < len(words) else ""
         if before.isdigit() or after.isdigit() and len(after) <= 2:
             continue  # "10 May", "May 10": a day of the month, an event's date rather than the period asked about
-        if _YEAR.fullmatch(after) and not (word in lowercase and is_ordinary_word(word)):
+        if _YEAR.fullmatch(after) and word not in ordinary:
             return month, word  # "his August 2024 trip", "Mai 2024": a month and its year name a period
         if before not in prepositions:
             continue  # a month alone ("March madness", "may" the verb) is not read as a period
@@ -116,7 +117,7 @@ def time_scope(question: str, today: date) -> TimeScope | None:
         if word:
             start, end = _relative(kind, today)
             return TimeScope(start.isoformat(), end.isoformat(), phrase=word)
-    month = _month_in(folded, frozenset(fold(w) for w in re.findall(r"[\w']+", question) if not w[:1].isupper()))
+    month = _month_in(folded, ordinary_in_lower_case(question))
     year_match = _YEAR.search(folded)
     year = int(year_match.group(1)) if year_match else None
     if month:
