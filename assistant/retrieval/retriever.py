@@ -48,7 +48,7 @@ from assistant.config import Settings
 from assistant.models import DocumentInfo, Hit, SearchFilters, Story, date_key
 from assistant.retrieval.lexical import TOKENIZER_VERSION, LexicalEntry, LexicalIndex, anchor_query
 from assistant.retrieval.translations import Translation, lifted
-from assistant.text.language import UNKNOWN, detect_language
+from assistant.text.language import question_language
 
 #: MMR chooses among the best MMR_POOL × k candidates (after stories are collapsed).
 MMR_POOL = 6
@@ -519,18 +519,20 @@ class Retriever:
         return sorted({d.lang for d in self.snapshot().docs.values()})
 
     def query_language(self, query: str) -> str:
-        """The language of ``query`` among the store's languages and English, for its stop words.
+        """The language of ``query`` among the store's languages and English, for its stop words and the
+        language lift.
 
         A query's words count in BM25 only where the store's documents hold them, so only the store's
         languages (and English, the language most questions come in) are candidates. Chosen among all the
         configured languages, lingua took 7 % of XQuAD's short English questions for another language, kept
         their English stop words ("was" is a German word) and lowered BM25's recall@1 there from 0.405 to
-        0.398; among German and English, 0.406 (BENCHMARKS.md).
+        0.398 (BENCHMARKS.md). The detection is the answer language's
+        (:func:`~assistant.text.language.question_language`: names left out, the full models, a near-tie goes
+        to English): lingua's quick trigrams alone took "What did the ambassador propose?" for French.
         """
-        candidates = set(self.languages()) | {"en"}
-        codes = tuple(c for c in self.settings.language_codes if c in candidates) or ("en",)
-        lang = detect_language(query, codes) if len(codes) > 1 else codes[0]
-        return "en" if lang == UNKNOWN else lang
+        store_langs = self.languages()
+        codes = tuple(c for c in self.settings.language_codes if c in {*store_langs, "en"}) or ("en",)
+        return question_language(query, codes, ["en", *store_langs]) if len(codes) > 1 else codes[0]
 
     # --- stories ----------------------------------------------------------------------------------------
 
