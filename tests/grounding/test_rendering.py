@@ -43,6 +43,9 @@ def test_a_translation_putting_another_place_in_place_of_the_originals_is_refuse
         ("Korea ist der größte Investor in Vietnam.", "de", "Korea is not the largest investor in Vietnam.", "en"),
         ("Hàn Quốc không phải là nhà đầu tư lớn nhất.", "vi", "South Korea is the largest investor.", "en"),
         ("Le ministre n'a pas reçu l'ambassadeur.", "fr", "The minister received the ambassador.", "en"),
+        # "without" negates no claim: a "nicht" added beside "ohne" turns the sentence round all the same.
+        ("They are mass-produced without a designated buyer.", "en",
+         "Sie werden ohne einen bestimmten Käufer nicht in Massen hergestellt.", "de"),
     ],
 )
 def test_a_negation_added_or_lost_is_caught(original, lang_from, text, lang_to):
@@ -60,6 +63,8 @@ def test_a_negation_added_or_lost_is_caught(original, lang_from, text, lang_to):
         ("Hãng hàng không Vietnam Airlines mở đường bay mới.", "vi", "Vietnam Airlines opened a new route."),
         # "No." before a number abbreviates "number".
         ("Kenia hat das Übereinkommen 81 ratifiziert.", "de", "Kenya has ratified Convention No. 81."),
+        # A privative preposition is no negation: "ohne Außenstromversorgung" may be a "plugs-out" test.
+        ("Der Bodentest ohne Außenstromversorgung begann am 27. Januar 1967.", "de", "The plugs-out test began on January 27, 1967."),
     ],
 )
 def test_words_that_only_look_like_negations_are_not_counted(original, lang_from, text):
