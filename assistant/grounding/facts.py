@@ -110,15 +110,15 @@ _ISO_DATE = re.compile(r"\b(\d{4})-(\d{2})(?:-(\d{2}))?\b")
 def months_in(text: str, *, loose: bool) -> set[int]:
     """Months mentioned. ``loose`` also reads numeric dates (10/5, 10.5.2024, 2024-05-10), for sources."""
     folded = fold(text)
-    words = TOKEN.findall(folded)
-    ordinary = ordinary_in_lower_case(text)
+    written = TOKEN.findall(text)
+    words = [fold(w) for w in written]
     out: set[int] = set()
     for i, word in enumerate(words):
         month = MONTHS.get(word)
         if month is None:
             continue
         if needs_number(word):  # "May 10", "10 Mei", "set 2024"; not "the set {0,1}" nor "may 0"
-            if word in ordinary:
+            if ordinary_in_lower_case(written[i]):
                 # Only a day before it: "am Morgen des 27. Januar" and "des 20 pays" name no December.
                 near = words[max(0, i - 1) : i]
             else:

@@ -20,7 +20,6 @@ from typing import NamedTuple
 from assistant.text.folding import fold
 from assistant.text.langdata import data_file, reading_languages
 from assistant.text.stopwords import common_words
-from assistant.text.words import TOKEN
 
 _WIDTHS = ("wide", "abbreviated")
 _CONTEXTS = ("format", "stand-alone")
@@ -89,12 +88,12 @@ def _ordinary_words() -> frozenset[str]:
     return frozenset(fold(w) for lang in reading_languages() for w in common_words(lang))
 
 
-def ordinary_in_lower_case(text: str) -> frozenset[str]:
-    """The words ``text`` writes in lower case that are also common words (stopwords-iso) of a language read,
-    folded: a month's name or abbreviation among them ("may", German "sie" and "des" — Indonesian "Des" is
-    December —, French "des", English "out") is read as that word unless a date's shape says otherwise."""
-    ordinary = _ordinary_words()
-    return frozenset(f for w in TOKEN.findall(text) if not w[:1].isupper() and (f := fold(w)) in ordinary)
+def ordinary_in_lower_case(word: str) -> bool:
+    """``word``, as written at one place in a text, is in lower case and also a common word (stopwords-iso) of
+    a language read: a month's name or abbreviation so written ("may", German "sie" and "des" — Indonesian
+    "Des" is December —, French "des", English "out") is read as that word unless a date's shape says
+    otherwise. Decided per occurrence: "they may visit in May 2024" still names May."""
+    return not word[:1].isupper() and fold(word) in _ordinary_words()
 
 
 def needs_number(folded_name: str) -> bool:

@@ -80,16 +80,17 @@ def _relative(kind: str, today: date) -> tuple[date, date]:
     raise ValueError(kind)
 
 
-def _month_in(folded: str, ordinary: frozenset[str] = frozenset()) -> tuple[int, str] | None:
+def _month_in(question: str) -> tuple[int, str] | None:
     """A month asked about as a period ("in March", "im Mai", "vào tháng 3", "his August 2024 trip"), not a
     day's date ("10 May") nor a word that is also a month ("may" the verb): (month, the words naming it).
 
-    ``ordinary``: the question's words in lower case that are common words
-    (:func:`~assistant.text.months.ordinary_in_lower_case`). A month before a year names the period without a
-    preposition, unless it is one of them: "What may 2024 bring?" and "Was haben sie 2024 gemacht?" (Polish
-    "sie." is August) name no month."""
+    A month before a year names the period without a preposition, unless it is written in lower case as a
+    common word (:func:`~assistant.text.months.ordinary_in_lower_case`): "What may 2024 bring?" and "Was haben
+    sie 2024 gemacht?" (Polish "sie." is August) name no month."""
     prepositions = {w for w, _ in _phrases()["month_prepositions"]}
-    words = re.findall(r"[\w']+", folded)
+    written = re.findall(r"[\w']+", question)
+    words = [fold(w) for w in written]
+    folded = fold(question)
     for i, word in enumerate(words):
         month = MONTHS.get(word)
         if month is None or len(word) < 3:
@@ -98,7 +99,7 @@ def _month_in(folded: str, ordinary: frozenset[str] = frozenset()) -> tuple[int,
         after = words[i + 1] if i + 1 < len(words) else ""
         if before.isdigit() or after.isdigit() and len(after) <= 2:
             continue  # "10 May", "May 10": a day of the month, an event's date rather than the period asked about
-        if _YEAR.fullmatch(after) and word not in ordinary:
+        if _YEAR.fullmatch(after) and not ordinary_in_lower_case(written[i]):
             return month, word  # "his August 2024 trip", "Mai 2024": a month and its year name a period
         if before not in prepositions:
             continue  # a month alone ("March madness", "may" the verb) is not read as a period
@@ -117,7 +118,7 @@ def time_scope(question: str, today: date) -> TimeScope | None:
         if word:
             start, end = _relative(kind, today)
             return TimeScope(start.isoformat(), end.isoformat(), phrase=word)
-    month = _month_in(folded, ordinary_in_lower_case(question))
+    month = _month_in(question)
     year_match = _YEAR.search(folded)
     year = int(year_match.group(1)) if year_match else None
     if month:

@@ -47,6 +47,14 @@ def test_an_abbreviation_that_is_a_common_word_in_lower_case_is_a_month_only_aft
     assert months_in("le 12 sept. 2024", loose=False) == {9}
 
 
+def test_lower_case_is_decided_where_the_word_stands():
+    # "may" the verb elsewhere in the sentence does not make "May 2024" a verb too, nor "des" the article
+    # the Indonesian December written with its year
+    assert months_in("They may visit in May 2024.", loose=False) == {5}
+    assert months_in("Die Zahl des Jahres: Des 2023 waren es 20.", loose=False) == {12}
+    assert months_in("They may 2024 visit.", loose=False) == set()
+
+
 def test_names_skip_generic_words_but_keep_names_and_acronyms():
     names = names_in("The Korean ambassador Choi Youngsam met Minister Hung at VKIST.")
     assert names == ["choi", "youngsam", "hung", "vkist"]

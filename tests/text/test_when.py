@@ -40,6 +40,11 @@ def test_latest_is_a_preference_not_a_period(question):
     assert scope is not None and scope.latest and scope.date_from is None
 
 
+def test_a_month_written_as_a_name_beside_its_verb_homograph():
+    scope = time_scope("What may change after the May 2024 vote?", TODAY)
+    assert scope is not None and (scope.date_from, scope.date_to) == ("2024-05-01", "2024-05-31")
+
+
 @pytest.mark.parametrize(
     "question",
     [
