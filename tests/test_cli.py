@@ -109,14 +109,14 @@ def test_pages_feeds_and_show_from_the_command_line(env, capsys, monkeypatch):
 
 def test_ask_shows_the_leading_source_before_the_draft(env, capsys, seed_copy, monkeypatch):
     """The verified lead reaches the terminal before the model writes; the answer follows on stdout."""
-    import assistant.cli as cli
     from assistant.backends.embedder import HashingEmbedder
     from assistant.backends.llm import FakeChatModel
+    from assistant.cli import common
     from assistant.service import NewsAssistant
 
     assert run(capsys, "ingest", "-q", str(seed_copy))[0] == 0
     model = FakeChatModel(replies=lambda messages: "Da Nang has 37 establishments offering IT training [1].")
-    monkeypatch.setattr(cli, "_assistant", lambda settings: NewsAssistant(
+    monkeypatch.setattr(common, "open_assistant", lambda settings: NewsAssistant(
         settings.model_copy(update={"translate_evidence": 0, "min_relevance": 0.0, "support_threshold": 0.5}),
         embedder=HashingEmbedder(), model=model))
     # asked for a French answer: the best source, a French sentence, is readable as it is and leads
@@ -132,7 +132,7 @@ def test_ask_shows_the_leading_source_before_the_draft(env, capsys, seed_copy, m
 def test_the_source_list_shows_the_sentence_before_a_pronoun_the_check_read():
     from rich.console import Console
 
-    from assistant.cli import print_answer
+    from assistant.cli.reading import print_answer
     from assistant.models import Answer, AnswerSentence, Source
 
     source = Source(n=1, doc_id="d", source="s", title="t", lang="de", chunk_id="d-0", quote="Sie wurde 1991 wiederbelebt.",
@@ -149,15 +149,15 @@ def test_the_source_list_shows_the_sentence_before_a_pronoun_the_check_read():
 
 
 def test_translate_drafts_refused_sentences_again_only_with_retry_refused(env, capsys, monkeypatch):
-    import assistant.cli as cli
     from assistant.backends.embedder import HashingEmbedder
     from assistant.backends.llm import FakeChatModel
+    from assistant.cli import common
     from assistant.service import NewsAssistant
     from tests.support.paths import SEEDS
 
     assert run(capsys, "ingest", "-q", str(SEEDS / "004_9162929b01fb154b.txt"))[0] == 0
     model = FakeChatModel(replies=lambda messages: messages[-1].content)  # "translates" by copying: refused
-    monkeypatch.setattr(cli, "_assistant", lambda settings: NewsAssistant(settings, embedder=HashingEmbedder(), model=model))
+    monkeypatch.setattr(common, "open_assistant", lambda settings: NewsAssistant(settings, embedder=HashingEmbedder(), model=model))
     code, out, err = run(capsys, "translate", "--lang", "en")
     assert code == 0 and "translated" in out
     n = len(model.prompts)

@@ -68,7 +68,7 @@ def test_a_document_read_in_the_readers_language_and_a_story_filter(tmp_path, mo
     assert "14" in sentences[1].note  # the changed number is why the second is not shown translated
     _, same = assistant.read_translated(doc.doc_id, "de")
     assert [(s.kind, s.text) for s in same] == [("original", DE), ("original", wrong)]
-    monkeypatch.setattr("assistant.cli._assistant", lambda settings: assistant)  # the CLI over this scripted model
+    monkeypatch.setattr("assistant.cli.common.open_assistant", lambda settings: assistant)  # the CLI over this scripted model
     shown = main_json(monkeypatch, capsys, tmp_path, ["show", "bruecke.txt", "--translate", "en", "--json"])
     assert shown["sentences"][0] == {"original": DE, "lang": "en", "text": EN, "kind": "translation", "note": None}
     assert main(["show", "bruecke.txt", "--translate", "en"]) == 0
