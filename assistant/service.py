@@ -12,10 +12,10 @@ from functools import cached_property
 from pathlib import Path
 from typing import Sequence
 
+from assistant.backends.chat import ChatModel, get_chat_model
 from assistant.backends.conversations import LOCAL_USER, ConversationStore
 from assistant.backends.embedder import Embedder, get_embedder
 from assistant.backends.fetcher import Fetcher
-from assistant.backends.llm import ChatModel, get_chat_model
 from assistant.backends.queueing import ModelQueue, QueuedChatModel
 from assistant.backends.store import VectorStore, open_store
 from assistant.config import Settings, get_settings
@@ -267,7 +267,7 @@ class NewsAssistant:
         embedder and lexical index (a search), the model, lingua's models (a question's language), and the
         answer prompt's fixed instructions, the answer judge's and the translation prompt's, from each of the
         library's languages into the reader's, into the model's kept prompt states (one-token replies)."""
-        from assistant.backends.llm import ChatMessage
+        from assistant.backends.chat import ChatMessage
         from assistant.generation.translation import translation_messages
         from assistant.retrieval.answer_judge import AnswerJudge
 

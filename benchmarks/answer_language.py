@@ -110,8 +110,8 @@ def bench_latency(model: str) -> dict:
 
 
 def bench_faithfulness(model: str) -> dict:
+    from assistant.backends.chat import get_chat_model
     from assistant.backends.embedder import get_embedder
-    from assistant.backends.llm import get_chat_model
     from assistant.grounding.verifier import Verifier
 
     settings = Settings(model=model)

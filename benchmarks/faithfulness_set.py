@@ -213,7 +213,7 @@ def build(per_split: int = 60, seed: int = 7) -> list[dict]:
 
 def translate_seeds(n_per_doc: int = 14) -> None:
     """Draft model translations of seed sentences for hand labelling (label left empty)."""
-    from assistant.backends.llm import get_chat_model
+    from assistant.backends.chat import get_chat_model
     from assistant.config import Settings
     from assistant.generation.translation import translate_one
     from assistant.text.language import detect_language

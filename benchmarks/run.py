@@ -28,7 +28,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from assistant.backends.embedder import E5Embedder  # noqa: E402
-from assistant.backends.llm import BUNDLED_MODELS  # noqa: E402
+from assistant.backends.model_files import BUNDLED_MODELS  # noqa: E402
 from assistant.config import Settings  # noqa: E402
 from assistant.evaluation.qa import evaluate_qa_file  # noqa: E402
 from assistant.evaluation.retrieval import context_documents, evaluate_retrieval, load_jsonl, percentile  # noqa: E402

@@ -110,7 +110,7 @@ def test_pages_feeds_and_show_from_the_command_line(env, capsys, monkeypatch):
 def test_ask_shows_the_leading_source_before_the_draft(env, capsys, seed_copy, monkeypatch):
     """The verified lead reaches the terminal before the model writes; the answer follows on stdout."""
     from assistant.backends.embedder import HashingEmbedder
-    from assistant.backends.llm import FakeChatModel
+    from assistant.backends.fake_chat import FakeChatModel
     from assistant.cli import common
     from assistant.service import NewsAssistant
 
@@ -150,7 +150,7 @@ def test_the_source_list_shows_the_sentence_before_a_pronoun_the_check_read():
 
 def test_translate_drafts_refused_sentences_again_only_with_retry_refused(env, capsys, monkeypatch):
     from assistant.backends.embedder import HashingEmbedder
-    from assistant.backends.llm import FakeChatModel
+    from assistant.backends.fake_chat import FakeChatModel
     from assistant.cli import common
     from assistant.service import NewsAssistant
     from tests.support.paths import SEEDS

@@ -5,7 +5,7 @@ from __future__ import annotations
 import threading
 
 from assistant.backends.embedder import HashingEmbedder
-from assistant.backends.llm import FakeChatModel
+from assistant.backends.fake_chat import FakeChatModel
 from assistant.config import Settings
 from assistant.service import NewsAssistant
 from tests.support.paths import SEEDS

@@ -1,24 +1,20 @@
-"""Chat models behind one small protocol: a local GGUF via llama-cpp-python, an OpenAI-compatible endpoint,
-and a scripted fake for tests.
+"""A local GGUF run by llama-cpp-python, as a :class:`~assistant.backends.chat.ChatModel`.
 
-Only this module imports ``llama_cpp``. The answer and brief pipelines see a :class:`ChatModel`: they hand
-it chat messages (and optionally a GBNF grammar) and read a stream of text pieces. Whether the model has a
-chat template (an instruct model) or must be prompted in completion style (a base model such as Gemma 3
-270M) is the adapter's business, decided from the GGUF metadata.
+Only this module imports ``llama_cpp``. Whether the model has a chat template (an instruct model) or must be
+prompted in completion style (a base model such as Gemma 3 270M) is this adapter's business, decided from
+the GGUF metadata.
 """
 
 from __future__ import annotations
 
 import atexit
-import json
 import threading
 from collections import OrderedDict
-from dataclasses import dataclass, field
+from collections.abc import Iterator, Sequence
 from functools import lru_cache
 from pathlib import Path
-from typing import Callable, Iterator, Protocol, Sequence, runtime_checkable
 
-from assistant.backends.model_files import BUNDLED_MODELS, resolve_model_path
+from assistant.backends.chat import ChatMessage
 from assistant.errors import ConfigError, ModelError
 from assistant.templates import render
 
@@ -30,61 +26,6 @@ REMEMBERED_REPLIES = 512
 PREFIX_STATE_BYTES = 48 << 20
 
 
-@dataclass(frozen=True)
-class ChatMessage:
-    role: str  # "system" | "user" | "assistant"
-    content: str
-    #: Part of its kind of prompt's fixed beginning, as the system message is: a worked example's turns.
-    fixed: bool = False
-
-
-@runtime_checkable
-class ChatModel(Protocol):
-    """What the pipelines need of a language model."""
-
-    name: str
-    n_ctx: int
-
-    def count_tokens(self, messages: Sequence[ChatMessage]) -> int:
-        """Tokens the prompt made of ``messages`` takes, in the model's own tokenizer."""
-        ...
-
-    def stream(
-        self,
-        messages: Sequence[ChatMessage],
-        *,
-        max_tokens: int,
-        grammar: str | None = None,
-        stop: Sequence[str] = (),
-        temperature: float | None = None,
-        seed: int | None = None,
-    ) -> Iterator[str]:
-        """Generate a reply, yielding text pieces as they are produced.
-
-        ``temperature`` and ``seed`` override the configured sampling for this reply (a brief draws another
-        draft of a point that failed verification); a fixed seed keeps a sampled reply repeatable.
-        """
-        ...
-
-    def choice_probs(self, messages: Sequence[ChatMessage], options: Sequence[str]) -> list[float]:
-        """How likely the reply starts with each of ``options`` (their first tokens), normalised over them.
-
-        A yes/no judgement read from the model's next-token distribution gives a score that can be
-        calibrated against a threshold, where a sampled "Yes" gives only one bit.
-        """
-        ...
-
-    def reply_logprobs(self, messages: Sequence[ChatMessage], reply: str) -> list[float] | None:
-        """The log-probability of each token of ``reply`` as the model's answer to ``messages`` (forced
-        decoding), or None when the model cannot say (an endpoint).
-
-        How surprised the model is, token by token, at a given text: a translation is read after the
-        translation request of its original, and its least likely token says where the model was unsure
-        (see :func:`assistant.generation.translation.confidence`).
-        """
-        ...
-
-
 def _normalised(scores: Sequence[float]) -> list[float]:
     import math
 
@@ -92,9 +33,6 @@ def _normalised(scores: Sequence[float]) -> list[float]:
     weights = [math.exp(s - top) for s in scores]
     total = sum(weights)
     return [w / total for w in weights]
-
-
-# --- llama-cpp-python -----------------------------------------------------------------------------------
 
 
 class _LazyGrammarSampler:
@@ -536,185 +474,7 @@ class LlamaCppModel:
 
 
 @lru_cache(maxsize=8)
-def _load_local(path: str, n_ctx: int, n_threads: int, seed: int, temperature: float, label: str) -> LlamaCppModel:
+def load_local(path: str, n_ctx: int, n_threads: int, seed: int, temperature: float, label: str) -> LlamaCppModel:
     model = LlamaCppModel(Path(path), n_ctx=n_ctx, n_threads=n_threads, seed=seed, temperature=temperature, label=label)
     atexit.register(model.close)
     return model
-
-
-# --- OpenAI-compatible endpoint -------------------------------------------------------------------------
-
-
-class OpenAIChatModel:
-    """Any OpenAI-compatible ``/chat/completions`` endpoint (llama.cpp server, vLLM, Ollama…), streamed.
-
-    The GBNF grammar is sent as ``grammar`` (llama.cpp's server honours it; servers that ignore it still
-    work, because every reply is parsed and verified anyway). Token counts use cl100k_base plus a 15%
-    margin, since a remote tokenizer is not at hand.
-    """
-
-    def __init__(self, base_url: str, *, model: str, n_ctx: int, temperature: float, seed: int, timeout: float, api_key: str | None = None) -> None:
-        self.base_url = base_url.rstrip("/")
-        self.model = model
-        self.name = f"{model} @ {self.base_url}"
-        self.n_ctx = n_ctx
-        self.temperature = temperature
-        self.seed = seed
-        self.timeout = timeout
-        self.api_key = api_key
-        self.lock = threading.Lock()  # not needed for correctness; lets the UI report queueing uniformly
-
-    def count_tokens(self, messages: Sequence[ChatMessage]) -> int:
-        from assistant.text.tokens import count_tokens
-
-        return int(sum(count_tokens(m.content) + 6 for m in messages) * 1.15) + 4
-
-    def _error(self, message: str) -> ModelError:
-        return ModelError(
-            message,
-            hint=f"start the model server at {self.base_url} (e.g. `python -m llama_cpp.server --model FILE.gguf`) "
-            "or unset ASSISTANT_LLM_URL to use a local model",
-        )
-
-    def stream(
-        self,
-        messages: Sequence[ChatMessage],
-        *,
-        max_tokens: int,
-        grammar: str | None = None,
-        stop: Sequence[str] = (),
-        temperature: float | None = None,
-        seed: int | None = None,
-    ) -> Iterator[str]:
-        import httpx
-
-        body: dict = {
-            "model": self.model,
-            "messages": [{"role": m.role, "content": m.content} for m in messages],
-            "max_tokens": max_tokens,
-            "temperature": self.temperature if temperature is None else temperature,
-            "seed": self.seed if seed is None else seed,
-            "stream": True,
-        }
-        if grammar:
-            body["grammar"] = grammar
-        if stop:
-            body["stop"] = list(stop)
-        headers = {"Authorization": f"Bearer {self.api_key}"} if self.api_key else {}
-        try:
-            with httpx.stream(
-                "POST", f"{self.base_url}/chat/completions", json=body, headers=headers, timeout=self.timeout
-            ) as response:
-                if response.status_code >= 400:
-                    response.read()
-                    raise self._error(f"the model endpoint answered {response.status_code}: {response.text[:200]}")
-                for line in response.iter_lines():
-                    if not line.startswith("data:"):
-                        continue
-                    data = line[5:].strip()
-                    if data == "[DONE]":
-                        break
-                    try:
-                        choice = json.loads(data)["choices"][0]
-                    except (ValueError, KeyError, IndexError):
-                        continue
-                    text = (choice.get("delta") or {}).get("content")
-                    if text:
-                        yield text
-        except httpx.TimeoutException as exc:
-            raise self._error(f"the model endpoint {self.base_url} did not answer within {self.timeout:.0f} s") from exc
-        except httpx.HTTPError as exc:
-            raise self._error(f"cannot reach the model endpoint {self.base_url} ({type(exc).__name__})") from exc
-
-
-    def choice_probs(self, messages: Sequence[ChatMessage], options: Sequence[str]) -> list[float]:
-        """An endpoint gives no distribution here: the option the greedy reply starts with gets 1."""
-        reply = "".join(self.stream(messages, max_tokens=3, temperature=0.0)).strip().casefold()
-        return [1.0 if reply.startswith(o.casefold()) else 0.0 for o in options]
-
-    def reply_logprobs(self, messages: Sequence[ChatMessage], reply: str) -> list[float] | None:
-        """Chat endpoints do not score a given reply."""
-        return None
-
-
-# --- scripted fake --------------------------------------------------------------------------------------
-
-
-@dataclass
-class FakeChatModel:
-    """A deterministic chat model for tests: replies from a script and records every prompt it receives.
-
-    ``replies`` is a list used in order (the last one repeats) or a function of the messages.
-    """
-
-    replies: list[str] | Callable[[Sequence[ChatMessage]], str] = field(default_factory=lambda: [""])
-    n_ctx: int = 2048
-    name: str = "fake"
-    prompts: list[list[ChatMessage]] = field(default_factory=list)
-    grammars: list[str | None] = field(default_factory=list)
-    #: (temperature, seed) overrides of each reply; (None, None) when the configured sampling was used.
-    samplings: list[tuple[float | None, int | None]] = field(default_factory=list)
-    lock: threading.Lock = field(default_factory=threading.Lock)
-    #: The probabilities :meth:`choice_probs` gives, from the messages and options (default: the first
-    #: option is certain, e.g. a judge that accepts everything).
-    judge: Callable[[Sequence[ChatMessage], Sequence[str]], list[float]] | None = None
-    judged: list[list[ChatMessage]] = field(default_factory=list)
-    #: The log-probabilities :meth:`reply_logprobs` gives, from the messages and the reply (default: None,
-    #: a model that cannot score a given text, like an endpoint).
-    scorer: Callable[[Sequence[ChatMessage], str], list[float]] | None = None
-    scored: list[tuple[list[ChatMessage], str]] = field(default_factory=list)
-
-    def count_tokens(self, messages: Sequence[ChatMessage]) -> int:
-        from assistant.text.tokens import count_tokens
-
-        return sum(count_tokens(m.content) + 6 for m in messages) + 4
-
-    def choice_probs(self, messages: Sequence[ChatMessage], options: Sequence[str]) -> list[float]:
-        self.judged.append(list(messages))
-        if self.judge is not None:
-            return list(self.judge(messages, options))
-        return [1.0] + [0.0] * (len(options) - 1)
-
-    def reply_logprobs(self, messages: Sequence[ChatMessage], reply: str) -> list[float] | None:
-        self.scored.append((list(messages), reply))
-        return list(self.scorer(messages, reply)) if self.scorer is not None else None
-
-    def stream(
-        self,
-        messages: Sequence[ChatMessage],
-        *,
-        max_tokens: int,
-        grammar: str | None = None,
-        stop: Sequence[str] = (),
-        temperature: float | None = None,
-        seed: int | None = None,
-    ) -> Iterator[str]:
-        self.prompts.append(list(messages))
-        self.grammars.append(grammar)
-        self.samplings.append((temperature, seed))
-        if callable(self.replies):
-            reply = self.replies(messages)
-        else:
-            reply = self.replies[min(len(self.prompts) - 1, len(self.replies) - 1)]
-        for i, word in enumerate(reply.split(" ")):
-            yield word if i == 0 else " " + word
-
-
-def get_chat_model(settings) -> ChatModel:
-    """The configured model: the endpoint when ``llm_url`` is set, else the local GGUF, loaded once per
-    process and shared by answers, translations, judgements and briefs (a second ``Llama`` of the 1.5B model
-    would add its weights again: 3.6 GiB resident instead of 1.8). Calls of one kind are grouped so that
-    llama.cpp's one cached prompt prefix serves them (see :mod:`assistant.generation.translation`)."""
-    if settings.llm_url:
-        return OpenAIChatModel(
-            settings.llm_url,
-            model=settings.llm_model_name,
-            n_ctx=settings.n_ctx,
-            temperature=settings.temperature,
-            seed=settings.seed,
-            timeout=settings.llm_timeout,
-            api_key=settings.llm_api_key,
-        )
-    path = resolve_model_path(settings.model, settings.model_cache_dir)
-    label = settings.model if settings.model in BUNDLED_MODELS else path.name
-    return _load_local(str(path), settings.n_ctx, settings.n_threads, settings.seed, settings.temperature, label)

@@ -13,7 +13,7 @@ import threading
 from contextlib import contextmanager
 from typing import Callable, Iterator, Sequence
 
-from assistant.backends.llm import ChatMessage, ChatModel
+from assistant.backends.chat import ChatMessage, ChatModel
 
 #: Called with the number of model calls ahead of this one while it waits (when that number changes), and
 #: with 0 when its turn comes after a wait. It may raise to give up the place in line.

@@ -19,7 +19,7 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
-from assistant.backends.llm import ChatModel
+from assistant.backends.chat import ChatModel
 from assistant.config import Settings
 from assistant.evaluation.retrieval import load_jsonl
 from assistant.evaluation.scoring import contains, reads_as

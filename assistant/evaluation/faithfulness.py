@@ -163,8 +163,8 @@ def calibrate(scored: Sequence[ScoredPair], min_faithful_accepted: float = 0.8) 
 
 def evaluate_faithfulness_file(dataset: str | Path, settings, *, split: str | None = None, limit: int | None = None,
                                calibrate_thresholds: bool = False, model=None, embedder=None) -> FaithfulnessReport:
+    from assistant.backends.chat import get_chat_model
     from assistant.backends.embedder import get_embedder
-    from assistant.backends.llm import get_chat_model
 
     pairs = load_jsonl(dataset)
     if split:

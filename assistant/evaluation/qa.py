@@ -26,7 +26,7 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
-from assistant.backends.llm import ChatModel
+from assistant.backends.chat import ChatModel
 from assistant.config import Settings
 from assistant.evaluation.retrieval import half, load_jsonl, temporary_assistant
 from assistant.evaluation.scoring import contains, correct_in_language, found_anywhere, readable_sentences, words_in

@@ -34,8 +34,8 @@ import re
 import time
 from typing import Callable, Sequence
 
+from assistant.backends.chat import ChatMessage, ChatModel
 from assistant.backends.embedder import Embedder
-from assistant.backends.llm import ChatMessage, ChatModel
 from assistant.backends.store import VectorStore
 from assistant.config import Settings
 from assistant.errors import InputError

@@ -38,8 +38,8 @@ from typing import Callable, Sequence
 
 import numpy as np
 
+from assistant.backends.chat import ChatMessage, ChatModel
 from assistant.backends.embedder import Embedder
-from assistant.backends.llm import ChatMessage, ChatModel
 from assistant.backends.store import VectorStore
 from assistant.config import Settings
 from assistant.errors import InputError, NotFoundError

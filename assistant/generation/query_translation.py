@@ -29,8 +29,8 @@ from functools import lru_cache
 from importlib import resources
 from typing import Sequence
 
+from assistant.backends.chat import ChatMessage, ChatModel
 from assistant.backends.embedder import Embedder
-from assistant.backends.llm import ChatMessage, ChatModel
 from assistant.grounding.facts import is_repetitive
 from assistant.retrieval.translations import Translation
 from assistant.templates import render

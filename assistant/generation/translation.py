@@ -22,7 +22,7 @@ from typing import Callable, Sequence
 
 import numpy as np
 
-from assistant.backends.llm import ChatMessage, ChatModel
+from assistant.backends.chat import ChatMessage, ChatModel
 from assistant.backends.store import CachedTranslation, VectorStore, translation_key
 from assistant.grounding.facts import number_sequence
 from assistant.grounding.faithfulness import FaithfulnessJudge

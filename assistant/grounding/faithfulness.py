@@ -12,7 +12,7 @@ BENCHMARKS.md). The fixed instructions come first, so llama.cpp keeps them cache
 
 from __future__ import annotations
 
-from assistant.backends.llm import ChatMessage, ChatModel
+from assistant.backends.chat import ChatMessage, ChatModel
 from assistant.templates import render
 from assistant.text.langdata import language_name
 

@@ -18,7 +18,7 @@ import csv
 from functools import lru_cache
 from importlib import resources
 
-from assistant.backends.llm import ChatMessage, ChatModel
+from assistant.backends.chat import ChatMessage, ChatModel
 from assistant.models import Source
 from assistant.retrieval.evidence import Evidence, keep_sources
 from assistant.templates import render

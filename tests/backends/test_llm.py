@@ -4,15 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.backends.llm import (
-    BUNDLED_MODELS,
-    ChatMessage,
-    ChatModel,
-    FakeChatModel,
-    OpenAIChatModel,
-    get_chat_model,
-    resolve_model_path,
-)
+from assistant.backends.chat import ChatMessage, ChatModel, get_chat_model
+from assistant.backends.endpoint import OpenAIChatModel
+from assistant.backends.fake_chat import FakeChatModel
+from assistant.backends.model_files import BUNDLED_MODELS, resolve_model_path
 from assistant.config import Settings
 from assistant.errors import ConfigError, ModelError
 from tests.support.servers import free_port

@@ -7,7 +7,8 @@ import time
 
 import pytest
 
-from assistant.backends.llm import ChatMessage, FakeChatModel
+from assistant.backends.chat import ChatMessage
+from assistant.backends.fake_chat import FakeChatModel
 from assistant.backends.queueing import ModelQueue, QueuedChatModel, waiting_reported_to
 
 

@@ -7,7 +7,7 @@ import re
 import pytest
 
 from assistant.backends.embedder import HashingEmbedder
-from assistant.backends.llm import FakeChatModel
+from assistant.backends.fake_chat import FakeChatModel
 from assistant.config import Settings
 from assistant.errors import InputError
 from assistant.generation.answer import NOT_ANSWERED

@@ -9,7 +9,7 @@ import pytest
 
 import assistant.generation.brief as brief_module
 from assistant.backends.embedder import HashingEmbedder
-from assistant.backends.llm import FakeChatModel
+from assistant.backends.fake_chat import FakeChatModel
 from assistant.config import Settings
 from assistant.errors import InputError, NotFoundError
 from assistant.generation.brief import KeySentence, brief_markdown, map_reduce, point_count

@@ -74,7 +74,7 @@ def test_history_and_export_from_the_command_line(tmp_path, monkeypatch, capsys)
 
 def _dated_library(tmp_path):
     from assistant.backends.embedder import HashingEmbedder
-    from assistant.backends.llm import FakeChatModel
+    from assistant.backends.fake_chat import FakeChatModel
     from assistant.config import Settings
     from assistant.service import NewsAssistant
 

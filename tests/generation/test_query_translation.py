@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from assistant.backends.embedder import HashingEmbedder
-from assistant.backends.llm import FakeChatModel
+from assistant.backends.fake_chat import FakeChatModel
 from assistant.config import Settings
 from assistant.generation.query_translation import (
     QueryTranslator,

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from assistant.backends.embedder import HashingEmbedder
-from assistant.backends.llm import FakeChatModel
+from assistant.backends.fake_chat import FakeChatModel
 from assistant.backends.store import translation_key
 from assistant.generation.translation import (
     SentenceTranslator,

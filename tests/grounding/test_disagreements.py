@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from assistant.backends.llm import FakeChatModel
+from assistant.backends.fake_chat import FakeChatModel
 from assistant.config import Settings
 from assistant.grounding.disagreements import Claim, conflicts
 from assistant.service import NewsAssistant

@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from assistant.backends.llm import FakeChatModel
+from assistant.backends.fake_chat import FakeChatModel
 from assistant.models import Source
 from assistant.retrieval.answer_judge import AnswerJudge, judged, standing
 from assistant.retrieval.evidence import Evidence

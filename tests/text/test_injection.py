@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from assistant.backends.embedder import HashingEmbedder
-from assistant.backends.llm import FakeChatModel
+from assistant.backends.fake_chat import FakeChatModel
 from assistant.config import Settings
 from assistant.service import NewsAssistant
 from assistant.text.injection import is_instruction, neutralise

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from assistant.backends.embedder import HashingEmbedder
-from assistant.backends.llm import FakeChatModel
+from assistant.backends.fake_chat import FakeChatModel
 from assistant.config import Settings
 from assistant.service import NewsAssistant
 from tests.generation.test_answer import sources_in

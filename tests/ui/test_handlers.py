@@ -9,7 +9,7 @@ import time
 import pytest
 
 from assistant.backends.embedder import HashingEmbedder
-from assistant.backends.llm import FakeChatModel
+from assistant.backends.fake_chat import FakeChatModel
 from assistant.config import Settings
 from assistant.errors import InputError
 from assistant.service import NewsAssistant
