@@ -20,7 +20,7 @@ import json
 import time
 from pathlib import Path
 
-from assistant.backends.store import CachedTranslation, translation_key
+from assistant.backends.store_records import CachedTranslation, translation_key
 from assistant.config import Settings
 from assistant.evaluation.retrieval import half, load_jsonl, temporary_assistant
 from assistant.evaluation.scoring import contains

@@ -10,7 +10,7 @@ Only this module imports ``chromadb``. Four collections (and a one-record ``<pre
   text (the coarser unit of dense search: an answer that needs two sentences, or a pronoun's antecedent,
   matches the chunk better than any one sentence), its text, filterable metadata;
 * ``<prefix>_docs``: one record per document (its mean vector, full text and metadata);
-* ``<prefix>_translations``: the sentence translations cache (see :class:`CachedTranslation`): one record
+* ``<prefix>_translations``: the sentence translations cache (see :class:`~assistant.backends.store_records.CachedTranslation`): one record
   per (sentence, target language, model), its vector the translation's. In the store, so that a Chroma
   server shares translations between app instances and they survive restarts.
 
@@ -34,27 +34,28 @@ import json
 import logging
 import os
 import uuid
-from dataclasses import dataclass
-from typing import Any, Callable, Iterable, NamedTuple, Sequence
+from typing import Any, Callable, Iterable, Sequence
 from urllib.parse import urlparse
 
 import httpx
 import numpy as np
 
-from assistant.errors import EmbedderMismatchError, NotFoundError, StoreError, StoreUnavailableError
-from assistant.models import (
-    Chunk,
-    Document,
-    DocumentInfo,
-    SearchFilters,
-    Sentence,
-    StoryDoc,
-    date_key,
-    sentence_id,
-    sentence_ordinal,
+from assistant.backends.store_records import (
+    CachedTranslation,
+    ChunkMatch,
+    RenderingMatch,
+    StoredChunk,
+    StoredSentence,
+    chunk_from,
+    chunk_meta,
+    doc_meta,
+    document_vector,
+    info_from,
+    sentence_from,
+    sentence_meta,
 )
-from assistant.text.near_duplicates import signature
-from assistant.text.words import anchors
+from assistant.errors import EmbedderMismatchError, NotFoundError, StoreError, StoreUnavailableError
+from assistant.models import Chunk, Document, DocumentInfo, SearchFilters, Sentence, StoryDoc, date_key
 
 os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
 
@@ -68,105 +69,6 @@ _GENERATION = "generation"  # the one record of the state collection
 _CHUNK_VECTORS = "chunk_vectors"  # collection mark: "text" when chunk vectors embed the chunk's text
 _WRITE_BATCH = 1000  # records per Chroma call; well under its max batch size
 _GET_PAGE = 5000
-
-
-@dataclass(frozen=True)
-class StoredChunk:
-    """A chunk as the store returns it: text, metadata, and optionally its vector and query distance."""
-
-    chunk_id: str
-    doc_id: str
-    text: str
-    start: int
-    end: int
-    lang: str
-    ordinal: int
-    embedding: np.ndarray | None = None
-    distance: float | None = None
-    sentence_ids: tuple[str, ...] | None = None  # the sentences it owns (None in stores from before 0.6)
-
-
-class ChunkMatch(NamedTuple):
-    """A chunk found by its own vector."""
-
-    chunk_id: str
-    doc_id: str
-    cosine: float
-
-
-@dataclass(frozen=True)
-class StoredSentence:
-    """A sentence as dense search returns it."""
-
-    sentence_id: str
-    chunk_id: str
-    doc_id: str
-    start: int
-    end: int
-    embedding: np.ndarray | None = None
-    distance: float | None = None
-
-    @property
-    def ordinal(self) -> int:
-        """Its place in the document (from the id): ordinal − 1 is the sentence before it."""
-        return sentence_ordinal(self.sentence_id)
-
-
-@dataclass(frozen=True)
-class CachedTranslation:
-    """A model's translation of one sentence, as cached: the model's outputs, not a decision.
-
-    Whether a translation may be used is decided from ``judge`` (the model's probability that it is
-    faithful), ``confidence`` (the log-probability of the translation's least likely token) and the checks of :class:`assistant.grounding.verifier.Verifier` at the current thresholds,
-    so a recalibration needs no new model calls.
-    """
-
-    key: str
-    original: str
-    original_lang: str
-    lang: str
-    model: str
-    text: str
-    judge: float | None = None
-    vector: np.ndarray | None = None
-    confidence: float | None = None
-
-
-@dataclass(frozen=True)
-class RenderingMatch:
-    """A cached translation near a query: its original sentence and how close the translation is."""
-
-    original: str
-    original_lang: str
-    cosine: float
-
-
-def translation_key(original: str, lang: str, model: str, glossary: str = "", prompt: str = "") -> str:
-    """The cache key of ``original`` translated into ``lang`` by ``model``, prompted with ``glossary`` (the
-    English of words the prompt named) under the instructions ``prompt`` names (a digest of their text):
-    a translation made under other instructions or another glossary is made again, not reused."""
-    text = f"{model}\x1f{lang}\x1f{original}" + (f"\x1f{glossary}" if glossary else "") + (f"\x1e{prompt}" if prompt else "")
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]
-
-
-def document_vector(chunks: Sequence[Chunk], sentences: Sequence[Sentence], sentence_vectors: np.ndarray) -> np.ndarray:
-    """A document's vector: the unit mean of its chunks' sentence means (what story grouping compares).
-
-    Made from sentence vectors, not the chunk embeddings, so that the similarity of two language versions
-    does not depend on where the chunker cut them.
-    """
-    row = {s.sentence_id: i for i, s in enumerate(sentences)}
-    dim = sentence_vectors.shape[1] if sentence_vectors.ndim == 2 else 0
-    means = []
-    for chunk in chunks:
-        rows = [row[sid] for sid in chunk.sentence_ids if sid in row]
-        if rows:
-            mean = sentence_vectors[rows].mean(axis=0)
-            means.append(mean / (float(np.linalg.norm(mean)) or 1.0))
-    if not means:
-        return np.zeros(dim, dtype=np.float32)
-    mean = np.mean(means, axis=0)
-    return (mean / (float(np.linalg.norm(mean)) or 1.0)).astype(np.float32)
 
 
 def _rows(blocks: list[np.ndarray], dim: int) -> np.ndarray:
@@ -185,52 +87,6 @@ def _is_connection_failure(exc: BaseException) -> bool:
             return True
         exc, seen = exc.__cause__ or exc.__context__, seen + 1
     return False
-
-
-def _sentence_from(record_id: str, meta: dict[str, Any], embedding=None, distance=None) -> StoredSentence:
-    return StoredSentence(
-        sentence_id=record_id,
-        chunk_id=str(meta["chunk_id"]),
-        doc_id=str(meta["doc_id"]),
-        start=int(meta["start"]),
-        end=int(meta["end"]),
-        embedding=None if embedding is None else np.asarray(embedding, dtype=np.float32),
-        distance=distance,
-    )
-
-
-def _chunk_from(record_id: str, text: str, meta: dict[str, Any], embedding=None, distance=None) -> StoredChunk:
-    owned = meta.get("sentences")
-    return StoredChunk(
-        sentence_ids=None if owned is None else tuple(sentence_id(str(meta["doc_id"]), int(o)) for o in str(owned).split()),
-        chunk_id=record_id,
-        doc_id=str(meta["doc_id"]),
-        text=text,
-        start=int(meta["start"]),
-        end=int(meta["end"]),
-        lang=str(meta["lang"]),
-        ordinal=int(meta["ordinal"]),
-        embedding=None if embedding is None else np.asarray(embedding, dtype=np.float32),
-        distance=distance,
-    )
-
-
-def _info_from(meta: dict[str, Any]) -> DocumentInfo:
-    return DocumentInfo(
-        doc_id=str(meta["doc_id"]),
-        source=str(meta["source"]),
-        title=str(meta.get("title", "")),
-        lang=str(meta.get("lang", "und")),
-        date=meta.get("date") or None,
-        chars=int(meta.get("chars", 0)),
-        n_chunks=int(meta.get("n_chunks", 0)),
-        story_id=meta.get("story_id") or None,
-        ingested_at=meta.get("ingested_at") or None,
-        url=meta.get("url") or None,
-        author=meta.get("author") or None,
-        site=meta.get("site") or None,
-        also_published_at=json.loads(meta.get("also_at") or "[]"),
-    )
 
 
 class VectorStore:
@@ -329,7 +185,7 @@ class VectorStore:
     def list_documents(self) -> list[DocumentInfo]:
         infos: list[DocumentInfo] = []
         for _, _, meta in self._iter(self._docs, include=["metadatas"]):
-            infos.append(_info_from(meta))
+            infos.append(info_from(meta))
         return sorted(infos, key=lambda d: (d.source, d.doc_id))
 
     def get_document(self, doc_id: str) -> Document | None:
@@ -337,7 +193,7 @@ class VectorStore:
         if not got["ids"]:
             return None
         meta = got["metadatas"][0]
-        info = _info_from(meta)
+        info = info_from(meta)
         return Document(**info.model_dump(exclude={"chars"}), text=got["documents"][0])
 
     def document_vectors(self) -> dict[str, np.ndarray]:
@@ -381,7 +237,7 @@ class VectorStore:
             [s.sentence_id for _, _, _, sentences, _ in batch for s in sentences],
             _rows([vectors for *_, vectors in batch], self.dim),
             [s.text for _, _, _, sentences, _ in batch for s in sentences],
-            [self._sentence_meta(doc, s) for doc, _, _, sentences, _ in batch for s in sentences],
+            [sentence_meta(doc, s) for doc, _, _, sentences, _ in batch for s in sentences],
         )
         owned: dict[str, list[int]] = {}
         for _, _, _, sentences, _ in batch:
@@ -392,7 +248,7 @@ class VectorStore:
             [c.chunk_id for _, chunks, _, _, _ in batch for c in chunks],
             _rows([vectors for _, _, vectors, _, _ in batch], self.dim),
             [c.text for _, chunks, _, _, _ in batch for c in chunks],
-            [self._chunk_meta(doc, c, owned.get(c.chunk_id, [])) for doc, chunks, _, _, _ in batch for c in chunks],
+            [chunk_meta(doc, c, owned.get(c.chunk_id, [])) for doc, chunks, _, _, _ in batch for c in chunks],
         )
         # The generation changes before the commit as well as after it: a writer killed between its commit
         # and the second change still leaves a generation that no reader has cached its view under.
@@ -402,7 +258,7 @@ class VectorStore:
             [doc.doc_id for doc, *_ in batch],
             np.asarray([document_vector(chunks, sentences, vectors) for _, chunks, _, sentences, vectors in batch]).reshape(-1, self.dim),
             [doc.text for doc, *_ in batch],
-            [self._doc_meta(doc) for doc, *_ in batch],
+            [doc_meta(doc) for doc, *_ in batch],
         )
         self._changed()
 
@@ -518,53 +374,6 @@ class VectorStore:
                 removed = len(orphans)
         return removed
 
-    @staticmethod
-    def _chunk_meta(doc: Document, chunk: Chunk, owned: Sequence[int] = ()) -> dict[str, Any]:
-        return {
-            "sentences": " ".join(str(o) for o in owned),  # ordinals: sentence ids without a metadata scan
-            "doc_id": doc.doc_id,
-            "source": doc.source,
-            "lang": chunk.lang,
-            "ordinal": chunk.ordinal,
-            "start": chunk.start,
-            "end": chunk.end,
-            "tokens": chunk.tokens,
-            "date_key": date_key(doc.date),
-        }
-
-    @staticmethod
-    def _sentence_meta(doc: Document, sentence: Sentence) -> dict[str, Any]:
-        return {
-            "doc_id": doc.doc_id,
-            "chunk_id": sentence.chunk_id,
-            "source": doc.source,
-            "lang": doc.lang,
-            "start": sentence.start,
-            "end": sentence.end,
-            "date_key": date_key(doc.date),
-        }
-
-    @staticmethod
-    def _doc_meta(doc: Document) -> dict[str, Any]:
-        return {
-            "doc_id": doc.doc_id,
-            "source": doc.source,
-            "title": doc.title,
-            "lang": doc.lang,
-            "date": doc.date or "",
-            "date_key": date_key(doc.date),
-            "chars": doc.chars,
-            "n_chunks": doc.n_chunks,
-            "story_id": doc.story_id or "",
-            "ingested_at": doc.ingested_at or "",
-            "anchors": " ".join(sorted(anchors(doc.text))),
-            "url": doc.url or "",
-            "author": doc.author or "",
-            "site": doc.site or "",
-            "also_at": json.dumps(doc.also_published_at, ensure_ascii=False),
-            "wire": signature(doc.text),
-        }
-
     # --- chunks -----------------------------------------------------------------------------------------
 
     def count_chunks(self) -> int:
@@ -573,7 +382,7 @@ class VectorStore:
     def iter_chunks(self) -> Iterable[StoredChunk]:
         """Every committed chunk's text and metadata (for the lexical index)."""
         for record_id, text, meta in self._iter(self._chunks, include=["documents", "metadatas"]):
-            yield _chunk_from(record_id, text, meta)
+            yield chunk_from(record_id, text, meta)
 
     def get_chunks(self, chunk_ids: Sequence[str], with_embeddings: bool = False) -> list[StoredChunk]:
         if not chunk_ids:
@@ -582,7 +391,7 @@ class VectorStore:
         got = self._call(self._chunks.get, ids=list(chunk_ids), include=include)
         embeddings = got.get("embeddings") if with_embeddings else None
         by_id = {
-            record_id: _chunk_from(
+            record_id: chunk_from(
                 record_id, text, meta, None if embeddings is None else embeddings[i]
             )
             for i, (record_id, text, meta) in enumerate(zip(got["ids"], got["documents"], got["metadatas"]))
@@ -603,7 +412,7 @@ class VectorStore:
     def query(self, vector: np.ndarray, n: int, filters: SearchFilters | None = None) -> list[StoredSentence]:
         """Nearest sentences to ``vector`` (cosine), best first."""
         return [
-            _sentence_from(record_id, meta, None, float(dist))
+            sentence_from(record_id, meta, None, float(dist))
             for record_id, meta, dist in self._nearest(self._sentences, vector, n, filters)
         ]
 
@@ -633,25 +442,25 @@ class VectorStore:
         missing = [c for c in chunk_ids if c not in known]
         if missing:
             got = self._call(self._chunks.get, ids=missing, include=["metadatas"])
-            known.update({i: _chunk_from(i, "", m) for i, m in zip(got["ids"], got["metadatas"])})
+            known.update({i: chunk_from(i, "", m) for i, m in zip(got["ids"], got["metadatas"])})
         if all(known[c].sentence_ids is not None for c in chunk_ids if c in known):
             return self.get_sentences([sid for c in chunk_ids if c in known for sid in known[c].sentence_ids])
         got = self._call(
             self._sentences.get, where={"chunk_id": {"$in": list(chunk_ids)}}, include=["metadatas", "embeddings"]
         )
-        return [_sentence_from(i, m, e) for i, m, e in zip(got["ids"], got["metadatas"], got["embeddings"])]
+        return [sentence_from(i, m, e) for i, m, e in zip(got["ids"], got["metadatas"], got["embeddings"])]
 
     def get_sentences(self, sentence_ids: Sequence[str]) -> list[StoredSentence]:
         """Sentences (with vectors) by id."""
         if not sentence_ids:
             return []
         got = self._call(self._sentences.get, ids=list(sentence_ids), include=["metadatas", "embeddings"])
-        return [_sentence_from(i, m, e) for i, m, e in zip(got["ids"], got["metadatas"], got["embeddings"])]
+        return [sentence_from(i, m, e) for i, m, e in zip(got["ids"], got["metadatas"], got["embeddings"])]
 
     def document_sentences(self, doc_id: str) -> list[StoredSentence]:
         """Every sentence of a document, with its vector, in reading order."""
         got = self._call(self._sentences.get, where={"doc_id": doc_id}, include=["metadatas", "embeddings"])
-        sentences = [_sentence_from(i, m, e) for i, m, e in zip(got["ids"], got["metadatas"], got["embeddings"])]
+        sentences = [sentence_from(i, m, e) for i, m, e in zip(got["ids"], got["metadatas"], got["embeddings"])]
         return sorted(sentences, key=lambda s: s.start)
 
     @staticmethod
@@ -757,7 +566,7 @@ class VectorStore:
         got = self._call(
             self._chunks.get, where=self.where(filters), where_document={"$contains": text}, include=["documents", "metadatas"]
         )
-        chunks = [_chunk_from(i, t, m) for i, t, m in zip(got["ids"], got["documents"], got["metadatas"])]
+        chunks = [chunk_from(i, t, m) for i, t, m in zip(got["ids"], got["documents"], got["metadatas"])]
         places = {c.chunk_id: c.start + c.text.find(text) for c in chunks if text in c.text}
         return [
             s for s in self.sentences_of(list(places), chunks)
@@ -844,7 +653,7 @@ def rebuild(settings, embedder) -> list[Document]:
         collection = client.get_collection(docs_name, embedding_function=None)
         got = collection.get(include=["metadatas", "documents"])
         for meta, text in zip(got["metadatas"], got["documents"]):
-            info = _info_from(meta)
+            info = info_from(meta)
             docs.append(Document(**info.model_dump(exclude={"chars", "story_id", "n_chunks"}), text=text))
     for name in [docs_name, *derived]:
         if name in names:

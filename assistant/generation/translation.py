@@ -7,7 +7,7 @@ then checked (:meth:`assistant.grounding.verifier.Verifier.check_translation`: f
 the target language, how sure the model was of its least likely word, and the model's own yes/no judgement
 of faithfulness), and only then shown or given to the model to compose from. A translation that fails is never shown; its original is, labelled.
 
-Translations are cached in the store (:class:`assistant.backends.store.CachedTranslation`), keyed by the
+Translations are cached in the store (:class:`assistant.backends.store_records.CachedTranslation`), keyed by the
 sentence, the target language and the model: they survive restarts, a Chroma server shares them, an edited
 article re-pays only its changed sentences. The cache holds the model's outputs (text and judgement), and
 the decision is re-made at the current thresholds each time.
@@ -23,7 +23,8 @@ from typing import Callable, Sequence
 import numpy as np
 
 from assistant.backends.chat import ChatMessage, ChatModel
-from assistant.backends.store import CachedTranslation, VectorStore, translation_key
+from assistant.backends.store import VectorStore
+from assistant.backends.store_records import CachedTranslation, translation_key
 from assistant.grounding.facts import number_sequence
 from assistant.grounding.faithfulness import FaithfulnessJudge
 from assistant.grounding.verifier import Verifier

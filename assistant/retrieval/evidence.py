@@ -17,7 +17,8 @@ from typing import Sequence
 import numpy as np
 
 from assistant.backends.embedder import Embedder
-from assistant.backends.store import StoredChunk, VectorStore
+from assistant.backends.store import VectorStore
+from assistant.backends.store_records import StoredChunk
 from assistant.models import Hit, SearchFilters, Source, chunk_id
 from assistant.retrieval.lexical import tokenize
 from assistant.retrieval.retriever import Retriever, rendered_cosines

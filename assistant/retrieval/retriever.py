@@ -43,7 +43,8 @@ from typing import Sequence
 import numpy as np
 
 from assistant.backends.embedder import Embedder
-from assistant.backends.store import StoredChunk, StoredSentence, VectorStore
+from assistant.backends.store import VectorStore
+from assistant.backends.store_records import StoredChunk, StoredSentence
 from assistant.config import Settings
 from assistant.models import DocumentInfo, Hit, SearchFilters, Story, date_key
 from assistant.retrieval.lexical import TOKENIZER_VERSION, LexicalEntry, LexicalIndex, anchor_query

@@ -378,7 +378,7 @@ def test_the_fixed_phrases_of_an_answer_are_in_the_answer_language(tmp_path):
 
 
 def test_a_translated_source_opening_with_a_pronoun_is_read_with_the_cached_translation_before_it(tmp_path):
-    from assistant.backends.store import CachedTranslation
+    from assistant.backends.store_records import CachedTranslation
     from assistant.generation.translation import cache_key
     from assistant.models import Source
     from assistant.retrieval.evidence import Evidence

@@ -7,7 +7,7 @@ import pytest
 
 from assistant.backends.embedder import HashingEmbedder
 from assistant.backends.fake_chat import FakeChatModel
-from assistant.backends.store import translation_key
+from assistant.backends.store_records import translation_key
 from assistant.generation.translation import (
     SentenceTranslator,
     cache_key,

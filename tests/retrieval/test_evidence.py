@@ -103,7 +103,7 @@ def test_a_sentence_translated_ahead_is_found_through_its_rendering(tmp_path):
     """An English question shares no word with the Vietnamese sentence that answers it; once that sentence
     is translated ahead (a cached rendering into English), evidence finds it in English, and only where its
     original still stands in the library, under the filters given."""
-    from assistant.backends.store import CachedTranslation, translation_key
+    from assistant.backends.store_records import CachedTranslation, translation_key
 
     (tmp_path / "docs").mkdir()
     (tmp_path / "docs" / "vi.txt").write_text(VIETNAMESE_ARTICLE, encoding="utf-8")

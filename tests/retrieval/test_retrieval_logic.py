@@ -135,7 +135,7 @@ def test_the_lexical_index_says_which_languages_write_a_word():
 
 
 def test_a_chunk_scores_as_its_best_sentence():
-    from assistant.backends.store import StoredSentence
+    from assistant.backends.store_records import StoredSentence
     from assistant.retrieval.retriever import Candidates
 
     def sentence(chunk, start, cosine):
