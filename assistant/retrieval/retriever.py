@@ -1,7 +1,8 @@
 """Hybrid retrieval: dense (Chroma, e5) + lexical (BM25), fused, with stories collapsed and diversity.
 
-Steps of :meth:`Retriever.search`, each a method of its own that fills typed objects (:class:`Candidates`,
-then :class:`Ranking`):
+Steps of :meth:`Retriever.search`, each a method of its own that fills typed objects
+(:class:`~assistant.retrieval.ranking.Candidates`, then :class:`~assistant.retrieval.ranking.Ranking`; the
+score arithmetic is in :mod:`assistant.retrieval.ranking`):
 
 1. candidates — ``_dense``: the chunks of the nearest sentences in Chroma and the nearest chunks by their
    own vectors; ``_translated``: with query translation on, the nearest sentences and chunks of each
@@ -12,7 +13,7 @@ then :class:`Ranking`):
 2. ``_score_the_rest`` and ``_whole_chunks``: every candidate gets both scores exactly (BM25 scores come
    for all chunks at once; dense scores of the other candidates from their stored vectors), so fusion never
    guesses a missing score;
-3. fusion (:meth:`Ranking.fuse`): the dense score (cosine of the best-matching sentence or of the whole
+3. fusion (:meth:`~assistant.retrieval.ranking.Ranking.fuse`): the dense score (cosine of the best-matching sentence or of the whole
    chunk, whichever is higher: XQuAD en→de recall@1 0.892 → 0.904 with dense alone, see BENCHMARKS.md) plus
    a small BM25 bonus (``ASSISTANT_LEXICAL_WEIGHT`` × BM25 / the query's best BM25, BM25 over the query's
    names, acronyms and numbers, see :func:`~assistant.retrieval.lexical.anchor_query`): on XQuAD en→de,
@@ -21,7 +22,7 @@ then :class:`Ranking`):
 4. ``_one_version_per_story``: a story contributes passages from one language version only, the
    best-ranked one; the hit lists the other languages in ``also_in``;
 5. ``_with_feedback``: among the best-ranked, each passage gains ``ASSISTANT_FEEDBACK_WEIGHT`` × its cosine
-   to the top passage (see :func:`with_feedback`);
+   to the top passage (see :func:`~assistant.retrieval.ranking.with_feedback`);
 6. ``_diverse``: MMR over the chunk vectors, with at most ``max_chunks_per_doc`` passages per document and
    never more than a third of the list from one document while others match.
 
@@ -31,7 +32,6 @@ Only committed documents (see :mod:`assistant.backends.store`) are returned.
 from __future__ import annotations
 
 import hashlib
-import math
 import shutil
 import threading
 import time
@@ -48,6 +48,7 @@ from assistant.backends.store_records import StoredChunk, StoredSentence
 from assistant.config import Settings
 from assistant.models import DocumentInfo, Hit, SearchFilters, Story, date_key
 from assistant.retrieval.lexical import TOKENIZER_VERSION, LexicalEntry, LexicalIndex, anchor_query
+from assistant.retrieval.ranking import Candidates, Ranking, mmr, per_document_cap, with_feedback
 from assistant.retrieval.translations import Translation, lifted
 from assistant.text.language import question_language
 
@@ -62,61 +63,6 @@ RENDERINGS_SEARCHED = 12
 #: own language, which e5 puts a little nearer as a passage than as a query. Chosen on XQuAD's tune half with
 #: the lift in place; see BENCHMARKS.md, retrieval over renderings.
 RENDERING_DISCOUNT = -0.02
-
-
-def fuse(dense: np.ndarray, lexical: np.ndarray, lexical_weight: float) -> np.ndarray:
-    """Dense cosine plus ``lexical_weight`` × BM25 scaled by the best BM25 score among the candidates.
-
-    With ``lexical_weight`` = 0 this is dense ranking; a weight of 1 or more lets BM25 dominate (dense
-    then only breaks ties among equal lexical scores).
-    """
-    if dense.size == 0:
-        return dense
-    top = float(lexical.max()) if lexical.size else 0.0
-    lex = lexical / top if top > 0 else np.zeros_like(dense)
-    return dense + lexical_weight * lex
-
-
-def with_feedback(scores: np.ndarray, vectors: np.ndarray, weight: float) -> np.ndarray:
-    """``scores`` plus ``weight`` × each candidate's cosine to the best-scored one (pseudo-relevance feedback).
-
-    The best passage is usually relevant, and passages like it more often are than the question's
-    similarity alone says (the cluster hypothesis), so an answer just below the first few can move up. On
-    XQuAD en→de recall@5 rose 1177 → 1180 of 1190 at weight 0.15 (0.1: 1179, 0.2: 1178, 0.3: 1176; both
-    halves gain), recall@1 unchanged; see BENCHMARKS.md.
-    The weight was chosen on those questions, so the gain is a small, tuned one.
-    """
-    if scores.size < 2:
-        return scores
-    top = int(np.argmax(scores))
-    return scores + weight * (vectors @ vectors[top])
-
-
-def mmr(relevance: np.ndarray, vectors: np.ndarray, k: int, lam: float, groups: list[str], per_group: int) -> list[int]:
-    """Maximal marginal relevance: pick ``k`` indices balancing relevance and novelty.
-
-    ``groups[i]`` names the document of candidate ``i``; at most ``per_group`` picks per document, unless
-    there are not enough other candidates to fill ``k``.
-    """
-    n = len(relevance)
-    chosen: list[int] = []
-    counts: dict[str, int] = {}
-    sims = vectors @ vectors.T if n else np.zeros((0, 0))
-    for relax in (False, True):
-        while len(chosen) < min(k, n):
-            best, best_score = -1, -np.inf
-            for i in range(n):
-                if i in chosen or (not relax and counts.get(groups[i], 0) >= per_group):
-                    continue
-                redundancy = max((sims[i, j] for j in chosen), default=0.0)
-                score = lam * relevance[i] - (1 - lam) * redundancy
-                if score > best_score:
-                    best, best_score = i, score
-            if best < 0:
-                break
-            chosen.append(best)
-            counts[groups[best]] = counts.get(groups[best], 0) + 1
-    return chosen
 
 
 def _in_language(filters: SearchFilters | None, lang: str) -> SearchFilters | None:
@@ -139,68 +85,6 @@ def _overlap() -> ThreadPoolExecutor:
         if _OVERLAP is None:
             _OVERLAP = ThreadPoolExecutor(max_workers=4, thread_name_prefix="chroma-query")
         return _OVERLAP
-
-
-def per_document_cap(k: int, maximum: int) -> int:
-    """Passages one document may take in a list of ``k``: a third of the list, at least 1, at most ``maximum``."""
-    return max(1, min(maximum, math.ceil(k / 3)))
-
-
-@dataclass
-class BestSentence:
-    """A candidate chunk's dense score and the sentence that earned it (offsets in the document)."""
-
-    cosine: float
-    start: int
-    end: int
-    doc_id: str
-
-
-@dataclass
-class Candidates:
-    """What the candidate steps of a search find, filled in step by step."""
-
-    best: dict[str, BestSentence] = field(default_factory=dict)  # chunk → its best-scoring sentence
-    chunk_cosine: dict[str, float] = field(default_factory=dict)  # chunk → cosine of its whole text
-    translated_chunk: dict[str, float] = field(default_factory=dict)  # chunks a translation found, its cosine
-    chunk_floor: float = -1.0  # every chunk the chunk query did not return is at most this similar
-    other: list[str] = field(default_factory=list)  # chunks found by the chunk vectors or BM25 only
-
-    def consider(self, sentence: StoredSentence, cosine: float) -> None:
-        """Let ``sentence`` score its chunk when it beats the chunk's best sentence so far."""
-        held = self.best.get(sentence.chunk_id)
-        if held is None or cosine > held.cosine:
-            self.best[sentence.chunk_id] = BestSentence(cosine, sentence.start, sentence.end, sentence.doc_id)
-
-
-class Ranking:
-    """The committed candidates, position by position: ids, best sentences, dense, lexical and fused scores."""
-
-    def __init__(
-        self, ids: list[str], best: list[BestSentence], lexical: np.ndarray, lift: np.ndarray | None = None
-    ) -> None:
-        self.ids = ids
-        self.best = best
-        self.lexical = lexical
-        #: What each candidate's dense score gains for standing in another language than the question's.
-        self.lift = lift if lift is not None else np.zeros(len(ids), dtype=np.float32)
-        self.dense = np.zeros(len(ids), dtype=np.float32)
-        self.fused = np.zeros(len(ids), dtype=np.float32)
-
-    def fuse(self, lexical_weight: float, *, lexical_only: bool = False) -> None:
-        """Dense scores from the best sentences, fused with BM25 (see :func:`fuse`) after the language lift;
-        BM25 alone ranks by BM25 with dense breaking ties, and keeps only the chunks it scores."""
-        self.dense = np.array([b.cosine for b in self.best], dtype=np.float32)
-        if lexical_only:
-            self.lift = np.zeros_like(self.dense)
-            self.fused = fuse(self.dense * 1e-3, self.lexical, 1.0)
-            keep = self.lexical > 0
-            self.ids = [c for c, ok in zip(self.ids, keep) if ok]
-            self.best = [b for b, ok in zip(self.best, keep) if ok]
-            self.dense, self.lexical, self.fused = self.dense[keep], self.lexical[keep], self.fused[keep]
-            self.lift = self.lift[keep]
-        else:
-            self.fused = fuse(self.dense + self.lift, self.lexical, lexical_weight)
 
 
 @dataclass
@@ -460,7 +344,7 @@ class Retriever:
 
     @staticmethod
     def _with_feedback(ranking: Ranking, kept: list[int], chunks: dict[str, StoredChunk], weight: float) -> list[int]:
-        """Relevance feedback from the top passage (see :func:`with_feedback`), re-ranked."""
+        """Relevance feedback from the top passage (see :func:`~assistant.retrieval.ranking.with_feedback`), re-ranked."""
         vectors = np.stack([chunks[ranking.ids[i]].embedding for i in kept])
         ranking.fused[kept] = with_feedback(ranking.fused[kept], vectors, weight)
         return sorted(kept, key=lambda i: -ranking.fused[i])

@@ -5,7 +5,7 @@ import pytest
 
 from assistant.ingest.stories import group_stories, pair_score
 from assistant.models import StoryDoc
-from assistant.retrieval.retriever import fuse, mmr, per_document_cap, with_feedback
+from assistant.retrieval.ranking import fuse, mmr, per_document_cap, with_feedback
 from assistant.text.words import anchors
 
 
@@ -136,7 +136,7 @@ def test_the_lexical_index_says_which_languages_write_a_word():
 
 def test_a_chunk_scores_as_its_best_sentence():
     from assistant.backends.store_records import StoredSentence
-    from assistant.retrieval.retriever import Candidates
+    from assistant.retrieval.ranking import Candidates
 
     def sentence(chunk, start, cosine):
         return StoredSentence(sentence_id=f"d-s{start}", doc_id="d", chunk_id=chunk, start=start, end=start + 5,
@@ -150,7 +150,7 @@ def test_a_chunk_scores_as_its_best_sentence():
 
 
 def test_fusion_ranks_by_dense_plus_scaled_bm25_and_bm25_alone_keeps_only_its_matches():
-    from assistant.retrieval.retriever import BestSentence, Ranking
+    from assistant.retrieval.ranking import BestSentence, Ranking
 
     def ranking():
         best = [BestSentence(0.80, 0, 1, "a"), BestSentence(0.79, 0, 1, "b"), BestSentence(0.50, 0, 1, "c")]
@@ -167,7 +167,8 @@ def test_fusion_ranks_by_dense_plus_scaled_bm25_and_bm25_alone_keeps_only_its_ma
 def test_a_story_contributes_its_best_ranked_language_version_only():
     from types import SimpleNamespace
 
-    from assistant.retrieval.retriever import BestSentence, Ranking, Retriever
+    from assistant.retrieval.ranking import BestSentence, Ranking
+    from assistant.retrieval.retriever import Retriever
 
     docs = {
         "de": SimpleNamespace(doc_id="de", story_id="s1"),
@@ -187,7 +188,8 @@ def test_a_passage_in_another_language_is_lifted_but_a_story_keeps_the_questions
     first without the lift is kept (the reader's own language, needing no translation)."""
     from types import SimpleNamespace
 
-    from assistant.retrieval.retriever import BestSentence, Ranking, Retriever
+    from assistant.retrieval.ranking import BestSentence, Ranking
+    from assistant.retrieval.retriever import Retriever
 
     best = [BestSentence(0.80, 0, 1, "en"), BestSentence(0.77, 0, 1, "de"), BestSentence(0.78, 0, 1, "en-story")]
     lifted = Ranking(["c-en", "c-de", "c-en-story"], best, np.zeros(3, dtype=np.float32),
