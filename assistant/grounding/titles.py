@@ -16,6 +16,16 @@ the title words in front of the same name in the source:
 A source that names the person without a title in front (or with the title after the name) cannot
 contradict the sentence, so the check passes: it refuses a title only when the source gives the person a
 different one.
+
+Who acts is checked too (:func:`replaced_actor`). Asked "What did the ambassador propose?", the model wrote
+"The ambassador proposed a more intense cooperation … [1]" from "The Minister is convinced that there will
+be a more intense cooperation … during the ambassador's tenure": every word is in the source and e5 puts the
+two close, but the source says what the minister expects, not what the ambassador proposed. When the
+sentence and its source both open with an office holder ("The ambassador …", "Minister … Nguyen Manh Hung,
+hopes …"), they must share one, unless the sentence still names the source's one elsewhere ("Prime Minister
+Abe met President Obama" for "President Obama met Prime Minister Abe"). English only: the opening is read up
+to the first lower-case word that is not a common one (stopwords-iso), past names, nationalities, numbers
+and the words that join a title.
 """
 
 from __future__ import annotations
@@ -27,8 +37,10 @@ from assistant.text.lexicon import (
     INSTITUTION_TRANSLATIONS,
     INSTITUTION_WORDS,
     NATIONALITIES,
+    PERSON_TITLES,
 )
 from assistant.text.names import folded_word, is_name_part
+from assistant.text.stopwords import common_words
 from assistant.text.words import WORD
 
 #: Words and the punctuation that ends a title phrase.
@@ -38,6 +50,10 @@ _CONNECTORS = {"of", "and", "for", "the", "&"}
 #: Words before a name searched for the title in a source in another language.
 _WINDOW = 8
 _ALL_VARIANTS = [v for forms in INSTITUTION_TRANSLATIONS.values() for v in forms]
+#: Words read at most at the opening of a sentence for the office holder it speaks of.
+_OPENING_WORDS = 16
+#: Marks that end a sentence's opening (a comma or a bracket does not: "Minister …, Nguyen Manh Hung, hopes").
+_OPENING_ENDS = set(".;:!?")
 
 
 @dataclass(frozen=True)
@@ -173,3 +189,44 @@ def person_names(text: str) -> list[str]:
         if b - a >= 2 and not (b < len(tokens) and tokens[b].word and tokens[b].text[0].isupper()
                                and tokens[b].folded in INSTITUTION_WORDS)
     ]
+
+
+def _office(token: _Token) -> str | None:
+    """The English person title ``token`` is ("minister", "Ambassadors" → "ambassador"), if any."""
+    if not token.word:
+        return None
+    word = token.folded
+    return word if word in PERSON_TITLES else word[:-1] if word.endswith("s") and word[:-1] in PERSON_TITLES else None
+
+
+def opening_offices(text: str) -> set[str]:
+    """The person titles at the opening of an English ``text``, its subject as far as words tell without a
+    parser: read up to the first lower-case word that is not a common one ("The Minister is convinced" →
+    minister; "Minister for Information and Communication, Nguyen Manh Hung, hopes" → minister; "In 2000, the
+    ambassador said the minister …" → both, "said" being common)."""
+    common = common_words("en")
+    found: set[str] = set()
+    for token in _tokens(text)[:_OPENING_WORDS]:
+        if not token.word:
+            if token.text in _OPENING_ENDS:
+                break
+            continue
+        office = _office(token)
+        if office:
+            found.add(office)
+        elif not (token.text[0].isupper() or token.folded in common or token.folded in NATIONALITIES
+                  or token.folded in _CONNECTORS):
+            break
+    return found
+
+
+def replaced_actor(sentence: str, source_text: str) -> tuple[str, str] | None:
+    """(the source's office holder, the sentence's) when an English ``sentence`` opens with another office
+    holder than its English source does and no longer names the source's one anywhere: the source's
+    statement handed to someone else. None when either opening names no office, or they share one."""
+    said, source = opening_offices(sentence), opening_offices(source_text)
+    if not said or not source or said & source:
+        return None
+    if any(_office(t) in source for t in _tokens(sentence)):
+        return None
+    return min(source), min(said)

@@ -23,8 +23,10 @@ from the other — a conflation a tiny model writes and a reader checking [1] or
 Answers (:meth:`Verifier.check_answer`) add what concerns a reply to a question: a sentence that only
 restates the question answers nothing; a sentence built on the question's words cites a passage that holds
 them (:mod:`assistant.grounding.framing`: "Kawann Short was called for holding [5]" for a source about his
-sacks is a name pasted into the question); a sentence that fails its citation but passes another source is
-re-cited; and an answer to a who / how many / when / which question must state such a thing. Briefs
+sacks is a name pasted into the question); a sentence does not hand its source's statement to another
+office holder ("The ambassador proposed …" for "The Minister is convinced …",
+:func:`assistant.grounding.titles.replaced_actor`); a sentence that fails its citation but passes another
+source is re-cited; and an answer to a who / how many / when / which question must state such a thing. Briefs
 (:meth:`Verifier.check_restatement`) add that a restatement keeps the names other languages write the same
 way. Facts and their comparison live in :mod:`assistant.grounding.facts`.
 """
@@ -52,6 +54,7 @@ from assistant.grounding.facts import (
 )
 from assistant.grounding.framing import unspoken_question_words
 from assistant.grounding.rendering import negation_changed, order_changed, untranslated_words
+from assistant.grounding.titles import replaced_actor
 from assistant.models import AnswerSentence
 from assistant.text.folding import fold
 from assistant.text.language import written_in
@@ -109,7 +112,8 @@ class Verifier:
         ``contexts`` maps a source that opens with a pronoun to the sentence before it, where its names and
         numbers may be found too ("He is 39 …" after "… Peyton Manning …"); closeness is still to the
         source alone. With the ``question`` it answers, a source in the sentence's language must also hold
-        the words the sentence took from the question (:mod:`assistant.grounding.framing`)."""
+        the words the sentence took from the question (:mod:`assistant.grounding.framing`), and an English
+        one must not open with another office holder than the sentence (:func:`~assistant.grounding.titles.replaced_actor`)."""
         source_langs, contexts = source_langs or {}, contexts or {}
         cosines = {n: float(vector @ vectors[n]) for n in cited if n in vectors}
         if not cited:
@@ -139,6 +143,15 @@ class Verifier:
             if not counted:
                 lacking = next(iter(unspoken.values()))
                 return Verdict(False, [], "the cited passage does not speak of " + ", ".join(lacking), cosines)
+            actors = {
+                n: replaced_actor(sentence, texts[n])
+                for n in counted
+                if lang == "en" and source_langs.get(n, lang) == lang
+            }
+            counted = [n for n in counted if not actors.get(n)]
+            if not counted:
+                source_actor, said_actor = next(a for a in actors.values() if a)
+                return Verdict(False, [], f"the cited passage says it of the {source_actor}, not the {said_actor}", cosines)
         return Verdict(True, counted, None, cosines)
 
     # --- answers ----------------------------------------------------------------------------------------
