@@ -28,7 +28,7 @@ office holder ("The ambassador proposed …" for "The Minister is convinced …"
 :func:`assistant.grounding.titles.replaced_actor`); a sentence that fails its citation but passes another
 source is re-cited; and an answer to a who / how many / when / which question must state such a thing. Briefs
 (:meth:`Verifier.check_restatement`) add that a restatement keeps the names other languages write the same
-way. Facts and their comparison live in :mod:`assistant.grounding.facts`.
+way and, within English, the office holder who acts. Facts and their comparison live in :mod:`assistant.grounding.facts`.
 """
 
 from __future__ import annotations
@@ -151,7 +151,7 @@ class Verifier:
             counted = [n for n in counted if not actors.get(n)]
             if not counted:
                 source_actor, said_actor = next(a for a in actors.values() if a)
-                return Verdict(False, [], f"the cited passage says it of the {source_actor}, not the {said_actor}", cosines)
+                return Verdict(False, [], _handed_over(source_actor, said_actor), cosines)
         return Verdict(True, counted, None, cosines)
 
     # --- answers ----------------------------------------------------------------------------------------
@@ -304,7 +304,16 @@ class Verifier:
         left_out = dropped_names(text, key_text, key_lang, carried)
         if left_out:
             return Verdict(False, [], f"it leaves out {', '.join(left_out)}, named in [{n}]", verdict.cosines)
+        # a point condensed within English keeps the office holder who acts (as an answer sentence must)
+        if lang == "en" and (text_lang or key_lang) == "en" and (actors := replaced_actor(text, texts[n])):
+            source_actor, said_actor = actors
+            return Verdict(False, [], _handed_over(source_actor, said_actor), verdict.cosines)
         return verdict
+
+
+def _handed_over(source_actor: str, said_actor: str) -> str:
+    """Why a sentence that hands its source's statement to another office holder is refused."""
+    return f"the cited passage says it of the {source_actor}, not the {said_actor}"
 
 
 #: What a question of each kind asks for, in the reason a non-answer is given.

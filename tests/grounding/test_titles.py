@@ -66,3 +66,28 @@ def test_the_verifier_refuses_an_answer_that_hands_the_ministers_statement_to_th
     across = verifier.check_answer("The ambassador proposed a more intense cooperation [1].", QUESTION, german,
                                    {1: emb.embed_passages(german.values())[0]}, {1: "de"}, "en")
     assert all(s.reason != "the cited passage says it of the minister, not the ambassador" for s in across)
+
+
+def test_a_brief_point_condensed_in_english_keeps_the_office_holder_who_acts():
+    """A condensed point is checked against the key sentence's English translation as an answer sentence is
+    against its source: the minister's conviction is not the ambassador's."""
+    emb = HashingEmbedder()
+    verifier = Verifier(emb, threshold=-1.0)  # closeness passes for any pair: only the words decide
+    key = ("Der Minister ist überzeugt, dass die Zusammenarbeit zwischen Vietnam und Korea während der Amtszeit des "
+           "Botschafters enger wird.")
+    texts = {1: CONVINCED}
+    vectors = {1: emb.embed_passages([CONVINCED])[0]}
+
+    def check(point: str):
+        return verifier.check_restatement(point, 1, key, "de", "en", texts, vectors, carried=lambda word: False,
+                                          text_lang="en")
+
+    handed = check("The ambassador expects more intense cooperation between Vietnam and Korea.")
+    assert not handed.supported and handed.reason == "the cited passage says it of the minister, not the ambassador"
+    kept = check("The Minister expects more intense cooperation between Vietnam and Korea.")
+    assert kept.supported, kept.reason
+    # a point condensed into German from a German key sentence is left to the other checks
+    german = verifier.check_restatement("Der Botschafter erwartet eine engere Zusammenarbeit zwischen Vietnam und Korea.",
+                                        1, key, "de", "de", {1: key}, {1: emb.embed_passages([key])[0]},
+                                        carried=lambda word: False)
+    assert german.reason != "the cited passage says it of the minister, not the ambassador"
