@@ -39,7 +39,7 @@ def cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
         return 0
     from rich.markup import escape
 
-    from assistant.generation.answer import displayed
+    from assistant.generation.shown_sources import displayed
 
     out, err = console(), console(stderr=True)
     streamed: list[str] = []

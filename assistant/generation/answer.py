@@ -15,10 +15,11 @@
    checked against its original). Failing sentences are kept in the result, marked unsupported, and left
    out of the displayed answer. So are the supported ones when, for a who / how many / when / which
    question, none of them names such a thing (:func:`assistant.grounding.verifier.answers_the_question`).
-6. If nothing generated survives, answer with the evidence itself: the best sentences' verified
-   translations, labelled "translated from …" with the original beside them; only a sentence with no
-   verified translation is quoted in its own language, labelled so (for "who", "how many", "when" and
-   "which" questions, the best that names such a thing the question does not, see ``answer_type.py``).
+6. If nothing generated survives, answer with the evidence itself (``shown_sources.py``): the best
+   sentences' verified translations, labelled "translated from …" with the original beside them; only a
+   sentence with no verified translation is quoted in its own language, labelled so (for "who", "how
+   many", "when" and "which" questions, the best that names such a thing the question does not, see
+   ``answer_type.py``).
 
 With ``lead_with_evidence`` the first of those evidence sentences, when the reader can read it (a verified
 translation, or a sentence in the answer language), leads every answer. It is found translating as few
@@ -39,19 +40,28 @@ from assistant.backends.embedder import Embedder
 from assistant.backends.store import VectorStore
 from assistant.config import Settings
 from assistant.errors import InputError
+from assistant.generation.shown_sources import (
+    QUOTE_POOL,
+    as_sentence,
+    displayed,
+    plain,
+    quotes,
+    readable_by,
+    readable_text,
+    states_it,
+)
 from assistant.generation.translation import SentenceTranslator
-from assistant.grounding.answer_type import expected_answer, states_answer
-from assistant.grounding.citations import citation_grammar, format_cited
+from assistant.grounding.answer_type import expected_answer
+from assistant.grounding.citations import citation_grammar
 from assistant.grounding.disagreements import Claim, conflicts
 from assistant.grounding.verifier import Verifier
 from assistant.models import Answer, AnswerSentence, Disagreement, SearchFilters, Source, Timings
-from assistant.retrieval.answer_judge import AnswerJudge, by_standing, judged, standing
+from assistant.retrieval.answer_judge import AnswerJudge, by_standing, judged
 from assistant.retrieval.evidence import Evidence, keep_sources, referent_context, renumber, select_evidence
 from assistant.retrieval.retriever import Retriever
 from assistant.retrieval.translations import Translation
 from assistant.templates import load, render
 from assistant.text.injection import neutralise
-from assistant.text.langdata import language_name as cldr_name
 from assistant.text.langdata import message
 from assistant.text.language import LANGUAGE_NAMES, question_language
 from assistant.text.words import anchors
@@ -63,13 +73,6 @@ _SENTENCE_END = re.compile(r"\]\.")
 
 
 NOT_ANSWERED = message("not_answered", "en")
-#: How many evidence sentences the quote fallback shows at most, and how close to the best one (in score)
-#: a second one must be to be shown too.
-QUOTES_IN_FALLBACK = 2
-QUOTE_MARGIN = 0.01
-#: For a question that asks who, how many, when or which, the quote is chosen among this many best evidence
-#: sentences: the first that states such an answer (see :mod:`assistant.grounding.answer_type`).
-QUOTE_POOL = 4
 #: Longest answer sentence the citation grammar allows, in characters: a cap that cuts a sentence short
 #: leaves a fragment ("… particularly in the areas of information, communication, [1].").
 ANSWER_SENTENCE_CHARS = 260
@@ -86,31 +89,6 @@ def language_name(code: str) -> str:
 
 def format_sources(texts: dict[int, str]) -> str:
     return "\n".join(f"[{n}] {' '.join(neutralise(text).split())}" for n, text in sorted(texts.items()))
-
-
-def readable_by(source: Source, answer_lang: str) -> bool:
-    """Can a reader of ``answer_lang`` read ``source``: is it in that language, or verified translated?"""
-    return source.lang == answer_lang or bool(source.translation)
-
-
-def readable_text(source) -> str:
-    """A source's text in the answer language: its verified translation, or the quote itself."""
-    return source.translation or source.quote
-
-
-def states_it(source: Source, question: str, kind: str, judged: float | None = None) -> bool:
-    """Does ``source``, as the reader reads it, state the ``kind`` of answer ``question`` asks for?
-
-    For a number, a source the answer judge found at least ``judged`` likely to state the answer does,
-    whatever words it has: a quantity is often said in words no lexicon lists. For "How much has a Lama
-    agreed to be reborn?" the sentence that answers ("… bewusst zur Wiedergeburt, häufig mehrere Male,
-    entschlossen hat …", judged likely) writes no number, and an unjudged sentence about a marriage at 16
-    was shown first in its place. Not for the other kinds: a sentence that names no one the question does
-    not can restate a who-question and still be judged likely to answer it (two restating sentences of the
-    seeds then led in place of the one naming the minister met; BENCHMARKS.md, fifteenth update)."""
-    if kind == "number" and judged is not None and source.answers is not None and source.answers >= judged:
-        return True
-    return states_answer(readable_text(source), source.translation_lang or source.lang, question, kind)
 
 
 class AnswerPipeline:
@@ -254,8 +232,9 @@ class AnswerPipeline:
                 source.translation_note = f"{rendering.text!r} not used: {rendering.reason}" if rendering.text else rendering.reason
 
     def leading(self, evidence: Evidence, answer_lang: str) -> Source | None:
-        """The source :meth:`quotes` would show first, when the reader can read it; found translating as
-        few sources as that takes (one, mostly), so that it can be shown before the others are translated."""
+        """The source :func:`~assistant.generation.shown_sources.quotes` would show first, when the reader can
+        read it; found translating as few sources as that takes (one, mostly), so that it can be shown before
+        the others are translated."""
         wanted = {s.n for s in self.to_translate(evidence, answer_lang)}
         ranked = by_standing(evidence.sources, self.settings.judge_weight)
         kind = expected_answer(evidence.question)
@@ -410,22 +389,22 @@ class AnswerPipeline:
                 f"{len(untranslated)} source sentence(s) could not be translated reliably into "
                 f"{language_name(answer_lang)} and were not given to the model"
             )
-        quotes = self.quotes(evidence, answer_lang, self.settings.judge_weight, self.settings.judge_second)
-        led = {_plain(s.text) for s in lead}  # a sentence the model copied from the lead is not shown twice
+        fallback = quotes(evidence, answer_lang, self.settings.judge_weight, self.settings.judge_second)
+        led = {plain(s.text) for s in lead}  # a sentence the model copied from the lead is not shown twice
         if readable:
             self.compose(renumber(evidence, readable), query, answer_lang, result, started, on_token,
-                         lambda s: None if _plain(s.text) in led else show(s))
+                         lambda s: None if plain(s.text) in led else show(s))
         if any(s.supported for s in result.sentences):
             lead = self.with_contexts(lead, result.sources, answer_lang)
-            result.sentences = lead + [s for s in result.sentences if _plain(s.text) not in led]
+            result.sentences = lead + [s for s in result.sentences if plain(s.text) not in led]
         else:
-            as_they_stand = lead + [s for s in quotes if _plain(s.text) not in led]
+            as_they_stand = lead + [s for s in fallback if plain(s.text) not in led]
             result.sentences += self.with_contexts(as_they_stand, result.sources, answer_lang)
             if readable:
                 result.notes.append("no generated sentence was supported by its sources; showing the sources instead")
-            seen = {_plain(x.text) for x in shown}
+            seen = {plain(x.text) for x in shown}
             for sentence in result.sentences:
-                if sentence.supported and _plain(sentence.text) not in seen:
+                if sentence.supported and plain(sentence.text) not in seen:
                     show(sentence)
         result.answer = " ".join(displayed(s, answer_lang) for s in result.sentences if s.supported)
         result.disagreements = self.disagreements(result.sources)
@@ -495,64 +474,3 @@ class AnswerPipeline:
         for sentence in result.sentences:
             sentence.lang = answer_lang
 
-    @staticmethod
-    def quotes(evidence: Evidence, answer_lang: str, weight: float = 0.0, judged: float | None = None) -> list[AnswerSentence]:
-        """The best evidence sentence, and the next ones only when they score nearly as well: each as its
-        verified translation into ``answer_lang`` (the original beside it), or, without one, as a quote in
-        its own language.
-
-        When the question asks for a person, a number, a date or a name, only the sentences among the
-        first ``QUOTE_POOL`` that state one the question does not hold are candidates (if any does): the
-        sentence most similar to a question often restates it rather than answering it. Among the
-        candidates in the first ``QUOTE_POOL``, those the reader can read come first: a quote in a language
-        the reader did not ask for is the last resort, shown after them (when it scores nearly as well as
-        the first) or alone when none of them can be read. For a number, a sentence the answer judge found
-        at least ``judged`` likely to answer is a candidate whatever its words (:func:`states_it`).
-        """
-        ranked = by_standing(evidence.sources, weight)
-        pool = ranked
-        kind = expected_answer(evidence.question)
-        if kind:
-            stating = [
-                s for s in ranked[:QUOTE_POOL]
-                if states_it(s, evidence.question, kind, judged)
-            ]
-            pool = stating or pool
-        readable = [s for s in pool[:QUOTE_POOL] if readable_by(s, answer_lang)]
-        pool = readable + [s for s in pool if s not in readable]
-        best = standing(pool[0], weight)
-        return [
-            as_sentence(s, answer_lang) for s in pool[:QUOTES_IN_FALLBACK] if standing(s, weight) >= best - QUOTE_MARGIN
-        ]
-
-
-def as_sentence(source: Source, answer_lang: str) -> AnswerSentence:
-    """A source shown as an answer sentence: its verified translation (the original beside it), or itself."""
-    if source.translation:
-        return AnswerSentence(
-            text=source.translation, citations=[source.n], supported=True, kind="translation", cited_by_model=[],
-            lang=answer_lang, original=source.quote, original_lang=source.lang,
-        )
-    return AnswerSentence(text=source.quote, citations=[source.n], supported=True, kind="quote", cited_by_model=[], lang=source.lang)
-
-
-def _plain(text: str) -> str:
-    """A sentence compared as words: spacing and the final stop aside (the citation grammar drops it)."""
-    return " ".join(text.split()).rstrip(".!?。")
-
-
-def displayed(sentence: AnswerSentence, answer_lang: str) -> str:
-    """A sentence as the answer's text shows it: a quote in quotation marks (labelled with its language
-    when that is not the answer's); a translation with the language it was translated from. Labels are in
-    the answer language (``data/messages.toml``, language names from CLDR)."""
-    n = sentence.citations[0] if sentence.citations else None
-    text = f"{sentence.context} {sentence.text}" if sentence.context else sentence.text
-    if sentence.kind == "quote" and sentence.lang == answer_lang:
-        return f"“{text}” [{n}]"
-    if sentence.kind == "quote":
-        label = message("original_untranslated", answer_lang, language=cldr_name(sentence.lang or "", answer_lang))
-        return f"“{text}” [{n}] ({label})"
-    if sentence.kind == "translation":
-        label = message("translated_from", answer_lang, language=cldr_name(sentence.original_lang or "", answer_lang))
-        return f"{text} [{n}] ({label})"
-    return format_cited(sentence.text, sentence.citations)

@@ -367,7 +367,7 @@ def test_the_fixed_phrases_of_an_answer_are_in_the_answer_language(tmp_path):
     assistant, _ = make(tmp_path, ["unused"], min_relevance=0.99)
     assert assistant.ask("Wie heißt die Hauptstadt von Australien?").answer == "Die Dokumente beantworten diese Frage nicht."
     assert assistant.ask("What is the capital of Australia?").answer == NOT_ANSWERED
-    from assistant.generation.answer import displayed
+    from assistant.generation.shown_sources import displayed
     from assistant.models import AnswerSentence
 
     translation = AnswerSentence(text="37 Schulen.", citations=[1], supported=True, kind="translation", original="37 écoles.", original_lang="fr")
@@ -479,7 +479,7 @@ def test_the_judges_yes_lets_a_sentence_lead_that_writes_no_answer_of_the_kind_a
 
 
 def test_a_shown_source_sentence_opening_with_a_pronoun_is_shown_after_the_sentence_before_it(tmp_path):
-    from assistant.generation.answer import as_sentence, displayed
+    from assistant.generation.shown_sources import as_sentence, displayed
     from assistant.models import Source
 
     before_de, quote_de = "Museveni studierte in Daressalam.", "Er gab 1987 seine marxistischen Prinzipien auf."
