@@ -48,15 +48,15 @@ def test_the_library_is_translated_ahead_of_questions_once(tmp_path):
 
 
 def test_serve_translates_while_idle_and_stops_when_asked(tmp_path, monkeypatch):
-    from assistant.ui import app
+    from assistant.ui import background
 
     model = FakeChatModel(replies=echo_translator)
     settings = Settings(store_dir=tmp_path / "store", embedder="hash", translation_attempts=1)
     assistant = NewsAssistant(settings, embedder=HashingEmbedder(), model=model)
     assistant.ingest([SEEDS / "004_9162929b01fb154b.txt"])
-    monkeypatch.setattr(app, "IDLE_CHECK_SECONDS", 0.01)
+    monkeypatch.setattr(background, "IDLE_CHECK_SECONDS", 0.01)
     stop = threading.Event()
-    worker = threading.Thread(target=app.translate_when_idle, args=(assistant, stop))
+    worker = threading.Thread(target=background.translate_when_idle, args=(assistant, stop))
     worker.start()
     try:
         for _ in range(500):

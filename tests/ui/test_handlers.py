@@ -281,7 +281,7 @@ def test_the_library_tab_says_how_far_translation_ahead_of_questions_has_come(tm
 
 
 def test_pages_and_feeds_are_added_from_the_library_tab_and_refreshed_on_a_timer(tmp_path):
-    from assistant.ui.app import refresh_feeds_periodically
+    from assistant.ui.background import refresh_feeds_periodically
     from tests.support.web_server import fixture_web
 
     handlers, _ = make(tmp_path, ["x [1]."], fetch_delay=0, feed_interval=1)
