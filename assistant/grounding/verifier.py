@@ -13,7 +13,8 @@ passes these checks against the sources it cites:
 2. Meaning: the sentence and the cited sentence are close in the multilingual embedding space (e5 cosine
    at least ``support_threshold``, calibrated on XQuAD; see BENCHMARKS.md).
 3. Form: the sentence is written in the language asked for (judged on its ordinary words, names left
-   out) and is not a loop of repeated words.
+   out), holds no letters of a script that language is not written in unless its source has them ("… and
+   鼓励韩国" ending an English sentence, :mod:`assistant.text.scripts`), and is not a loop of repeated words.
 
 A citation counts when its source alone passes the checks of facts and meaning; a sentence is supported when at least one of
 its citations counts, and only the citations that count are shown. Facts are not pooled across sources:
@@ -60,6 +61,7 @@ from assistant.text.folding import fold
 from assistant.text.language import written_in
 from assistant.text.number_words import spelled_in
 from assistant.text.places import cities_left_out
+from assistant.text.scripts import foreign_script
 
 
 @dataclass
@@ -122,6 +124,8 @@ class Verifier:
             return Verdict(False, [], "repetitive text, not a statement", cosines)
         if written_in(sentence, lang, [*source_langs.values(), "en"]) is False:
             return Verdict(False, [], f"not written in {lang}, the language asked for", cosines)
+        if foreign := foreign_script(sentence, lang, [texts[n] for n in cited if n in texts] + list(contexts.values())):
+            return Verdict(False, [], "written partly in another script: " + " ".join(foreign), cosines)
         close = sorted((n for n in cited if cosines.get(n, -1.0) >= self.threshold), key=lambda n: -cosines[n])
         if not close:
             best = max(cosines.values(), default=0.0)
@@ -230,6 +234,8 @@ class Verifier:
             return Verdict(False, [], "its length is far from the original's", cosines)
         if written_in(text, lang, [original_lang], min_words=3) is False:
             return Verdict(False, [], f"not written in {lang}", cosines)
+        if foreign := foreign_script(text, lang, [original]):
+            return Verdict(False, [], "written partly in another script: " + " ".join(foreign), cosines)
         months = months_in(text, loose=False)
         # a number one side writes in words is stated by both ("thứ 3" / "third"; "drei" / "3")
         stated = numbers_in(original)

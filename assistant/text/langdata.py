@@ -39,3 +39,14 @@ def message(key: str, lang: str, **values: str) -> str:
     """The fixed phrase ``key`` of ``data/messages.toml`` in ``lang`` (English when it has none), filled."""
     phrases = data_file("messages")[key]
     return phrases.get(lang, phrases["en"]).format(**values)
+
+
+@lru_cache(maxsize=None)
+def writing_script(code: str) -> str | None:
+    """The ISO 15924 script language ``code`` is most likely written in, from CLDR's likely subtags ("ru" →
+    "Cyrl", "ja" → "Jpan"); None when CLDR does not know the language."""
+    from babel.core import get_global
+
+    likely = get_global("likely_subtags").get(code)
+    parts = likely.split("_") if likely else []
+    return parts[1] if len(parts) > 2 else None

@@ -155,3 +155,19 @@ def test_a_brief_point_with_words_left_in_the_key_sentences_language_is_refused(
     english = verifier.check_restatement("The minister believes that during the ambassador's tenure, Vietnam and Korea will cooperate more.",
                                          1, key, "id", "en", texts, vectors, carried=lambda word: False)
     assert english.supported
+
+
+def test_a_sentence_or_translation_that_drifts_into_another_script_is_refused():
+    """The model finished an English brief point in Chinese; every name and number was in its source."""
+    source = ("The Minister hopes the Ambassador will be a bridge between Korean semiconductor experts and the Ministry, "
+              "and will encourage Korean companies to work with Vietnamese firms on 5G OpenRAN.")
+    emb, verifier, texts, vectors = one_source(source, threshold=-1.0)  # closeness passes: only the letters decide
+    drifted = "The Minister hopes the Ambassador will encourage Korean companies鼓励韩国 to work on 5G OpenRAN"
+    v = verifier.check(drifted, emb.embed_queries([drifted])[0], [1], texts, vectors)
+    assert not v.supported and v.reason == "written partly in another script: 鼓励韩国"
+    clean = drifted.replace("鼓励韩国", "")
+    assert verifier.check(clean, emb.embed_queries([clean])[0], [1], texts, vectors).supported
+    german = "Der Minister hofft, dass der Botschafter koreanische Unternehmen ermutigt, an 5G OpenRAN zu arbeiten."
+    translation = verifier.check_translation(german, "de", drifted, "en", cosine=0.99, judge=0.99)
+    assert not translation.supported and translation.reason == "written partly in another script: 鼓励韩国"
+    assert verifier.check_translation(german, "de", clean, "en", cosine=0.99, judge=0.99).reason != translation.reason
