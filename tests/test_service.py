@@ -1,4 +1,4 @@
-"""The service's work ahead of questions: warming up, and translating the library while idle."""
+"""The service's work ahead of questions: warming up, and translating the library ahead of questions."""
 
 from __future__ import annotations
 
@@ -45,30 +45,6 @@ def test_the_library_is_translated_ahead_of_questions_once(tmp_path):
     assert assistant.store.count_translations() == len(pending)
     calls = len(model.prompts)
     assert assistant.untranslated("en") == [] and assistant.pretranslate("en") == 0 and len(model.prompts) == calls
-
-
-def test_serve_translates_while_idle_and_stops_when_asked(tmp_path, monkeypatch):
-    from assistant.ui import background
-
-    model = FakeChatModel(replies=echo_translator)
-    settings = Settings(store_dir=tmp_path / "store", embedder="hash", translation_attempts=1)
-    assistant = NewsAssistant(settings, embedder=HashingEmbedder(), model=model)
-    assistant.ingest([SEEDS / "004_9162929b01fb154b.txt"])
-    monkeypatch.setattr(background, "IDLE_CHECK_SECONDS", 0.01)
-    stop = threading.Event()
-    worker = threading.Thread(target=background.translate_when_idle, args=(assistant, stop))
-    worker.start()
-    try:
-        for _ in range(500):
-            if assistant.pretranslation["total"] and assistant.pretranslation["done"] == assistant.pretranslation["total"]:
-                break
-            threading.Event().wait(0.02)
-    finally:
-        stop.set()
-        worker.join(timeout=10)
-    assert not worker.is_alive()
-    assert assistant.pretranslation["done"] == assistant.pretranslation["total"] > 0
-    assert assistant.untranslated("en") == []
 
 
 def test_a_refused_cached_translation_is_drafted_again_only_when_asked(tmp_path):
