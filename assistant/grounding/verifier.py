@@ -124,7 +124,7 @@ class Verifier:
             return Verdict(False, [], "repetitive text, not a statement", cosines)
         if written_in(sentence, lang, [*source_langs.values(), "en"]) is False:
             return Verdict(False, [], f"not written in {lang}, the language asked for", cosines)
-        if foreign := foreign_script(sentence, lang, [texts[n] for n in cited if n in texts] + list(contexts.values())):
+        if foreign := foreign_script(sentence, lang, [f"{contexts.get(n, '')} {texts[n]}" for n in cited if n in texts]):
             return Verdict(False, [], "written partly in another script: " + " ".join(foreign), cosines)
         close = sorted((n for n in cited if cosines.get(n, -1.0) >= self.threshold), key=lambda n: -cosines[n])
         if not close:
