@@ -240,15 +240,28 @@ class AnswerPipeline:
         kind = expected_answer(evidence.question)
         stating = False
         for s in ranked[:QUOTE_POOL]:
-            if s.n in wanted and not s.translation and not s.translation_note:
-                self.translate_sources([s], answer_lang)
-            states = not kind or states_it(s, evidence.question, kind, self.settings.judge_second)
+            states = self.stating(s, evidence.question, answer_lang, translate=s.n in wanted)
             if states and readable_by(s, answer_lang):
                 return s
             stating = stating or states
         if kind and not stating:  # none of them states the answer: the best the reader can read, as the quotes do
             return next((s for s in ranked[:QUOTE_POOL] if readable_by(s, answer_lang)), None)
         return None
+
+    def stating(self, source: Source, question: str, answer_lang: str, *, translate: bool) -> bool:
+        """Does ``source`` state the kind of answer ``question`` asks for (any source does when the question
+        asks for no particular kind), as the reader reads it: translated first when ``translate``."""
+        if translate and not source.translation and not source.translation_note:
+            self.translate_sources([source], answer_lang)
+        kind = expected_answer(question)
+        return not kind or states_it(source, question, kind, self.settings.judge_second)
+
+    def settled_lead(self, source: Source, question: str, answer_lang: str) -> bool:
+        """Will ``source``, sure to stand first (see :func:`~assistant.retrieval.answer_judge.settled_first`),
+        lead the answer? It does when it states the answer and the reader can read it: then :meth:`leading`
+        returns it whatever the judge says of the others, and it can be shown before they are judged."""
+        foreign = source.lang != answer_lang and self.settings.translate_evidence > 0
+        return self.stating(source, question, answer_lang, translate=foreign) and readable_by(source, answer_lang)
 
     def seconding(self, evidence: Evidence, first: Source, answer_lang: str) -> Source | None:
         """Another source the answer judge read and found likely to state the answer (``Source.answers`` at
@@ -356,8 +369,6 @@ class AnswerPipeline:
 
         for source in evidence.sources:
             source.instructions_withheld = source.source in evidence.withheld
-        evidence = judged(evidence, self.judge, self.settings.judge_evidence, self.settings.judge_weight)
-        timings.judge_ms = round((time.perf_counter() - started) * 1000 - timings.retrieve_ms, 1)
         shown: list[AnswerSentence] = []
 
         def show(sentence: AnswerSentence) -> None:
@@ -367,13 +378,28 @@ class AnswerPipeline:
             if on_sentence:
                 on_sentence(sentence)
 
+        early: list[Source] = []  # the lead, when shown before the judge had read every sentence it reads
+        leading_ms = 0.0
+
+        def lead_at_once(source: Source) -> None:
+            nonlocal leading_ms
+            began = time.perf_counter()
+            if self.settings.lead_with_evidence and self.settled_lead(source, evidence.question, answer_lang):
+                early.append(source)
+                show(as_sentence(source.model_copy(update={"n": 1}), answer_lang))
+            leading_ms += (time.perf_counter() - began) * 1000
+
+        evidence = judged(evidence, self.judge, self.settings.judge_evidence, self.settings.judge_weight, lead_at_once)
+        timings.judge_ms = round((time.perf_counter() - started) * 1000 - timings.retrieve_ms - leading_ms, 1)
+
         self.read_cached_translations(evidence, answer_lang)
         first = self.leading(evidence, answer_lang) if self.settings.lead_with_evidence else None
         leads = [first] if first else []
         lead: list[AnswerSentence] = []
         if first:  # before the other sources are translated: it will be source 1
             lead.append(as_sentence(first.model_copy(update={"n": 1}), answer_lang))
-            show(lead[-1])
+            if not early or early[0].quote != first.quote:  # not shown while the judge read the others
+                show(lead[-1])
             second = self.seconding(evidence, first, answer_lang)
             if second:  # source 2
                 leads.append(second)

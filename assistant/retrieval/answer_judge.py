@@ -15,6 +15,7 @@ instructions and worked judgements come first, so llama.cpp keeps them cached.
 from __future__ import annotations
 
 import csv
+from collections.abc import Callable
 from functools import lru_cache
 from importlib import resources
 
@@ -75,13 +76,38 @@ def by_standing(sources: list[Source], weight: float) -> list[Source]:
     return sorted(sources, key=lambda s: -standing(s, weight))
 
 
-def judged(evidence: Evidence, judge: AnswerJudge, pool: int, weight: float) -> Evidence:
+def settled_first(sources: list[Source], pending: list[Source], weight: float) -> Source | None:
+    """The source that stands first by :func:`standing` whatever the judge will say of the ``pending``
+    sources it has not read yet (each could gain up to ``weight``), or None while that is open."""
+    waiting = {s.n for s in pending}
+    first = by_standing(sources, weight)[0]
+    if first.n in waiting:
+        return None
+    ceiling = max((s.score + (weight if s.n in waiting else weight * (s.answers or 0.0)) for s in sources if s.n != first.n), default=None)
+    return first if ceiling is None or standing(first, weight) > ceiling else None
+
+
+def judged(
+    evidence: Evidence,
+    judge: AnswerJudge,
+    pool: int,
+    weight: float,
+    on_settled: Callable[[Source], None] | None = None,
+) -> Evidence:
     """``evidence`` with its ``pool`` best sources judged (``Source.answers``) and every source renumbered
-    by :func:`standing`, best first (sources beyond the pool stand by their score alone)."""
+    by :func:`standing`, best first (sources beyond the pool stand by their score alone).
+
+    They are judged best first, and ``on_settled`` is called once with the source that will stand first
+    as soon as no judgement still to come can move it (:func:`settled_first`; the source itself, before
+    renumbering): when the judge is sure of the best one, the answer can show it a judgement sooner."""
     if pool <= 0 or len(evidence.sources) < 2:
         return evidence
     best = sorted(evidence.sources, key=lambda s: -s.score)[:pool]
-    for source in best:
+    settled = False
+    for i, source in enumerate(best):
         source.answers = round(judge.p_answers(evidence.question, source.quote, source.lang), 4)
+        if on_settled and not settled and (first := settled_first(evidence.sources, best[i + 1 :], weight)):
+            settled = True
+            on_settled(first)
     order = by_standing(evidence.sources, weight)
     return keep_sources(evidence, [s.n for s in order])

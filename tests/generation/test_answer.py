@@ -431,6 +431,32 @@ def test_the_sentence_the_answer_judge_says_answers_leads_and_is_source_one(tmp_
     assert answer.timings.judge_ms > 0
 
 
+def test_a_lead_the_judge_is_sure_of_is_shown_before_the_other_sentences_are_judged(tmp_path):
+    question = "What did the deputy director say about Da Nang and IT training establishments?"
+    by_score, _ = make(tmp_path / "a", copy_source(1), judge_evidence=0)
+    best = by_score.ask(question).sources[0].quote
+
+    def asked(path, sure_of: str):
+        model = FakeChatModel(
+            replies=copy_source(1),
+            judge=lambda messages, options: [0.99, 0.01] if sure_of in messages[-1].content else [0.05, 0.95],
+        )
+        assistant, _ = make(path, model, judge_evidence=6)
+        seen: list[tuple[str, int]] = []
+        answer = assistant.ask(question, on_sentence=lambda s: seen.append((s.text, len(model.judged))))
+        return answer, seen
+
+    answer, seen = asked(tmp_path / "b", best)
+    # sure of the best by score, no judgement of the other five could pass it: shown after one judgement
+    assert seen[0] == (best, 1)
+    assert answer.sources[0].quote == best and answer.sentences[0].text == best
+    # shown once, and what was shown as it came is what the answer holds
+    assert [text for text, _ in seen] == [s.text for s in answer.sentences if s.supported]
+    # sure of none, the lead waits for every judgement
+    answer, seen = asked(tmp_path / "c", "no sentence holds this")
+    assert seen[0] == (answer.sentences[0].text, 6)
+
+
 def test_a_second_sentence_the_judge_finds_likely_to_answer_follows_the_lead_as_source_two(tmp_path):
     question = "What did the deputy director say about Da Nang and IT training establishments?"
     by_score, _ = make(tmp_path / "a", copy_source(1), judge_evidence=0)

@@ -8,7 +8,7 @@ import pytest
 
 from assistant.backends.fake_chat import FakeChatModel
 from assistant.models import Source
-from assistant.retrieval.answer_judge import AnswerJudge, judged, standing
+from assistant.retrieval.answer_judge import AnswerJudge, judged, settled_first, standing
 from assistant.retrieval.evidence import Evidence
 from assistant.templates import render
 
@@ -67,3 +67,36 @@ def test_the_judge_can_be_turned_off_and_is_not_asked_about_a_single_source():
     one.sources = one.sources[:1]
     assert judged(one, AnswerJudge(model), pool=4, weight=1.0).sources[0].answers is None
     assert model.judged == []
+
+
+def test_the_first_is_settled_once_no_judgement_still_to_come_can_pass_it():
+    sources = evidence().sources  # 0.84, 0.83, 0.82 … by score
+    sources[0].answers = 0.9
+    # 0.84 + 0.2 × 0.9 = 1.02: the 0.83 still to be judged reaches 1.03 at most, so it is open
+    assert settled_first(sources, sources[1:2], weight=0.2) is None
+    # with a smaller weight no judgement of it can pass the first: 0.84 + 0.045 > 0.83 + 0.05
+    assert settled_first(sources, sources[1:2], weight=0.05) is sources[0]
+    sources[1].answers = 0.2  # judged: 0.83 + 0.04 < 1.02, and those beyond the pool stand by their score
+    assert settled_first(sources, [], weight=0.2) is sources[0]
+    # a source not judged yet is never settled first, however far ahead it is by score
+    sources[0].answers, sources[1].answers = None, None
+    assert settled_first(sources, [sources[0]], weight=0.01) is None
+    # nor is one that a source still to be judged could pass
+    sources[1].answers = 0.9
+    assert settled_first(sources, [sources[0]], weight=0.2) is None
+
+
+def test_the_settled_first_is_told_as_soon_as_it_is_sure_before_the_rest_are_judged():
+    model = FakeChatModel(judge=lambda messages, options: [0.99, 0.01] if "Meisterschaft" in messages[-1].content else [0.1, 0.9])
+    told = []
+    ranked = judged(evidence(), AnswerJudge(model), pool=4, weight=0.2,
+                    on_settled=lambda s: told.append((s.quote, len(model.judged))))
+    # the best by score was judged sure: 0.84 + 0.198 beats 0.83 + 0.2 whatever the judge says of the rest
+    assert told == [(SENTENCES[0][0], 1)] and len(model.judged) == 4
+    assert ranked.sources[0].quote == SENTENCES[0][0]
+    # unsure of the best, the first is known only when the judge has read enough: here the third answers
+    told.clear()
+    model = saying_yes_to("Pokal")
+    ranked = judged(evidence(), AnswerJudge(model), pool=4, weight=1.0,
+                    on_settled=lambda s: told.append((s.quote, len(model.judged))))
+    assert told == [(SENTENCES[2][0], 4)] and ranked.sources[0].quote == SENTENCES[2][0]
