@@ -356,6 +356,7 @@ class Answer(BaseModel):
         data = self.model_dump(exclude={"draft"})
         data["timings"] = {
             "retrieve": self.timings.retrieve_ms,
+            "judge": self.timings.judge_ms,
             "translate": self.timings.translate_ms,
             "first_token": self.timings.first_token_ms,
             "first_answer": self.timings.first_answer_ms,

@@ -32,7 +32,7 @@ from assistant.evaluation.retrieval import half, load_jsonl, temporary_assistant
 from assistant.evaluation.scoring import contains, correct_in_language, found_anywhere, readable_sentences, words_in
 from assistant.grounding.facts import missing_with_context
 from assistant.ingest.metadata import content_id
-from assistant.models import Answer
+from assistant.models import Answer, Timings
 from assistant.retrieval.evidence import select_evidence
 from assistant.text.language import written_in
 
@@ -56,6 +56,7 @@ class QAItem(BaseModel):
     kinds: list[str] = Field(default_factory=list)
     first_token_ms: float | None = None  # the first sentence the reader sees (verified), not the draft
     total_ms: float = 0.0
+    stages: Timings | None = None  # where the answer's time went (retrieval, the judge, translation, …)
 
 
 class QAReport(BaseModel):
@@ -261,4 +262,5 @@ def _score(record: dict[str, Any], assistant, settings: Settings) -> QAItem:
         kinds=sorted({s.kind for s in answer.sentences if s.supported}),
         first_token_ms=answer.timings.first_answer_ms,
         total_ms=round(total_ms, 1),
+        stages=answer.timings,
     )

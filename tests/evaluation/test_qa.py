@@ -29,3 +29,28 @@ def test_a_generated_sentence_is_rechecked_with_the_sentence_before_a_pronoun_as
     assert check_displayed(_answer(None, None), 0.0, embedder) == (1, 0)
     # the threshold still applies: a context cannot make a distant sentence close
     assert check_displayed(_answer(BEFORE_EN, "en"), 1.01, embedder) == (1, 0)
+
+
+def test_a_qa_run_scores_each_answer_and_keeps_where_its_time_went(tmp_path):
+    import json
+
+    from assistant.evaluation.qa import evaluate_qa_file
+    from tests.generation.test_answer import copy_source, make
+
+    assistant, _ = make(tmp_path, copy_source(1), judge_evidence=2)
+    dataset = tmp_path / "qa.jsonl"
+    rows = [
+        {"id": "a", "question": "How many IT training establishments does Da Nang have?", "answers": [["37"]],
+         "gold_sources": ["004_9162929b01fb154b.txt"]},
+        {"id": "b", "question": "Which minister did Nguyen Manh Hung meet in Seoul?", "answers": [["no such name"]]},
+    ]
+    dataset.write_text("\n".join(json.dumps(r) for r in rows), encoding="utf-8")
+    report = evaluate_qa_file(dataset, assistant.settings, current=assistant)
+    assert report.n == 2 and [i.id for i in report.items] == ["a", "b"]
+    assert report.items[1].correct is False  # an accepted string the articles never hold is never found
+    for item in report.items:
+        stages = item.stages
+        assert stages is not None and stages.judge_ms > 0 and stages.retrieve_ms > 0
+        assert item.first_token_ms == stages.first_answer_ms <= stages.total_ms
+    firsts = sorted(i.first_token_ms for i in report.items)
+    assert report.first_token_ms_p50 == round((firsts[0] + firsts[1]) / 2, 1)

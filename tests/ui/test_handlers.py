@@ -222,7 +222,7 @@ def test_api_functions_return_the_cli_json_shapes(tmp_path):
     handlers, _ = make(tmp_path, copy_source(1))
     answer = handlers.api_ask("Who visited Korea?")
     assert {"question", "answer_lang", "answer", "answerable", "sentences", "sources", "model", "timings"} <= set(answer)
-    assert set(answer["timings"]) == {"retrieve", "translate", "first_token", "first_answer", "total"}
+    assert set(answer["timings"]) == {"retrieve", "judge", "translate", "first_token", "first_answer", "total"}
     extra = tmp_path / "extra.txt"
     extra.write_text("Extra news\n\nThe city council of Lyon approved a new tram line on Monday.\n", encoding="utf-8")
     report = handlers.api_ingest([str(extra)])
