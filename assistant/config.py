@@ -218,7 +218,8 @@ class Settings(BaseSettings):
         description="Evidence sentences (the best by score) the model reads beside the question to judge whether "
         "each states the answer; they are then ranked by score plus ASSISTANT_JUDGE_WEIGHT times that probability, "
         "so the sentence that answers leads and is translated first, not the one that restates the question. Each "
-        "costs a short model call (about a second on 2 cores), before the first sentence is shown. 0 = rank by score alone.",
+        "costs a short model call (about a second on 2 cores), before the first sentence is shown — after the first "
+        "judgement already when the judge is sure of the best one. 0 = rank by score alone.",
     )
     judge_weight: float = Field(
         0.2,
