@@ -247,6 +247,24 @@ class Settings(BaseSettings):
         "the question, and the assistant says the documents do not answer it. Calibrated on XQuAD "
         "(see BENCHMARKS.md).",
     )
+    doubtful_relevance: float = Field(
+        0.795,
+        ge=0.0,
+        le=1.0,
+        description="From ASSISTANT_MIN_RELEVANCE up to this best-evidence cosine the match is doubtful: the "
+        "question is answered only when the answer judge (ASSISTANT_JUDGE_EVIDENCE) gives a sentence it reads at "
+        "least ASSISTANT_DOUBT_JUDGE probability of stating the answer; else the documents are said not to answer "
+        "it. Over a library that holds nothing on the question, e5 alone let about half such questions through. "
+        "Chosen on the tune half of XQuAD (BENCHMARKS.md, questions the library cannot answer). At or below "
+        "ASSISTANT_MIN_RELEVANCE, or with the judge off, there is no doubtful band.",
+    )
+    doubt_judge: float = Field(
+        0.55,
+        ge=0.0,
+        le=1.0,
+        description="Least answer-judge probability that a sentence states the answer for a doubtful match "
+        "(see ASSISTANT_DOUBTFUL_RELEVANCE) to be answered. Chosen on the tune half of XQuAD.",
+    )
     support_threshold: float = Field(
         0.855,
         ge=0.0,

@@ -3,7 +3,10 @@
 0. The answer language is the question's own (detected) unless the reader chose one.
 1. Evidence: retrieve passages and keep the best few sentences, numbered as sources (``evidence.py``).
    When even the best sentence is not close to the question, the documents do not answer it: say so,
-   with no citation.
+   with no citation. When it is only somewhat close (``doubtful_relevance``), e5 alone cannot tell: over a
+   library that holds nothing on the question, the nearest sentence is that close about half the time.
+   Then the answer judge decides: unless it reads one of the best sentences as stating the answer, the
+   documents do not answer it either.
 2. Translate: the best ``translate_evidence`` sources not in the answer language are translated one by
    one and each translation is checked against its original (:mod:`assistant.generation.translation`).
    Sources in the answer language and verified translations go on; the others stay sources (shown, and
@@ -359,13 +362,17 @@ class AnswerPipeline:
                 f"{len(evidence.withheld)} sentence(s) that read as instructions to the model were not used as "
                 f"sources (in {', '.join(sorted(set(evidence.withheld)))})"
             )
+        def refused(note: str) -> Answer:
+            result.notes.append(note)
+            timings.total_ms = round((time.perf_counter() - started) * 1000, 1)
+            return result
+
         if not evidence.sources or evidence.best_cosine < self.settings.min_relevance:
-            result.notes.append(
+            return refused(
                 f"best evidence similarity {evidence.best_cosine:.2f} is below ASSISTANT_MIN_RELEVANCE "
                 f"({self.settings.min_relevance:.2f})"
             )
-            timings.total_ms = round((time.perf_counter() - started) * 1000, 1)
-            return result
+        doubtful = evidence.best_cosine < self.settings.doubtful_relevance
 
         for source in evidence.sources:
             source.instructions_withheld = source.source in evidence.withheld
@@ -384,6 +391,8 @@ class AnswerPipeline:
         def lead_at_once(source: Source) -> None:
             nonlocal leading_ms
             began = time.perf_counter()
+            if doubtful:  # the judge may yet find nothing that answers: nothing is shown before it has read all
+                return
             if self.settings.lead_with_evidence and self.settled_lead(source, evidence.question, answer_lang):
                 early.append(source)
                 show(as_sentence(source.model_copy(update={"n": 1}), answer_lang))
@@ -391,6 +400,13 @@ class AnswerPipeline:
 
         evidence = judged(evidence, self.judge, self.settings.judge_evidence, self.settings.judge_weight, lead_at_once)
         timings.judge_ms = round((time.perf_counter() - started) * 1000 - timings.retrieve_ms - leading_ms, 1)
+        judgements = [s.answers for s in evidence.sources if s.answers is not None]
+        if doubtful and judgements and max(judgements) < self.settings.doubt_judge:
+            return refused(
+                f"best evidence similarity {evidence.best_cosine:.2f} is below ASSISTANT_DOUBTFUL_RELEVANCE "
+                f"({self.settings.doubtful_relevance:.2f}) and the answer judge found no sentence that states the "
+                f"answer (at most {max(judgements):.2f}, below ASSISTANT_DOUBT_JUDGE {self.settings.doubt_judge:.2f})"
+            )
 
         self.read_cached_translations(evidence, answer_lang)
         first = self.leading(evidence, answer_lang) if self.settings.lead_with_evidence else None

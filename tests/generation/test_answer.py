@@ -25,7 +25,8 @@ def sources_in(messages) -> dict[int, str]:
 
 def make(tmp_path, replies, **overrides) -> tuple[NewsAssistant, FakeChatModel]:
     model = replies if isinstance(replies, FakeChatModel) else FakeChatModel(replies=replies)
-    values = dict(store_dir=tmp_path / "store", embedder="hash", min_relevance=0.0, support_threshold=0.5,
+    values = dict(store_dir=tmp_path / "store", embedder="hash", min_relevance=0.0, doubtful_relevance=0.0,
+                  support_threshold=0.5,
                   other_language_lift=0.0,  # it corrects e5's pull to the question's language; hashing has none
                   translate_queries="", translate_evidence=0)  # the scripted replies are answers, not translations
     values.update(overrides)
@@ -361,6 +362,31 @@ def test_the_answer_language_is_the_questions_unless_the_reader_chooses(tmp_path
     assert assistant.ask("Wie viele IT-Ausbildungseinrichtungen hat Da Nang?", answer_lang="fr").answer_lang == "fr"
     with pytest.raises(InputError, match="unknown answer language"):
         assistant.ask("How many?", answer_lang="xx")
+
+
+def test_a_doubtful_match_is_answered_only_when_the_judge_reads_an_answer_in_it(tmp_path):
+    question = "How many IT training establishments does Da Nang have?"
+
+    def asked(path, p_yes: float, **overrides):
+        model = FakeChatModel(replies=copy_source(1), judge=lambda messages, options: [p_yes, 1 - p_yes])
+        # hashed vectors are far apart: every match lies between the two thresholds
+        settings = dict(judge_evidence=2, doubtful_relevance=0.99, doubt_judge=0.45) | overrides
+        assistant, _ = make(path, model, **settings)
+        seen: list[str] = []
+        return assistant.ask(question, on_sentence=lambda s: seen.append(s.text)), model, seen
+
+    answer, model, seen = asked(tmp_path / "a", 0.3)
+    assert not answer.answerable and answer.answer == NOT_ANSWERED
+    assert answer.sources == [] and answer.sentences == [] and seen == []  # nothing shown, then taken back
+    assert len(model.judged) == 2 and model.prompts == []  # judged, never composed
+    assert "ASSISTANT_DOUBTFUL_RELEVANCE" in answer.notes[-1] and "at most 0.30" in answer.notes[-1]
+    # the judge reads one of them as the answer: answered as before
+    answer, model, seen = asked(tmp_path / "b", 0.5)
+    assert answer.answerable and answer.sentences and seen
+    # a match above the band needs no judge's word; nor does one when the judge is off
+    for overrides in ({"doubtful_relevance": 0.0}, {"judge_evidence": 0}):
+        answer, _, _ = asked(tmp_path / f"c{len(overrides)}{list(overrides)[0]}", 0.3, **overrides)
+        assert answer.answerable and answer.sentences
 
 
 def test_the_fixed_phrases_of_an_answer_are_in_the_answer_language(tmp_path):
