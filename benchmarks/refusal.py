@@ -9,7 +9,7 @@ other topics). For each, the best evidence cosine (what ``ASSISTANT_MIN_RELEVANC
 lies in the doubtful band, the answer judge's probabilities for the best ``judge_evidence`` sentences (the
 same calls the answer pipeline makes). Rates are then read for a grid of thresholds: answerable questions
 refused, unanswerable questions refused, per half. Thresholds are chosen on the tune half, reported on the
-other. The judge is the loaded default model: a full run judges about 580 band questions (~20 min here).
+other. The judge is the loaded default model: a full run judges about 580 questions in the band (~22 min here).
 """
 
 from __future__ import annotations
