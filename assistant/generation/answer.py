@@ -369,8 +369,8 @@ class AnswerPipeline:
 
         if not evidence.sources or evidence.best_cosine < self.settings.min_relevance:
             return refused(
-                f"best evidence similarity {evidence.best_cosine:.2f} is below ASSISTANT_MIN_RELEVANCE "
-                f"({self.settings.min_relevance:.2f})"
+                f"best evidence similarity {evidence.best_cosine:.3f} is below ASSISTANT_MIN_RELEVANCE "
+                f"({self.settings.min_relevance:g})"
             )
         doubtful = evidence.best_cosine < self.settings.doubtful_relevance
 
@@ -391,21 +391,21 @@ class AnswerPipeline:
         def lead_at_once(source: Source) -> None:
             nonlocal leading_ms
             began = time.perf_counter()
-            if doubtful:  # the judge may yet find nothing that answers: nothing is shown before it has read all
-                return
             if self.settings.lead_with_evidence and self.settled_lead(source, evidence.question, answer_lang):
                 early.append(source)
                 show(as_sentence(source.model_copy(update={"n": 1}), answer_lang))
             leading_ms += (time.perf_counter() - began) * 1000
 
-        evidence = judged(evidence, self.judge, self.settings.judge_evidence, self.settings.judge_weight, lead_at_once)
+        # a doubtful match may yet be refused when the judge has read all it reads: nothing is shown before
+        evidence = judged(evidence, self.judge, self.settings.judge_evidence, self.settings.judge_weight,
+                          None if doubtful else lead_at_once)
         timings.judge_ms = round((time.perf_counter() - started) * 1000 - timings.retrieve_ms - leading_ms, 1)
         judgements = [s.answers for s in evidence.sources if s.answers is not None]
         if doubtful and judgements and max(judgements) < self.settings.doubt_judge:
             return refused(
-                f"best evidence similarity {evidence.best_cosine:.2f} is below ASSISTANT_DOUBTFUL_RELEVANCE "
-                f"({self.settings.doubtful_relevance:.2f}) and the answer judge found no sentence that states the "
-                f"answer (at most {max(judgements):.2f}, below ASSISTANT_DOUBT_JUDGE {self.settings.doubt_judge:.2f})"
+                f"best evidence similarity {evidence.best_cosine:.3f} is below ASSISTANT_DOUBTFUL_RELEVANCE "
+                f"({self.settings.doubtful_relevance:g}) and the answer judge found no sentence that states the "
+                f"answer (at most {max(judgements):.2f}, below ASSISTANT_DOUBT_JUDGE {self.settings.doubt_judge:g})"
             )
 
         self.read_cached_translations(evidence, answer_lang)
