@@ -20,6 +20,7 @@ from pathlib import Path
 
 from assistant.config import Settings
 from assistant.evaluation.retrieval import load_jsonl, temporary_assistant
+from assistant.generation.answer import doubt_refuses
 from assistant.retrieval.answer_judge import AnswerJudge
 from assistant.retrieval.evidence import select_evidence
 
@@ -64,10 +65,8 @@ def collect(limit: int | None = None) -> list[dict]:
 
 
 def refused(side: dict, gate: float, doubtful: float, judge: float) -> bool:
-    """The answer pipeline's decision (:meth:`assistant.generation.answer.AnswerPipeline.ask`)."""
-    if side["best"] < gate:
-        return True
-    return side["best"] < doubtful and bool(side["judge"]) and max(side["judge"]) < judge
+    """The answer pipeline's decision: the relevance gate, then :func:`~assistant.generation.answer.doubt_refuses`."""
+    return side["best"] < gate or doubt_refuses(side["best"], side["judge"] or [], doubtful, judge)
 
 
 def rates(rows: list[dict]) -> list[dict]:

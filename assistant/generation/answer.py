@@ -76,6 +76,13 @@ _SENTENCE_END = re.compile(r"\]\.")
 
 
 NOT_ANSWERED = message("not_answered", "en")
+
+
+def doubt_refuses(best_cosine: float, judgements: Sequence[float], doubtful_relevance: float, doubt_judge: float) -> bool:
+    """Whether a match the relevance gate let through is refused all the same: doubtful (its best cosine
+    below ``doubtful_relevance``) and no judged sentence at least ``doubt_judge`` likely to state the answer.
+    Nothing judged (the judge off): not refused."""
+    return best_cosine < doubtful_relevance and bool(judgements) and max(judgements) < doubt_judge
 #: Longest answer sentence the citation grammar allows, in characters: a cap that cuts a sentence short
 #: leaves a fragment ("… particularly in the areas of information, communication, [1].").
 ANSWER_SENTENCE_CHARS = 260
@@ -401,7 +408,7 @@ class AnswerPipeline:
                           None if doubtful else lead_at_once)
         timings.judge_ms = round((time.perf_counter() - started) * 1000 - timings.retrieve_ms - leading_ms, 1)
         judgements = [s.answers for s in evidence.sources if s.answers is not None]
-        if doubtful and judgements and max(judgements) < self.settings.doubt_judge:
+        if doubt_refuses(evidence.best_cosine, judgements, self.settings.doubtful_relevance, self.settings.doubt_judge):
             return refused(
                 f"best evidence similarity {evidence.best_cosine:.3f} is below ASSISTANT_DOUBTFUL_RELEVANCE "
                 f"({self.settings.doubtful_relevance:g}) and the answer judge found no sentence that states the "
