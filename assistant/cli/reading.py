@@ -71,8 +71,8 @@ def print_answer(answer, out) -> None:
     """The checked answer: supported sentences, quotes labelled, failures listed, then the sources."""
     from rich.markup import escape
 
+    from assistant.generation.shown_sources import provenance
     from assistant.grounding.citations import format_cited
-    from assistant.text.language import LANGUAGE_NAMES
 
     if not answer.answerable:
         out.print(answer.answer)
@@ -86,13 +86,13 @@ def print_answer(answer, out) -> None:
         if s.kind == "quote" and s.lang == answer.answer_lang:
             out.print(f"  [italic]quote:[/italic] “{escape(s.text)}” [{s.citations[0]}]")
         elif s.kind == "quote":
-            out.print(f"  [italic]original in {escape(LANGUAGE_NAMES.get(s.lang or '', s.lang or '?'))}, no verified "
-                      f"translation:[/italic] “{escape(s.text)}” [{s.citations[0]}]")
+            label = provenance("quote", s.lang, answer.answer_lang)
+            out.print(f"  [italic]{escape(label or '')}:[/italic] “{escape(s.text)}” [{s.citations[0]}]")
         elif s.kind == "translation":
             out.print(f"  {escape(format_cited(s.text, s.citations))}")
             original = f"{s.context_original} {s.original}" if s.context else s.original
-            out.print(f"    [dim]translated from {escape(LANGUAGE_NAMES.get(s.original_lang or '', s.original_lang or '?'))}: "
-                      f"“{escape(original or '')}”[/dim]")
+            label = provenance("translation", s.original_lang, answer.answer_lang)
+            out.print(f"    [dim]{escape(label or '')}: “{escape(original or '')}”[/dim]")
         elif s.supported:
             out.print(f"  {escape(format_cited(s.text, s.citations))}")
     rejected = [s for s in answer.sentences if not s.supported]
@@ -164,23 +164,27 @@ def cmd_timeline(args: argparse.Namespace, settings: Settings) -> int:
     if args.json:
         print_json(timeline.model_dump())
         return 0
+    from rich.markup import escape
+
+    from assistant.generation.shown_sources import provenance
     from assistant.text.language import LANGUAGE_NAMES
 
     out = console()
-    scope = f"story {timeline.story}" if timeline.story else f"topic “{timeline.topic}”" if timeline.topic else "the library"
+    scope = escape(f"story {timeline.story}" if timeline.story else f"topic “{timeline.topic}”" if timeline.topic else "the library")
     out.print(f"[bold]Timeline of {scope}[/bold] ({len(timeline.entries)} documents, in {LANGUAGE_NAMES.get(timeline.lang, timeline.lang)})", markup=True)
     for e in timeline.entries:
-        out.print(f"\n[bold]{e.date or 'undated'}[/bold]  {e.title}  [dim]{e.source} ({e.lang})[/dim]", markup=True)
+        out.print(f"\n[bold]{e.date or 'undated'}[/bold]  {escape(e.title)}  [dim]{escape(e.source)} ({e.lang})[/dim]", markup=True)
         if e.sentence is None:
             continue
+        label = provenance(e.kind, e.original_lang, timeline.lang)
         if e.kind == "translation":
-            out.print(f"  {e.sentence}  [dim](translated from {LANGUAGE_NAMES.get(e.original_lang or '', e.original_lang)}: {e.original})[/dim]", markup=True)
+            out.print(f"  {escape(e.sentence)}  [dim]({escape(label or '')}: {escape(e.original or '')})[/dim]", markup=True)
         elif e.kind == "quote":
-            out.print(f"  “{e.sentence}”  [dim](in {LANGUAGE_NAMES.get(e.original_lang or '', e.original_lang)}, not translated)[/dim]", markup=True)
+            out.print(f"  “{escape(e.sentence)}”  [dim]({escape(label or '')})[/dim]", markup=True)
         else:
             out.print(f"  {e.sentence}", markup=False)
     for d in timeline.disagreements:
-        out.print(f"\n[yellow]⚠[/yellow] {d.note}", markup=True)
+        out.print(f"\n[yellow]⚠[/yellow] {escape(d.note)}", markup=True)
     return 0
 
 

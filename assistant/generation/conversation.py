@@ -11,6 +11,7 @@ from __future__ import annotations
 from datetime import datetime, timezone
 from typing import Sequence
 
+from assistant.generation.shown_sources import provenance
 from assistant.models import Answer, Conversation, ConversationExport, ConversationTurn
 from assistant.text.language import LANGUAGE_NAMES
 
@@ -44,11 +45,12 @@ def _answer_lines(answer: Answer) -> list[str]:
         lines.append(answer.answer or "_The sources do not answer this question._")
     for s in shown:
         if s.kind == "translation":
-            lines.append(f"{s.text} {_cites(s.citations)} — *translated from {_lang(s.original_lang)}*")
+            lines.append(f"{s.text} {_cites(s.citations)} — *{provenance('translation', s.original_lang, answer.answer_lang)}*")
             if s.original:
                 lines.append(f"  > original ({_lang(s.original_lang)}): {s.original}")
         elif s.kind == "quote":
-            lines.append(f"> {s.text} {_cites(s.citations)} — *quoted in {_lang(s.lang)}, not translated*")
+            label = provenance("quote", s.lang, answer.answer_lang)
+            lines.append(f"> {s.text} {_cites(s.citations)}" + (f" — *{label}*" if label else ""))
         else:
             lines.append(f"{s.text} {_cites(s.citations)}")
     withheld = [s for s in answer.sentences if not s.supported]

@@ -101,12 +101,23 @@ def displayed(sentence: AnswerSentence, answer_lang: str) -> str:
     the answer language (``data/messages.toml``, language names from CLDR)."""
     n = sentence.citations[0] if sentence.citations else None
     text = f"{sentence.context} {sentence.text}" if sentence.context else sentence.text
-    if sentence.kind == "quote" and sentence.lang == answer_lang:
-        return f"“{text}” [{n}]"
+    from_lang = sentence.original_lang if sentence.kind == "translation" else sentence.lang
+    label = provenance(sentence.kind, from_lang, answer_lang)
     if sentence.kind == "quote":
-        label = message("original_untranslated", answer_lang, language=cldr_name(sentence.lang or "", answer_lang))
-        return f"“{text}” [{n}] ({label})"
+        return f"“{text}” [{n}]" + (f" ({label})" if label else "")
     if sentence.kind == "translation":
-        label = message("translated_from", answer_lang, language=cldr_name(sentence.original_lang or "", answer_lang))
         return f"{text} [{n}] ({label})"
     return format_cited(sentence.text, sentence.citations)
+
+
+def provenance(kind: str, from_lang: str | None, answer_lang: str) -> str | None:
+    """What a reader of ``answer_lang`` is told of a sentence that is not the assistant's own words, in their
+    language: "translated from German" for a ``translation`` from ``from_lang``, "German original, not
+    translated" for a ``quote`` in another language than theirs; None for anything else. The one wording of
+    these labels for the answer text, the CLI, the browser, timelines and saved conversations."""
+    name = cldr_name(from_lang or "", answer_lang)
+    if kind == "translation":
+        return message("translated_from", answer_lang, language=name)
+    if kind == "quote" and from_lang != answer_lang:
+        return message("original_untranslated", answer_lang, language=name)
+    return None

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Sequence
 
+from assistant.generation.shown_sources import provenance
 from assistant.models import (
     Answer,
     AnswerSentence,
@@ -85,12 +86,12 @@ def answer_html(answer: Answer, turn: int) -> str:
     for s in translations:
         parts.append(
             f"<blockquote class='translation'>{context_before(s.context)}{text(s.text)} {citation_links(turn, s.citations)}"
-            f"<br><small>translated from {text(language(s.original_lang or ''))}; original: "
+            f"<br><small>{text(provenance('translation', s.original_lang, answer.answer_lang))}: "
             f"<span lang='{text(s.original_lang or '')}'>“{context_before(s.context_original)}{text(s.original or '')}”</span>"
             "</small></blockquote>"
         )
     for s in quotes:
-        label = "quote" if s.lang == answer.answer_lang else f"original in {language(s.lang or '')}, no verified translation"
+        label = provenance("quote", s.lang, answer.answer_lang) or "quote"
         parts.append(
             f"<blockquote class='quote'><small>{text(label)}:</small> "
             f"<span lang='{text(s.lang or '')}'>“{context_before(s.context)}{text(s.text)}”</span> "
@@ -289,9 +290,10 @@ def timeline_html(timeline: Timeline) -> str:
     rows = []
     for e in timeline.entries:
         if e.kind == "translation":
-            sentence = f"{text(e.sentence)}<br><small class='kind'>translated from {text(language(e.original_lang or ''))}: {text(e.original)}</small>"
+            label = provenance("translation", e.original_lang, timeline.lang)
+            sentence = f"{text(e.sentence)}<br><small class='kind'>{text(label)}: {text(e.original)}</small>"
         elif e.kind == "quote":
-            sentence = f"“{text(e.sentence)}”<br><small class='kind'>in {text(language(e.original_lang or ''))}, no verified translation</small>"
+            sentence = f"“{text(e.sentence)}”<br><small class='kind'>{text(provenance('quote', e.original_lang, timeline.lang))}</small>"
         else:
             sentence = text(e.sentence or "")
         where = f"<a href='{text(e.url)}' rel='noopener noreferrer' target='_blank'>{text(e.source)}</a>" if e.url else text(e.source)

@@ -64,3 +64,42 @@ def test_a_quote_the_reader_cannot_read_is_the_last_resort_among_the_candidates(
     # With no translation to read, the German sentence is quoted, labelled as such.
     translated.translation = None
     assert [(s.kind, s.citations) for s in quotes(evidence, "en")] == [("quote", [1]), ("quote", [2])]
+
+
+def test_every_display_labels_a_translation_and_a_quote_in_the_answer_language():
+    """A German reader is told "übersetzt, Original: Französisch" wherever the answer is shown: in its text,
+    the CLI, the browser and a saved conversation — one wording (:func:`provenance`), never the English one."""
+    import io
+
+    from rich.console import Console
+
+    from assistant.cli.reading import print_answer
+    from assistant.generation.conversation import conversation_markdown
+    from assistant.generation.shown_sources import displayed, provenance
+    from assistant.models import Answer, AnswerSentence, Conversation, ConversationExport, ConversationTurn
+    from assistant.ui.render import answer_html
+
+    translation = AnswerSentence(text="Da Nang hat 37 Schulen.", citations=[1], supported=True, kind="translation",
+                                 lang="de", original="Dà Nang compte 37 écoles.", original_lang="fr")
+    quote = AnswerSentence(text="Đà Nẵng có 37 trường.", citations=[2], supported=True, kind="quote", lang="vi")
+    own = AnswerSentence(text="Es sind 37 [1].", citations=[1], supported=True, kind="generated", lang="de")
+    answer = Answer(question="Wie viele Schulen hat Da Nang?", answer_lang="de", answer="", answerable=True, model="m",
+                    sentences=[translation, quote, own])
+    assert provenance("translation", "fr", "de") == "übersetzt, Original: Französisch"
+    assert provenance("quote", "vi", "de") == "Original auf Vietnamesisch, nicht übersetzt"
+    assert provenance("quote", "de", "de") is None and provenance("generated", None, "de") is None
+    out = io.StringIO()
+    print_answer(answer, Console(file=out, width=400, highlight=False))
+    conversation = Conversation(id="c", name="n", turns=1, started="2026-12-06T00:00:00", updated="2026-12-06T00:00:00")
+    export = ConversationExport(exported="2026-12-06T00:00:00", conversation=conversation,
+                                turns=[ConversationTurn(n=1, asked="2026-12-06T00:00:00", answer=answer)])
+    shown = {
+        "text": " ".join(displayed(s, "de") for s in answer.sentences),
+        "cli": out.getvalue(),
+        "browser": answer_html(answer, 0),
+        "export": conversation_markdown(export),
+    }
+    for where, view in shown.items():
+        assert "übersetzt, Original: Französisch" in view, where
+        assert "Original auf Vietnamesisch, nicht übersetzt" in view, where
+        assert "translated from" not in view and "not translated" not in view, where

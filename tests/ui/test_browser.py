@@ -227,7 +227,7 @@ def test_a_timeline_of_the_seeds_story_in_english(app, browser, real):
     view = page.inner_text("#timeline-view")
     assert "Indonesian" in view and "German" in view and "key sentences in English" in view
     # Each key sentence is shown in English (a verified translation, its original beside it) or labelled.
-    assert view.count("translated from") + view.count("no verified translation") == 2
+    assert view.count("translated from") + view.count("original, not translated") == 2
     page.screenshot(path=str(ARTIFACTS / "timeline.png"), full_page=True)
 
 
