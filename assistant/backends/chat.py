@@ -71,6 +71,23 @@ class ChatModel(Protocol):
         ...
 
 
+    def reply_variants(
+        self, messages: Sequence[ChatMessage], reply: str, *, n: int, below: float, max_tokens: int,
+        stop: Sequence[str] = (),
+    ) -> list[str] | None:
+        """Replies the model nearly gave instead of ``reply`` (its greedy reply to ``messages``): at each of
+        the ``n`` tokens of ``reply`` it was least sure of, where their probability is under ``below``, its
+        likeliest other token, then greedy decoding on to the end (``max_tokens`` in all, ``stop`` as for
+        :meth:`stream`). None when the model cannot say (an endpoint).
+
+        A greedy reply is the best token at each step, not the best reply: where the model hesitated
+        ("multilingual" 0.53 against "multicultural" for "multikulturelle"), the other reading may be the
+        better whole, which a score of whole replies can then choose (see
+        :func:`assistant.generation.translation.translate_one`).
+        """
+        ...
+
+
 def get_chat_model(settings) -> ChatModel:
     """The configured model: the endpoint when ``llm_url`` is set, else the local GGUF, loaded once per
     process and shared by answers, translations, judgements and briefs (a second ``Llama`` of the 1.5B model

@@ -100,3 +100,10 @@ class OpenAIChatModel:
     def reply_logprobs(self, messages: Sequence[ChatMessage], reply: str) -> list[float] | None:
         """Chat endpoints do not score a given reply."""
         return None
+
+    def reply_variants(
+        self, messages: Sequence[ChatMessage], reply: str, *, n: int, below: float, max_tokens: int,
+        stop: Sequence[str] = (),
+    ) -> list[str] | None:
+        """Chat endpoints do not show the tokens they passed over."""
+        return None

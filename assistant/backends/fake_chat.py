@@ -33,6 +33,9 @@ class FakeChatModel:
     #: a model that cannot score a given text, like an endpoint).
     scorer: Callable[[Sequence[ChatMessage], str], list[float]] | None = None
     scored: list[tuple[list[ChatMessage], str]] = field(default_factory=list)
+    #: The replies :meth:`reply_variants` gives, from the messages and the greedy reply (default: None, a
+    #: model that cannot show what it passed over, like an endpoint).
+    variants: Callable[[Sequence[ChatMessage], str], list[str]] | None = None
 
     def count_tokens(self, messages: Sequence[ChatMessage]) -> int:
         from assistant.text.tokens import count_tokens
@@ -48,6 +51,12 @@ class FakeChatModel:
     def reply_logprobs(self, messages: Sequence[ChatMessage], reply: str) -> list[float] | None:
         self.scored.append((list(messages), reply))
         return list(self.scorer(messages, reply)) if self.scorer is not None else None
+
+    def reply_variants(
+        self, messages: Sequence[ChatMessage], reply: str, *, n: int, below: float, max_tokens: int,
+        stop: Sequence[str] = (),
+    ) -> list[str] | None:
+        return list(self.variants(messages, reply))[:n] if self.variants is not None else None
 
     def stream(
         self,

@@ -8,6 +8,7 @@ the GGUF metadata.
 from __future__ import annotations
 
 import atexit
+import math
 import threading
 from collections import OrderedDict
 from collections.abc import Iterator, Sequence
@@ -386,11 +387,48 @@ class LlamaCppModel:
         return _normalised(scores)
 
     def reply_logprobs(self, messages: Sequence[ChatMessage], reply: str) -> list[float] | None:
+        self._check_open()
+        forced = self._llm.tokenize(reply.encode("utf-8"), add_bos=False, special=False)
+        return [lp for lp, _ in self._forced(messages, forced, others=False)]
+
+    def reply_variants(
+        self, messages: Sequence[ChatMessage], reply: str, *, n: int, below: float, max_tokens: int,
+        stop: Sequence[str] = (),
+    ) -> list[str] | None:
+        self._check_open()
+        forced = self._llm.tokenize(reply.encode("utf-8"), add_bos=False, special=False)
+        scores = self._forced(messages, forced, others=True)
+        unsure = sorted((i for i, (lp, _) in enumerate(scores) if lp < math.log(below)), key=lambda i: scores[i][0])[:n]
+        variants: list[str] = []
+        with self.lock:
+            self._check_open()
+            prompt = self._prepare(messages)
+            for i in unsure:
+                other = scores[i][1]
+                if other == self._llm.token_eos() or self._llm.detokenize([other], special=True).decode(
+                    "utf-8", errors="ignore"
+                ).startswith(("<|", "\n")):
+                    continue  # a variant that ends, or breaks the line, there is no whole reply
+                head = [*forced[:i], other]
+                try:
+                    rest = self._llm.create_completion(
+                        prompt=[*prompt, *head], max_tokens=max(1, max_tokens - len(head)), temperature=0.0,
+                        seed=self.seed, stop=list(stop) or None,
+                    )
+                except (RuntimeError, ValueError) as exc:
+                    raise ModelError(f"the model failed while generating: {exc}", hint="try a shorter text") from exc
+                finally:
+                    self._last_prompt = None  # the KV cache holds this prompt now
+                text = self._llm.detokenize(head).decode("utf-8", errors="ignore") + rest["choices"][0]["text"]
+                variants.append(text)
+        return variants
+
+    def _forced(self, messages: Sequence[ChatMessage], forced: Sequence[int], *, others: bool) -> list[tuple[float, int]]:
+        """Each token of ``forced`` read as the reply to ``messages``: its log-probability, and (with
+        ``others``) the token the model would have put there instead, its likeliest other one (else -1)."""
         import numpy as np
         from llama_cpp import llama_get_logits_ith
 
-        self._check_open()
-        forced = self._llm.tokenize(reply.encode("utf-8"), add_bos=False, special=False)
         if not forced:
             return []
         with self.lock:
@@ -402,7 +440,7 @@ class LlamaCppModel:
             same = llm.longest_token_prefix(llm._input_ids, tokens)
             same = min(same, len(tokens) - 1)
             llm.n_tokens = same
-            out: list[float] = []
+            out: list[tuple[float, int]] = []
             try:
                 llm.eval(tokens[same:-1])
                 # The prompt's last token and the reply's tokens but its last, with logits for each: each
@@ -417,7 +455,13 @@ class LlamaCppModel:
                         logits = np.ctypeslib.as_array(llama_get_logits_ith(llm._ctx.ctx, i), shape=(llm.n_vocab(),))
                         top = float(logits.max())
                         log_total = top + float(np.log(np.exp(logits - top).sum()))
-                        out.append(float(logits[forced[start + i]]) - log_total)
+                        token = forced[start + i]
+                        other = -1
+                        if others:
+                            two = np.argpartition(logits, -2)[-2:]
+                            two = two[np.argsort(-logits[two])]
+                            other = int(two[1] if int(two[0]) == token else two[0])
+                        out.append((float(logits[token]) - log_total, other))
                     llm.input_ids[llm.n_tokens : llm.n_tokens + len(batch)] = batch
                     llm.n_tokens += len(batch)
             except (RuntimeError, ValueError) as exc:

@@ -129,3 +129,10 @@ class QueuedChatModel:
     def reply_logprobs(self, messages: Sequence[ChatMessage], reply: str) -> list[float] | None:
         with self.queue.turn(_listener.get()):
             return self.inner.reply_logprobs(messages, reply)
+
+    def reply_variants(
+        self, messages: Sequence[ChatMessage], reply: str, *, n: int, below: float, max_tokens: int,
+        stop: Sequence[str] = (),
+    ) -> list[str] | None:
+        with self.queue.turn(_listener.get()):
+            return self.inner.reply_variants(messages, reply, n=n, below=below, max_tokens=max_tokens, stop=stop)

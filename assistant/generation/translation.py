@@ -93,16 +93,25 @@ def translation_messages(sentence: str, lang_from: str, lang_to: str) -> list[Ch
 
 @functools.lru_cache(maxsize=1)
 def instructions_digest() -> str:
-    """A digest of the translation instructions' template (``prompts/translate_sentence_system.txt``): an
-    edit of the prompt changes every cache key, so translations made under the old wording are made again
-    (the checks re-read a cached translation, but a better prompt should be paid for once, not ignored)."""
-    return hashlib.sha256(load("translate_sentence_system").encode("utf-8")).hexdigest()[:12]
+    """A digest of the translation instructions' template (``prompts/translate_sentence_system.txt``) and of
+    how a first translation is chosen (:data:`CANDIDATES`): an edit of either changes every cache key, so
+    translations made the old way are made again (the checks re-read a cached translation, but a better
+    translation should be paid for once, not ignored)."""
+    return hashlib.sha256((load("translate_sentence_system") + f"\ncandidates {CANDIDATES}").encode("utf-8")).hexdigest()[:12]
 
 
 def cache_key(sentence: str, lang_from: str, lang_to: str, model: str) -> str:
     """The key of ``sentence``'s translation into ``lang_to`` by ``model`` in the store's cache: the
     sentence, the target, the model, the prompt's :func:`glossary` and its :func:`instructions_digest`."""
     return translation_key(sentence, lang_to, model, glossary(sentence, lang_from, lang_to), instructions_digest())
+
+
+#: How many translations a first translation is chosen from: the greedy one and its variants (the model's
+#: likeliest other token at each of the tokens it was least sure of, under :data:`UNSURE`; see
+#: :meth:`~assistant.backends.chat.ChatModel.reply_variants`). Chosen on the tune half of the labelled
+#: set's faithful German pairs against their human English (BENCHMARKS.md, translations chosen by reading back).
+CANDIDATES = 3
+UNSURE = 0.5
 
 
 #: Sampling of a second (third…) translation of a sentence whose first failed the checks: greedy decoding
@@ -135,16 +144,42 @@ def numbers_grammar(sentence: str) -> str:
     return "\n".join(rules)
 
 
-def translate_one(model: ChatModel, sentence: str, lang_from: str, lang_to: str, *, attempt: int = 0) -> str:
+def translate_one(
+    model: ChatModel, sentence: str, lang_from: str, lang_to: str, *, attempt: int = 0, candidates: int = CANDIDATES
+) -> str:
     """The model's translation of one sentence (unchecked): its first line, quotes stripped. Attempt 0 is
-    greedy; later attempts are sampled with a fixed seed each (so a run is repeatable), their digits writing
-    only the sentence's own numbers (:func:`numbers_grammar`)."""
+    the greedy translation or one of its variants (``candidates`` in all), whichever :func:`reads_best`; later attempts
+    are sampled with a fixed seed each (so a run is repeatable), their digits writing only the sentence's
+    own numbers (:func:`numbers_grammar`)."""
     budget = min(400, 24 + 3 * len(sentence) // 2)  # tokens: generous for scripts that take more per character
     retry = {"temperature": RETRY_TEMPERATURE, "seed": attempt, "grammar": numbers_grammar(sentence)} if attempt else {}
-    reply = "".join(
-        model.stream(translation_messages(sentence, lang_from, lang_to), max_tokens=budget, stop=["\n"], **retry)
-    )
+    messages = translation_messages(sentence, lang_from, lang_to)
+    reply = _first_line("".join(model.stream(messages, max_tokens=budget, stop=["\n"], **retry)))
+    if attempt or candidates < 2 or not reply:
+        return reply
+    others = model.reply_variants(messages, reply, n=candidates - 1, below=UNSURE, max_tokens=budget, stop=["\n"])
+    drafts = [text for text in dict.fromkeys([reply, *(_first_line(v) for v in others or ())]) if text]
+    if len(drafts) < 2:
+        return reply
+    return max(drafts, key=lambda text: reads_best(model, sentence, lang_from, text, lang_to))
+
+
+def _first_line(reply: str) -> str:
     return reply.strip().split("\n")[0].strip().strip('"“”').strip()
+
+
+def reads_best(model: ChatModel, original: str, lang_from: str, text: str, lang_to: str) -> float:
+    """How well ``text`` reads as the translation of ``original``, both ways: the mean log-probability of its
+    tokens after the translation request (the model's own preference, read whole rather than token by
+    token), plus the mean log-probability of the original's tokens after a request to translate ``text``
+    back (whether the original can be recovered from it: "multilingual" does not lead back to
+    "multikulturelle" as "multi-cultural" does). The second is the noisy-channel reading of machine
+    translation; the two together chose better than either alone (BENCHMARKS.md)."""
+    forward = model.reply_logprobs(translation_messages(original, lang_from, lang_to), " ".join(text.split()))
+    back = model.reply_logprobs(translation_messages(text, lang_to, lang_from), " ".join(original.split()))
+    if not forward or not back:
+        return 0.0
+    return sum(forward) / len(forward) + sum(back) / len(back)
 
 
 def confidence(model: ChatModel, original: str, lang_from: str, text: str, lang_to: str) -> float | None:

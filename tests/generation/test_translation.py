@@ -208,6 +208,41 @@ def test_the_real_model_retrying_writes_the_number_its_first_draft_left_out(real
     assert numbers_in(retry) == {"1886"} and "Robert Lane" in retry, retry  # … the retry writes it
 
 
+def test_a_first_translation_is_the_one_of_the_greedy_and_its_variants_that_reads_best_both_ways():
+    original = "Warschau war eine multikulturelle Stadt."
+    greedy, variant = "Warsaw was a multilingual city.", "Warsaw was a multi-cultural city."
+
+    def scorer(messages, reply):  # forward: both read as well; back to German: only the variant leads there
+        if reply == original:
+            return [-0.4] if messages[-1].content == variant else [-1.6]
+        return [-0.3, -0.1] if reply == variant else [-0.2, -0.1]
+
+    model = FakeChatModel(replies=[greedy], scorer=scorer, variants=lambda messages, reply: [variant, greedy])
+    assert translate_one(model, original, "de", "en") == variant
+    back = [m for m, reply in model.scored if reply == original]
+    assert {m[-1].content for m in back} == {greedy, variant}  # each candidate asked to lead back to the original …
+    assert all("German" in m[0].content for m in back)  # … as a translation into the original's language
+    # A model that shows no variants (an endpoint), or one that cannot score them, keeps its greedy translation.
+    assert translate_one(FakeChatModel(replies=[greedy], scorer=scorer), original, "de", "en") == greedy
+    unscored = FakeChatModel(replies=[greedy], variants=lambda messages, reply: [variant])
+    assert translate_one(unscored, original, "de", "en") == greedy
+    assert translate_one(model, original, "de", "en", candidates=1) == greedy  # greedy alone, when asked
+    # A retry is sampled, not chosen among variants.
+    retried = FakeChatModel(replies=[greedy], scorer=scorer, variants=lambda messages, reply: [variant])
+    assert translate_one(retried, original, "de", "en", attempt=1) == greedy and retried.scored == []
+
+
+@pytest.mark.integration
+def test_the_real_model_offers_variants_where_it_was_unsure_and_reads_the_better_one_best(real):
+    original = "Warschau war während seiner gesamten Existenz eine multikulturelle Stadt."
+    messages = translation_messages(original, "de", "en")
+    greedy = "".join(real.model.stream(messages, max_tokens=60, stop=["\n"])).strip()
+    variants = real.model.reply_variants(messages, greedy, n=2, below=0.5, max_tokens=60, stop=["\n"])
+    assert variants and all(v.strip() != greedy and v.startswith("Warsaw was a mult") for v in variants), variants
+    chosen = translate_one(real.model, original, "de", "en")
+    assert "cultural" in chosen, (greedy, variants, chosen)
+
+
 def test_into_english_the_prompt_names_the_english_title_of_each_title_in_another_languages_form():
     into_english = translation_messages("Menteri berharap Duta Besar dapat bertindak sebagai jembatan.", "id", "en")
     assert [m.role for m in into_english] == ["system", "system", "user"]
