@@ -285,7 +285,7 @@ class Settings(BaseSettings):
         description="Evidence sentences (the best first) that are translated into the answer language before the "
         "model composes the answer; the others are read only when a verified translation of them is cached (by an "
         "earlier question or `assistant translate`), else left out of the prompt. Each uncached translation costs a model "
-        "call (about 1.5 s a sentence with the bundled 1.5B model on 2 cores); cached ones cost nothing. 0 = no "
+        "call (several seconds a sentence with the bundled 1.5B model on 2 cores, see translation_candidates); cached ones cost nothing. 0 = no "
         "translation: the model reads every source in its own language and brief points are restated directly.",
     )
     translation_attempts: int = Field(
@@ -295,6 +295,16 @@ class Settings(BaseSettings):
         description="Translations the model may make of one sentence before it is given up: the first greedy, the "
         "others sampled with fixed seeds; the first that passes every check is used (a failed sentence is not "
         "retried once its failure is cached).",
+    )
+    translation_candidates: int = Field(
+        3,
+        ge=1,
+        le=5,
+        description="Translations a sentence's first translation is chosen from: the greedy one and its variants "
+        "where the model was least sure (its next likeliest word there), the one that reads best forward and back "
+        "is kept. 1 = greedy alone: several times faster (translating ahead a large library), slightly worse "
+        "translations. Changing it makes cached translations again. See BENCHMARKS.md, translations chosen by "
+        "reading back.",
     )
     translation_threshold: float = Field(
         0.70,
@@ -335,7 +345,7 @@ class Settings(BaseSettings):
     translate_at_ingest: bool = Field(
         False,
         description="Translate every sentence of new documents not in English into English at ingest (slow: "
-        "about 1.5 s a sentence), so that answers over them need no translation at question time. `serve` "
+        "several seconds a sentence), so that answers over them need no translation at question time. `serve` "
         "translates pending documents in the background while idle whatever this says.",
     )
 

@@ -135,7 +135,10 @@ class NewsAssistant:
         """Remove cached translations no answer can use any more: of sentences no document holds, or made
         under translation instructions or a glossary since changed (their keys are never looked up again);
         returns how many."""
-        return self.store.prune_translations(current_key=cache_key)
+        candidates = self.settings.translation_candidates
+        return self.store.prune_translations(
+            current_key=lambda original, original_lang, lang, model: cache_key(original, original_lang, lang, model, candidates)
+        )
 
     @property
     def pretranslation_lang(self) -> str:
@@ -307,10 +310,8 @@ class NewsAssistant:
     def untranslated(self, lang: str = "en", refs: Sequence[str] = ()) -> list[tuple[str, str]]:
         """The :meth:`library_sentences` that have no cached translation into ``lang`` yet: what
         :meth:`pretranslate` would translate."""
-        from assistant.generation.translation import cache_key
-
         wanted = self.library_sentences(lang, refs)
-        keys = [cache_key(t, tl, lang, self.model.name) for t, tl in wanted]
+        keys = [self.answers.translator.key(t, tl, lang) for t, tl in wanted]
         have = set()
         for i in range(0, len(keys), 500):
             have |= set(self.store.get_translations(keys[i : i + 500]))

@@ -91,19 +91,23 @@ def translation_messages(sentence: str, lang_from: str, lang_to: str) -> list[Ch
     ]
 
 
-@functools.lru_cache(maxsize=1)
-def instructions_digest() -> str:
+@functools.lru_cache(maxsize=None)
+def instructions_digest(candidates: int = 0) -> str:
     """A digest of the translation instructions' template (``prompts/translate_sentence_system.txt``) and of
-    how a first translation is chosen (:data:`CANDIDATES`): an edit of either changes every cache key, so
+    how a first translation is chosen (``candidates``, see :func:`translate_one`; 0 = the default,
+    :data:`CANDIDATES`): an edit of either changes every cache key, so
     translations made the old way are made again (the checks re-read a cached translation, but a better
     translation should be paid for once, not ignored)."""
-    return hashlib.sha256((load("translate_sentence_system") + f"\ncandidates {CANDIDATES}").encode("utf-8")).hexdigest()[:12]
+    chosen = f"\ncandidates {candidates or CANDIDATES}" if (candidates or CANDIDATES) > 1 else ""
+    return hashlib.sha256((load("translate_sentence_system") + chosen).encode("utf-8")).hexdigest()[:12]
 
 
-def cache_key(sentence: str, lang_from: str, lang_to: str, model: str) -> str:
+def cache_key(sentence: str, lang_from: str, lang_to: str, model: str, candidates: int = 0) -> str:
     """The key of ``sentence``'s translation into ``lang_to`` by ``model`` in the store's cache: the
     sentence, the target, the model, the prompt's :func:`glossary` and its :func:`instructions_digest`."""
-    return translation_key(sentence, lang_to, model, glossary(sentence, lang_from, lang_to), instructions_digest())
+    return translation_key(
+        sentence, lang_to, model, glossary(sentence, lang_from, lang_to), instructions_digest(candidates)
+    )
 
 
 #: How many translations a first translation is chosen from: the greedy one and its variants (the model's
@@ -208,8 +212,11 @@ class SentenceTranslator:
         store: VectorStore | None = None,
         attempts: int = 2,
         languages_writing: Callable[[str], set[str]] | None = None,
+        candidates: int = CANDIDATES,
     ) -> None:
         self.attempts = max(1, attempts)
+        #: Translations a first translation is chosen from (see :func:`translate_one`).
+        self.candidates = candidates
         #: The languages of the store's documents that write a (folded) word as it is: a name of the original
         #: that other languages write the same way must be kept (None: not checked).
         self.languages_writing = languages_writing
@@ -232,7 +239,11 @@ class SentenceTranslator:
             faithfulness_threshold=settings.faithfulness_threshold,
             confidence_threshold=settings.confidence_threshold,
         )
-        return cls(model, verifier, store, settings.translation_attempts, languages_writing)
+        return cls(model, verifier, store, settings.translation_attempts, languages_writing, settings.translation_candidates)
+
+    def key(self, sentence: str, lang_from: str, lang_to: str) -> str:
+        """The cache key of this translator's translation of ``sentence`` (its model, its way of choosing)."""
+        return cache_key(sentence, lang_from, lang_to, self.model.name, self.candidates)
 
     def carried(self) -> Callable[[str, str], bool] | None:
         """Whether a word of a sentence in a language is written the same way by a document in another
@@ -260,7 +271,7 @@ class SentenceTranslator:
         todo = [i for i, (_, sl) in enumerate(items) if sl != lang]
         if not todo or self.store is None:
             return {}
-        keys = {i: cache_key(items[i][0], items[i][1], lang, self.model.name) for i in todo}
+        keys = {i: self.key(items[i][0], items[i][1], lang) for i in todo}
         hits = self.store.get_translations(list(keys.values()))
         found = [i for i in todo if keys[i] in hits]
         if not found:
@@ -320,7 +331,7 @@ class SentenceTranslator:
                 out[i] = Rendering(s, sl, lang, s, True)
         if not todo:
             return [r for r in out if r is not None]
-        keys = {i: cache_key(items[i][0], items[i][1], lang, self.model.name) for i in todo}
+        keys = {i: self.key(items[i][0], items[i][1], lang) for i in todo}
         cached = self.store.get_translations(list(keys.values())) if self.store is not None else {}
         originals = self.verifier.embed([items[i][0] for i in todo])
         original_vector = dict(zip(todo, originals))
@@ -339,7 +350,9 @@ class SentenceTranslator:
                 else:
                     sentence, sentence_lang = items[i]
                     again = self.attempts - 1 if keys[i] in cached else 0  # a cached refusal drafted again
-                    written[i] = translate_one(self.model, sentence, sentence_lang, lang, attempt=attempt + again)
+                    written[i] = translate_one(
+                        self.model, sentence, sentence_lang, lang, attempt=attempt + again, candidates=self.candidates
+                    )
             for i, vector in zip(written, self.verifier.embed([text or "-" for text in written.values()])):
                 drafts[i] = (written[i], vector, None, None, False)
             # … then the model's scores, only of translations that pass the checks that need no model: how

@@ -227,6 +227,17 @@ def test_a_first_translation_is_the_one_of_the_greedy_and_its_variants_that_read
     unscored = FakeChatModel(replies=[greedy], variants=lambda messages, reply: [variant])
     assert translate_one(unscored, original, "de", "en") == greedy
     assert translate_one(model, original, "de", "en", candidates=1) == greedy  # greedy alone, when asked
+    # The setting (``ASSISTANT_TRANSLATION_CANDIDATES``) reaches the translator, and its cache key: greedy
+    # translations are not taken for chosen ones, nor the other way round.
+    from assistant.config import Settings
+    from assistant.generation.translation import CANDIDATES
+
+    assert Settings().translation_candidates == CANDIDATES
+    alone = FakeChatModel(replies=[greedy], scorer=scorer, variants=lambda messages, reply: [variant])
+    greedy_only = translator(alone)
+    greedy_only.candidates = 1
+    assert greedy_only.render([(original, "de")], "en")[0].text == greedy
+    assert greedy_only.key(original, "de", "en") != translator(alone).key(original, "de", "en")
     # A retry is sampled, not chosen among variants.
     retried = FakeChatModel(replies=[greedy], scorer=scorer, variants=lambda messages, reply: [variant])
     assert translate_one(retried, original, "de", "en", attempt=1) == greedy and retried.scored == []
