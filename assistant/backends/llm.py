@@ -22,6 +22,10 @@ from assistant.templates import render
 #: Requests whose replies a local model remembers (a few KiB each): the questions, translations and
 #: judgements of a working session, so the same request gets the same reply.
 REMEMBERED_REPLIES = 512
+#: Readings of a given reply (:meth:`LlamaCppModel.reply_logprobs`) remembered the same way: choosing a
+#: translation reads the greedy one when finding its variants and again forward, and the translation check
+#: reads the chosen one again for its least likely token.
+REMEMBERED_READINGS = 64
 #: Bytes of KV state kept for the fixed beginnings of prompts (see :class:`_PrefixStates`): about 29 KiB a
 #: token for qwen2.5-coder-1.5b, so the answer, translation, judgement and brief instructions fit in a few MiB each.
 PREFIX_STATE_BYTES = 48 << 20
@@ -237,6 +241,8 @@ class LlamaCppModel:
         self._formatter = None
         #: Requests read to the end, with their replies (a request asked again is replayed), newest last.
         self._replies: OrderedDict[tuple, list[str]] = OrderedDict()
+        #: Readings of given replies, with or without the other tokens, newest last (see :meth:`_forced`).
+        self._readings: OrderedDict[tuple, tuple[bool, list[tuple[float, int]]]] = OrderedDict()
         self._prefixes = _PrefixStates(self._llm)
         self.closed = False
 
@@ -431,8 +437,13 @@ class LlamaCppModel:
 
         if not forced:
             return []
+        key = (tuple((m.role, m.content) for m in messages), tuple(forced))
         with self.lock:
             self._check_open()
+            known = self._readings.get(key)
+            if known is not None and (known[0] or not others):
+                self._readings.move_to_end(key)
+                return list(known[1])
             llm = self._llm
             tokens = self._prepare(messages)
             if len(tokens) + len(forced) > self.n_ctx:
@@ -468,13 +479,17 @@ class LlamaCppModel:
                 raise ModelError(f"the model failed while scoring a text: {exc}", hint="try a shorter text") from exc
             finally:
                 self._last_prompt = None  # the KV cache holds this prompt now
+            self._readings[key] = (others, list(out))
+            while len(self._readings) > REMEMBERED_READINGS:
+                self._readings.popitem(last=False)
         return out
 
     def forget_replies(self) -> None:
-        """Forget the remembered replies only (a benchmark asking the same questions again times the model,
-        not the replay); prompt states stay."""
+        """Forget the remembered replies and readings only (a benchmark asking the same questions again times
+        the model, not the replay); prompt states stay."""
         with self.lock:
             self._replies.clear()
+            self._readings.clear()
 
     def reset(self) -> None:
         """Forget the cached prompt and the remembered replies (benchmarks use it to time cold prompts fairly)."""
@@ -482,6 +497,7 @@ class LlamaCppModel:
             self._llm.reset()
             self._last_prompt = None
             self._replies.clear()
+            self._readings.clear()
             self._prefixes.clear()
 
     def raw_completion(self, prompt: str, max_tokens: int) -> Iterator[str]:

@@ -254,6 +254,23 @@ def test_the_real_model_offers_variants_where_it_was_unsure_and_reads_the_better
     assert "cultural" in chosen, (greedy, variants, chosen)
 
 
+@pytest.mark.integration
+def test_the_real_model_reads_a_reply_it_has_just_read_from_memory(real, monkeypatch):
+    # Choosing a translation reads the greedy one for its variants, then forward; the check reads the chosen one.
+    original = "Die Brücke über die Havel wurde im Frühjahr gesperrt."
+    messages = translation_messages(original, "de", "en")
+    reply = "The bridge over the Havel was closed in the spring."
+    with_others = real.model.reply_variants(messages, reply, n=2, below=0.5, max_tokens=40, stop=["\n"])
+    evaluated = []
+    llm = getattr(real.model, "inner", real.model)._llm  # the llama.cpp model behind the app's queue
+    monkeypatch.setattr(llm, "eval", lambda tokens, _eval=llm.eval: (evaluated.append(len(tokens)), _eval(tokens))[1])
+    first = real.model.reply_logprobs(messages, reply)
+    assert evaluated == [] and len(first) > 5 and with_others is not None  # read when the variants were found
+    again = real.model.reply_logprobs(translation_messages(reply, "en", "de"), original)
+    assert evaluated and real.model.reply_logprobs(translation_messages(reply, "en", "de"), original) == again
+    assert len(evaluated) == 1  # the second reading of the same text evaluated nothing
+
+
 def test_into_english_the_prompt_names_the_english_title_of_each_title_in_another_languages_form():
     into_english = translation_messages("Menteri berharap Duta Besar dapat bertindak sebagai jembatan.", "id", "en")
     assert [m.role for m in into_english] == ["system", "system", "user"]
