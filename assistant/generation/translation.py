@@ -91,31 +91,30 @@ def translation_messages(sentence: str, lang_from: str, lang_to: str) -> list[Ch
     ]
 
 
-@functools.lru_cache(maxsize=None)
-def instructions_digest(candidates: int = 0) -> str:
-    """A digest of the translation instructions' template (``prompts/translate_sentence_system.txt``) and of
-    how a first translation is chosen (``candidates``, see :func:`translate_one`; 0 = the default,
-    :data:`CANDIDATES`): an edit of either changes every cache key, so
-    translations made the old way are made again (the checks re-read a cached translation, but a better
-    translation should be paid for once, not ignored)."""
-    chosen = f"\ncandidates {candidates or CANDIDATES}" if (candidates or CANDIDATES) > 1 else ""
-    return hashlib.sha256((load("translate_sentence_system") + chosen).encode("utf-8")).hexdigest()[:12]
-
-
-def cache_key(sentence: str, lang_from: str, lang_to: str, model: str, candidates: int = 0) -> str:
-    """The key of ``sentence``'s translation into ``lang_to`` by ``model`` in the store's cache: the
-    sentence, the target, the model, the prompt's :func:`glossary` and its :func:`instructions_digest`."""
-    return translation_key(
-        sentence, lang_to, model, glossary(sentence, lang_from, lang_to), instructions_digest(candidates)
-    )
-
-
 #: How many translations a first translation is chosen from: the greedy one and its variants (the model's
 #: likeliest other token at each of the tokens it was least sure of, under :data:`UNSURE`; see
 #: :meth:`~assistant.backends.chat.ChatModel.reply_variants`). Chosen on the tune half of the labelled
 #: set's faithful German pairs against their human English (BENCHMARKS.md, translations chosen by reading back).
 CANDIDATES = 3
 UNSURE = 0.5
+
+
+@functools.lru_cache(maxsize=None)
+def instructions_digest(candidates: int = CANDIDATES) -> str:
+    """A digest of the translation instructions' template (``prompts/translate_sentence_system.txt``) and of
+    how a first translation is chosen (``candidates``, see :func:`translate_one`): an edit of either changes
+    every cache key, so translations made the old way are made again (the checks re-read a cached
+    translation, but a better translation should be paid for once, not ignored)."""
+    chosen = f"\ncandidates {candidates}" if candidates > 1 else ""
+    return hashlib.sha256((load("translate_sentence_system") + chosen).encode("utf-8")).hexdigest()[:12]
+
+
+def cache_key(sentence: str, lang_from: str, lang_to: str, model: str, candidates: int = CANDIDATES) -> str:
+    """The key of ``sentence``'s translation into ``lang_to`` by ``model`` in the store's cache: the
+    sentence, the target, the model, the prompt's :func:`glossary` and its :func:`instructions_digest`."""
+    return translation_key(
+        sentence, lang_to, model, glossary(sentence, lang_from, lang_to), instructions_digest(candidates)
+    )
 
 
 #: Sampling of a second (third…) translation of a sentence whose first failed the checks: greedy decoding
