@@ -15,8 +15,6 @@ chosen on the tune half; the report half is read once, for the chosen setting an
 
 from __future__ import annotations
 
-import argparse
-import json
 import statistics
 import time
 from pathlib import Path
@@ -26,6 +24,7 @@ from assistant.evaluation.retrieval import half, load_jsonl, temporary_assistant
 from assistant.evaluation.scoring import contains
 from assistant.retrieval.answer_judge import AnswerJudge
 from assistant.retrieval.evidence import select_evidence
+from benchmarks.output import command_line, publish
 
 ROOT = Path(__file__).resolve().parents[1]
 POOLS = (2, 3, 6)
@@ -153,14 +152,9 @@ def render(results: dict) -> list[str]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--output", default=str(ROOT / ".bench" / "answer_judge.json"))
-    parser.add_argument("--limit", type=int, default=100, help="questions of each half")
-    args = parser.parse_args()
+    args = command_line(__doc__, "answer_judge", "questions of each half", 100).parse_args()
     results = run(args.limit)
-    print("\n".join(render(results)))
-    Path(args.output).parent.mkdir(parents=True, exist_ok=True)
-    Path(args.output).write_text(json.dumps(results, indent=2), encoding="utf-8")
+    publish(render(results), results, args.output)
 
 
 if __name__ == "__main__":

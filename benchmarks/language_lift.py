@@ -18,8 +18,6 @@ the answer.
 
 from __future__ import annotations
 
-import argparse
-import json
 from collections import defaultdict
 from pathlib import Path
 
@@ -28,6 +26,7 @@ from assistant.evaluation.retrieval import load_jsonl, temporary_assistant
 from assistant.evaluation.scoring import contains
 from assistant.ingest.metadata import content_id
 from assistant.retrieval.evidence import select_evidence
+from benchmarks.output import command_line, publish
 
 ROOT = Path(__file__).resolve().parents[1]
 LIFTS = (0.0, 0.02, 0.04, 0.05, 0.06, 0.08)
@@ -117,14 +116,9 @@ def render(results: dict) -> list[str]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--output", default=str(ROOT / ".bench" / "language_lift.json"))
-    parser.add_argument("--limit", type=int, help="only the first N questions of each store")
-    args = parser.parse_args()
+    args = command_line(__doc__, "language_lift", "only the first N questions of each store").parse_args()
     results = run(args.limit)
-    print("\n".join(render(results)))
-    Path(args.output).parent.mkdir(parents=True, exist_ok=True)
-    Path(args.output).write_text(json.dumps(results, indent=2), encoding="utf-8")
+    publish(render(results), results, args.output)
 
 
 if __name__ == "__main__":

@@ -14,8 +14,6 @@ other. The judge is the loaded default model: a full run judges about 580 questi
 
 from __future__ import annotations
 
-import argparse
-import json
 from pathlib import Path
 
 from assistant.config import Settings
@@ -23,6 +21,7 @@ from assistant.evaluation.retrieval import load_jsonl, temporary_assistant
 from assistant.generation.answer import doubt_refuses
 from assistant.retrieval.answer_judge import AnswerJudge
 from assistant.retrieval.evidence import select_evidence
+from benchmarks.output import command_line, publish
 
 ROOT = Path(__file__).resolve().parents[1]
 #: The band judged: every doubtful-band top considered below lies under its top.
@@ -101,15 +100,10 @@ def render(results: dict) -> list[str]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--output", default=str(ROOT / ".bench" / "refusal.json"))
-    parser.add_argument("--limit", type=int, help="only the first N questions of each half")
-    args = parser.parse_args()
+    args = command_line(__doc__, "refusal", "only the first N questions of each half").parse_args()
     rows = collect(args.limit)
     results = {"rows": rows, "rates": rates(rows)}
-    print("\n".join(render(results)))
-    Path(args.output).parent.mkdir(parents=True, exist_ok=True)
-    Path(args.output).write_text(json.dumps(results, indent=2), encoding="utf-8")
+    publish(render(results), results, args.output)
 
 
 if __name__ == "__main__":

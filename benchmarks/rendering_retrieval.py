@@ -15,7 +15,6 @@ articles), reported on the other.
 
 from __future__ import annotations
 
-import argparse
 import json
 import time
 from pathlib import Path
@@ -27,6 +26,7 @@ from assistant.evaluation.scoring import contains
 from assistant.retrieval import retriever as retrieval
 from assistant.retrieval.evidence import select_evidence
 from assistant.text.sentences import trimmed_sentence
+from benchmarks.output import command_line, publish
 
 ROOT = Path(__file__).resolve().parents[1]
 MODEL = "human-translation"
@@ -133,15 +133,11 @@ def render(results: dict) -> list[str]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--output", default=str(ROOT / ".bench" / "rendering_retrieval.json"))
+    parser = command_line(__doc__, "rendering_retrieval", "only the first N questions of each half")
     parser.add_argument("--store-dir", type=Path, help="keep the store of XQuAD's German paragraphs here (reused)")
-    parser.add_argument("--limit", type=int, help="only the first N questions of each half")
     args = parser.parse_args()
     results = run(args.store_dir, args.limit)
-    print("\n".join(render(results)))
-    Path(args.output).parent.mkdir(parents=True, exist_ok=True)
-    Path(args.output).write_text(json.dumps(results, indent=2), encoding="utf-8")
+    publish(render(results), results, args.output)
 
 
 if __name__ == "__main__":

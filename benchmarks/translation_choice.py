@@ -14,8 +14,6 @@ choice was made on the tune half; the report half is held out.
 
 from __future__ import annotations
 
-import argparse
-import json
 import re
 import statistics
 import time
@@ -26,6 +24,7 @@ from assistant.backends.chat import get_chat_model
 from assistant.config import Settings
 from assistant.evaluation.retrieval import load_jsonl
 from assistant.generation.translation import CANDIDATES, translate_one
+from benchmarks.output import command_line, publish
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -104,15 +103,10 @@ def render(cells: list[dict]) -> list[str]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--output", default=str(ROOT / ".bench" / "translation_choice.json"))
-    parser.add_argument("--limit", type=int, help="only the first N pairs of each half")
-    args = parser.parse_args()
+    args = command_line(__doc__, "translation_choice", "only the first N pairs of each half").parse_args()
     rows = collect(args.limit)
     cells = summary(rows)
-    print("\n".join(render(cells)))
-    Path(args.output).parent.mkdir(parents=True, exist_ok=True)
-    Path(args.output).write_text(json.dumps({"rows": rows, "summary": cells}, indent=2, ensure_ascii=False), encoding="utf-8")
+    publish(render(cells), {"rows": rows, "summary": cells}, args.output)
 
 
 if __name__ == "__main__":
