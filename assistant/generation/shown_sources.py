@@ -13,8 +13,7 @@ from assistant.grounding.citations import format_cited
 from assistant.models import AnswerSentence, Source
 from assistant.retrieval.answer_judge import by_standing, standing
 from assistant.retrieval.evidence import Evidence
-from assistant.text.langdata import language_name as cldr_name
-from assistant.text.langdata import message
+from assistant.text.langdata import language_name_in_phrase, message
 
 #: How many evidence sentences the quote fallback shows at most, and how close to the best one (in score)
 #: a second one must be to be shown too.
@@ -115,7 +114,7 @@ def provenance(kind: str, from_lang: str | None, answer_lang: str) -> str | None
     language: "translated from German" for a ``translation`` from ``from_lang``, "German original, not
     translated" for a ``quote`` in another language than theirs; None for anything else. The one wording of
     these labels for the answer text, the CLI, the browser, timelines and saved conversations."""
-    name = cldr_name(from_lang or "", answer_lang)
+    name = language_name_in_phrase(from_lang or "", answer_lang)
     if kind == "translation":
         return message("translated_from", answer_lang, language=name)
     if kind == "quote" and from_lang != answer_lang:

@@ -35,6 +35,16 @@ def language_name(code: str, in_lang: str = "en") -> str:
     return Locale.parse(in_lang).languages.get(code) or code
 
 
+def language_name_in_phrase(code: str, in_lang: str) -> str:
+    """:func:`language_name` as written inside a phrase of ``in_lang`` (``data/messages.toml``,
+    ``[language_name_in_phrase]``): Vietnamese "tiếng Anh" in "dịch từ tiếng Anh", where CLDR's stand-alone
+    form is "Tiếng Anh"."""
+    name = language_name(code, in_lang)
+    if data_file("messages")["language_name_in_phrase"].get(in_lang) == "lower-first" and name[:1].isupper():
+        return name[0].lower() + name[1:]
+    return name
+
+
 def message(key: str, lang: str, **values: str) -> str:
     """The fixed phrase ``key`` of ``data/messages.toml`` in ``lang`` (English when it has none), filled."""
     phrases = data_file("messages")[key]

@@ -88,6 +88,10 @@ def test_every_display_labels_a_translation_and_a_quote_in_the_answer_language()
     assert provenance("translation", "fr", "de") == "übersetzt, Original: Französisch"
     assert provenance("quote", "vi", "de") == "Original auf Vietnamesisch, nicht übersetzt"
     assert provenance("quote", "de", "de") is None and provenance("generated", None, "de") is None
+    # A language name inside a Vietnamese phrase is written as running text writes it (CLDR: "Tiếng Anh").
+    assert provenance("translation", "en", "vi") == "dịch từ tiếng Anh"
+    assert provenance("quote", "fr", "vi") == "nguyên văn tiếng Pháp, chưa dịch"
+    assert provenance("translation", "de", "id") == "diterjemahkan dari bahasa Jerman"
     out = io.StringIO()
     print_answer(answer, Console(file=out, width=400, highlight=False))
     conversation = Conversation(id="c", name="n", turns=1, started="2026-12-06T00:00:00", updated="2026-12-06T00:00:00")
