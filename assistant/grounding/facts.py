@@ -24,6 +24,7 @@ from assistant.text.lexicon import (
     INSTITUTION_TRANSLATIONS,
     INSTITUTION_WORDS,
     PERSON_TITLES,
+    titles_named,
 )
 from assistant.text.months import MONTHS, needs_number, numbered_months, ordinary_in_lower_case
 from assistant.text.stopwords import common_words
@@ -107,8 +108,10 @@ _NUMERIC_DATE = re.compile(r"\b(\d{1,2})\s*[/.]\s*(\d{1,2})(?:\s*[/.]\s*(\d{2,4}
 _ISO_DATE = re.compile(r"\b(\d{4})-(\d{2})(?:-(\d{2}))?\b")
 
 
-def months_in(text: str, *, loose: bool) -> set[int]:
-    """Months mentioned. ``loose`` also reads numeric dates (10/5, 10.5.2024, 2024-05-10), for sources."""
+def months_in(text: str, *, loose: bool, certain: bool = False) -> set[int]:
+    """Months mentioned. ``loose`` also reads numeric dates (10/5, 10.5.2024, 2024-05-10), for sources;
+    ``certain`` reads a name only capitalised or beside a number ("They march" names no March; "en mai",
+    French, is left unread too)."""
     folded = fold(text)
     written = TOKEN.findall(text)
     words = [fold(w) for w in written]
@@ -123,6 +126,10 @@ def months_in(text: str, *, loose: bool) -> set[int]:
                 near = words[max(0, i - 1) : i]
             else:
                 near = words[max(0, i - 1) : i] + words[i + 1 : i + 2]
+            if not any(w.isdigit() and (1 <= int(w) <= 31 or len(w) == 4) for w in near):
+                continue
+        elif certain and not written[i][:1].isupper():
+            near = words[max(0, i - 1) : i] + words[i + 1 : i + 2]
             if not any(w.isdigit() and (1 <= int(w) <= 31 or len(w) == 4) for w in near):
                 continue
         out.add(month)
@@ -314,6 +321,17 @@ def institutions_not_in(english: str, folded_source: str) -> list[str]:
         if variants and not any(_variant_in(v, folded_source) for v in variants):
             out.append(word)
     return out
+
+
+def titles_not_in(text: str, folded_source: str) -> list[str]:
+    """A person's titles ``text`` writes in another form than the English one (:func:`titles_named`:
+    "Chủ tịch", "Botschafter", "ambassadeur") whose English title no form in ``folded_source`` names:
+    "Chủ tịch" (president) for "Menteri" (minister). The other languages' side of :func:`institutions_not_in`,
+    from the same table; a form that names several titles is not read."""
+    return [
+        written for written, title in titles_named(text)
+        if not any(_variant_in(v, folded_source) for v in INSTITUTION_TRANSLATIONS[title])
+    ]
 
 
 def countries_not_in(text: str, source_text: str, source_lang: str | None = None, lang: str = "en") -> list[str]:

@@ -35,7 +35,7 @@ from assistant.text.lexicon import (
     closed_class_key,
     titles_named,
 )
-from assistant.text.months import MONTHS
+from assistant.text.months import MONTHS, names_in
 from assistant.text.names import is_name_part
 from assistant.text.words import TOKEN, WORD
 
@@ -140,11 +140,16 @@ def untranslated_words(original: str, original_lang: str, text: str, lang: str) 
     for m in re.finditer(r"\b[A-Z]\w+(?:\s+[A-Z]\w+)+", text):
         names |= {fold(w) for w in m.group(0).split()}
     out = []
-    if lang == "en":  # a title in the original's form, capitalised or not: "the Botschafter", "Duta Besar Choi"
-        folded_original = fold(original)
-        out = [written for written, _ in titles_named(text) if fold(written) in folded_original]
+    # A title in the original's form, capitalised or not: "the Botschafter", "Duta Besar Choi" (the table's
+    # forms are each one language's, so a form the original holds is not the translation's language's).
+    folded_original = fold(original)
+    out = [written for written, _ in titles_named(text) if fold(written) in folded_original]
+    own_months = names_in(lang)
     for word in dict.fromkeys(WORD.findall(text)):
         folded = fold(word)
+        if folded in MONTHS and folded in theirs and folded not in own_months and _dated(word, text):
+            out.append(word)  # "ngày 10 Mei": a date's month in the original's name, short as it may be
+            continue
         if len(word) < MIN_FOREIGN_CHARS or folded not in theirs or folded in _TRANSLATED or word.isupper():
             continue
         if any(folded in fold(w).split() for w in out):
@@ -156,3 +161,10 @@ def untranslated_words(original: str, original_lang: str, text: str, lang: str) 
         if word_language(word, (original_lang, lang)) == original_lang:
             out.append(word)
     return out
+
+
+def _dated(word: str, text: str) -> bool:
+    """``word`` stands beside a day or a year in ``text`` ("10 Mei", "Mai 2024", "10. Mai"): a month, not a
+    name that is also one somewhere ("Mai", a Vietnamese given name)."""
+    w = re.escape(word)
+    return re.search(rf"\d\.?\s*{w}(?!\w)|(?<!\w){w}\.?\s*\d", text) is not None

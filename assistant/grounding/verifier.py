@@ -52,6 +52,7 @@ from assistant.grounding.facts import (
     numbers_in,
     restates,
     roman_numbers_in,
+    titles_not_in,
 )
 from assistant.grounding.framing import unspoken_question_words
 from assistant.grounding.rendering import negation_changed, order_changed, untranslated_words
@@ -59,6 +60,7 @@ from assistant.grounding.titles import replaced_actor
 from assistant.models import AnswerSentence
 from assistant.text.folding import fold
 from assistant.text.language import written_in
+from assistant.text.months import numbered_months
 from assistant.text.number_words import spelled_in
 from assistant.text.places import cities_left_out
 from assistant.text.scripts import foreign_script
@@ -236,9 +238,12 @@ class Verifier:
             return Verdict(False, [], f"not written in {lang}", cosines)
         if foreign := foreign_script(text, lang, [original]):
             return Verdict(False, [], "written partly in another script: " + " ".join(foreign), cosines)
-        months = months_in(text, loose=False)
-        # a number one side writes in words is stated by both ("thứ 3" / "third"; "drei" / "3")
-        stated = numbers_in(original)
+        months = months_in(text, loose=False, certain=True)  # "they march" invents no March
+        # a number one side writes in words is stated by both ("thứ 3" / "third"; "drei" / "3"), and a month
+        # the translation writes by its number, the original by its name ("tháng 5" / "Mei", "May")
+        stated = numbers_in(original) | {
+            str(m) for m in set(numbered_months(fold(text))) & months_in(original, loose=True)
+        }
         invented = [n for n in sorted(numbers_in(text) - stated) if not spelled_in(n, original, original_lang)]
         # a ruler's number ("the wife of Kaiser Wilhelm II" for "Kayserin Elisabetha Christina") is a number too
         stated |= set(roman_numbers_in(original))
@@ -254,6 +259,10 @@ class Verifier:
             if not (n.isdigit() and int(n) in months)  # "22/12/1992" rendered "December 22, 1992"
             and not spelled_in(n, text, lang)
         ]
+        # a month the original names by its name, lost ("vào tháng Ảo" for "in early August")
+        dropped += [
+            f"month {m}" for m in sorted(months_in(original, loose=False, certain=True) - months_in(text, loose=True))
+        ]
         if dropped:
             return Verdict(False, [], "it drops " + ", ".join(dropped), cosines)
         if negation_changed(original, original_lang, text, lang):
@@ -261,7 +270,7 @@ class Verifier:
         flipped = order_changed(original, text, original_lang)
         if flipped:
             return Verdict(False, [], "order changed: " + ", ".join(f"{a}/{b}" for a, b in flipped), cosines)
-        if lang == "en" and (offices := institutions_not_in(text, fold(original))):
+        if offices := (institutions_not_in if lang == "en" else titles_not_in)(text, fold(original)):
             return Verdict(False, [], "not in the original: " + ", ".join(offices), cosines)
         if countries := countries_not_in(text, original, original_lang, lang):
             return Verdict(False, [], "not in the original: " + ", ".join(countries), cosines)

@@ -106,3 +106,17 @@ def month_names(lang: str) -> list[str]:
     from babel.dates import get_month_names
 
     return [get_month_names("wide", "format", locale=lang)[m] for m in range(1, 13)]
+
+
+@lru_cache(maxsize=None)
+def names_in(lang: str) -> frozenset[str]:
+    """Every folded name and abbreviation ``lang`` writes a month with (CLDR, as :data:`MONTHS`): "mai" is
+    German and French, not Vietnamese, which writes "tháng 5"."""
+    from babel.dates import get_month_names
+
+    return frozenset(
+        fold(name).strip(".").strip()
+        for width in _WIDTHS
+        for context in _CONTEXTS
+        for name in get_month_names(width, context, locale=lang).values()
+    )

@@ -119,6 +119,64 @@ def test_a_title_left_in_the_originals_form_is_untranslated_even_capitalised():
     assert untranslated_words("Er spielt in der Premier League.", "de", "He plays in the Premier League.", "en") == []
 
 
+def test_translations_into_other_languages_than_english_are_checked_for_titles_too():
+    """Titles are named in every language's form (the lexicon's table): a translation into Vietnamese or
+    German that leaves the original's title as written, or names an office the original does not, is refused
+    like an English one; a title in the translation's own words passes."""
+    verifier = Verifier(embedder=None, threshold=0.85, translation_threshold=0.9, faithfulness_threshold=0.5)
+    original = "Menteri Nguyen Manh Hung menerima Duta Besar Korea Choi Youngsam di Hanoi."
+
+    def reason(text: str, lang: str) -> str | None:
+        return verifier.check_translation(original, "id", text, lang, cosine=0.95, judge=0.9).reason
+
+    assert reason("Bộ trưởng Nguyễn Mạnh Hùng đã tiếp Duta Besar Hàn Quốc Choi Youngsam tại Hà Nội.", "vi") == (
+        "left untranslated: Duta Besar"
+    )
+    assert reason("Bộ trưởng Nguyễn Mạnh Hùng đã tiếp Đại sứ Hàn Quốc Choi Youngsam tại Hà Nội.", "vi") is None
+    assert reason("Minister Nguyen Manh Hung empfing den koreanischen Botschafter Choi Youngsam in Hanoi.", "de") is None
+    assert reason("Minister Nguyen Manh Hung empfing den koreanischen Bürgermeister Choi Youngsam in Hanoi.", "de") == (
+        "not in the original: Bürgermeister"
+    )
+
+
+def test_a_month_the_translation_writes_by_its_number_is_the_originals_named_month():
+    """Vietnamese writes a month by its number ("ngày 10 tháng 5"): the 5 is not a number the translation
+    invented when the original names May ("10 Mei", "8. Mai", "May 8"), and a wrong month is still refused."""
+    verifier = Verifier(embedder=None, threshold=0.85, translation_threshold=0.9, faithfulness_threshold=0.5)
+    for original, lang in [("Menteri Hung menerima Duta Besar Choi pada tanggal 10 Mei.", "id"),
+                           ("Minister Hung empfing Botschafter Choi am 10. Mai.", "de"),
+                           ("Minister Hung received Ambassador Choi on May 10.", "en")]:
+        right = "Bộ trưởng Hùng đã tiếp Đại sứ Choi vào ngày 10 tháng 5."
+        assert verifier.check_translation(original, lang, right, "vi", cosine=0.95, judge=0.9).supported, original
+        wrong = verifier.check_translation(original, lang, right.replace("tháng 5", "tháng 6"), "vi", cosine=0.95, judge=0.9)
+        assert not wrong.supported and "6" in wrong.reason
+
+
+def test_a_month_left_in_the_originals_name_or_lost_is_refused():
+    """The small model writes "ngày 10 Mei" into Vietnamese (seen on the seeds): a date's month in a name the
+    translation's language does not write is left untranslated, however short; a Vietnamese "Mai" (a given
+    name) is not a month. A month the original names that the translation lost is dropped ("vào tháng Ảo"
+    for "in early August"), and a verb is no month ("they march")."""
+    verifier = Verifier(embedder=None, threshold=0.85, translation_threshold=0.9, faithfulness_threshold=0.5)
+
+    def reason(original: str, lang_from: str, text: str, lang: str) -> str | None:
+        return verifier.check_translation(original, lang_from, text, lang, cosine=0.95, judge=0.9).reason
+
+    assert reason("Pada tanggal 8 Mei, CMC meluncurkan CMC Korea.", "id", "Ngày 8 Mei, CMC đã ra mắt CMC Korea.", "vi") == (
+        "left untranslated: Mei"
+    )
+    assert reason("Am 8. Mai gründete CMC die CMC Korea.", "de", "On 8 Mai, CMC founded CMC Korea.", "en") == (
+        "left untranslated: Mai"
+    )
+    assert untranslated_words("Bà Mai, 40 tuổi, phát biểu.", "vi", "Mai, 40, spoke.", "en") == []
+    assert reason("Le 8 mai, CMC a fondé CMC Korea.", "fr", "Am 8. Mai gründete CMC die CMC Korea.", "de") is None
+    assert reason("Minister Hung visited Seoul in early August.", "en", "Bộ trưởng Hùng đã đến Seoul vào tháng Ảo.", "vi") == (
+        "it drops month 8"
+    )
+    assert reason("Sie marschieren nach Washington.", "de", "They march to Washington.", "en") is None
+    assert reason("Sie kamen im Juni nach Washington.", "de", "They came to Washington in March.", "en") == "not in the original: month 3"
+
+
 def test_check_translation_names_what_is_wrong():
     verifier = Verifier(embedder=None, threshold=0.85, translation_threshold=0.9, faithfulness_threshold=0.5)
     assert verifier.check_translation(DE, "de", EN, "en", cosine=0.95, judge=0.9).supported
