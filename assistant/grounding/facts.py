@@ -108,6 +108,15 @@ _NUMERIC_DATE = re.compile(r"\b(\d{1,2})\s*[/.]\s*(\d{1,2})(?:\s*[/.]\s*(\d{2,4}
 _ISO_DATE = re.compile(r"\b(\d{4})-(\d{2})(?:-(\d{2}))?\b")
 
 
+_ORDINAL = re.compile(r"(\d+)[^\W\d_]{0,2}")
+
+
+def _day_or_year(word: str) -> bool:
+    """A (folded) word is a day, ordinal or not ("8", "8th", "1er"), or a year: what dates a month's name."""
+    m = _ORDINAL.fullmatch(word)
+    return m is not None and (1 <= int(m.group(1)) <= 31 or len(m.group(1)) == 4)
+
+
 def months_in(text: str, *, loose: bool, certain: bool = False) -> set[int]:
     """Months mentioned. ``loose`` also reads numeric dates (10/5, 10.5.2024, 2024-05-10), for sources;
     ``certain`` reads a name only capitalised or beside a number ("They march" names no March; "en mai",
@@ -126,11 +135,11 @@ def months_in(text: str, *, loose: bool, certain: bool = False) -> set[int]:
                 near = words[max(0, i - 1) : i]
             else:
                 near = words[max(0, i - 1) : i] + words[i + 1 : i + 2]
-            if not any(w.isdigit() and (1 <= int(w) <= 31 or len(w) == 4) for w in near):
+            if not any(_day_or_year(w) for w in near):
                 continue
         elif certain and not written[i][:1].isupper():
             near = words[max(0, i - 1) : i] + words[i + 1 : i + 2]
-            if not any(w.isdigit() and (1 <= int(w) <= 31 or len(w) == 4) for w in near):
+            if not any(_day_or_year(w) for w in near):
                 continue
         out.add(month)
     out.update(numbered_months(folded))

@@ -174,6 +174,8 @@ def test_a_month_left_in_the_originals_name_or_lost_is_refused():
         "it drops month 8"
     )
     assert reason("Sie marschieren nach Washington.", "de", "They march to Washington.", "en") is None
+    # an ordinal day dates the month too (seed 001: "… in the capital city of Seoul on May 8th.")
+    assert reason("Am 8. Mai gründete CMC die CMC Korea.", "de", "CMC founded CMC Korea on May 8th.", "en") is None
     assert reason("Sie kamen im Juni nach Washington.", "de", "They came to Washington in March.", "en") == "not in the original: month 3"
 
 
