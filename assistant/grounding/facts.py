@@ -334,9 +334,9 @@ def institutions_not_in(english: str, folded_source: str) -> list[str]:
 
 def titles_not_in(text: str, folded_source: str) -> list[str]:
     """A person's titles ``text`` writes in another form than the English one (:func:`titles_named`:
-    "Chủ tịch", "Botschafter", "ambassadeur") whose English title no form in ``folded_source`` names:
-    "Chủ tịch" (president) for "Menteri" (minister). The other languages' side of :func:`institutions_not_in`,
-    from the same table; a form that names several titles is not read."""
+    "Bộ trưởng", "Botschafter", "ambassadeur") whose English title no form in ``folded_source`` names:
+    "Bürgermeister" (mayor) for "Menteri" (minister). The other languages' side of :func:`institutions_not_in`,
+    from the same table; a form that names several titles ("Chủ tịch": chairman or president) is not read."""
     return [
         written for written, title in titles_named(text)
         if not any(_variant_in(v, folded_source) for v in INSTITUTION_TRANSLATIONS[title])
