@@ -127,9 +127,9 @@ class Settings(BaseSettings):
         "",
         description="Comma-separated languages (vi, de, fr, id, es, en) into which each question is translated by "
         "the model before retrieval; each translation searches the documents of its own language. Empty = off. "
-        "Meant for languages e5-small matches poorly to English questions (Vietnamese: seeds recall@1 0.73 -> "
-        "0.82); with the bundled 270M model, German translations lowered XQuAD en->de recall@1 from 0.90 to 0.81, "
-        "so list only languages that need it. One short model call per language per question.",
+        "Meant for languages e5-small matches poorly to English questions (Vietnamese, on the seeds); German "
+        "translations lowered XQuAD en->de recall@1 with either bundled model (BENCHMARKS.md), so list only "
+        "languages that need it. One short model call per language per question, before anything is shown.",
     )
     translation_weight: float = Field(
         0.7,  # = retrieval.translations.TRANSLATION_WEIGHT (config imports nothing of the package)

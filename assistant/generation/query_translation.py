@@ -10,7 +10,7 @@ documents of its language only (see :meth:`assistant.retrieval.retriever.Retriev
 only reorder passages of its own language. Translations are never shown as text the user reads, and
 answers are still verified against the passages themselves.
 
-The prompt (``prompts/translate.txt``) is few-shot with eight everyday news questions per language
+The prompt (``prompts/translate_query_system.txt``) is few-shot with eight everyday news questions per language
 (``prompts/translate_examples.tsv``: who, what, when, how many, which, why, where) that carry no numbers
 or dates, because a tiny model copies them. With two examples gemma-3-270m turned "What did the
 ambassador propose?" into "Báo cho ai dự kiến về nhà máy?" (who expects what of the factory); with eight,
@@ -36,6 +36,7 @@ from assistant.retrieval.translations import Translation
 from assistant.templates import render
 from assistant.text.language import LANGUAGE_NAMES, question_language, written_in
 from assistant.text.names import is_name_part
+from assistant.text.scripts import foreign_script
 from assistant.text.words import WORD
 
 
@@ -47,6 +48,11 @@ def examples() -> dict[str, tuple[str, ...]]:
     rows = list(csv.reader(io.StringIO(text), delimiter="\t"))
     return {row[0]: tuple(row[1:]) for row in rows[1:] if row}
 
+
+#: The replies a question's translation is drawn from until one is usable (:func:`clean`): the configured
+#: sampling first (greedy by default), then one sampled with a fixed seed (repeatable), for a greedy reply
+#: that drifted into another script or language.
+ATTEMPTS: tuple[tuple[float | None, int | None], ...] = ((None, None), (0.7, 1))
 
 #: What stands for a person's name while the question is translated.
 PLACEHOLDERS = ("X", "Y", "Z")
@@ -98,13 +104,14 @@ def unmasked(text: str, names: dict[str, str]) -> str:
 
 def clean(reply: str, question: str, lang: str, source_lang: str) -> str | None:
     """The translation in ``reply``, or None when it is no usable translation (empty, a copy of the
-    question, looping, far longer than the question, or not in ``lang``)."""
+    question, looping, far longer than the question, not in ``lang``, or drifting into a script ``lang`` is
+    not written in: qwen2.5-coder-1.5b wrote "Việt Nam và Hàn Quốc đã có liên hệ外交 từ khi nào?")."""
     text = reply.strip().split("\n")[0].strip().strip('"“”').strip()
     if not text or text.casefold() == question.casefold() or is_repetitive(text):
         return None
     if len(text) > 3 * len(question) + 20:
         return None
-    if written_in(text, lang, [source_lang]) is False:
+    if written_in(text, lang, [source_lang]) is False or foreign_script(text, lang, [question]):
         return None
     return text
 
@@ -120,16 +127,26 @@ class QueryTranslator:
         self._cache: OrderedDict[tuple[str, str, str], str | None] = OrderedDict()
         self._lock = threading.Lock()
 
-    def prompt(self, question: str, lang: str, source_lang: str = "en") -> str:
+    @staticmethod
+    def messages(question: str, lang: str, source_lang: str = "en") -> list[ChatMessage]:
+        """The instructions, the example questions as requests and replies, then ``question``.
+
+        As turns of a conversation, not one text to continue: given "English: …\nVietnamese:" as one message,
+        qwen2.5-coder-1.5b-instruct replied with a preamble ("Voici la traduction en français de chaque
+        question :") on the first line, and for Vietnamese with nothing usable, so no translation searched.
+        The instructions and examples are the same for every question into ``lang``: a fixed beginning the
+        model keeps evaluated."""
         source_name, name = LANGUAGE_NAMES[source_lang], LANGUAGE_NAMES[lang]
-        pairs = zip(examples()[source_lang], examples()[lang])
-        return render(
-            "translate_query",
-            source_language=source_name,
-            language=name,
-            examples="\n\n".join(f"{source_name}: {source}\n{name}: {target}" for source, target in pairs),
-            question=question,
-        )
+        turns = [
+            message
+            for source, target in zip(examples()[source_lang], examples()[lang])
+            for message in (ChatMessage("user", source, fixed=True), ChatMessage("assistant", target, fixed=True))
+        ]
+        return [
+            ChatMessage("system", render("translate_query_system", source_language=source_name, language=name).strip()),
+            *turns,
+            ChatMessage("user", question),
+        ]
 
     def forget(self) -> None:
         """Drop the remembered translations (benchmarks time fresh ones)."""
@@ -144,10 +161,15 @@ class QueryTranslator:
                 self._cache.move_to_end(key)
                 return self._cache[key]
         masked, names = masked_names(question)
-        reply = "".join(
-            self.model.stream([ChatMessage("user", self.prompt(masked, lang, source_lang))], max_tokens=64, stop=["\n"])
-        )
-        text = clean(reply, masked, lang, source_lang)
+        text = None
+        for temperature, seed in ATTEMPTS:
+            reply = "".join(
+                self.model.stream(
+                    self.messages(masked, lang, source_lang), max_tokens=64, stop=["\n"], temperature=temperature, seed=seed
+                )
+            )
+            if text := clean(reply, masked, lang, source_lang):
+                break
         text = unmasked(text, names) if text else None
         with self._lock:
             self._cache[key] = text

@@ -94,10 +94,10 @@ def test_a_request_asked_again_gets_the_same_reply_even_after_others():
     # A near-tie: re-evaluating only the prompt's last token from the cache (what llama-cpp-python does for
     # an exact repeat), or the prompt's tail after another prompt with the same beginning, gemma-3-270m
     # named another person than evaluated whole (AVX2 build: the last bits of the logits differ).
-    prompt = [ChatMessage("user", translator.prompt(
+    prompt = translator.messages(
         "Which Korean policy for the fourth industrial revolution did Minister You Young Min mention?", "vi"
-    ))]
-    other = [ChatMessage("user", translator.prompt("What is VKIST?", "vi"))]
+    )
+    other = translator.messages("What is VKIST?", "vi")
 
     def reply(messages):
         return "".join(model.stream(messages, max_tokens=32, stop=["\n"]))

@@ -36,10 +36,10 @@ ARTICLES = {
 
 
 def scripted(messages):
-    prompt = messages[-1].content
-    if prompt.rstrip().endswith("Vietnamese:"):
+    instructions = messages[0].content
+    if "into Vietnamese" in instructions:
         return " " + VIETNAMESE
-    if prompt.rstrip().endswith("German:"):
+    if "into German" in instructions:
         return " " + GERMAN
     return " " + QUESTION  # a copy: no usable translation
 
@@ -59,10 +59,16 @@ def assistant(tmp_path):
 
 
 def test_the_prompt_is_few_shot_in_the_target_language_and_names_the_question():
-    prompt = QueryTranslator(FakeChatModel(), HashingEmbedder()).prompt(QUESTION, "vi")
-    assert prompt.rstrip().endswith(f"English: {QUESTION}\nVietnamese:")
-    for english, vietnamese in zip(examples()["en"], examples()["vi"]):  # every example, as a pair
-        assert f"English: {english}\nVietnamese: {vietnamese}\n" in prompt
+    """Instructions, then the examples as requests and replies (a conversation: given as one text to
+    continue, an instruct model replied with a preamble), then the question; the fixed part is marked so."""
+    messages = QueryTranslator.messages(QUESTION, "vi")
+    assert messages[0].role == "system" and "from English into Vietnamese" in messages[0].content
+    pairs = list(zip(examples()["en"], examples()["vi"]))
+    assert [(m.role, m.content) for m in messages[1:-1]] == [
+        turn for english, vietnamese in pairs for turn in (("user", english), ("assistant", vietnamese))
+    ]
+    assert all(m.fixed for m in messages[1:-1]) and not messages[-1].fixed
+    assert (messages[-1].role, messages[-1].content) == ("user", QUESTION)
     assert set(examples()) >= {"en", "vi", "de", "fr", "id"}
     assert len({len(questions) for questions in examples().values()}) == 1  # the same questions in each
     for questions in examples().values():  # the examples carry no numbers for a tiny model to copy
@@ -76,6 +82,7 @@ def test_clean_keeps_a_translation_and_drops_what_is_not_one():
     assert clean("quan hệ quan hệ quan hệ quan hệ", QUESTION, "vi", "en") is None  # a loop
     assert clean("When did the two countries establish diplomatic relations?", QUESTION, "vi", "en") is None  # English
     assert clean(VIETNAMESE * 6, QUESTION, "vi", "en") is None  # far longer than the question
+    assert clean("Việt Nam và Hàn Quốc đã có liên hệ外交 từ khi nào?", QUESTION, "vi", "en") is None  # drifted into Chinese
 
 
 def test_the_question_language_ignores_names():
@@ -107,7 +114,7 @@ def test_the_model_translates_the_question_with_names_masked_and_gets_them_back(
     translator = QueryTranslator(model, HashingEmbedder())
     question = "What did Minister You Young Min say about Nguyen Manh Hung?"
     assert translator.text(question, "vi") == "Bộ trưởng You Young Min đã nói gì về Nguyen Manh Hung?"
-    assert model.prompts[-1][-1].content.rstrip().endswith("English: What did Minister X say about Y?\nVietnamese:")
+    assert model.prompts[-1][-1].content == "What did Minister X say about Y?"
     assert translator.text(question.replace("say", "tell"), "vi") == "Bộ trưởng đã nói gì?"
     assert translator.text(question, "vi") == "Bộ trưởng You Young Min đã nói gì về Nguyen Manh Hung?"  # remembered
     assert len(model.prompts) == 2
@@ -207,3 +214,15 @@ def test_a_store_without_the_listed_languages_searches_without_loading_the_model
 
 def test_a_given_model_translates_too(assistant):
     assert assistant.translation_model is assistant.model  # the scripted fake answers and translates
+
+
+def test_an_unusable_first_translation_is_drawn_again_sampled_once():
+    """A greedy reply that drifted into Chinese is no translation; one sampled reply (fixed seed) is asked
+    for, and when that fails too there is none."""
+    replies = iter(["Việt Nam và Hàn Quốc đã có liên hệ外交 từ khi nào?", " " + VIETNAMESE, QUESTION, QUESTION])
+    model = FakeChatModel(replies=lambda messages: next(replies))
+    translator = QueryTranslator(model, HashingEmbedder())
+    assert translator.text(QUESTION, "vi") == VIETNAMESE
+    assert model.samplings == [(None, None), (0.7, 1)]
+    assert translator.text("When did the two countries sign it?", "vi") is None  # two copies of the question
+    assert len(model.prompts) == 4
