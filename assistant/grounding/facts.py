@@ -26,7 +26,7 @@ from assistant.text.lexicon import (
     PERSON_TITLES,
     titles_named,
 )
-from assistant.text.months import MONTHS, needs_number, numbered_months, ordinary_in_lower_case
+from assistant.text.months import MONTHS, dated, needs_number, numbered_months, ordinary_in_lower_case
 from assistant.text.stopwords import common_words
 from assistant.text.words import TOKEN, WORD
 
@@ -108,15 +108,6 @@ _NUMERIC_DATE = re.compile(r"\b(\d{1,2})\s*[/.]\s*(\d{1,2})(?:\s*[/.]\s*(\d{2,4}
 _ISO_DATE = re.compile(r"\b(\d{4})-(\d{2})(?:-(\d{2}))?\b")
 
 
-_ORDINAL = re.compile(r"(\d+)[^\W\d_]{0,2}")
-
-
-def _day_or_year(word: str) -> bool:
-    """A (folded) word is a day, ordinal or not ("8", "8th", "1er"), or a year: what dates a month's name."""
-    m = _ORDINAL.fullmatch(word)
-    return m is not None and (1 <= int(m.group(1)) <= 31 or len(m.group(1)) == 4)
-
-
 def months_in(text: str, *, loose: bool, certain: bool = False) -> set[int]:
     """Months mentioned. ``loose`` also reads numeric dates (10/5, 10.5.2024, 2024-05-10), for sources;
     ``certain`` reads a name only capitalised or beside a number ("They march" names no March; "en mai",
@@ -130,17 +121,10 @@ def months_in(text: str, *, loose: bool, certain: bool = False) -> set[int]:
         if month is None:
             continue
         if needs_number(word):  # "May 10", "10 Mei", "set 2024"; not "the set {0,1}" nor "may 0"
-            if ordinary_in_lower_case(written[i]):
-                # Only a day before it: "am Morgen des 27. Januar" and "des 20 pays" name no December.
-                near = words[max(0, i - 1) : i]
-            else:
-                near = words[max(0, i - 1) : i] + words[i + 1 : i + 2]
-            if not any(_day_or_year(w) for w in near):
+            if not dated(words, i, before_only=ordinary_in_lower_case(written[i])):
                 continue
-        elif certain and not written[i][:1].isupper():
-            near = words[max(0, i - 1) : i] + words[i + 1 : i + 2]
-            if not any(_day_or_year(w) for w in near):
-                continue
+        elif certain and not written[i][:1].isupper() and not dated(words, i):
+            continue
         out.add(month)
     out.update(numbered_months(folded))
     if loose:

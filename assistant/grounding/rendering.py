@@ -35,7 +35,7 @@ from assistant.text.lexicon import (
     closed_class_key,
     titles_named,
 )
-from assistant.text.months import MONTHS, names_in
+from assistant.text.months import MONTHS, dated, names_in
 from assistant.text.names import is_name_part
 from assistant.text.words import TOKEN, WORD
 
@@ -166,5 +166,6 @@ def untranslated_words(original: str, original_lang: str, text: str, lang: str) 
 def _dated(word: str, text: str) -> bool:
     """``word`` stands beside a day or a year in ``text`` ("10 Mei", "Mai 2024", "10. Mai"): a month, not a
     name that is also one somewhere ("Mai", a Vietnamese given name)."""
-    w = re.escape(word)
-    return re.search(rf"\d\.?\s*{w}(?!\w)|(?<!\w){w}\.?\s*\d", text) is not None
+    words = [fold(w) for w in TOKEN.findall(text)]
+    folded = fold(word)
+    return any(dated(words, i) for i, w in enumerate(words) if w == folded)

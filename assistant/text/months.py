@@ -101,6 +101,24 @@ def needs_number(folded_name: str) -> bool:
     return folded_name not in _cldr().wide or folded_name in _homographs()
 
 
+#: A day, ordinal or not ("8", "8th", "1er"), or a year, as a folded word.
+_DAY_OR_YEAR = re.compile(r"(\d+)[^\W\d_]{0,2}")
+
+
+def day_or_year(word: str) -> bool:
+    """A (folded) word is a day, ordinal or not ("8", "8th", "1er"), or a year: what dates a month's name."""
+    m = _DAY_OR_YEAR.fullmatch(word)
+    return m is not None and (1 <= int(m.group(1)) <= 31 or len(m.group(1)) == 4)
+
+
+def dated(words: list[str], i: int, *, before_only: bool = False) -> bool:
+    """The month name at ``words[i]`` (a text's folded tokens) stands beside a day or a year: "10 Mei",
+    "Mai 2024", "May 8th"; with ``before_only``, after a day only ("am Morgen des 27. Januar" and "des 20
+    pays" name no December: "des" is a month only as a date's)."""
+    near = words[max(0, i - 1) : i] + ([] if before_only else words[i + 1 : i + 2])
+    return any(day_or_year(w) for w in near)
+
+
 def month_names(lang: str) -> list[str]:
     """The wide names of the twelve months in ``lang``, as written (for house style: "May", "August")."""
     from babel.dates import get_month_names
