@@ -51,6 +51,7 @@ from assistant.generation.shown_sources import (
     quotes,
     readable_by,
     readable_text,
+    repeats,
     states_it,
 )
 from assistant.generation.translation import SentenceTranslator
@@ -439,15 +440,19 @@ class AnswerPipeline:
                 f"{language_name(answer_lang)} and were not given to the model"
             )
         fallback = quotes(evidence, answer_lang, self.settings.judge_weight, self.settings.judge_second)
-        led = {plain(s.text) for s in lead}  # a sentence the model copied from the lead is not shown twice
+        led = [s.text for s in lead]  # a sentence the model copied from the lead is not shown twice
+
+        def new(sentence: AnswerSentence) -> bool:
+            return not repeats(sentence.text, led, answer_lang)
+
         if readable:
             self.compose(renumber(evidence, readable), query, answer_lang, result, started, on_token,
-                         lambda s: None if plain(s.text) in led else show(s))
+                         lambda s: show(s) if new(s) else None)
         if any(s.supported for s in result.sentences):
             lead = self.with_contexts(lead, result.sources, answer_lang)
-            result.sentences = lead + [s for s in result.sentences if plain(s.text) not in led]
+            result.sentences = lead + [s for s in result.sentences if new(s)]
         else:
-            as_they_stand = lead + [s for s in fallback if plain(s.text) not in led]
+            as_they_stand = lead + [s for s in fallback if plain(s.text) not in {plain(t) for t in led}]
             result.sentences += self.with_contexts(as_they_stand, result.sources, answer_lang)
             if readable:
                 result.notes.append("no generated sentence was supported by its sources; showing the sources instead")

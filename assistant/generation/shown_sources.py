@@ -8,12 +8,16 @@ that state such a thing (:mod:`assistant.grounding.answer_type`) come before tho
 
 from __future__ import annotations
 
+from typing import Sequence
+
 from assistant.grounding.answer_type import expected_answer, states_answer
 from assistant.grounding.citations import format_cited
+from assistant.grounding.framing import content_words, same_stem
 from assistant.models import AnswerSentence, Source
 from assistant.retrieval.answer_judge import by_standing, standing
 from assistant.retrieval.evidence import Evidence
 from assistant.text.langdata import language_name_in_phrase, message
+from assistant.text.words import anchors
 
 #: How many evidence sentences the quote fallback shows at most, and how close to the best one (in score)
 #: a second one must be to be shown too.
@@ -92,6 +96,22 @@ def as_sentence(source: Source, answer_lang: str) -> AnswerSentence:
 def plain(text: str) -> str:
     """A sentence compared as words: spacing and the final stop aside (the citation grammar drops it)."""
     return " ".join(text.split()).rstrip(".!?。")
+
+
+def repeats(text: str, shown: Sequence[str], lang: str) -> bool:
+    """Does ``text`` (in ``lang``) say nothing that one of the ``shown`` sentences does not: every content word
+    of it a form of one of that sentence's words and every number one of its numbers? The model often copies
+    the sentence that leads the answer with a clause dropped ("Currently, Dà Nang has 37 institutions …
+    with approximately 6,000 graduates each year [1]." after the translation it cites): shown again, the
+    reader reads the same thing twice."""
+    words, numbers = content_words(text, lang), anchors(text)
+    if not words:
+        return any(plain(text) == plain(other) for other in shown)
+    for other in shown:
+        held = content_words(other, lang)
+        if numbers <= anchors(other) and all(any(same_stem(w, h) for h in held) for w in words):
+            return True
+    return False
 
 
 def displayed(sentence: AnswerSentence, answer_lang: str) -> str:

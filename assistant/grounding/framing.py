@@ -33,7 +33,9 @@ MIN_SHARE = 1 / 3
 MIN_STEM = 4
 
 
-def _content_words(text: str, lang: str) -> set[str]:
+def content_words(text: str, lang: str) -> set[str]:
+    """The folded words of ``text`` that say what it is about: three letters or more, not one of ``lang``'s
+    common words (stopwords-iso), not a number."""
     common = common_words(lang)
     words = (w.group(0) for w in WORD.finditer(text))
     return {fold(w) for w in words if len(w) > 2 and w.casefold() not in common and not w.isdigit()}
@@ -50,8 +52,8 @@ def same_stem(a: str, b: str) -> bool:
 
 def borrowed_words(sentence: str, question: str, lang: str) -> set[str]:
     """The content words of ``sentence`` that it took from ``question`` (folded)."""
-    asked = _content_words(question, lang)
-    return {w for w in _content_words(sentence, lang) if any(same_stem(w, q) for q in asked)}
+    asked = content_words(question, lang)
+    return {w for w in content_words(sentence, lang) if any(same_stem(w, q) for q in asked)}
 
 
 def unspoken_question_words(sentence: str, question: str, passage: str, lang: str) -> list[str]:
@@ -60,6 +62,6 @@ def unspoken_question_words(sentence: str, question: str, passage: str, lang: st
     borrowed = borrowed_words(sentence, question, lang)
     if len(borrowed) < MIN_BORROWED:
         return []
-    held = _content_words(passage, lang)
+    held = content_words(passage, lang)
     lacking = sorted(w for w in borrowed if not any(same_stem(w, h) for h in held))
     return lacking if len(borrowed) - len(lacking) < MIN_SHARE * len(borrowed) else []

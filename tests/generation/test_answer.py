@@ -11,6 +11,7 @@ from assistant.backends.fake_chat import FakeChatModel
 from assistant.config import Settings
 from assistant.errors import InputError
 from assistant.generation.answer import NOT_ANSWERED
+from assistant.generation.shown_sources import repeats
 from assistant.models import Answer
 from assistant.service import NewsAssistant
 from assistant.templates import render
@@ -283,7 +284,7 @@ def test_sources_beyond_the_translated_ones_are_read_through_their_cached_transl
 def test_the_best_evidence_sentence_leads_at_once_and_the_models_sentences_follow(tmp_path):
     def shorter(messages):
         if "37 establishments" in sources_in(messages)[1]:
-            return "Dà Nang has 37 establishments offering IT training [1]."
+            return "Dà Nang trains IT students in 37 establishments [1]."
         return "x [1]."
 
     assistant, model = make(tmp_path, translating(shorter, {FR_37: EN_37}), translate_evidence=6, translation_threshold=0.0)
@@ -300,10 +301,10 @@ def test_the_best_evidence_sentence_leads_at_once_and_the_models_sentences_follo
     answer = assistant.answers.ask("How many IT training establishments does Da Nang have?", on_sentence=on_sentence)
     # the translation was shown before the model was asked to answer, and before the other sources were
     # translated; the model's own sentence came after
-    assert seen == [("translation", EN_37, 0), ("generated", "Dà Nang has 37 establishments offering IT training", 1)]
+    assert seen == [("translation", EN_37, 0), ("generated", "Dà Nang trains IT students in 37 establishments", 1)]
     assert translated[0] == 1 < translations()
     assert [(s.kind, s.citations) for s in answer.sentences if s.supported] == [("translation", [1]), ("generated", [1])]
-    assert answer.answer.startswith(EN_37 + " [1] (translated from French) Dà Nang has 37")
+    assert answer.answer.startswith(EN_37 + " [1] (translated from French) Dà Nang trains IT students")
     assert not any("no generated sentence" in note for note in answer.notes)
 
 
@@ -312,6 +313,27 @@ def test_a_model_sentence_copied_from_the_lead_is_not_shown_twice(tmp_path):
     answer = assistant.ask("How many IT training establishments does Da Nang have?")
     assert [(s.kind, s.text) for s in answer.sentences if s.supported] == [("translation", EN_37)]
     assert answer.answer.count("37 establishments") == 1
+
+
+def test_a_model_sentence_that_only_shortens_the_lead_is_not_shown_either(tmp_path):
+    """"Dà Nang has 37 establishments offering IT training [1]." after the translation it cites says nothing
+    new; a sentence with a word or a number of its own does."""
+    seen = []
+    shortened = translating(lambda messages: "Dà Nang has 37 establishments offering IT training [1].", {FR_37: EN_37})
+    assistant, _ = make(tmp_path, shortened, translate_evidence=6, translation_threshold=0.0)
+    answer = assistant.ask("How many IT training establishments does Da Nang have?", on_sentence=seen.append)
+    assert [(s.kind, s.text) for s in answer.sentences] == [("translation", EN_37)]
+    assert [s.kind for s in seen] == ["translation"]
+    assert not any("no generated sentence" in note for note in answer.notes)
+
+
+def test_repeats_compares_content_words_by_stem_and_numbers():
+    lead = [EN_37]
+    assert repeats("Dà Nang has 37 establishments offering IT training.", lead, "en")
+    assert repeats("Currently Dà Nang has about 6,000 graduates a year.", lead, "en")  # "graduate" ~ "graduates"
+    assert not repeats("Dà Nang has 38 establishments offering IT training.", lead, "en")  # a number of its own
+    assert not repeats("Dà Nang trains IT students in 37 establishments.", lead, "en")  # "students"
+    assert not repeats("Dà Nang has 37 establishments.", [], "en")
 
 
 def test_a_quote_the_reader_cannot_read_never_leads(tmp_path):
