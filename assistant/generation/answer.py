@@ -440,7 +440,7 @@ class AnswerPipeline:
                 f"{language_name(answer_lang)} and were not given to the model"
             )
         fallback = quotes(evidence, answer_lang, self.settings.judge_weight, self.settings.judge_second)
-        led = [s.text for s in lead]  # a sentence the model copied from the lead is not shown twice
+        led = [s.text for s in lead]  # a sentence the model copied or shortened from the lead is not shown twice
 
         def new(sentence: AnswerSentence) -> bool:
             return not repeats(sentence.text, led, answer_lang)
@@ -452,7 +452,8 @@ class AnswerPipeline:
             lead = self.with_contexts(lead, result.sources, answer_lang)
             result.sentences = lead + [s for s in result.sentences if new(s)]
         else:
-            as_they_stand = lead + [s for s in fallback if plain(s.text) not in {plain(t) for t in led}]
+            quoted = {plain(text) for text in led}  # a source sentence is shown once
+            as_they_stand = lead + [s for s in fallback if plain(s.text) not in quoted]
             result.sentences += self.with_contexts(as_they_stand, result.sources, answer_lang)
             if readable:
                 result.notes.append("no generated sentence was supported by its sources; showing the sources instead")
