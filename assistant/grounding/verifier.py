@@ -9,7 +9,9 @@ passes these checks against the sources it cites:
    sentence that opens with a pronoun ("He is 39 …") lends the sentence before it, which says whom. A number
    the model computed or invented fails, even when the sentence sounds right. A person's title must be
    the one the source gives that person ("Minister of Science and ICT Lee Jong-ho", not the other
-   minister's office built from the same caption; :mod:`assistant.grounding.titles`).
+   minister's office built from the same caption; :mod:`assistant.grounding.titles`). Where the source
+   says the same thing of two names, each with its own number, a number must stay with its name ("Tesla
+   … in 1915" for "Edison … in 1915 and Tesla … in 1937"; :mod:`assistant.grounding.attribution`).
 2. Meaning: the sentence and the cited sentence are close in the multilingual embedding space (e5 cosine
    at least ``support_threshold``, calibrated on XQuAD; see BENCHMARKS.md).
 3. Form: the sentence is written in the language asked for (judged on its ordinary words, names left
@@ -41,6 +43,7 @@ import numpy as np
 
 from assistant.backends.embedder import Embedder
 from assistant.grounding.answer_type import expected_answer, states_answer
+from assistant.grounding.attribution import misattributed
 from assistant.grounding.citations import parse_cited
 from assistant.grounding.facts import (
     countries_not_in,
@@ -139,6 +142,10 @@ class Verifier:
         counted = [n for n in cited if n in missing and not missing[n]]
         if not counted:  # name what the closest cited passage lacks
             return Verdict(False, [], "not in the cited passage: " + ", ".join(missing[close[0]]), cosines)
+        swapped = {n: misattributed(sentence, texts[n], lang, source_langs.get(n, lang)) for n in counted}
+        counted = [n for n in counted if not swapped[n]]
+        if not counted:  # every fact is there, but a number is given to the other of two names
+            return Verdict(False, [], next(iter(swapped.values()))[0].reason(), cosines)
         if question:
             unspoken = {
                 n: unspoken_question_words(sentence, question, f"{contexts.get(n, '')} {texts[n]}", lang)
