@@ -47,7 +47,7 @@ from assistant.generation.answer import language_name
 from assistant.generation.style import plain_dates
 from assistant.generation.translation import SentenceTranslator
 from assistant.grounding.citations import citation_grammar, parse_cited
-from assistant.grounding.facts import facts_in
+from assistant.grounding.facts import facts_in, kept_names, names_as_written
 from assistant.grounding.verifier import Verifier
 from assistant.ingest.metadata import is_caption
 from assistant.models import Brief, BriefPoint, DocumentInfo, Source
@@ -428,11 +428,18 @@ class BriefPipeline:
 
         The point is verified against the translation (one language: its facts must be there, it must stay
         close) and must keep the key sentence's names that other languages write the same way; the
-        translation was verified against the key sentence, so each step a reader can check holds.
+        translation was verified against the key sentence, so each step a reader can check holds. The names
+        it must keep are named in the prompt, as the translation writes them: told only to keep "every name",
+        the model dropped them from every condensed point of the seed briefs (BENCHMARKS.md).
         """
+        def shared(word: str) -> bool:
+            return bool(context.languages_writing(word) - {key.doc.lang})
+
+        names = names_as_written(translation, kept_names(key.text, key.doc.lang, shared))
+        keep = f"Names to keep: {', '.join(names)}.\n" if names else ""
         messages = [
             ChatMessage("system", render("brief_condense_system")),
-            ChatMessage("user", render("brief_condense", n=n, sentence=translation, language=language_name(lang))),
+            ChatMessage("user", render("brief_condense", n=n, sentence=translation, keep=keep, language=language_name(lang))),
         ]
         grammar = citation_grammar(context.count, max_sentences=1, max_chars=min(240, len(translation)), only=[n])
         draft = "".join(self.model.stream(messages, max_tokens=self.settings.max_answer_tokens, grammar=grammar, stop=["\n"]))
@@ -445,10 +452,6 @@ class BriefPipeline:
         if len(text.split()) >= CONDENSED_SHARE * len(translation.split()):
             return Draft(text, "no shorter than the translation")
         vector = self.embedder.embed_passages([translation])[0]
-
-        def shared(word: str) -> bool:
-            return bool(context.languages_writing(word) - {key.doc.lang})
-
         verdict = self.verifier.check_restatement(
             text, n, key.text, key.doc.lang, lang, {n: translation}, {n: vector}, shared, text_lang=lang
         )

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import functools
 import re
-from typing import Callable
+from typing import Callable, Sequence
 
 from assistant.grounding.titles import miscast_titles
 from assistant.text.countries import (
@@ -227,13 +227,49 @@ def dropped_names(point: str, sentence: str, sentence_lang: str, carried: Callab
     reader of the brief would never learn whom he met.
     """
     folded = fold(point)
+    return [w for w in kept_names(sentence, sentence_lang, carried) if not re.search(r"(?<!\w)" + re.escape(w), folded)]
+
+
+def kept_names(sentence: str, sentence_lang: str, carried: Callable[[str], bool]) -> list[str]:
+    """The words (folded) of ``sentence``'s names that every restatement of it must keep (see :func:`dropped_names`)."""
     candidates = dict.fromkeys(
         part
         for name in names_in(sentence, sentence_lang)
         for part in name.split("-")
         if len(part) >= 3 and part not in _TRANSLATED
     )
-    return [w for w in candidates if not re.search(r"(?<!\w)" + re.escape(w), folded) and carried(w)]
+    return [w for w in candidates if carried(w)]
+
+
+def names_as_written(text: str, words: Sequence[str]) -> list[str]:
+    """The names of ``text`` that hold one of ``words`` (folded), as ``text`` writes them: runs of capitalised
+    words ("Dà Nang", "Nguyen Manh Hung", "Choi Youngsam"), without titles, countries and other words a
+    restatement translates at their ends ("Ambassador", "Vietnam")."""
+    wanted = set(words)
+    runs: list[list[str]] = []
+    last_end = None
+    for m in WORD.finditer(text):
+        word = re.sub(r"['’]s$", "", m.group(0).strip("'’-"))  # "Youngsam's"
+        if not word[:1].isupper():
+            last_end = None
+            continue
+        if last_end is not None and not text[last_end : m.start()].strip():
+            runs[-1].append(word)
+        else:
+            runs.append([word])
+        last_end = m.end()
+    def translated(word: str) -> bool:
+        return len(word) >= 3 and fold(word) in _TRANSLATED and fold(word) not in wanted
+
+    out = []
+    for run in runs:
+        while run and translated(run[0]):
+            run = run[1:]
+        while run and translated(run[-1]):
+            run = run[:-1]
+        if any(fold(w) in wanted for w in run):
+            out.append(" ".join(run))
+    return list(dict.fromkeys(out))
 
 
 _RE_ER = re.compile(r"\b(\w{4,})(re|er)\b")

@@ -283,7 +283,8 @@ def test_a_long_checked_translation_is_condensed_and_the_point_verified_against_
     point = _point_of(brief, FR_37)
     assert point.kinds["en"] == kind and point.supported
     asked = [p[-1].content for p in model.prompts if p[0].content.startswith("You shorten")]
-    assert asked == [f"[{point.citations[0]}] {EN_37}\nShort point in English:"]  # only the long translation
+    # only the long translation; the name other languages write the same way is named
+    assert asked == [f"[{point.citations[0]}] {EN_37}\nNames to keep: Dà Nang.\nShort point in English:"]
     if kind == "generated":
         assert point.texts["en"] == short and point.translations == {"en": EN_37} and "en" not in point.rejected
         assert "full translation" in brief_html(brief) and "6,000 graduates" in brief_html(brief)
@@ -365,3 +366,30 @@ def test_a_point_keeps_its_quote_when_no_stand_in_does_better(tmp_path):
     for point in brief.points:
         assert point.kinds["en"] == "quote" and point.stands_in_for is None and "1999" in point.rejected["en"]
         assert brief.sources[point.citations[0] - 1].quote == point.quote
+
+
+def test_the_condensing_prompt_names_the_names_a_point_must_keep(tmp_path):
+    """Told only to keep "every name", the model dropped them from every condensed seed point; the prompt now
+    names those the point must keep (written the same in another language of the store), as the translation
+    writes them, and a point that keeps them passes."""
+    point = restate()
+
+    def reply(messages):
+        if messages[0].content.startswith("You translate sentences"):
+            said = in_english(messages[-1].content).replace(" and ", " ").replace("Mai", "May")
+            return said + ", as the article says at some length here."  # names as runs: "Choi Youngsam"
+        if messages[0].content.startswith("You shorten"):
+            n = re.search(r"^\[(\d+)\]", messages[-1].content, flags=re.M).group(1)
+            names = re.search(r"^Names to keep: (.+)\.$", messages[-1].content, flags=re.M)
+            return f"{names.group(1) if names else 'The minister'} took part [{n}]."
+        return point(messages)
+
+    assistant, model = make(tmp_path, reply, translate_evidence=6, translation_threshold=0.0, brief_support_threshold=0.0,
+                            brief_condense_words=5, brief_points=30, brief_max_points=30)
+    brief = assistant.brief([GERMAN], langs=["en", "de"])
+    asked = [p[-1].content for p in model.prompts if p[0].content.startswith("You shorten")]
+    named = [a for a in asked if "Choi Youngsam" in a.split("\n")[0]]
+    assert named and all(a.split("\n")[1].startswith("Names to keep: ") and "Choi Youngsam" in a.split("\n")[1] for a in named)
+    assert all(a.split("\n")[-1] == "Short point in English:" for a in asked)
+    kept = [p for p in brief.points if "Choi Youngsam" in p.quote and p.kinds["en"] == "generated"]
+    assert kept and all("Choi Youngsam" in p.texts["en"] for p in kept)

@@ -6,8 +6,10 @@ from assistant.grounding.facts import (
     countries_not_in,
     dropped_names,
     is_repetitive,
+    kept_names,
     missing_facts,
     months_in,
+    names_as_written,
     names_in,
     number_forms,
     numbers_in,
@@ -265,3 +267,14 @@ def test_a_sentence_in_another_language_is_held_to_the_country_check(text, lang,
     "… né au Rwanda, dans le sud-ouest de l'Ouganda" passed for a source naming only l'Ouganda (PIAF)."""
     assert countries_not_in(text, source, lang=lang) == wrong
     assert [m for m in missing_facts(text, source, lang) if m in wrong] == wrong
+
+
+def test_the_names_a_restatement_must_keep_as_the_translation_writes_them():
+    sentence = "Minister Nguyen Manh Hung empfing den koreanischen Botschafter Choi Youngsam in Hanoi."
+    shared = {"nguyen", "manh", "hung", "choi", "youngsam", "hanoi"}
+    kept = kept_names(sentence, "de", lambda w: w in shared - {"hanoi"})  # Hanoi: no other language writes it so
+    assert kept == ["nguyen", "manh", "hung", "choi", "youngsam"]
+    translation = "Minister Nguyen Manh Hung received Korean ambassador Choi Youngsam's delegation in Hanoi."
+    assert names_as_written(translation, kept) == ["Nguyen Manh Hung", "Choi Youngsam"]
+    assert names_as_written("Hung met Choi, then Youngsam left.", kept) == ["Hung", "Choi", "Youngsam"]
+    assert names_as_written(translation, []) == []
