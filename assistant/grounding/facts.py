@@ -290,7 +290,12 @@ def _name_found(name: str, folded_text: str, squashed_text: str, aliases: tuple[
             return True
     # Possessive or inflected forms: "Korea's", "Koreas" — compare the stem.
     stem = re.sub(r"('s|’s|s)$", "", name)
-    return len(stem) >= 4 and stem in folded_text
+    if len(stem) >= 4 and stem in folded_text:
+        return True
+    # Names joined by a hyphen, each in the text: "the Vietnam-Korea relationship" for "… between Vietnam and
+    # Korea" (parts of four letters or more: "ho" of "Jong-ho" stands in too many words to count as found).
+    parts = name.split("-")
+    return len(parts) > 1 and all(len(p) >= 4 and _name_found(p, folded_text, squashed_text) for p in parts)
 
 
 # --- the verifier ---------------------------------------------------------------------------------------

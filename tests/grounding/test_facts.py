@@ -278,3 +278,11 @@ def test_the_names_a_restatement_must_keep_as_the_translation_writes_them():
     assert names_as_written(translation, kept) == ["Nguyen Manh Hung", "Choi Youngsam"]
     assert names_as_written("Hung met Choi, then Youngsam left.", kept) == ["Hung", "Choi", "Youngsam"]
     assert names_as_written(translation, []) == []
+
+
+def test_names_joined_by_a_hyphen_are_found_part_by_part():
+    source = "Minister Nguyen Manh Hung appreciates the relationship between Vietnam and Korea."
+    assert missing_facts("He appreciates the Vietnam-Korea relationship", source, "en", same_language=True) == []
+    assert "japan" in missing_facts("He appreciates the Vietnam-Japan relationship", source, "en", same_language=True)
+    # a short part is no evidence: "ho" stands in too many words
+    assert missing_facts("Lee Jong-ho spoke", "Lee Jong spoke of a hotel", "en", same_language=True) == ["jong-ho"]
