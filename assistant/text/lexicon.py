@@ -108,8 +108,6 @@ ORDINAL_NOUNS = frozenset(_LEXICON["ordinal_nouns"])
 
 #: Numbers written as words, per language: "three plays" states a number.
 NUMBER_WORDS = _per_language("number_words")
-#: Number words that are as often another word ("neuf", new): no loss of them is checked.
-NUMBER_WORD_HOMONYMS = _per_language("number_word_homonyms")
 
 #: Words that open a sentence whose subject the sentence before names ("He is 39 …"), per language.
 SUBJECT_PRONOUNS = _per_language("subject_pronouns")

@@ -16,13 +16,10 @@ from functools import lru_cache
 
 from num2words import num2words
 
-from assistant.text.lexicon import NUMBER_WORD_HOMONYMS, NUMBER_WORDS, closed_class_words
+from assistant.text.lexicon import closed_class_words
 
 #: Whole numbers up to this are looked for in words; news copy writes larger ones in digits.
 LARGEST_SPELLED = 1000
-#: The numbers a text is read for as number words of its own (:func:`number_words_in`): from three (one and
-#: two are also articles and idioms: "ein", "a", "twice", "both") to a hundred.
-WORDED = range(3, 101)
 
 
 @lru_cache(maxsize=8192)
@@ -55,53 +52,3 @@ def spelled_in(number: str, text: str, lang: str) -> bool:
             if words[i : i + len(head)] == head and (end == last or (ordinal and end.startswith(last))):
                 return True
     return False
-
-
-def number_words_in(text: str, lang: str) -> set[str]:
-    """The whole numbers of :data:`WORDED` that ``text`` (in ``lang``) writes as one of its number words
-    ("sechs" in "die sechs-malige Grammy-Gewinnerin", "trois"), as digit strings. A number word beside another
-    word of a spelled number is part of a larger one ("twenty-one", "vingt et un") and is not read alone, and
-    one that is as often another word (``[number_word_homonyms]``: French "neuf", new) is not read at all."""
-    listed = NUMBER_WORDS.get(lang, frozenset()) - NUMBER_WORD_HOMONYMS.get(lang, frozenset())
-    words = closed_class_words(text, lang)
-    if not set(words) & listed:
-        return set()
-    values = _one_word_values(lang)
-    vocabulary = _number_vocabulary(lang)
-    out = set()
-    for i, word in enumerate(words):
-        if word not in listed or word not in values:
-            continue
-        if (i > 0 and words[i - 1] in vocabulary) or (i + 1 < len(words) and words[i + 1] in vocabulary):
-            continue
-        out.add(values[word])
-    return out
-
-
-@lru_cache(maxsize=None)
-def _one_word_values(lang: str) -> dict[str, str]:
-    """The number words of ``lang`` that alone write a number of :data:`WORDED`, to its digits."""
-    out: dict[str, str] = {}
-    for value in WORDED:
-        for spelled, ordinal in spellings(value, lang):
-            if not ordinal and len(spelled) == 1:
-                out.setdefault(spelled[0], str(value))
-    return out
-
-
-@lru_cache(maxsize=None)
-def _number_vocabulary(lang: str) -> frozenset[str]:
-    """Every word ``lang`` writes a whole number up to a hundred with (cardinals): "one", "et", "vingt"."""
-    return frozenset(w for value in range(1, 101) for spelled, ordinal in spellings(value, lang) if not ordinal for w in spelled)
-
-
-def worded_in(number: str, text: str, lang: str) -> bool:
-    """Does ``text`` (in ``lang``) write ``number`` in words, also as the head of a compound ("des
-    Siebenjährigen Krieges" for "the Seven Years' War", "dreifach")? Looser than :func:`spelled_in` ("zehn" heads
-    "zehntausend" too): it says a number was kept, never that one was stated."""
-    if spelled_in(number, text, lang):
-        return True
-    if not number.isdigit() or not 0 < int(number) <= LARGEST_SPELLED:
-        return False
-    heads = [spelled[0] for spelled, ordinal in spellings(int(number), lang) if not ordinal and len(spelled) == 1]
-    return any(word.startswith(head) for word in closed_class_words(text, lang) for head in heads)
