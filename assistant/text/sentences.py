@@ -152,8 +152,8 @@ def trimmed_sentence(text: str, text_offset: int, start: int, end: int) -> tuple
     return stripped, begin, begin + len(stripped)
 
 
-#: An opening phrase of at most three words set off by a comma ("However,", "In 2000,", "Trotzdem,").
-_OPENING_PHRASE = re.compile(r"^\W*(?:[^\s,.;:!?]+\s+){0,2}[^\s,.;:!?]+,\s*")
+#: An opening phrase of at most four words set off by a comma ("However,", "In 2000,", "At 39 years old,").
+_OPENING_PHRASE = re.compile(r"^\W*(?:[^\s,.;:!?]+\s+){0,3}[^\s,.;:!?]+,\s*")
 
 
 def opens_with_pronoun(sentence: str, lang: str | None) -> bool:

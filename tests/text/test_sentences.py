@@ -141,6 +141,7 @@ def test_a_sentence_opening_with_a_pronoun_and_the_sentence_before_it():
 def test_a_pronoun_after_a_short_opening_phrase_set_off_by_a_comma():
     assert opens_with_pronoun("However, they were able to win the Ekstraklasa title in 2000.", "en")
     assert opens_with_pronoun("In 2000, they won the title.", "en")
+    assert opens_with_pronoun("At 39 years old, he is also the oldest quarterback to play in a Super Bowl.", "en")
     assert opens_with_pronoun("Tại Hà Nội, ông cho biết thêm.", "vi")
     assert not opens_with_pronoun("However, Polonia won the title in 2000.", "en")
     # a longer opening clause names its own subject more often than not
