@@ -23,8 +23,10 @@ from assistant.text.folding import fold
 from assistant.text.names import is_name_part
 from assistant.text.sentences import split_sentences
 from assistant.text.stopwords import common_words
+from assistant.text.words import WORD
 
-_TOKEN = re.compile(r"\d+(?:[.,]\d+)*|[^\W\d_][\w'’-]*")
+#: A number with its separators ("6,000", "1.5"), or a word of prose (:data:`assistant.text.words.WORD`).
+_TOKEN = re.compile(r"\d+(?:[.,]\d+)*|" + WORD.pattern)
 #: Letters a name is compared by (a possessive or an inflection may follow: "Tesla's", "Teslas").
 NAME_PREFIX = 4
 #: Share of the words between name and number the two statements must have in common (Jaccard).
@@ -87,6 +89,7 @@ def misattributed(sentence: str, source: str, lang: str = "en", source_lang: str
     for span in split_sentences(source):
         tokens = _tokens(source[span.start : span.end], source_lang or lang)
         for number in sorted(numbers):
+            year = _is_year(frozenset({number}))
             at = [i for i, (t, _) in enumerate(tokens) if t.kind == "number" and number in t.keys]
             if len(at) != 1:
                 continue
@@ -99,7 +102,6 @@ def misattributed(sentence: str, source: str, lang: str = "en", source_lang: str
                 if token.kind != "name" or not token.keys & names:
                     continue
                 # its own number: the next of the same kind (a year for a year), before any other name
-                year = _is_year(frozenset({number}))
                 other = next(
                     (j for j in range(x + 1, len(tokens))
                      if tokens[j][0].kind == "name" or (tokens[j][0].kind == "number" and _is_year(tokens[j][0].keys) == year)),

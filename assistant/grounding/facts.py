@@ -258,6 +258,7 @@ def names_as_written(text: str, words: Sequence[str]) -> list[str]:
         else:
             runs.append([word])
         last_end = m.end()
+
     def translated(word: str) -> bool:
         return len(word) >= 3 and fold(word) in _TRANSLATED and fold(word) not in wanted
 
