@@ -16,7 +16,7 @@ from functools import lru_cache
 from typing import NamedTuple
 
 from assistant.text.folding import fold
-from assistant.text.langdata import data_file, reading_languages
+from assistant.text.langdata import data_file, reading_languages, sister_languages
 from assistant.text.words import TOKEN
 
 #: Shortest word of a name that may name a country on its own ("Iran", "Peru"; not "St", "Is").
@@ -81,6 +81,9 @@ def _tables() -> _Tables:
             or not any(word in naming for word in name)  # no word of it names the country alone
         )
     }
+    for lang, own in by_language.items():  # a sister language's names are a language's own (Malay "Perancis")
+        sisters = [by_language[s] for s in sister_languages(lang) if s in by_language]
+        by_language[lang] = {word: forms.union(*(s.get(word, set()) for s in sisters)) for word, forms in own.items()}
     return _Tables(
         {word: tuple(sorted(forms)) for word, forms in aliases.items()},
         {lang: {word: tuple(sorted(forms | {word})) for word, forms in own.items()} for lang, own in by_language.items()},

@@ -27,6 +27,12 @@ def reading_languages() -> tuple[str, ...]:
     return tuple(data_file("languages")["codes"])
 
 
+def sister_languages(code: str) -> tuple[str, ...]:
+    """The languages whose standard names of places language ``code``'s news writes as its own
+    (``[sisters]`` of ``data/languages.toml``: Indonesian and Malay); none for most."""
+    return tuple(data_file("languages").get("sisters", {}).get(code, ()))
+
+
 @lru_cache(maxsize=None)
 def language_name(code: str, in_lang: str = "en") -> str:
     """The name of language ``code`` in ``in_lang`` from CLDR ("de" → "German"); the code if CLDR has none."""

@@ -231,6 +231,10 @@ def test_a_country_the_source_does_not_name_is_found(text, source, wrong):
         ("Over 60% of Norway's population died.", "Über 60 % der norwegischen Bevölkerung starben.", "de", []),
         ("Plague struck the cities of North Africa.", "Die Pest traf die Städte Nordafrikas.", "de", []),
         ("China and Vietnam.", "Tiongkok dan Vietnam.", "id", []),
+        # a sister language's name is the language's own: Indonesian news writes France as Malay does
+        ("The Louvre is in Paris, France.", "Museum Louvre terletak di Paris, Perancis.", "id", []),
+        ("Antarctica lies to the south.", "Antartika di sebelah selatan.", "id", []),
+        ("Poland was relegated in 2013.", "Polonia terdegradasi pada 2013.", "id", ["poland"]),  # not a sister's
     ],
 )
 def test_a_country_is_named_as_the_sources_language_names_it(text, source, lang, wrong):

@@ -7,7 +7,7 @@ import pytest
 from assistant.config import DEFAULT_LANGUAGES
 from assistant.text.countries import COUNTRY_ALIASES
 from assistant.text.folding import fold
-from assistant.text.langdata import data_file, language_name, reading_languages
+from assistant.text.langdata import data_file, language_name, reading_languages, sister_languages
 from assistant.text.lexicon import (
     GENERIC_WORDS,
     INSTITUTION_TRANSLATIONS,
@@ -133,3 +133,11 @@ def test_countries_are_named_as_each_language_names_them():
     assert countries_named("ý kiến của bộ trưởng", "vi") == []  # lower case: a common word, not Italy
     assert countries_named("He went to Korea and Germany.", "en") == ["korea", "germany"]
     assert countries_named("Il est né au Rwanda.", "xx") == []  # a language not read
+
+
+def test_sister_languages_are_languages_read_and_each_others():
+    read = set(reading_languages())
+    sisters = {code: sister_languages(code) for code in read}
+    assert sisters["id"] == ("ms",)
+    assert all(s in read and code in sister_languages(s) for code, theirs in sisters.items() for s in theirs)
+    assert sister_languages("de") == ()
