@@ -81,8 +81,9 @@ def _tables() -> _Tables:
             or not any(word in naming for word in name)  # no word of it names the country alone
         )
     }
-    for lang, own in by_language.items():  # a sister language's names are a language's own (Malay "Perancis")
-        sisters = [by_language[s] for s in sister_languages(lang) if s in by_language]
+    standard = dict(by_language)  # a sister language's names are a language's own (Malay "Perancis")
+    for lang, own in standard.items():
+        sisters = [standard[s] for s in sister_languages(lang) if s in standard]
         by_language[lang] = {word: forms.union(*(s.get(word, set()) for s in sisters)) for word, forms in own.items()}
     return _Tables(
         {word: tuple(sorted(forms)) for word, forms in aliases.items()},
