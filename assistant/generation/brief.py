@@ -436,7 +436,7 @@ class BriefPipeline:
             return bool(context.languages_writing(word) - {key.doc.lang})
 
         names = names_as_written(translation, kept_names(key.text, key.doc.lang, shared))
-        keep = f"Names to keep: {', '.join(names)}.\n" if names else ""
+        keep = render("brief_condense_keep", names=", ".join(names)) + "\n" if names else ""
         messages = [
             ChatMessage("system", render("brief_condense_system")),
             ChatMessage("user", render("brief_condense", n=n, sentence=translation, keep=keep, language=language_name(lang))),
