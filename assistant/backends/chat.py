@@ -44,11 +44,15 @@ class ChatModel(Protocol):
         stop: Sequence[str] = (),
         temperature: float | None = None,
         seed: int | None = None,
+        avoid: Sequence[str] = (),
     ) -> Iterator[str]:
         """Generate a reply, yielding text pieces as they are produced.
 
         ``temperature`` and ``seed`` override the configured sampling for this reply (a brief draws another
         draft of a point that failed verification); a fixed seed keeps a sampled reply repeatable.
+        ``avoid`` names words the reply must not write: a translation the checks refused for a word its
+        original does not hold ("Poland" for the club "Polonia") is drafted again without it. A model that
+        cannot steer its tokens (an endpoint) may ignore it.
         """
         ...
 

@@ -50,7 +50,10 @@ class OpenAIChatModel:
         stop: Sequence[str] = (),
         temperature: float | None = None,
         seed: int | None = None,
+        avoid: Sequence[str] = (),
     ) -> Iterator[str]:
+        """``avoid`` is not sent: the API's ``logit_bias`` takes the server's token ids, which a client
+        does not know, so a retry of a refused translation is only drawn again."""
         import httpx
 
         body: dict = {

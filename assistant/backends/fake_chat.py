@@ -24,6 +24,8 @@ class FakeChatModel:
     grammars: list[str | None] = field(default_factory=list)
     #: (temperature, seed) overrides of each reply; (None, None) when the configured sampling was used.
     samplings: list[tuple[float | None, int | None]] = field(default_factory=list)
+    #: The words each reply was asked to avoid (``stream``'s ``avoid``; the script does not obey it).
+    avoided: list[tuple[str, ...]] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
     #: The probabilities :meth:`choice_probs` gives, from the messages and options (default: the first
     #: option is certain, e.g. a judge that accepts everything).
@@ -67,10 +69,12 @@ class FakeChatModel:
         stop: Sequence[str] = (),
         temperature: float | None = None,
         seed: int | None = None,
+        avoid: Sequence[str] = (),
     ) -> Iterator[str]:
         self.prompts.append(list(messages))
         self.grammars.append(grammar)
         self.samplings.append((temperature, seed))
+        self.avoided.append(tuple(avoid))
         if callable(self.replies):
             reply = self.replies(messages)
         else:

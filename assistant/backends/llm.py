@@ -53,9 +53,16 @@ class _LazyGrammarSampler:
     redrawn among the allowed tokens, truncated and tempered the same way (the truncation then sees only
     allowed tokens, as in llama.cpp's common sampler). ``tests/backends/test_llm.py`` compares the greedy path with
     llama.cpp's on real prompts, and checks that sampled drafts obey the grammar and repeat per seed.
+
+    It also keeps words out of the reply (``banned``: token sequences, see :meth:`LlamaCppModel.stream`'s
+    ``avoid``): a sequence's last token is given no chance where the tokens before it were just chosen (at
+    once, for a word of one token). The grammar, when there is one, then sees only the tokens left.
     """
 
-    def __init__(self, llm, grammar, *, temp: float = 0.0, top_k: int = 40, top_p: float = 0.95, min_p: float = 0.05, seed: int = 0) -> None:
+    def __init__(
+        self, llm, grammar, *, temp: float = 0.0, top_k: int = 40, top_p: float = 0.95, min_p: float = 0.05,
+        seed: int = 0, banned: Sequence[Sequence[int]] = (),
+    ) -> None:
         import ctypes
 
         import llama_cpp
@@ -63,11 +70,16 @@ class _LazyGrammarSampler:
 
         self._c, self._lib, self._np = ctypes, llama_cpp, np
         self.n_vocab = llm.n_vocab()
-        self.grammar = llama_cpp.llama_sampler_init_grammar(
-            llm._model.vocab, grammar._grammar.encode("utf-8"), grammar._root.encode("utf-8")
-        )
-        if not self.grammar:
-            raise ModelError("llama.cpp could not compile the citation grammar", hint="report this as a bug")
+        self.grammar = None
+        if grammar is not None:
+            self.grammar = llama_cpp.llama_sampler_init_grammar(
+                llm._model.vocab, grammar._grammar.encode("utf-8"), grammar._root.encode("utf-8")
+            )
+            if not self.grammar:
+                raise ModelError("llama.cpp could not compile the citation grammar", hint="report this as a bug")
+        self.banned = [tuple(seq) for seq in banned if seq]
+        self.chosen: list[int] = []  # the reply's tokens so far (a banned sequence is matched against them)
+        self.bans = 0  # steps where a banned token was the model's choice (for tests and curiosity)
         self.temp, self.top_k, self.top_p, self.min_p = temp, top_k, top_p, min_p
         self._rng = np.random.default_rng(seed)
         self._one = (llama_cpp.llama_token_data * 1)()
@@ -97,10 +109,24 @@ class _LazyGrammarSampler:
         weights = np.exp((logits[ids] - logits[ids[0]]) / self.temp)
         return int(self._rng.choice(ids, p=weights / weights.sum()))
 
+    def _forbidden(self) -> list[int]:
+        """The tokens that would complete a banned sequence now."""
+        return [
+            seq[-1] for seq in self.banned
+            if len(seq) == 1 or tuple(self.chosen[-(len(seq) - 1):]) == seq[:-1]
+        ]
+
     def sample(self, ctx, idx: int = -1) -> int:
         np = self._np
         logits = np.ctypeslib.as_array(self._lib.llama_get_logits_ith(ctx.ctx, idx), shape=(self.n_vocab,))
+        if forbidden := self._forbidden():
+            self.bans += int(np.argmax(logits)) in forbidden
+            logits = logits.copy()
+            logits[forbidden] = -np.inf
         token = self._choose(logits)
+        self.chosen.append(token)
+        if self.grammar is None:
+            return token
         self._one[0].id, self._one[0].logit, self._one[0].p = token, float(logits[token]), 0.0
         self._apply(self._one, 1)
         if self._one[0].logit == float("-inf"):
@@ -110,6 +136,7 @@ class _LazyGrammarSampler:
             self._view["p"] = 0.0
             self._apply(self._all, self.n_vocab)
             token = self._choose(np.array(self._view["logit"], dtype=np.float32))
+            self.chosen[-1] = token
         self._lib.llama_sampler_accept(self.grammar, token)
         return token
 
@@ -207,6 +234,8 @@ class LlamaCppModel:
         #: Decoding under a grammar checks the grammar lazily (see _LazyGrammarSampler).
         self.lazy_grammar = True
         self.last_grammar_sampler: _LazyGrammarSampler | None = None
+        #: Token sequences the reply being generated must not write (see :meth:`stream`'s ``avoid``).
+        self._banned: list[tuple[int, ...]] = []
         original = self._llm._init_sampler
 
         def init_sampler(**kwargs):
@@ -219,15 +248,16 @@ class LlamaCppModel:
                 and kwargs.get("typical_p", 1.0) == 1.0
                 and not kwargs.get("mirostat_mode")
             )
-            if self.lazy_grammar and plain and kwargs.get("grammar") is not None:
+            if plain and (self._banned or (self.lazy_grammar and kwargs.get("grammar") is not None)):
                 self.last_grammar_sampler = _LazyGrammarSampler(
                     self._llm,
-                    kwargs["grammar"],
+                    kwargs.get("grammar"),
                     temp=kwargs.get("temp", 0.8),
                     top_k=kwargs.get("top_k", 40),
                     top_p=kwargs.get("top_p", 0.95),
                     min_p=kwargs.get("min_p", 0.05),
                     seed=self._llm._seed,
+                    banned=self._banned,
                 )
                 return self.last_grammar_sampler
             return original(**kwargs)
@@ -299,6 +329,7 @@ class LlamaCppModel:
         stop: Sequence[str] = (),
         temperature: float | None = None,
         seed: int | None = None,
+        avoid: Sequence[str] = (),
     ) -> Iterator[str]:
         from llama_cpp import LlamaGrammar
 
@@ -312,7 +343,7 @@ class LlamaCppModel:
             stream=True,
         )
         prompt_key = tuple((m.role, m.content) for m in messages)
-        request = (prompt_key, grammar, max_tokens, tuple(stop), common["temperature"], common["seed"])
+        request = (prompt_key, grammar, max_tokens, tuple(stop), common["temperature"], common["seed"], tuple(avoid))
         with self.lock:
             if request in self._replies:
                 # A request answered before (read to the end) gets the same reply, replayed: nothing is
@@ -334,6 +365,7 @@ class LlamaCppModel:
             reply: list[str] = []
             try:
                 self._prepare(messages)
+                self._banned = self._word_tokens(avoid)
                 if self.chat:
                     pieces = self._llm.create_chat_completion(
                         messages=[{"role": m.role, "content": m.content} for m in messages], **common
@@ -348,10 +380,25 @@ class LlamaCppModel:
                         yield text
             except (RuntimeError, ValueError) as exc:
                 raise ModelError(f"the model failed while generating: {exc}", hint="try a shorter question or another model") from exc
+            finally:
+                self._banned = []
             # Reached only when the caller read the whole reply (a closed stream stops at the yield above).
             self._replies[request] = reply
             while len(self._replies) > REMEMBERED_REPLIES:
                 self._replies.popitem(last=False)
+
+    def _word_tokens(self, words: Sequence[str]) -> list[tuple[int, ...]]:
+        """The token sequences that write each of ``words`` in a reply: after a space or at its start, as
+        given and with a capital first letter (a word refused mid-sentence may come back opening one)."""
+        forms = {
+            space + form
+            for word in words if word.strip()
+            for form in (word.strip(), word.strip()[0].upper() + word.strip()[1:])
+            for space in ("", " ")
+        }
+        return sorted(
+            {tuple(self._llm.tokenize(form.encode("utf-8"), add_bos=False, special=False)) for form in forms}
+        )
 
     def _chat_prompt(self, messages: Sequence[ChatMessage]) -> str:
         from llama_cpp.llama_chat_format import Jinja2ChatFormatter

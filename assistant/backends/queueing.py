@@ -116,10 +116,12 @@ class QueuedChatModel:
         stop: Sequence[str] = (),
         temperature: float | None = None,
         seed: int | None = None,
+        avoid: Sequence[str] = (),
     ) -> Iterator[str]:
         with self.queue.turn(_listener.get()):
             yield from self.inner.stream(
-                messages, max_tokens=max_tokens, grammar=grammar, stop=stop, temperature=temperature, seed=seed
+                messages, max_tokens=max_tokens, grammar=grammar, stop=stop, temperature=temperature, seed=seed,
+                avoid=avoid,
             )
 
     def choice_probs(self, messages: Sequence[ChatMessage], options: Sequence[str]) -> list[float]:

@@ -32,6 +32,7 @@ from assistant.templates import load, render
 from assistant.text.langdata import language_name
 from assistant.text.lexicon import titles_named
 from assistant.text.places import exonyms_in
+from assistant.text.words import written_as
 
 
 @dataclass
@@ -49,6 +50,8 @@ class Rendering:
     cached: bool = False
     vector: np.ndarray | None = None
     confidence: float | None = None
+    #: What the checks found stated in ``text`` and not in the original (see ``Verdict.unfounded``).
+    unfounded: tuple[str, ...] = ()
 
 
 @functools.lru_cache(maxsize=1 << 16)
@@ -148,14 +151,20 @@ def numbers_grammar(sentence: str) -> str:
 
 
 def translate_one(
-    model: ChatModel, sentence: str, lang_from: str, lang_to: str, *, attempt: int = 0, candidates: int = CANDIDATES
+    model: ChatModel, sentence: str, lang_from: str, lang_to: str, *, attempt: int = 0, candidates: int = CANDIDATES,
+    avoid: Sequence[str] = (),
 ) -> str:
     """The model's translation of one sentence (unchecked): its first line, quotes stripped. Attempt 0 is
     the greedy translation or one of its variants (``candidates`` in all), whichever :func:`reads_best`; later attempts
     are sampled with a fixed seed each (so a run is repeatable), their digits writing only the sentence's
-    own numbers (:func:`numbers_grammar`)."""
+    own numbers (:func:`numbers_grammar`), and without the words of ``avoid``: those an earlier draft was
+    refused for stating where the original does not. Sampling alone mostly drew the same misreading again
+    ("Poland Warsaw" for the club "Polonia Warschau", in every wording of the prompt tried); kept from the
+    word, the model writes the name it passed over."""
     budget = min(400, 24 + 3 * len(sentence) // 2)  # tokens: generous for scripts that take more per character
     retry = {"temperature": RETRY_TEMPERATURE, "seed": attempt, "grammar": numbers_grammar(sentence)} if attempt else {}
+    if attempt and avoid:
+        retry["avoid"] = tuple(avoid)
     messages = translation_messages(sentence, lang_from, lang_to)
     reply = _first_line("".join(model.stream(messages, max_tokens=budget, stop=["\n"], **retry)))
     if attempt or candidates < 2 or not reply:
@@ -261,7 +270,8 @@ class SentenceTranslator:
             carried=(lambda word: carried(word, original_lang)) if carried else None,
         )
         return Rendering(
-            original, original_lang, lang, text, verdict.supported, verdict.reason, cosine, judge, vector=vector, confidence=sure
+            original, original_lang, lang, text, verdict.supported, verdict.reason, cosine, judge, vector=vector,
+            confidence=sure, unfounded=verdict.unfounded,
         )
 
     def _read(self, items: Sequence[tuple[str, str]], lang: str) -> dict[int, tuple[CachedTranslation, Rendering]]:
@@ -337,6 +347,7 @@ class SentenceTranslator:
         fresh: dict[int, CachedTranslation] = {}
         carried = self.carried()
         pending = list(todo)
+        avoid: dict[int, list[str]] = {}  # the words each sentence's refused drafts were refused for, as written
         for attempt in range(self.attempts):
             # Calls of one kind together: each kind of prompt has its own fixed instructions, which llama.cpp
             # keeps cached only while the next prompt starts the same way. First every translation …
@@ -350,7 +361,8 @@ class SentenceTranslator:
                     sentence, sentence_lang = items[i]
                     again = self.attempts - 1 if keys[i] in cached else 0  # a cached refusal drafted again
                     written[i] = translate_one(
-                        self.model, sentence, sentence_lang, lang, attempt=attempt + again, candidates=self.candidates
+                        self.model, sentence, sentence_lang, lang, attempt=attempt + again, candidates=self.candidates,
+                        avoid=avoid.get(i, ()),
                     )
             for i, vector in zip(written, self.verifier.embed([text or "-" for text in written.values()])):
                 drafts[i] = (written[i], vector, None, None, False)
@@ -373,6 +385,9 @@ class SentenceTranslator:
                     judge = self.judge.p_faithful(sentence, sentence_lang, text, lang)
                     rendering = decide()
                 rendering.cached = was_cached
+                if not rendering.verified:
+                    words = avoid.setdefault(i, [])
+                    words += [w for item in rendering.unfounded for w in written_as(text, item) if w not in words]
                 if out[i] is None or rendering.verified:  # a later attempt replaces a failed one only if it passes
                     out[i] = rendering
                     if not was_cached or (judge, sure) != drafts[i][2:4]:

@@ -77,6 +77,9 @@ class Verdict:
     citations: list[int] = field(default_factory=list)  # citations that count
     reason: str | None = None
     cosines: dict[int, float] = field(default_factory=dict)
+    #: What a translation states that its original does not (numbers, months, offices, countries), as the
+    #: check found them (folded), when that is why it was refused.
+    unfounded: tuple[str, ...] = ()
 
 
 class Verifier:
@@ -260,7 +263,7 @@ class Verifier:
         ]
         invented += [f"month {m}" for m in sorted(months - months_in(original, loose=True))]
         if invented:
-            return Verdict(False, [], "not in the original: " + ", ".join(invented), cosines)
+            return Verdict(False, [], "not in the original: " + ", ".join(invented), cosines, tuple(invented))
         dropped = [
             n for n in sorted(numbers_in(original) - numbers_in(text))
             if not (n.isdigit() and int(n) in months)  # "22/12/1992" rendered "December 22, 1992"
@@ -278,9 +281,9 @@ class Verifier:
         if flipped:
             return Verdict(False, [], "order changed: " + ", ".join(f"{a}/{b}" for a, b in flipped), cosines)
         if offices := (institutions_not_in if lang == "en" else titles_not_in)(text, fold(original)):
-            return Verdict(False, [], "not in the original: " + ", ".join(offices), cosines)
+            return Verdict(False, [], "not in the original: " + ", ".join(offices), cosines, tuple(offices))
         if countries := countries_not_in(text, original, original_lang, lang):
-            return Verdict(False, [], "not in the original: " + ", ".join(countries), cosines)
+            return Verdict(False, [], "not in the original: " + ", ".join(countries), cosines, tuple(countries))
         if cities := cities_left_out(original, original_lang, text):
             return Verdict(False, [], "it leaves out " + ", ".join(cities), cosines)
         if carried is not None and (left_out := dropped_names(text, original, original_lang, carried)):

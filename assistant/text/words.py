@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import re
 
+from assistant.text.folding import fold
+
 WORD = re.compile(r"[^\W\d_][\w'’-]*")
 TOKEN = re.compile(r"\w+")
 NAMING_WORD = re.compile(r"\w[\w'’.-]*\w|\w")
@@ -22,3 +24,22 @@ _NUMBER = re.compile(r"\d+")
 def anchors(text: str) -> frozenset[str]:
     """Language-independent anchors of a text: its numbers, without leading zeros."""
     return frozenset(n.lstrip("0") or "0" for n in _NUMBER.findall(text))
+
+
+def written_as(text: str, folded: str) -> list[str]:
+    """The runs of words of ``text`` that fold to ``folded`` (a phrase of folded words), as ``text`` writes
+    them, a possessive's "'s" left off: "Poland" for "poland" in "Poland's rivals". What a check found
+    folded, put back in the writer's spelling (a retry of a translation is asked to avoid the words it
+    refused, :func:`assistant.generation.translation.translate_one`)."""
+    wanted = folded.split()
+    if not wanted:
+        return []
+    found = list(WORD.finditer(text))
+    bare = [re.sub(r"['’]s$", "", fold(m.group(0))) for m in found]
+    out = []
+    for i in range(len(found) - len(wanted) + 1):
+        if bare[i : i + len(wanted)] == wanted:
+            last = found[i + len(wanted) - 1]
+            end = last.start() + len(re.sub(r"['’]s$", "", last.group(0)))
+            out.append(text[found[i].start() : end])
+    return list(dict.fromkeys(out))

@@ -270,6 +270,25 @@ def test_sampled_drafts_under_the_grammar_are_repeatable_per_seed_and_valid():
     assert model.last_grammar_sampler.temp == 0.9  # drawn by the lazy sampler, not llama.cpp's full check
 
 
+@pytest.mark.integration
+def test_a_reply_asked_to_avoid_words_does_not_write_them_and_is_otherwise_unchanged():
+    model = get_chat_model(Settings(model="smollm2-135m"))
+    capital = [ChatMessage("user", "What is the capital of France? Answer in one sentence.")]
+    assert "Paris" in "".join(model.stream(capital, max_tokens=30, stop=["\n"]))
+    # A word of one token: never written (here without a grammar: the sampler is there for the ban alone).
+    other = "".join(model.stream(capital, max_tokens=30, stop=["\n"], avoid=("Paris",)))
+    assert "Paris" not in other and other.startswith("The capital of France is"), other
+    assert model.last_grammar_sampler.bans == 1  # the model's own choice was refused once
+    # A word of several tokens: its last is refused after the others, so the word cannot be completed
+    # (and a word that only begins the same way stays open).
+    echo = [ChatMessage("user", "Repeat exactly: The city of Zorblax is here.")]
+    assert "Zorblax" in "".join(model.stream(echo, max_tokens=30, stop=["\n"]))
+    avoided = "".join(model.stream(echo, max_tokens=30, stop=["\n"], avoid=("zorblax",)))  # any capitalisation
+    assert "Zorblax" not in avoided and avoided.startswith("The city of"), avoided
+    # Asked again without the ban, the first reply is replayed, not the banned one.
+    assert "Paris" in "".join(model.stream(capital, max_tokens=30, stop=["\n"]))
+
+
 @pytest.fixture(scope="module")
 def llama_server(tmp_path_factory):
     """A real ``python -m llama_cpp.server`` serving the bundled SmolLM2 on a free loopback port."""

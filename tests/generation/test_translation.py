@@ -189,6 +189,30 @@ def test_a_retry_is_decoded_so_that_digits_write_only_the_originals_numbers():
     assert numbers_grammar("Keine Zahl.") == "root ::= [^0-9\\n]*"  # no digit at all
 
 
+def test_a_retry_avoids_the_words_its_draft_was_refused_for_stating_and_only_those():
+    club = "Ihre lokalen Rivalen, Polonia Warschau, haben deutlich weniger Anhänger."
+    drafts = iter([
+        "Their local rivals, Poland Warsaw, have fewer supporters than Poland's champions.",  # Poland: no country here
+        "Their local rivals, Polonia Warsaw, have significantly fewer supporters.",
+    ])
+    model = FakeChatModel(replies=lambda messages: next(drafts), judge=lambda m, o: [0.9, 0.1])
+    (rendering,) = translator(model).render([(club, "de")], "en")
+    assert rendering.verified and "Polonia" in rendering.text
+    assert model.avoided == [(), ("Poland",)]  # as the draft wrote it, once, its possessive's "'s" left off
+    # A draft refused for something else (a number it dropped) keeps every word open to the retry.
+    model = scripted({DE: "Mayor Anna Berg opened the new bridge in June 2021."})
+    translator(model).render([(DE, "de")], "en")
+    assert model.avoided == [(), ()]
+
+
+@pytest.mark.integration
+def test_the_real_model_retrying_without_a_refused_word_writes_the_name_it_passed_over(real):
+    club = "Ihre lokalen Rivalen, Polonia Warschau, haben deutlich weniger Anhänger."
+    assert "Poland Warsaw" in translate_one(real.model, club, "de", "en", attempt=1)  # sampling alone repeats it
+    retry = translate_one(real.model, club, "de", "en", attempt=1, avoid=("Poland",))
+    assert "Polonia" in retry and "Poland" not in retry, retry
+
+
 @pytest.mark.integration
 def test_the_real_model_retrying_under_the_numbers_grammar_invents_and_breaks_no_number(real):
     sentence = ("Dies sind der Großraum Los Angeles mit 17.786.419 Einwohnern und San Diego-Tijuana mit "
