@@ -8,7 +8,9 @@ nothing fitted to an article:
 
 * negations: the translation negates as often as the original (``[negations]`` in ``data/lexicon.toml``);
 * order: names that both texts hold come in the same order (translators keep who comes first; a swap of
-  roles usually swaps the order), and so do numbers joined into one range or score ("20-18");
+  roles usually swaps the order), and so do numbers joined into one range or score ("20-18"); words the
+  translation writes as one name may change places ("Oxford University Press" for "Presse der Oxford
+  University": English puts a name's head last);
 * untranslated words: a word of the translation that stands verbatim in the original and reads as the
   original's language, not the translation's;
 
@@ -78,15 +80,23 @@ _JOINING_SYMBOLS = frozenset("-–—±:/×")
 
 
 def _anchors(text: str, lang: str | None = None) -> tuple[list[str], dict[str, int]]:
-    """Numbers and name words in reading order (folded; names by their first letters), and for each number
-    the group it belongs to: numbers joined by a symbol or one joining word of ``lang`` ("0,3 bis 0,6",
-    "20-18") share a group; without ``lang``, every number is in one group."""
+    """Numbers and name words in reading order (folded; names by their first letters), and for each the
+    group it belongs to. Numbers joined by a symbol or one joining word of ``lang`` ("0,3 bis 0,6", "20-18")
+    share a group; without ``lang``, every number is in one group. Name words share a group while nothing
+    but spaces or hyphens stands between them: one name of several words ("Oxford University Press")."""
     out: list[str] = []
     group: dict[str, int] = {}
     joiners = NUMBER_JOINERS.get(lang or "", frozenset())
     current, last_end = 0, None
+    name_run, name_end = 0, None
     for m in _ANCHOR.finditer(text):
         word = m.group(0)
+        if word[0].isupper():
+            if name_end is None or text[name_end : m.start()].strip(" -–"):
+                name_run -= 1  # a new name (negative: apart from the numbers' groups)
+            name_end = m.end()
+        else:
+            name_end = None
         if word[0].isdigit():
             if lang is not None and last_end is not None:
                 between = text[last_end : m.start()]
@@ -101,6 +111,7 @@ def _anchors(text: str, lang: str | None = None) -> tuple[list[str], dict[str, i
             last_end = m.end()
         elif m.start() > 0 and is_name_part(word) and fold(word) not in _TRANSLATED and len(word) >= PREFIX:
             out.append(fold(word)[:PREFIX])
+            group.setdefault(out[-1], name_run)
     return out, group
 
 
@@ -111,7 +122,7 @@ def order_changed(original: str, text: str, original_lang: str | None = None) ->
     June". So may numbers in different parts of the sentence ("2009 waren 400 Beamte angestellt" → "employed
     400 officers in 2009"), but not two joined into one range or score ("20-18", "0,3 bis 0,6"), where the
     order is the claim; with ``original_lang`` unknown, every pair of numbers keeps its order."""
-    (a, groups), (b, _) = _anchors(original, original_lang), _anchors(text)
+    (a, groups), (b, names) = _anchors(original, original_lang), _anchors(text)
     shared = [x for x in dict.fromkeys(a) if x in b and a.count(x) == 1 and b.count(x) == 1]
     first = {x: a.index(x) for x in shared}
     second = {x: b.index(x) for x in shared}
@@ -122,6 +133,8 @@ def order_changed(original: str, text: str, original_lang: str | None = None) ->
                 continue  # a name and a number
             if x[0].isdigit() and groups[x] != groups[y]:
                 continue  # numbers in different parts of the sentence
+            if not x[0].isdigit() and names[x] == names[y]:
+                continue  # words of one name in the translation: "Oxford University Press" for "Presse der Oxford University"
             if (first[x] - first[y]) * (second[x] - second[y]) < 0:
                 flipped.append((x, y))
     return flipped

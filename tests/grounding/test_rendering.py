@@ -99,6 +99,15 @@ def test_names_swapped_between_roles_change_their_order():
     assert order_changed(DE, swapped)
 
 
+def test_words_of_one_name_may_change_their_order_but_two_names_may_not():
+    original = "Seine Vorträge wurden 1934 von der Presse der Oxford University veröffentlicht."
+    # English puts the head of a name last: one name in the translation, its words in any order
+    assert order_changed(original, "His lectures were published in 1934 by the Oxford University Press.", "de") == []
+    # … only when written as one name: words apart ("Oxford University's Press") keep the original's order
+    assert order_changed(original, "His lectures were published in 1934 by Oxford University's Press.", "de")
+    assert order_changed("Anna Berg lobte Paul Dubois.", "Paul Dubois praised Anna Berg.", "de") == [("berg", "dubo")]
+
+
 def test_a_word_left_in_the_original_language_is_caught_but_a_copied_name_is_not():
     original = "Die neue Brücke über den Rhein wurde von Bürgermeisterin Anna Berg eröffnet."
     assert untranslated_words(original, "de", "The new bridge over the Rhine was eröffnet by Mayor Anna Berg.", "en") == ["eröffnet"]
