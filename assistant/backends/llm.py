@@ -79,7 +79,7 @@ class _LazyGrammarSampler:
                 raise ModelError("llama.cpp could not compile the citation grammar", hint="report this as a bug")
         self.banned = [tuple(seq) for seq in banned if seq]
         self.chosen: list[int] = []  # the reply's tokens so far (a banned sequence is matched against them)
-        self.bans = 0  # steps where a banned token was the model's choice (for tests and curiosity)
+        self.bans = 0  # steps where the most likely token was banned (for tests and curiosity)
         self.temp, self.top_k, self.top_p, self.min_p = temp, top_k, top_p, min_p
         self._rng = np.random.default_rng(seed)
         self._one = (llama_cpp.llama_token_data * 1)()
@@ -390,15 +390,11 @@ class LlamaCppModel:
     def _word_tokens(self, words: Sequence[str]) -> list[tuple[int, ...]]:
         """The token sequences that write each of ``words`` in a reply: after a space or at its start, as
         given and with a capital first letter (a word refused mid-sentence may come back opening one)."""
-        forms = {
-            space + form
-            for word in words if word.strip()
-            for form in (word.strip(), word.strip()[0].upper() + word.strip()[1:])
-            for space in ("", " ")
-        }
-        return sorted(
-            {tuple(self._llm.tokenize(form.encode("utf-8"), add_bos=False, special=False)) for form in forms}
-        )
+        forms = set()
+        for word in filter(None, (w.strip() for w in words)):
+            for form in (word, word[0].upper() + word[1:]):
+                forms |= {form, " " + form}
+        return sorted({tuple(self._llm.tokenize(f.encode("utf-8"), add_bos=False, special=False)) for f in forms})
 
     def _chat_prompt(self, messages: Sequence[ChatMessage]) -> str:
         from llama_cpp.llama_chat_format import Jinja2ChatFormatter
