@@ -28,7 +28,7 @@ from assistant.text.lexicon import (
 )
 from assistant.text.months import MONTHS, dated, needs_number, numbered_months, ordinary_in_lower_case
 from assistant.text.stopwords import common_words
-from assistant.text.words import TOKEN, WORD
+from assistant.text.words import TOKEN, WORD, without_possessive
 
 # --- numbers --------------------------------------------------------------------------------------------
 
@@ -249,7 +249,7 @@ def names_as_written(text: str, words: Sequence[str]) -> list[str]:
     runs: list[list[str]] = []
     last_end = None
     for m in WORD.finditer(text):
-        word = re.sub(r"['’]s$", "", m.group(0).strip("'’-"))  # "Youngsam's"
+        word = without_possessive(m.group(0).strip("'’-"))  # "Youngsam's"
         if not word[:1].isupper():
             last_end = None
             continue

@@ -19,6 +19,12 @@ WORD = re.compile(r"[^\W\d_][\w'’-]*")
 TOKEN = re.compile(r"\w+")
 NAMING_WORD = re.compile(r"\w[\w'’.-]*\w|\w")
 _NUMBER = re.compile(r"\d+")
+_POSSESSIVE = re.compile(r"['’]s$")
+
+
+def without_possessive(word: str) -> str:
+    """``word`` without a possessive's "'s" ("Youngsam's" → "Youngsam"): the name a possessive holds."""
+    return _POSSESSIVE.sub("", word)
 
 
 def anchors(text: str) -> frozenset[str]:
@@ -35,11 +41,11 @@ def written_as(text: str, folded: str) -> list[str]:
     if not wanted:
         return []
     found = list(WORD.finditer(text))
-    bare = [re.sub(r"['’]s$", "", fold(m.group(0))) for m in found]
+    bare = [without_possessive(fold(m.group(0))) for m in found]
     out = []
     for i in range(len(found) - len(wanted) + 1):
         if bare[i : i + len(wanted)] == wanted:
             last = found[i + len(wanted) - 1]
-            end = last.start() + len(re.sub(r"['’]s$", "", last.group(0)))
+            end = last.start() + len(without_possessive(last.group(0)))
             out.append(text[found[i].start() : end])
     return list(dict.fromkeys(out))
