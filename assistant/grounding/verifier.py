@@ -77,8 +77,9 @@ class Verdict:
     citations: list[int] = field(default_factory=list)  # citations that count
     reason: str | None = None
     cosines: dict[int, float] = field(default_factory=dict)
-    #: What a translation states that its original does not (numbers, months, offices, countries), as the
-    #: check found them (folded), when that is why it was refused.
+    #: What a refused translation states that its original does not (numbers, months, offices, countries),
+    #: as the checks found them (folded): the offices and countries also when another check refused it
+    #: first, so that a retry avoids all of them (a draft refused for a number may also name a wrong country).
     unfounded: tuple[str, ...] = ()
 
 
@@ -248,6 +249,11 @@ class Verifier:
             return Verdict(False, [], f"not written in {lang}", cosines)
         if foreign := foreign_script(text, lang, [original]):
             return Verdict(False, [], "written partly in another script: " + " ".join(foreign), cosines)
+        # offices and countries the original does not name: a refusal for any reason carries them, so that
+        # the retry avoids them too (the checks below refuse on them only after the number and order checks)
+        offices = (institutions_not_in if lang == "en" else titles_not_in)(text, fold(original))
+        countries = countries_not_in(text, original, original_lang, lang)
+        named = (*offices, *countries)
         months = months_in(text, loose=False, certain=True)  # "they march" invents no March
         # a number one side writes in words is stated by both ("thứ 3" / "third"; "drei" / "3"), and a month
         # the translation writes by its number, the original by its name ("tháng 5" / "Mei", "May")
@@ -263,7 +269,7 @@ class Verifier:
         ]
         invented += [f"month {m}" for m in sorted(months - months_in(original, loose=True))]
         if invented:
-            return Verdict(False, [], "not in the original: " + ", ".join(invented), cosines, tuple(invented))
+            return Verdict(False, [], "not in the original: " + ", ".join(invented), cosines, (*invented, *named))
         dropped = [
             n for n in sorted(numbers_in(original) - numbers_in(text))
             if not (n.isdigit() and int(n) in months)  # "22/12/1992" rendered "December 22, 1992"
@@ -274,16 +280,14 @@ class Verifier:
             f"month {m}" for m in sorted(months_in(original, loose=False, certain=True) - months_in(text, loose=True))
         ]
         if dropped:
-            return Verdict(False, [], "it drops " + ", ".join(dropped), cosines)
+            return Verdict(False, [], "it drops " + ", ".join(dropped), cosines, named)
         if negation_changed(original, original_lang, text, lang):
-            return Verdict(False, [], "a negation was added or lost", cosines)
+            return Verdict(False, [], "a negation was added or lost", cosines, named)
         flipped = order_changed(original, text, original_lang)
         if flipped:
-            return Verdict(False, [], "order changed: " + ", ".join(f"{a}/{b}" for a, b in flipped), cosines)
-        if offices := (institutions_not_in if lang == "en" else titles_not_in)(text, fold(original)):
-            return Verdict(False, [], "not in the original: " + ", ".join(offices), cosines, tuple(offices))
-        if countries := countries_not_in(text, original, original_lang, lang):
-            return Verdict(False, [], "not in the original: " + ", ".join(countries), cosines, tuple(countries))
+            return Verdict(False, [], "order changed: " + ", ".join(f"{a}/{b}" for a, b in flipped), cosines, named)
+        if named:
+            return Verdict(False, [], "not in the original: " + ", ".join(offices or countries), cosines, named)
         if cities := cities_left_out(original, original_lang, text):
             return Verdict(False, [], "it leaves out " + ", ".join(cities), cosines)
         if carried is not None and (left_out := dropped_names(text, original, original_lang, carried)):

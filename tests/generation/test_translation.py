@@ -203,6 +203,10 @@ def test_a_retry_avoids_the_words_its_draft_was_refused_for_stating_and_only_tho
     model = scripted({DE: "Mayor Anna Berg opened the new bridge in June 2021."})
     translator(model).render([(DE, "de")], "en")
     assert model.avoided == [(), ()]
+    # A draft refused for a number first still names what else it states wrongly: the retry avoids it too.
+    model = scripted({club: "Their local rivals, Poland Warsaw, have 20 fewer supporters."})
+    translator(model).render([(club, "de")], "en")
+    assert model.avoided == [(), ("Poland",)]
 
 
 @pytest.mark.integration
