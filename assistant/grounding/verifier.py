@@ -61,6 +61,7 @@ from assistant.grounding.framing import unspoken_question_words
 from assistant.grounding.rendering import negation_changed, order_changed, untranslated_words
 from assistant.grounding.titles import replaced_actor
 from assistant.models import AnswerSentence
+from assistant.text.countries import country_mentions
 from assistant.text.folding import fold
 from assistant.text.language import written_in
 from assistant.text.months import numbered_months
@@ -253,7 +254,7 @@ class Verifier:
         # the retry avoids them too (the checks below refuse on them only after the number and order checks)
         offices = (institutions_not_in if lang == "en" else titles_not_in)(text, fold(original))
         countries = countries_not_in(text, original, original_lang, lang)
-        named = (*offices, *countries)
+        named = (*offices, *_as_written(countries, text, lang))
         months = months_in(text, loose=False, certain=True)  # "they march" invents no March
         # a number one side writes in words is stated by both ("thứ 3" / "third"; "drei" / "3"), and a month
         # the translation writes by its number, the original by its name ("tháng 5" / "Mei", "May")
@@ -368,3 +369,12 @@ def answers_the_question(sentences: list[AnswerSentence], question: str, answer_
         s.supported = False
         s.reason = f"it does not say {_ASKED_FOR[kind]}, which the question asks"
     return sentences
+
+
+def _as_written(countries: list[str], text: str, lang: str) -> list[str]:
+    """The folded words ``text`` names ``countries`` (English naming words, as the country check reports
+    them) by: in another language than English its own ("trung quoc" for "china"), so that a retry can
+    avoid them as the text writes them."""
+    if lang == "en":
+        return countries
+    return list(dict.fromkeys(words for english, words in country_mentions(text, lang) if english in countries))

@@ -150,17 +150,24 @@ def countries_named(text: str, lang: str = "en") -> list[str]:
     language's own names of the country (CLDR's and the short forms above: French "Rwanda", "Ouganda",
     "Corée", Vietnamese "Hàn Quốc"), written with a capital as names are, so a common word spelled like a
     name is not read as one. A sentence of a language not read names none."""
+    return list(dict.fromkeys(english for english, _ in country_mentions(text, lang)))
+
+
+def country_mentions(text: str, lang: str = "en") -> list[tuple[str, str]]:
+    """Each country ``text`` names (see :func:`countries_named`): its English naming word and the folded
+    words ``text`` names it by ("korea", "han quoc"), so that a check that refused the country can say which
+    words of the text were wrong (a retry avoids them as written)."""
     if lang == "en":
-        return list(dict.fromkeys(w for w in TOKEN.findall(fold(text)) if w in COUNTRY_NAMING_WORDS))
+        return [(w, w) for w in TOKEN.findall(fold(text)) if w in COUNTRY_NAMING_WORDS]
     forms = _forms_of(lang)
     tokens = list(TOKEN.finditer(text))
     folded = [fold(t.group(0)) for t in tokens]
-    named: list[str] = []
+    named: list[tuple[str, str]] = []
     for i, token in enumerate(tokens):
         if not token.group(0)[0].isupper():
             continue
         for words, english in forms.get(folded[i], ()):
             if tuple(folded[i : i + len(words)]) == words:
-                named.append(english)
+                named.append((english, " ".join(words)))
                 break
-    return list(dict.fromkeys(named))
+    return named

@@ -207,6 +207,14 @@ def test_a_retry_avoids_the_words_its_draft_was_refused_for_stating_and_only_tho
     model = scripted({club: "Their local rivals, Poland Warsaw, have 20 fewer supporters."})
     translator(model).render([(club, "de")], "en")
     assert model.avoided == [(), ("Poland",)]
+    # Into another language the retry avoids the country as that language wrote it, not its English name.
+    minister = "Minister Nguyen Van Hai besuchte gestern Korea und sprach mit Studenten in Seoul."
+    drafts = iter(["Bộ trưởng Nguyen Van Hai đã thăm Trung Quốc hôm qua và nói chuyện với sinh viên ở Seoul.",
+                   "Bộ trưởng Nguyen Van Hai đã thăm Hàn Quốc hôm qua và nói chuyện với sinh viên ở Seoul."])
+    model = FakeChatModel(replies=lambda messages: next(drafts), judge=lambda m, o: [0.9, 0.1])
+    (rendering,) = translator(model).render([(minister, "de")], "vi")
+    assert rendering.verified and "Hàn Quốc" in rendering.text
+    assert model.avoided == [(), ("Trung Quốc",)]
 
 
 @pytest.mark.integration

@@ -125,7 +125,7 @@ def test_titles_named_in_another_languages_form_are_found_as_written():
 
 
 def test_countries_are_named_as_each_language_names_them():
-    from assistant.text.countries import countries_named
+    from assistant.text.countries import countries_named, country_mentions
 
     assert countries_named("Il est né au Rwanda, dans le sud-ouest de l'Ouganda.", "fr") == ["rwanda", "uganda"]
     assert countries_named("Menteri berkunjung ke Korea Selatan dan Jerman.", "id") == ["korea", "germany"]
@@ -133,6 +133,9 @@ def test_countries_are_named_as_each_language_names_them():
     assert countries_named("ý kiến của bộ trưởng", "vi") == []  # lower case: a common word, not Italy
     assert countries_named("He went to Korea and Germany.", "en") == ["korea", "germany"]
     assert countries_named("Il est né au Rwanda.", "xx") == []  # a language not read
+    # and by which of the text's words (folded): what a retry of a refused translation must avoid
+    assert country_mentions("Đại sứ Hàn Quốc tại Việt Nam.", "vi") == [("korea", "han quoc"), ("vietnam", "viet nam")]
+    assert country_mentions("Er besuchte Südkorea.", "de") == [("korea", "sudkorea")]
 
 
 def test_sister_languages_are_languages_read_and_each_others():
