@@ -25,7 +25,7 @@ from __future__ import annotations
 import re
 
 from assistant.grounding.facts import numbers_in
-from assistant.text.countries import COUNTRY_WORDS
+from assistant.text.countries import COUNTRY_WORDS, CountryMention, country_mentions
 from assistant.text.folding import fold
 from assistant.text.lexicon import (
     GENERIC_WORDS,
@@ -115,13 +115,18 @@ def _anchors(text: str, lang: str | None = None) -> tuple[list[str], dict[str, i
     return out, group
 
 
-def order_changed(original: str, text: str, original_lang: str | None = None) -> list[tuple[str, str]]:
-    """Pairs of names, or of joined numbers, that both texts hold, in the opposite order in ``text``.
+def order_changed(
+    original: str, text: str, original_lang: str | None = None, lang: str | None = None
+) -> list[tuple[str, str]]:
+    """Pairs of names, of joined numbers or of countries that both texts hold, in the opposite order in
+    ``text`` (written in ``lang``).
 
     A name and a number may change places: "am 3. Juni von Anna Berg eröffnet" is "Anna Berg opened … on 3
     June". So may numbers in different parts of the sentence ("2009 waren 400 Beamte angestellt" → "employed
     400 officers in 2009"), but not two joined into one range or score ("20-18", "0,3 bis 0,6"), where the
-    order is the claim; with ``original_lang`` unknown, every pair of numbers keeps its order."""
+    order is the claim; with ``original_lang`` unknown, every pair of numbers keeps its order. Two countries,
+    each named once in each language's own name for it, keep their order unless one side joins them
+    (:func:`_countries_flipped`)."""
     (a, groups), (b, names) = _anchors(original, original_lang), _anchors(text)
     shared = [x for x in dict.fromkeys(a) if x in b and a.count(x) == 1 and b.count(x) == 1]
     first = {x: a.index(x) for x in shared}
@@ -137,7 +142,48 @@ def order_changed(original: str, text: str, original_lang: str | None = None) ->
                 continue  # words of one name in the translation: "Oxford University Press" for "Presse der Oxford University"
             if (first[x] - first[y]) * (second[x] - second[y]) < 0:
                 flipped.append((x, y))
+    if original_lang is not None and lang is not None:
+        flipped += _countries_flipped(original, original_lang, text, lang)
     return flipped
+
+
+def _countries_flipped(original: str, original_lang: str, text: str, lang: str) -> list[tuple[str, str]]:
+    """Pairs of countries named in the opposite order: "Vietnam is the largest investor in Korea" for
+    "Korea ist der größte Direktinvestor in Vietnam". Countries are no name words for :func:`_anchors`
+    (their names differ between languages: "Hàn Quốc", "Südkorea"), so they are compared by the country
+    they name. Two countries that either side joins by one joining word or a symbol ("Vietnam und Korea",
+    "Việt Nam - Hàn Quốc") are a pair whose order says nothing: either order is faithful; so is a country
+    as a possessor ("Vietnam's largest investor is Korea"), which English puts first."""
+    a, b = country_mentions(original, original_lang), country_mentions(text, lang)
+    owners = {m.english for t, mentions in ((original, a), (text, b)) for m in mentions if _POSSESSOR.match(t, m.end)}
+    once_a = {m.english: m for m in a if [x.english for x in a].count(m.english) == 1 and m.english not in owners}
+    once_b = {m.english: m for m in b if [x.english for x in b].count(m.english) == 1 and m.english not in owners}
+    shared = [c for c in once_a if c in once_b]
+    flipped = []
+    for i, x in enumerate(shared):
+        for y in shared[i + 1 :]:
+            if (once_a[x].start - once_a[y].start) * (once_b[x].start - once_b[y].start) >= 0:
+                continue
+            if _joined(original, once_a[x], once_a[y], original_lang) or _joined(text, once_b[x], once_b[y], lang):
+                continue
+            flipped.append((x, y))
+    return flipped
+
+
+#: What follows a possessor: "Vietnam's", "Vietnam’s", "Chinas’" (English; other languages' genitives are
+#: no country mention).
+_POSSESSOR = re.compile(r"['’]s?\b")
+
+
+def _joined(text: str, x: CountryMention, y: CountryMention, lang: str) -> bool:
+    """Whether nothing but one joining word of ``lang`` ("and", "und", "và") or symbols stand between two
+    mentions of ``text``."""
+    first, second = sorted((x, y), key=lambda m: m.start)
+    between = text[first.end : second.start]
+    words = TOKEN.findall(between)
+    if not words:
+        return True  # "Vietnam-Korea", "Việt Nam – Hàn Quốc", "Korea, Vietnam"
+    return len(words) == 1 and closed_class_key(words[0], lang) in NUMBER_JOINERS.get(lang, frozenset())
 
 
 def untranslated_words(original: str, original_lang: str, text: str, lang: str) -> list[str]:

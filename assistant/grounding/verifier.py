@@ -284,7 +284,7 @@ class Verifier:
             return Verdict(False, [], "it drops " + ", ".join(dropped), cosines, named)
         if negation_changed(original, original_lang, text, lang):
             return Verdict(False, [], "a negation was added or lost", cosines, named)
-        flipped = order_changed(original, text, original_lang)
+        flipped = order_changed(original, text, original_lang, lang)
         if flipped:
             return Verdict(False, [], "order changed: " + ", ".join(f"{a}/{b}" for a, b in flipped), cosines, named)
         if named:
@@ -377,4 +377,4 @@ def _as_written(countries: list[str], text: str, lang: str) -> list[str]:
     avoid them as the text writes them."""
     if lang == "en":
         return countries
-    return list(dict.fromkeys(words for english, words in country_mentions(text, lang) if english in countries))
+    return list(dict.fromkeys(m.words for m in country_mentions(text, lang) if m.english in countries))

@@ -150,24 +150,34 @@ def countries_named(text: str, lang: str = "en") -> list[str]:
     language's own names of the country (CLDR's and the short forms above: French "Rwanda", "Ouganda",
     "Corée", Vietnamese "Hàn Quốc"), written with a capital as names are, so a common word spelled like a
     name is not read as one. A sentence of a language not read names none."""
-    return list(dict.fromkeys(english for english, _ in country_mentions(text, lang)))
+    return list(dict.fromkeys(m.english for m in country_mentions(text, lang)))
 
 
-def country_mentions(text: str, lang: str = "en") -> list[tuple[str, str]]:
-    """Each country ``text`` names (see :func:`countries_named`): its English naming word and the folded
-    words ``text`` names it by ("korea", "han quoc"), so that a check that refused the country can say which
-    words of the text were wrong (a retry avoids them as written)."""
-    if lang == "en":
-        return [(w, w) for w in TOKEN.findall(fold(text)) if w in COUNTRY_NAMING_WORDS]
-    forms = _forms_of(lang)
+class CountryMention(NamedTuple):
+    """A country named in a text: its English naming word, the folded words that name it ("korea", "han
+    quoc") and where they stand in the text."""
+
+    english: str
+    words: str
+    start: int
+    end: int
+
+
+def country_mentions(text: str, lang: str = "en") -> list[CountryMention]:
+    """Each country ``text`` names (see :func:`countries_named`), in reading order: which words name it, so
+    that a check that refused the country can say which words of the text were wrong (a retry avoids them
+    as written), and where, so that two countries' order can be compared across languages."""
     tokens = list(TOKEN.finditer(text))
     folded = [fold(t.group(0)) for t in tokens]
-    named: list[tuple[str, str]] = []
+    if lang == "en":
+        return [CountryMention(w, w, t.start(), t.end()) for t, w in zip(tokens, folded) if w in COUNTRY_NAMING_WORDS]
+    forms = _forms_of(lang)
+    named: list[CountryMention] = []
     for i, token in enumerate(tokens):
         if not token.group(0)[0].isupper():
             continue
         for words, english in forms.get(folded[i], ()):
             if tuple(folded[i : i + len(words)]) == words:
-                named.append((english, " ".join(words)))
+                named.append(CountryMention(english, " ".join(words), token.start(), tokens[i + len(words) - 1].end()))
                 break
     return named

@@ -108,6 +108,23 @@ def test_words_of_one_name_may_change_their_order_but_two_names_may_not():
     assert order_changed("Anna Berg lobte Paul Dubois.", "Paul Dubois praised Anna Berg.", "de") == [("berg", "dubo")]
 
 
+def test_two_countries_keep_their_order_unless_joined_as_a_pair():
+    """The issue's reversed relation: who invests in whom, told by the countries' order, each written as its
+    own language names it."""
+    korea = "Korea ist derzeit der größte Direktinvestor in Vietnam."
+    assert order_changed(korea, "Vietnam is currently the largest direct investor in Korea.", "de", "en") == [("korea", "vietnam")]
+    assert order_changed(korea, "Korea is currently the largest direct investor in Vietnam.", "de", "en") == []
+    assert order_changed("Hàn Quốc là nhà đầu tư lớn nhất tại Việt Nam.", "Vietnam is the largest investor in Korea.", "vi", "en")
+    # a pair joined by "and" (or a dash) says nothing by its order, on either side
+    joined = "Die Zusammenarbeit zwischen Vietnam und Korea wächst."
+    assert order_changed(joined, "Cooperation between Korea and Vietnam is growing.", "de", "en") == []
+    assert order_changed("Hợp tác Việt Nam - Hàn Quốc phát triển.", "Korea-Vietnam cooperation grows.", "vi", "en") == []
+    # a possessor comes first in English: "Vietnam's largest investor" is the same relation
+    assert order_changed(korea, "Vietnam's largest direct investor is currently Korea.", "de", "en") == []
+    # without the translation's language, countries are not compared
+    assert order_changed(korea, "Vietnam is currently the largest direct investor in Korea.", "de") == []
+
+
 def test_a_word_left_in_the_original_language_is_caught_but_a_copied_name_is_not():
     original = "Die neue Brücke über den Rhein wurde von Bürgermeisterin Anna Berg eröffnet."
     assert untranslated_words(original, "de", "The new bridge over the Rhine was eröffnet by Mayor Anna Berg.", "en") == ["eröffnet"]

@@ -134,8 +134,9 @@ def test_countries_are_named_as_each_language_names_them():
     assert countries_named("He went to Korea and Germany.", "en") == ["korea", "germany"]
     assert countries_named("Il est né au Rwanda.", "xx") == []  # a language not read
     # and by which of the text's words (folded): what a retry of a refused translation must avoid
-    assert country_mentions("Đại sứ Hàn Quốc tại Việt Nam.", "vi") == [("korea", "han quoc"), ("vietnam", "viet nam")]
-    assert country_mentions("Er besuchte Südkorea.", "de") == [("korea", "sudkorea")]
+    assert country_mentions("Đại sứ Hàn Quốc tại Việt Nam.", "vi") == [("korea", "han quoc", 7, 15), ("vietnam", "viet nam", 20, 28)]
+    assert country_mentions("Er besuchte Südkorea.", "de") == [("korea", "sudkorea", 12, 20)]
+    assert country_mentions("Korea and Vietnam.") == [("korea", "korea", 0, 5), ("vietnam", "vietnam", 10, 17)]
 
 
 def test_sister_languages_are_languages_read_and_each_others():
