@@ -342,3 +342,13 @@ def test_an_edit_of_the_translation_instructions_changes_every_cache_key(monkeyp
         assert cache_key("Er reiste ab.", "de", "en", "m") != before
     finally:
         translation.instructions_digest.cache_clear()
+
+
+@pytest.mark.integration
+def test_the_real_models_reversed_relation_is_refused(real):
+    """The issue's example of a relation turned round, as the model makes it from the Indonesian seed."""
+    sentence = "Saat ini, Korea merupakan investor langsung terbesar di Vietnam."
+    text = translate_one(real.model, sentence, "id", "en")
+    assert text.index("Vietnam") < text.index("Korea"), text  # who invests in whom, turned round …
+    verifier = Verifier(HashingEmbedder(), 0.5, translation_threshold=0.0)
+    assert verifier.check_translation(sentence, "id", text, "en", cosine=1.0).reason == "order changed: korea/vietnam"
