@@ -323,12 +323,23 @@ class Settings(BaseSettings):
         "(0.48 is its calibrated value; BENCHMARKS.md).",
     )
     confidence_threshold: float = Field(
-        -11.5,
+        -12.0,
         ge=-50.0,
         le=0.0,
         description="Least log-probability of the least likely token of a translation, as the model reads it "
         "after the original (where a small model errs it is unsure: a role, an office, a reversed relation). "
-        "Calibrated on the labelled faithfulness set, tune half.",
+        "Chosen with the contradiction threshold on the labelled faithfulness set, tune half: the pair that "
+        "rejects the most corrupted pairs while accepting as many faithful ones as this check alone did at -11.5.",
+    )
+    contradiction_threshold: float | None = Field(
+        -13.0,
+        ge=-200.0,
+        le=0.0,
+        description="Least sum of what the original takes from the probability of a translation's words: over "
+        "the tokens the model finds less likely after the original than after the same request with no sentence, "
+        "the log-probabilities lost ('higher' for 'niedrigeren', a relation turned round). Costs one more pass "
+        "over each new translation (well under a second). Chosen with the confidence threshold on the labelled "
+        "faithfulness set, tune half (BENCHMARKS.md); empty (ASSISTANT_CONTRADICTION_THRESHOLD=) skips it.",
     )
     lead_with_evidence: bool = Field(
         True,
@@ -427,6 +438,11 @@ class Settings(BaseSettings):
         if not codes or any(len(c) != 2 or not c.isalpha() for c in codes):
             raise ValueError("expected comma-separated two-letter ISO 639-1 codes, e.g. 'en,de,fr'")
         return ",".join(codes)
+
+    @field_validator("contradiction_threshold", mode="before")
+    @classmethod
+    def _unset_is_off(cls, value: object) -> object:
+        return None if isinstance(value, str) and not value.strip() else value
 
     @model_validator(mode="after")
     def _login_complete(self) -> "Settings":

@@ -123,17 +123,20 @@ def bench_faithfulness(model: str) -> dict:
     seconds = time.perf_counter() - started
     tune = [p for p in scored if p.split == "tune"]
     held = [p for p in scored if p.split == "report"]
-    c, j, s = calibrate(tune)
+    c, j, s, a = calibrate(tune)
     return {
         "pairs": len(scored),
         "seconds_per_pair": round(seconds / len(scored), 2),
-        "calibrated": {"translation_threshold": c, "faithfulness_threshold": j, "confidence_threshold": s},
+        "calibrated": {"translation_threshold": c, "faithfulness_threshold": j, "confidence_threshold": s,
+                       "contradiction_threshold": a},
         "configured": {"translation_threshold": settings.translation_threshold, "faithfulness_threshold": settings.faithfulness_threshold,
-                       "confidence_threshold": settings.confidence_threshold},
-        "tune": report(tune, "pairs.jsonl", chat.name, c, j, s).model_dump(),
-        "report": report(held, "pairs.jsonl", chat.name, c, j, s).model_dump(),
+                       "confidence_threshold": settings.confidence_threshold,
+                       "contradiction_threshold": settings.contradiction_threshold},
+        "tune": report(tune, "pairs.jsonl", chat.name, c, j, s, a).model_dump(),
+        "report": report(held, "pairs.jsonl", chat.name, c, j, s, a).model_dump(),
         "configured_report": report(held, "pairs.jsonl", chat.name, settings.translation_threshold,
-                                    settings.faithfulness_threshold, settings.confidence_threshold).model_dump(),
+                                    settings.faithfulness_threshold, settings.confidence_threshold,
+                                    settings.contradiction_threshold).model_dump(),
         # Every pair's scores, so that other thresholds can be tried without asking the model again.
         "scored": [p.model_dump() for p in scored],
     }

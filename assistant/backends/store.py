@@ -514,13 +514,14 @@ class VectorStore:
         got = self._call(self._translations.get, ids=list(dict.fromkeys(keys)), include=["metadatas", "documents", "embeddings"])
         out = {}
         for record_id, meta, text, emb in zip(got["ids"], got["metadatas"], got["documents"], got["embeddings"]):
-            judge, confidence = meta.get("judge"), meta.get("confidence")
+            judge, confidence, against = meta.get("judge"), meta.get("confidence"), meta.get("contradiction")
             out[record_id] = CachedTranslation(
                 key=record_id, original=str(meta["original"]), original_lang=str(meta["original_lang"]),
                 lang=str(meta["lang"]), model=str(meta["model"]), text=text,
                 judge=None if judge is None or judge < 0 else float(judge),
                 vector=np.asarray(emb, dtype=np.float32),
                 confidence=None if confidence is None or confidence > 0 else float(confidence),
+                contradiction=None if against is None or against > 0 else float(against),
             )
         return out
 
@@ -536,7 +537,8 @@ class VectorStore:
             metadatas=[
                 {"original": t.original, "original_lang": t.original_lang, "lang": t.lang, "model": t.model,
                  "judge": -1.0 if t.judge is None else float(t.judge),
-                 "confidence": 1.0 if t.confidence is None else float(t.confidence)}
+                 "confidence": 1.0 if t.confidence is None else float(t.confidence),
+                 "contradiction": 1.0 if t.contradiction is None else float(t.contradiction)}
                 for t in items
             ],
         )

@@ -67,8 +67,11 @@ class CachedTranslation:
     """A model's translation of one sentence, as cached: the model's outputs, not a decision.
 
     Whether a translation may be used is decided from ``judge`` (the model's probability that it is
-    faithful), ``confidence`` (the log-probability of the translation's least likely token) and the checks of :class:`assistant.grounding.verifier.Verifier` at the current thresholds,
-    so a recalibration needs no new model calls.
+    faithful), ``confidence`` (the log-probability of the translation's least likely token),
+    ``contradiction`` (how much the original speaks against its words, see
+    :func:`assistant.generation.translation.contradiction`) and the checks of
+    :class:`assistant.grounding.verifier.Verifier` at the current thresholds, so a recalibration needs no new
+    model calls.
     """
 
     key: str
@@ -80,6 +83,7 @@ class CachedTranslation:
     judge: float | None = None
     vector: np.ndarray | None = None
     confidence: float | None = None
+    contradiction: float | None = None
 
 
 @dataclass(frozen=True)

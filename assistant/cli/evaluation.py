@@ -72,7 +72,8 @@ def _eval_faithfulness(args: argparse.Namespace, settings: Settings) -> int:
         return 0
     console().print(
         f"{report.dataset} ({report.model}, n={report.n}, thresholds cosine {report.translation_threshold:.2f} / "
-        f"judge {report.faithfulness_threshold:.2f} / confidence {report.confidence_threshold}): faithful accepted {report.faithful_accepted}, corrupted "
+        f"judge {report.faithfulness_threshold:.2f} / confidence {report.confidence_threshold} / contradiction "
+        f"{report.contradiction_threshold}): faithful accepted {report.faithful_accepted}, corrupted "
         f"rejected {report.corrupted_rejected}, precision {report.precision}, recall {report.recall}\n"
         f"  rejected by kind: {report.rejected_by_kind}"
     )

@@ -95,6 +95,7 @@ class Verifier:
         translation_threshold: float = 0.90,
         faithfulness_threshold: float = 0.44,
         confidence_threshold: float | None = None,
+        contradiction_threshold: float | None = None,
     ) -> None:
         self.embedder = embedder
         self.threshold = threshold
@@ -102,6 +103,7 @@ class Verifier:
         self.faithfulness_threshold = faithfulness_threshold
         #: Least log-probability of a translation's least likely token (None: not checked).
         self.confidence_threshold = confidence_threshold
+        self.contradiction_threshold = contradiction_threshold
 
     def embed(self, sentences: list[str]) -> np.ndarray:
         # e5 compares two statements best with the "query:" prefix on the new one against stored passages.
@@ -229,12 +231,13 @@ class Verifier:
 
     def check_translation(
         self, original: str, original_lang: str, text: str, lang: str, cosine: float, judge: float | None = None,
-        confidence: float | None = None, carried: Callable[[str], bool] | None = None,
+        confidence: float | None = None, carried: Callable[[str], bool] | None = None, against: float | None = None,
     ) -> Verdict:
         """May ``text`` stand for ``original`` in ``lang``? ``cosine`` is their e5 similarity (both embedded
         as queries), ``judge`` the model's probability that it is faithful (see
         :mod:`assistant.grounding.faithfulness`), ``confidence`` the log-probability of the translation's
-        least likely token read after the original; without them only the checks that need no model are
+        least likely token read after the original, ``against`` how much the original speaks against its
+        words (:func:`assistant.generation.translation.contradiction`); without them only the checks that need no model are
         made, so a translation that fails those costs no model call. ``carried`` says whether documents in
         other languages write a word of the original the same way: a translation must keep such names
         (see :func:`dropped_names`; "the ambassador's tenure" for "der Amtszeit von Botschafter Choi
@@ -300,6 +303,8 @@ class Verifier:
             return Verdict(False, [], f"too far from the original (similarity {cosine:.2f})", cosines)
         if confidence is not None and self.confidence_threshold is not None and confidence < self.confidence_threshold:
             return Verdict(False, [], f"the model was unsure of a word (log-probability {confidence:.1f})", cosines)
+        if against is not None and self.contradiction_threshold is not None and against < self.contradiction_threshold:
+            return Verdict(False, [], f"the original speaks against some of its words (by {against:.1f})", cosines)
         if judge is not None and judge < self.faithfulness_threshold:
             return Verdict(False, [], f"judged unfaithful (p = {judge:.2f})", cosines)
         return Verdict(True, [0], None, cosines)

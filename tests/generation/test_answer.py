@@ -245,9 +245,11 @@ def test_the_model_composes_over_verified_translations_and_the_answer_is_in_engl
     assert (sentence.kind, sentence.lang, sentence.citations) == ("generated", "en", [1])
     assert "37" in answer.answer and FR_37 not in answer.answer
     assert answer.timings.first_answer_ms is not None
-    # the model was asked how sure it was of the translation; no yes/no judgement of a translation by default:
-    # the only yes/no calls are the answer judge's, one for each evidence sentence it reads
-    assert [reply for _, reply in model.scored] == [EN_37]
+    # the model was asked how sure it was of the translation (read after the original: its least likely
+    # word, then what the original takes from each word against a reading after no sentence); no yes/no
+    # judgement of a translation by default: the only yes/no calls are the answer judge's, one for each
+    # evidence sentence it reads
+    assert [(m[-1].content, reply) for m, reply in model.scored] == [(FR_37, EN_37), (FR_37, EN_37), ("", EN_37)]
     judge = render("judge_answer_system").strip()
     assert [m[0].content for m in model.judged] == [judge] * assistant.settings.judge_evidence
     assert any("could not be translated" in note for note in answer.notes)  # the other sources

@@ -92,6 +92,32 @@ def test_a_translation_with_a_word_the_model_was_unsure_of_is_refused_before_any
     assert plain[0].verified and plain[0].confidence is None
 
 
+def test_a_translation_whose_original_speaks_against_its_words_is_refused_and_the_score_cached(library):
+    """Each word is scored after the original and after the same request with no sentence: the words the
+    original makes less likely than nothing does count against the translation, summed; a word it makes
+    more likely (a rare name it holds) counts for nothing."""
+    def scorer(messages, reply):
+        alone = messages[-1].content == ""
+        if reply == EN:  # the original lifts its words, the first more than nothing would
+            return [-3.0, -2.0, -0.5] if alone else [-0.1, -2.5, -0.4]
+        return [-1.0, -2.0, -0.5] if alone else [-0.3, -9.5, -6.0]  # FR_EN: two words spoken against, by 13.0
+
+    model = FakeChatModel(
+        replies=lambda messages: {DE: EN, FR: FR_EN}[messages[-1].content],
+        judge=lambda messages, options: [0.9, 0.1], scorer=scorer,
+    )
+    verifier = Verifier(HashingEmbedder(), 0.5, translation_threshold=0.0, faithfulness_threshold=0.5,
+                        confidence_threshold=-12.0, contradiction_threshold=-10.0)
+    de, fr = SentenceTranslator(model, verifier, library.store, attempts=1).render([(DE, "de"), (FR, "fr")], "en")
+    assert de.verified and de.contradiction == pytest.approx(-0.5)
+    assert not fr.verified and "speaks against" in fr.reason and fr.contradiction == pytest.approx(-13.0)
+    cached = library.store.get_translations([cache_key(DE, "de", "en", "fake"), cache_key(FR, "fr", "en", "fake")])
+    assert sorted(c.contradiction for c in cached.values()) == [-13.0, -0.5]
+    # read again from the cache, the verdict needs no model call
+    again = SentenceTranslator(scripted({}), verifier, library.store).cached([(DE, "de"), (FR, "fr")], "en")
+    assert again[0] is not None and again[0].verified and again[1] is None
+
+
 def test_translations_come_first_then_the_judgements():
     order: list[str] = []
     model = scripted({DE: EN, FR: FR_EN})
