@@ -20,6 +20,7 @@ from assistant.text.countries import (
 )
 from assistant.text.folding import fold
 from assistant.text.lexicon import (
+    COMPASS_DIRECTIONS,
     GENERIC_WORDS,
     INSTITUTION_TRANSLATIONS,
     INSTITUTION_WORDS,
@@ -398,11 +399,28 @@ def countries_not_in(text: str, source_text: str, source_lang: str | None = None
     if lang != "en":
         return missing
     acronyms = re.findall(r"\b[A-Z]{2,4}\b", source_text)
-    return missing + [
+    missing += [
         name for name, (names, code) in QUALIFIED_COUNTRIES.items()
         if name.split()[1] not in missing and re.search(rf"(?<!\w){re.escape(name)}(?!\w)", folded_text)
         and not _inflected_country(names).search(folded) and not _abbreviated(name, code, acronyms)
     ]
+    return missing + [name for name in _compass_added(folded_text, folded) if name.split()[1] not in missing]
+
+
+def _compass_added(folded_text: str, folded_source: str) -> list[str]:
+    """The countries a (folded) English text qualifies by a direction its (folded) source does not write in
+    any language read: "the ambassador of North Vietnam in Vietnam" for "des Botschafters Koreas in Vietnam".
+    A direction that makes a country of its own ("North Korea", "South Sudan") is the qualified countries'
+    check; "Northern", "north-east" count as north."""
+    tokens = TOKEN.findall(folded_text)
+    out = []
+    for word, country in zip(tokens, tokens[1:]):
+        direction = next((d for d in COMPASS_DIRECTIONS if word.startswith(d)), None)
+        if direction is None or country not in COUNTRY_NAMING_WORDS or f"{direction} {country}" in QUALIFIED_COUNTRIES:
+            continue
+        if not any(re.search(rf"(?<!\w){form}", folded_source) for form in COMPASS_DIRECTIONS[direction]):
+            out.append(f"{direction} {country}")
+    return list(dict.fromkeys(out))
 
 
 def _names_country(word: str, folded: str, squashed: str, source_lang: str | None) -> bool:

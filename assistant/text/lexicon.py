@@ -114,3 +114,6 @@ SUBJECT_PRONOUNS = _per_language("subject_pronouns")
 
 #: Words that join two numbers into one range, score or ratio ("0,3 bis 0,6"), per language.
 NUMBER_JOINERS = _per_language("number_joiners")
+
+#: Each English direction of the compass → how the languages read write it (folded, a word's start).
+COMPASS_DIRECTIONS: dict[str, tuple[str, ...]] = {d: tuple(forms) for d, forms in _LEXICON["compass_directions"].items()}

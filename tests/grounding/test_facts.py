@@ -214,6 +214,12 @@ def test_a_person_given_another_persons_title_is_refused_within_and_across_langu
         ("The United Kingdom left.", "Le Royaume-Uni est parti.", []),
         ("Tea from Sri Lanka.", "Teh dari Sri Lanka.", []),
         ("The United Nations met.", "Die Vereinten Nationen tagten.", []),  # no country
+        # a direction that makes no country of its own must be the source's, in any language read
+        ("The ambassador of North Vietnam in Vietnam.", "Des Botschafters Koreas in Vietnam.", ["north vietnam"]),
+        ("Northern Vietnam is cold.", "Nordvietnam ist kalt.", []),
+        ("Northern Vietnam is cold.", "Miền Bắc Việt Nam lạnh.", []),
+        ("The south of France and southern Vietnam.", "Le sud de la France et du Vietnam.", []),
+        ("Rain fell in western Vietnam.", "Hujan turun di Vietnam.", ["west vietnam"]),
     ],
 )
 def test_a_country_the_source_does_not_name_is_found(text, source, wrong):
