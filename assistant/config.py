@@ -319,7 +319,8 @@ class Settings(BaseSettings):
         le=1.0,
         description="Least probability the model gives 'Yes' when asked whether a translation is faithful (same "
         "roles, relations, offices, no negation added). 0 (the default): the model is not asked — beside the "
-        "confidence check it caught 1 more corrupted pair in 148 of the report half, for about 1 s a sentence "
+        "confidence and contradiction checks it caught no more of the report half's 148 corrupted pairs, for about "
+        "1 s a sentence "
         "(0.48 is its calibrated value; BENCHMARKS.md).",
     )
     confidence_threshold: float = Field(
