@@ -407,6 +407,16 @@ def countries_not_in(text: str, source_text: str, source_lang: str | None = None
     return missing + [name for name in _compass_added(folded_text, folded) if name.split()[1] not in missing]
 
 
+#: English words of a direction ("north", "northern", "northeast", "southwestern") → the direction they start
+#: with; not a word that only begins like one ("Southampton").
+_DIRECTION_WORDS = {
+    first + second + ending: first
+    for first in COMPASS_DIRECTIONS
+    for second in (("", "east", "west") if first in ("north", "south") else ("",))
+    for ending in ("", "ern")
+}
+
+
 def _compass_added(folded_text: str, folded_source: str) -> list[str]:
     """The countries a (folded) English text qualifies by a direction its (folded) source does not write in
     any language read: "the ambassador of North Vietnam in Vietnam" for "des Botschafters Koreas in Vietnam".
@@ -415,7 +425,7 @@ def _compass_added(folded_text: str, folded_source: str) -> list[str]:
     tokens = TOKEN.findall(folded_text)
     out = []
     for word, country in zip(tokens, tokens[1:]):
-        direction = next((d for d in COMPASS_DIRECTIONS if word.startswith(d)), None)
+        direction = _DIRECTION_WORDS.get(word)
         if direction is None or country not in COUNTRY_NAMING_WORDS or f"{direction} {country}" in QUALIFIED_COUNTRIES:
             continue
         if not any(re.search(rf"(?<!\w){form}", folded_source) for form in COMPASS_DIRECTIONS[direction]):

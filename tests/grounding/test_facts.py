@@ -220,6 +220,8 @@ def test_a_person_given_another_persons_title_is_refused_within_and_across_langu
         ("Northern Vietnam is cold.", "Miền Bắc Việt Nam lạnh.", []),
         ("The south of France and southern Vietnam.", "Le sud de la France et du Vietnam.", []),
         ("Rain fell in western Vietnam.", "Hujan turun di Vietnam.", ["west vietnam"]),
+        ("Rain fell in southwestern Vietnam.", "Hujan turun di Vietnam.", ["south vietnam"]),
+        ("He sailed from Southampton England.", "Er segelte von Southampton.", []),  # a word that only begins so
     ],
 )
 def test_a_country_the_source_does_not_name_is_found(text, source, wrong):
