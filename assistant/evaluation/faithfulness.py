@@ -151,11 +151,13 @@ def report(
 _KINDS = {"swap_names", "number", "reversal", "negation", "office", "untranslated"}
 
 
-def calibrate(scored: Sequence[ScoredPair], min_faithful_accepted: float = 0.8) -> tuple[float, float, float, float]:
+def calibrate(
+    scored: Sequence[ScoredPair], min_faithful_accepted: float = 0.8
+) -> tuple[float, float, float, float | None]:
     """The thresholds (cosine, judge, confidence, contradiction) that reject the most corrupted pairs while
     accepting at least ``min_faithful_accepted`` of the faithful ones (ties: the more faithful accepted); when
-    no thresholds accept that many, those with the best balanced accuracy. Searched over the scores as arrays
-    (a grid of some 170,000 combinations)."""
+    no thresholds accept that many, those with the best balanced accuracy. A contradiction threshold of None
+    leaves that check out. Searched over the scores as arrays (a grid of some 310,000 combinations)."""
     import numpy as np
 
     def column(values: list[float | None], absent: float) -> np.ndarray:
@@ -169,14 +171,14 @@ def calibrate(scored: Sequence[ScoredPair], min_faithful_accepted: float = 0.8) 
     faithful = np.array([p.label == "faithful" for p in scored])
     corrupted = np.array([p.label == "corrupted" for p in scored])
     n_faithful, n_corrupted = max(int(faithful.sum()), 1), max(int(corrupted.sum()), 1)
-    best: tuple[tuple[float, float], tuple[float, float, float, float]] | None = None
-    balanced: tuple[float, tuple[float, float, float, float]] | None = None
+    best: tuple[tuple[float, float], tuple[float, float, float, float | None]] | None = None
+    balanced: tuple[float, tuple[float, float, float, float | None]] | None = None
     for c in [x / 100 for x in range(70, 96, 2)]:
         plain = ~flawed & (cosine >= c)
         for s in [-x / 2 for x in range(4, 41)]:
             sure_ok = plain & (sure >= s)
-            for a in [-float(x) for x in range(6, 31)] + [-1e9]:
-                against_ok = sure_ok & (against >= a)
+            for a in [-float(x) for x in range(6, 31)] + [None]:
+                against_ok = sure_ok if a is None else sure_ok & (against >= a)
                 for j in [x / 100 for x in range(0, 100, 4)]:
                     ok_all = against_ok & (judge >= j)
                     ok = float((ok_all & faithful).sum()) / n_faithful
@@ -188,7 +190,7 @@ def calibrate(scored: Sequence[ScoredPair], min_faithful_accepted: float = 0.8) 
                         best = ((caught, ok), chosen)
     if best:
         return best[1]
-    return balanced[1] if balanced else (0.8, 0.0, -50.0, -1e9)
+    return balanced[1] if balanced else (0.8, 0.0, -50.0, None)
 
 
 def evaluate_faithfulness_file(dataset: str | Path, settings, *, split: str | None = None, limit: int | None = None,
