@@ -39,7 +39,7 @@ from assistant.text.lexicon import (
 )
 from assistant.text.months import MONTHS, dated, names_in
 from assistant.text.names import is_name_part
-from assistant.text.words import TOKEN, WORD
+from assistant.text.words import TOKEN, WORD, is_possessor
 
 _CONTRACTED = {"en": re.compile(r"n['’]t\b"), "fr": re.compile(r"\bn['’]")}
 #: Letters two spellings of a name share at the start in any language ("Brit-ish", "brit-ische").
@@ -155,7 +155,7 @@ def _countries_flipped(original: str, original_lang: str, text: str, lang: str) 
     "Việt Nam - Hàn Quốc") are a pair whose order says nothing: either order is faithful; so is a country
     as a possessor ("Vietnam's largest investor is Korea"), which English puts first."""
     a, b = country_mentions(original, original_lang), country_mentions(text, lang)
-    owners = {m.english for t, mentions in ((original, a), (text, b)) for m in mentions if _POSSESSOR.match(t, m.end)}
+    owners = {m.english for t, mentions in ((original, a), (text, b)) for m in mentions if is_possessor(t, m.end)}
     once_a = {m.english: m for m in a if [x.english for x in a].count(m.english) == 1 and m.english not in owners}
     once_b = {m.english: m for m in b if [x.english for x in b].count(m.english) == 1 and m.english not in owners}
     shared = [c for c in once_a if c in once_b]
@@ -168,11 +168,6 @@ def _countries_flipped(original: str, original_lang: str, text: str, lang: str) 
                 continue
             flipped.append((x, y))
     return flipped
-
-
-#: What follows a possessor: "Vietnam's", "Vietnam’s", "Chinas’" (English; other languages' genitives are
-#: no country mention).
-_POSSESSOR = re.compile(r"['’]s?\b")
 
 
 def _joined(text: str, x: CountryMention, y: CountryMention, lang: str) -> bool:

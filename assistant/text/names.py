@@ -8,19 +8,17 @@ because after a question's first word a capital marks a name even on a common wo
 
 from __future__ import annotations
 
-import re
-
 from assistant.text.countries import COUNTRY_WORDS
 from assistant.text.folding import fold
 from assistant.text.lexicon import GENERIC_WORDS, INSTITUTION_WORDS, NATIONALITIES
+from assistant.text.words import without_possessive
 
 _NEVER_NAMES = INSTITUTION_WORDS | NATIONALITIES | COUNTRY_WORDS
-_POSSESSIVE = re.compile(r"['’]s$")
 
 
 def folded_word(word: str) -> str:
     """``word`` folded, a possessive "’s" dropped ("Vietnam’s" is the country)."""
-    return _POSSESSIVE.sub("", fold(word))
+    return without_possessive(fold(word))
 
 
 def is_name_part(word: str, *, generic_words_count: bool = False) -> bool:

@@ -19,12 +19,20 @@ WORD = re.compile(r"[^\W\d_][\w'’-]*")
 TOKEN = re.compile(r"\w+")
 NAMING_WORD = re.compile(r"\w[\w'’.-]*\w|\w")
 _NUMBER = re.compile(r"\d+")
-_POSSESSIVE = re.compile(r"['’]s$")
+_POSSESSIVE_MARK = r"['’]s"
+_POSSESSIVE = re.compile(_POSSESSIVE_MARK + "$")
+_POSSESSIVE_AFTER = re.compile(_POSSESSIVE_MARK + r"\b")
 
 
 def without_possessive(word: str) -> str:
     """``word`` without a possessive's "'s" ("Youngsam's" → "Youngsam"): the name a possessive holds."""
     return _POSSESSIVE.sub("", word)
+
+
+def is_possessor(text: str, end: int) -> bool:
+    """Whether the word of ``text`` that ends at ``end`` owns what follows ("Vietnam" in "Vietnam's largest
+    investor")."""
+    return bool(_POSSESSIVE_AFTER.match(text, end))
 
 
 def anchors(text: str) -> frozenset[str]:
