@@ -23,6 +23,7 @@ than the labelled set showed it catching wrong ones (BENCHMARKS.md).
 from __future__ import annotations
 
 import re
+from difflib import SequenceMatcher
 
 from assistant.grounding.facts import numbers_in
 from assistant.text.countries import COUNTRY_WORDS, CountryMention, country_mentions
@@ -46,6 +47,9 @@ _CONTRACTED = {"en": re.compile(r"n['’]t\b"), "fr": re.compile(r"\bn['’]")}
 PREFIX = 4
 #: Words shorter than this are too often the same in two languages to say a word was left untranslated.
 MIN_FOREIGN_CHARS = 5
+#: How alike (difflib's ratio, folded) a word must be to a title the original writes in its own language's
+#: form, and more alike than to the English title, to be a misspelt copy of it ("Botchafter").
+MISSPELT_TITLE = 0.85
 #: Languages that capitalise every noun: a capitalised word says nothing about names there.
 CAPITALISED_NOUNS = frozenset({"de", "lb"})
 _TRANSLATED = GENERIC_WORDS | INSTITUTION_WORDS | NATIONALITIES | COUNTRY_WORDS | set(MONTHS)
@@ -198,6 +202,7 @@ def untranslated_words(original: str, original_lang: str, text: str, lang: str) 
     # forms are each one language's, so a form the original holds is not the translation's language's).
     folded_original = fold(original)
     out = [written for written, _ in titles_named(text) if fold(written) in folded_original]
+    out += [word for word in misspelt_titles(original, text) if word not in out]
     own_months = names_in(lang)
     for word in dict.fromkeys(WORD.findall(text)):
         folded = fold(word)
@@ -214,6 +219,33 @@ def untranslated_words(original: str, original_lang: str, text: str, lang: str) 
             continue  # capitalised in a language that capitalises names only: a name kept as written
         if word_language(word, (original_lang, lang)) == original_lang:
             out.append(word)
+    return out
+
+
+def misspelt_titles(original: str, text: str) -> list[str]:
+    """Words of ``text`` that misspell a title ``original`` writes in its own language's form: "Botchafter
+    Choi Youngsam" for "Botschafter Choi Youngsam" was shown as a verified English translation, since the
+    exact check (a title form ``text`` holds as written) cannot see a copy the model garbled. A word counts
+    when it is nearer that form than the English title ("Prasident" is a copy, "President" the translation)."""
+    forms = {
+        fold(word): title
+        for written, title in titles_named(original)
+        for word in WORD.findall(written)
+        if len(word) >= MIN_FOREIGN_CHARS
+    }
+    if not forms:
+        return []
+    theirs = {fold(w.strip("'’-")) for w in WORD.findall(original)}
+    out = []
+    for word in dict.fromkeys(w.strip("'’-") for w in WORD.findall(text)):  # "the Botschafters’ tenure"
+        folded = fold(word)
+        if len(folded) < MIN_FOREIGN_CHARS or folded in theirs:
+            continue  # a copy as written is the exact check's
+        for form, title in forms.items():
+            alike = SequenceMatcher(None, folded, form).ratio()
+            if alike >= MISSPELT_TITLE and alike > SequenceMatcher(None, folded, title).ratio():
+                out.append(word)
+                break
     return out
 
 

@@ -145,6 +145,18 @@ def test_a_title_left_in_the_originals_form_is_untranslated_even_capitalised():
     assert untranslated_words("Er spielt in der Premier League.", "de", "He plays in the Premier League.", "en") == []
 
 
+def test_a_title_copied_with_a_letter_wrong_is_untranslated_but_the_english_title_is_not():
+    """The real model wrote "Botchafter Choi Youngsam" for "Botschafter Choi Youngsam" and it was shown as a
+    verified translation: the exact check cannot see a garbled copy. A word nearer the original's form of a
+    title than to the English title is one; "President" for "Präsident" is the translation."""
+    original = "Vietnam und Korea arbeiten während der Amtszeit von Botschafter Choi Youngsam enger zusammen."
+    assert untranslated_words(original, "de", "Vietnam and Korea cooperate more closely during the tenure of Botchafter Choi Youngsam.", "en") == ["Botchafter"]
+    assert untranslated_words(original, "de", "Vietnam and Korea cooperate more closely during the tenure of Ambassador Choi Youngsam.", "en") == []
+    president = "Der Präsident der Republik Korea besuchte Hanoi."
+    assert untranslated_words(president, "de", "The President of the Republic of Korea visited Hanoi.", "en") == []
+    assert untranslated_words(president, "de", "The Prasidant of the Republic of Korea visited Hanoi.", "en") == ["Prasidant"]
+
+
 def test_translations_into_other_languages_than_english_are_checked_for_titles_too():
     """Titles are named in every language's form (the lexicon's table): a translation into Vietnamese or
     German that leaves the original's title as written, or names an office the original does not, is refused
