@@ -79,8 +79,9 @@ class Verdict:
     reason: str | None = None
     cosines: dict[int, float] = field(default_factory=dict)
     #: What a refused translation states that its original does not (numbers, months, offices, countries),
-    #: as the checks found them (folded): the offices and countries also when another check refused it
-    #: first, so that a retry avoids all of them (a draft refused for a number may also name a wrong country).
+    #: or leaves in the original's language, as the checks found them (folded): the offices and countries
+    #: also when another check refused it first, so that a retry avoids all of them (a draft refused for a
+    #: number may also name a wrong country).
     unfounded: tuple[str, ...] = ()
 
 
@@ -298,7 +299,8 @@ class Verifier:
             return Verdict(False, [], "it leaves out " + ", ".join(left_out), cosines)
         foreign = untranslated_words(original, original_lang, text, lang)
         if foreign:
-            return Verdict(False, [], "left untranslated: " + ", ".join(foreign), cosines)
+            # the retry writes them in the translation's words, not again as the original (or garbled: "Botchafter")
+            return Verdict(False, [], "left untranslated: " + ", ".join(foreign), cosines, (*named, *map(fold, foreign)))
         if cosine < self.translation_threshold:
             return Verdict(False, [], f"too far from the original (similarity {cosine:.2f})", cosines)
         if confidence is not None and self.confidence_threshold is not None and confidence < self.confidence_threshold:

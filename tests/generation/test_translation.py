@@ -243,6 +243,20 @@ def test_a_retry_avoids_the_words_its_draft_was_refused_for_stating_and_only_tho
     assert model.avoided == [(), ("Trung Quốc",)]
 
 
+def test_a_retry_avoids_a_word_its_draft_left_in_the_originals_language():
+    """The real model wrote "Botchafter Choi Youngsam" (a garbled copy of "Botschafter"): refused as
+    untranslated, and the retry must not write it again."""
+    sentence = "Vietnam und Korea arbeiten während der Amtszeit von Botschafter Choi Youngsam enger zusammen."
+    drafts = iter([
+        "Vietnam and Korea cooperate more closely during the tenure of Botchafter Choi Youngsam.",
+        "Vietnam and Korea cooperate more closely during the tenure of Ambassador Choi Youngsam.",
+    ])
+    model = FakeChatModel(replies=lambda messages: next(drafts), judge=lambda m, o: [0.9, 0.1])
+    (rendering,) = translator(model).render([(sentence, "de")], "en")
+    assert rendering.verified and "Ambassador" in rendering.text
+    assert model.avoided == [(), ("Botchafter",)]
+
+
 @pytest.mark.integration
 def test_the_real_model_retrying_without_a_refused_word_writes_the_name_it_passed_over(real):
     club = "Ihre lokalen Rivalen, Polonia Warschau, haben deutlich weniger Anhänger."
