@@ -392,3 +392,16 @@ def test_the_real_models_reversed_relation_is_refused(real):
     assert text.index("Vietnam") < text.index("Korea"), text  # who invests in whom, turned round …
     verifier = Verifier(HashingEmbedder(), 0.5, translation_threshold=0.0)
     assert verifier.check_translation(sentence, "id", text, "en", cosine=1.0).reason == "order changed: korea/vietnam"
+
+
+@pytest.mark.integration
+def test_the_real_models_garbled_title_is_refused(real):
+    """The model's greedy draft of a German seed sentence, shown as a verified translation before the check
+    of misspelt titles."""
+    sentence = ("Minister für Information und Kommunikation, Nguyen Manh Hung, hofft, dass Vietnam und Korea während "
+                "der Amtszeit von Botschafter Choi Youngsam eine engere Zusammenarbeit aufbauen können, insbesondere "
+                "in den Bereichen Information, Kommunikation und Digitaltechnologie.")
+    text = translate_one(real.model, sentence, "de", "en")
+    assert "Botchafter Choi Youngsam" in text, text  # the copy garbled …
+    verifier = Verifier(HashingEmbedder(), 0.5, translation_threshold=0.0)
+    assert verifier.check_translation(sentence, "de", text, "en", cosine=1.0).reason == "left untranslated: Botchafter"
