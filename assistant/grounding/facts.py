@@ -29,7 +29,7 @@ from assistant.text.lexicon import (
 )
 from assistant.text.months import MONTHS, dated, needs_number, numbered_months, ordinary_in_lower_case
 from assistant.text.stopwords import common_words
-from assistant.text.words import TOKEN, WORD, without_possessive
+from assistant.text.words import TOKEN, WORD, bare, bare_words, without_possessive
 
 # --- numbers --------------------------------------------------------------------------------------------
 
@@ -178,7 +178,7 @@ def names_in(text: str, lang: str = "en") -> list[str]:
     it failed a right sentence whose source does not happen to use that word ("not in the cited passage:
     another").
     """
-    words = [m.group(0).strip("'’-") for m in WORD.finditer(text)]
+    words = bare_words(text)
     common = common_words(lang)
     capitalised = [
         bool(w) and w[0].isupper() and not (i == 0 and not w.isupper() and w.casefold() in common)
@@ -250,7 +250,7 @@ def names_as_written(text: str, words: Sequence[str]) -> list[str]:
     runs: list[list[str]] = []
     last_end = None
     for m in WORD.finditer(text):
-        word = without_possessive(m.group(0).strip("'’-"))  # "Youngsam's"
+        word = without_possessive(bare(m.group(0)))  # "Youngsam's"
         if not word[:1].isupper():
             last_end = None
             continue

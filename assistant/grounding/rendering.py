@@ -40,7 +40,7 @@ from assistant.text.lexicon import (
 )
 from assistant.text.months import MONTHS, dated, names_in
 from assistant.text.names import is_name_part
-from assistant.text.words import TOKEN, WORD, is_possessor
+from assistant.text.words import TOKEN, WORD, bare_words, is_possessor
 
 _CONTRACTED = {"en": re.compile(r"n['’]t\b"), "fr": re.compile(r"\bn['’]")}
 #: Letters two spellings of a name share at the start in any language ("Brit-ish", "brit-ische").
@@ -235,9 +235,9 @@ def misspelt_titles(original: str, text: str) -> list[str]:
     }
     if not forms:
         return []
-    theirs = {fold(w.strip("'’-")) for w in WORD.findall(original)}
+    theirs = {fold(w) for w in bare_words(original)}
     out = []
-    for word in dict.fromkeys(w.strip("'’-") for w in WORD.findall(text)):  # "the Botschafters’ tenure"
+    for word in dict.fromkeys(bare_words(text)):  # "the Botschafters’ tenure"
         folded = fold(word)
         if len(folded) < MIN_FOREIGN_CHARS or folded in theirs:
             continue  # a copy as written is the exact check's

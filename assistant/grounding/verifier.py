@@ -300,7 +300,7 @@ class Verifier:
         foreign = untranslated_words(original, original_lang, text, lang)
         if foreign:
             # the retry writes them in the translation's words, not again as the original (or garbled: "Botchafter")
-            return Verdict(False, [], "left untranslated: " + ", ".join(foreign), cosines, (*named, *map(fold, foreign)))
+            return Verdict(False, [], "left untranslated: " + ", ".join(foreign), cosines, tuple(map(fold, foreign)))
         if cosine < self.translation_threshold:
             return Verdict(False, [], f"too far from the original (similarity {cosine:.2f})", cosines)
         if confidence is not None and self.confidence_threshold is not None and confidence < self.confidence_threshold:

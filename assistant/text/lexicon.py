@@ -13,7 +13,7 @@ import unicodedata
 
 from assistant.text.folding import fold
 from assistant.text.langdata import data_file
-from assistant.text.words import TOKEN, WORD
+from assistant.text.words import TOKEN, bare_words
 
 _LEXICON = data_file("lexicon")
 
@@ -51,7 +51,7 @@ def titles_named(sentence: str) -> list[tuple[str, str]]:
     """(the words as ``sentence`` writes them, the English title) for each person's title in another
     language's form ("Duta Besar" → "ambassador", "Bộ trưởng" → "minister"). The last word of a form is a
     prefix, as in the table ("Botschafters"). In reading order, so a prompt is the same every run."""
-    words = [w.strip("'’-") for w in WORD.findall(sentence)]  # "the Botschafters’ tenure"
+    words = bare_words(sentence)  # "the Botschafters’ tenure"
     folded = [fold(w) for w in words]
 
     def at(i: int, form: tuple[str, ...]) -> bool:

@@ -24,6 +24,17 @@ _POSSESSIVE = re.compile(_POSSESSIVE_MARK + "$")
 _POSSESSIVE_AFTER = re.compile(_POSSESSIVE_MARK + r"\b")
 
 
+def bare(word: str) -> str:
+    """``word`` (a match of :data:`WORD`) without the apostrophes and hyphens that close it ("Botschafters’" in
+    "the Botschafters’ tenure"), or open it."""
+    return word.strip("'’-")
+
+
+def bare_words(text: str) -> list[str]:
+    """The :data:`WORD` words of ``text``, each :func:`bare`, in reading order."""
+    return [bare(w) for w in WORD.findall(text)]
+
+
 def without_possessive(word: str) -> str:
     """``word`` without a possessive's "'s" ("Youngsam's" → "Youngsam"): the name a possessive holds."""
     return _POSSESSIVE.sub("", word)
