@@ -47,14 +47,14 @@ def test_summarize_markdown_is_a_readable_bilingual_brief(real, monkeypatch, cap
 
 
 def test_a_vietnamese_brief_of_an_english_seed_shows_no_english_or_markup_as_vietnamese(real, monkeypatch, capsys):
-    """The tiny model asked for Vietnamese often writes English (which keeps every fact of an English
-    source) or emits special tokens such as ``<start_of_image>``: neither may be shown as a written point."""
+    """A model asked for Vietnamese may write English (which keeps every fact of an English
+    source) or emit special tokens such as ``<start_of_image>``: neither may be shown as a written point."""
     monkeypatch.setenv("ASSISTANT_STORE_DIR", str(real.settings.store_dir))
-    monkeypatch.setenv("ASSISTANT_BRIEF_POINTS", "4")
-    monkeypatch.setenv("ASSISTANT_BRIEF_MAX_POINTS", "4")
+    monkeypatch.setenv("ASSISTANT_BRIEF_POINTS", "2")  # each Vietnamese point costs up to a minute on 2 cores
+    monkeypatch.setenv("ASSISTANT_BRIEF_MAX_POINTS", "2")
     assert main(["summarize", "003_e10467ce33407679.txt", "--lang", "en", "--lang", "vi", "--json"]) == 0
     brief = Brief.model_validate(json.loads(capsys.readouterr().out))
-    assert brief.langs == ["en", "vi"] and len(brief.points) == 4
+    assert brief.langs == ["en", "vi"] and len(brief.points) == 2
     for point in brief.points:
         assert point.kinds["en"] == "original" and point.texts["en"] == point.quote
         assert "<" not in point.texts["vi"] or point.kinds["vi"] == "quote"
@@ -63,4 +63,4 @@ def test_a_vietnamese_brief_of_an_english_seed_shows_no_english_or_markup_as_vie
         else:
             assert point.kinds["vi"] == "quote" and point.texts["vi"] == point.quote and point.rejected["vi"]
     shown, verified = displayed_verified(brief, real, real.settings.brief_support_threshold)
-    assert verified == shown == 4
+    assert verified == shown == 2

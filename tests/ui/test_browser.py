@@ -148,7 +148,8 @@ def test_a_conversation_survives_a_restart_of_serve_and_is_reopened_and_exported
     reopens with its answer, and downloads as Markdown."""
     store = tmp_path / "store"
     shutil.copytree(real.settings.store_dir, store)
-    env = {"ASSISTANT_STORE_DIR": str(store), "TMPDIR": str(tmp_path)}
+    # One translated source is enough to answer with the figure; what is tested is what survives the restart.
+    env = {"ASSISTANT_STORE_DIR": str(store), "TMPDIR": str(tmp_path), "ASSISTANT_TRANSLATE_EVIDENCE": "1"}
     question = "How many IT training establishments does Da Nang have?"
     with served_app(env, ARTIFACTS / "serve-first.log") as first:
         page = open_app(browser, first.url)
@@ -194,7 +195,8 @@ def test_a_server_killed_mid_answer_leaves_no_partial_turn(real, browser, tmp_pa
 
     store = tmp_path / "store"
     shutil.copytree(real.settings.store_dir, store)
-    env = {"ASSISTANT_STORE_DIR": str(store), "TMPDIR": str(tmp_path)}
+    # No translation first: the model starts writing at once, and the kill lands while it writes.
+    env = {"ASSISTANT_STORE_DIR": str(store), "TMPDIR": str(tmp_path), "ASSISTANT_TRANSLATE_EVIDENCE": "0"}
     with served_app(env, ARTIFACTS / "serve-killed.log") as served:
         page = open_app(browser, served.url)
         page.fill("#question textarea", "What did the ambassador propose?")
