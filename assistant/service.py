@@ -168,7 +168,8 @@ class NewsAssistant:
         doc = self.document(ref)
         texts = [trimmed_sentence(doc.text, 0, s.start, s.end)[0] for s in self.store.document_sentences(doc.doc_id)]
         wanted = [t for t in texts if len(t) >= MIN_SENTENCE_CHARS and doc.lang != lang]
-        rendered = {r.original: r for r in self.answers.translator.render([(t, doc.lang) for t in wanted], lang)} if wanted else {}
+        with self.queue.serving_reader():
+            rendered = {r.original: r for r in self.answers.translator.render([(t, doc.lang) for t in wanted], lang)} if wanted else {}
         out = []
         for t in texts:
             r = rendered.get(t)
@@ -387,9 +388,12 @@ class NewsAssistant:
                 on_sentence=on_sentence,
             )
 
-        answer = run(self.in_time(scope, question, filters)) if scope else run(filters)
-        if scope and scope.date_from and not answer.answerable:
-            answer = run(filters)
+        with self.queue.serving_reader():
+            answer = run(self.in_time(scope, question, filters)) if scope else run(filters)
+            retry = bool(scope and scope.date_from and not answer.answerable)
+            if retry:
+                answer = run(filters)
+        if retry:
             answer.notes.append(f"nothing in the library is dated {scope.date_from} to {scope.date_to} (“{scope.phrase}”); answered from all dates")
         elif scope:
             answer.notes.append(f"read as a question about {scope.describe()}")
@@ -407,7 +411,10 @@ class NewsAssistant:
     ) -> Timeline:
         """The documents of a story, a topic or the library in date order, each with one key sentence in
         ``lang`` (default: the configured answer language, English when it is 'auto')."""
-        return TimelineBuilder(self.briefs).timeline(lang or self.pretranslation_lang, story=story, topic=topic, on_progress=on_progress)
+        with self.queue.serving_reader():
+            return TimelineBuilder(self.briefs).timeline(
+                lang or self.pretranslation_lang, story=story, topic=topic, on_progress=on_progress
+            )
 
     def in_time(self, scope: TimeScope, question: str, filters: SearchFilters | None) -> SearchFilters | None:
         """The filters a time-aware question implies: its period, or for "latest" the most recently dated
@@ -446,4 +453,5 @@ class NewsAssistant:
         on_progress=None,
     ) -> Brief:
         """A bilingual brief with verified citations (see :mod:`assistant.generation.brief`)."""
-        return self.briefs.brief(refs, story=story, topic=topic, langs=langs, on_progress=on_progress)
+        with self.queue.serving_reader():
+            return self.briefs.brief(refs, story=story, topic=topic, langs=langs, on_progress=on_progress)

@@ -4,6 +4,12 @@ A laptop holds one model in memory and llama.cpp generates for one request at a 
 evidence selection and verification run concurrently; only the model calls take turns. The turns are
 first come, first served (a long brief does not starve a chat: each model call is one turn), and a request
 that has to wait is told how many requests are ahead of it, so the UI can say so instead of hanging.
+
+Work done ahead of time (`serve` translating the library while idle) gives way to readers: while a
+reader's request is under way (:meth:`ModelQueue.serving_reader`), its model calls do not take a turn at
+all. Taking turns call by call would make a question wait for every call of the sentence under way, and
+each switch between two prompts makes llama.cpp evaluate the next prompt afresh instead of reusing the
+last one's state.
 """
 
 from __future__ import annotations
@@ -20,6 +26,7 @@ from assistant.backends.chat import ChatMessage, ChatModel
 WaitCallback = Callable[[int], None]
 
 _listener: contextvars.ContextVar[WaitCallback | None] = contextvars.ContextVar("model_queue_listener", default=None)
+_ahead: contextvars.ContextVar[bool] = contextvars.ContextVar("model_queue_ahead_of_time", default=False)
 
 
 @contextmanager
@@ -32,6 +39,17 @@ def waiting_reported_to(callback: WaitCallback) -> Iterator[None]:
         _listener.reset(token)
 
 
+@contextmanager
+def ahead_of_time() -> Iterator[None]:
+    """Within this block (in this thread), model calls are work done ahead of time: each waits until no
+    reader's request is under way before it takes a turn (see :meth:`ModelQueue.serving_reader`)."""
+    token = _ahead.set(True)
+    try:
+        yield
+    finally:
+        _ahead.reset(token)
+
+
 class ModelQueue:
     """A FIFO turnstile: tickets are served in the order they were taken."""
 
@@ -40,6 +58,7 @@ class ModelQueue:
         self._next_ticket = 0
         self._serving = 0
         self._abandoned: set[int] = set()
+        self._readers = 0  # readers' requests under way
 
     @property
     def pending(self) -> int:
@@ -47,9 +66,33 @@ class ModelQueue:
         with self._cond:
             return self._next_ticket - self._serving - len(self._abandoned)
 
+    @property
+    def busy(self) -> bool:
+        """Whether a reader's request is under way or a model call is running or waiting."""
+        with self._cond:
+            return self._readers > 0 or self._next_ticket - self._serving - len(self._abandoned) > 0
+
+    @contextmanager
+    def serving_reader(self) -> Iterator[None]:
+        """A reader is waiting for what this block does (an answer, a brief): work done ahead of time takes
+        no turn until it ends, also between its model calls (retrieval and checks run between them)."""
+        with self._cond:
+            self._readers += 1
+        token = _ahead.set(False)  # a reader's request is never work ahead of time, whichever thread runs it
+        try:
+            yield
+        finally:
+            _ahead.reset(token)
+            with self._cond:
+                self._readers -= 1
+                self._cond.notify_all()
+
     @contextmanager
     def turn(self, on_wait: WaitCallback | None = None) -> Iterator[None]:
         with self._cond:
+            if _ahead.get():
+                while self._readers > 0:  # a reader's request first; a call under way is not interrupted
+                    self._cond.wait(timeout=0.5)
             ticket = self._next_ticket
             self._next_ticket += 1
             reported: int | None = None

@@ -10,6 +10,7 @@ import logging
 import os
 import threading
 
+from assistant.backends.queueing import ahead_of_time
 from assistant.service import NewsAssistant
 from assistant.ui.handlers import describe
 
@@ -36,8 +37,9 @@ IDLE_CHECK_SECONDS = 15.0
 def translate_when_idle(assistant: NewsAssistant, stop: threading.Event | None = None) -> None:
     """Translate the library's sentences ahead of questions while no one is waiting for the model.
 
-    One sentence at a time (a translation, its judgement, perhaps one retry), and only while the model
-    queue is empty: a reader's question waits at most for the sentence under way. Progress is kept in ``assistant.pretranslation`` for the app.
+    One sentence at a time (a translation, its judgement, perhaps one retry), and only while no reader's
+    request is under way: its model calls give way to a reader's (:func:`~assistant.backends.queueing.ahead_of_time`),
+    so a question waits at most for the one model call under way. Progress is kept in ``assistant.pretranslation`` for the app.
     First the cache loses what no answer can use (:meth:`NewsAssistant.prune_translations`): after an edit
     of the translation instructions, the translations made under the old ones.
     """
@@ -49,13 +51,14 @@ def translate_when_idle(assistant: NewsAssistant, stop: threading.Event | None =
     except Exception:  # noqa: BLE001 - the store is unavailable: translating ahead reports it below
         log.warning("pruning the translation cache failed", exc_info=True)
     while not stop.wait(IDLE_CHECK_SECONDS):
-        if assistant.queue.pending:
+        if assistant.queue.busy:
             continue
         try:
             def progress(done: int, total: int) -> None:
                 assistant.pretranslation.update(done=done, total=total)
 
-            assistant.pretranslate(batch=1, on_progress=progress, should_stop=lambda: bool(assistant.queue.pending) or stop.is_set())
+            with ahead_of_time():
+                assistant.pretranslate(batch=1, on_progress=progress, should_stop=lambda: assistant.queue.busy or stop.is_set())
         except Exception:  # noqa: BLE001 - the store or model is unavailable: try again later
             log.warning("translating ahead of questions failed", exc_info=True)
 

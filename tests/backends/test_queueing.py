@@ -1,4 +1,5 @@
-"""Model turns: first come, first served; waiting is reported; a waiter that gives up loses its turn only."""
+"""Model turns: first come, first served; waiting is reported; a waiter that gives up loses its turn only;
+work done ahead of time gives way to a reader's request."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ import pytest
 
 from assistant.backends.chat import ChatMessage
 from assistant.backends.fake_chat import FakeChatModel
-from assistant.backends.queueing import ModelQueue, QueuedChatModel, waiting_reported_to
+from assistant.backends.queueing import ModelQueue, QueuedChatModel, ahead_of_time, waiting_reported_to
 
 
 def test_turns_are_served_in_arrival_order_and_waiters_hear_how_many_are_ahead():
@@ -99,3 +100,87 @@ def test_the_queued_model_reports_waiting_to_the_listener_of_its_thread():
     t.join(5)
     assert heard == [1, 0] and outputs == ["slow reply", "slow reply"]
     assert model.name == "fake" and model.count_tokens(messages) > 0
+
+
+def test_work_ahead_of_time_waits_for_a_readers_whole_request_not_only_its_model_calls():
+    """Between a reader's two model calls (retrieval and checks run there) the queue is empty; a call made
+    ahead of time still does not take a turn until the reader's request has ended."""
+    queue = ModelQueue()
+    order: list[str] = []
+    between = threading.Event()
+    finish = threading.Event()
+
+    def reader():
+        with queue.serving_reader():
+            with queue.turn():
+                order.append("reader 1")
+            between.set()
+            finish.wait(5)  # the queue is empty here
+            with queue.turn():
+                order.append("reader 2")
+
+    def ahead():
+        with ahead_of_time(), queue.turn():
+            order.append("ahead")
+
+    r = threading.Thread(target=reader)
+    r.start()
+    between.wait(5)
+    assert queue.pending == 0 and queue.busy
+    a = threading.Thread(target=ahead)
+    a.start()
+    time.sleep(0.3)
+    assert order == ["reader 1"]  # it waits, though no model call is running or waiting
+    finish.set()
+    r.join(5)
+    a.join(5)
+    assert order == ["reader 1", "reader 2", "ahead"] and not queue.busy
+
+
+def test_a_reader_waits_only_for_the_model_call_ahead_of_time_under_way():
+    queue = ModelQueue()
+    order: list[str] = []
+    running = threading.Event()
+    release = threading.Event()
+
+    def ahead():
+        with ahead_of_time():
+            with queue.turn():
+                running.set()
+                release.wait(5)
+                order.append("ahead 1")
+            with queue.turn():  # the next call of the same sentence comes after the reader's request
+                order.append("ahead 2")
+
+    def reader():
+        with queue.serving_reader():
+            with queue.turn():
+                order.append("reader 1")
+            with queue.turn():
+                order.append("reader 2")
+
+    a = threading.Thread(target=ahead)
+    a.start()
+    running.wait(5)
+    r = threading.Thread(target=reader)
+    r.start()
+    while queue.pending < 2:  # the reader has taken its ticket behind the call under way
+        time.sleep(0.01)
+    release.set()
+    a.join(5)
+    r.join(5)
+    assert order == ["ahead 1", "reader 1", "reader 2", "ahead 2"]
+
+
+def test_a_readers_request_made_from_a_thread_working_ahead_of_time_is_not_held_back_by_itself():
+    queue = ModelQueue()
+    done: list[str] = []
+
+    def ahead_then_reader():
+        with ahead_of_time(), queue.serving_reader(), queue.turn():
+            done.append("reader")
+
+    t = threading.Thread(target=ahead_then_reader)
+    t.start()
+    t.join(5)
+    assert done == ["reader"]
