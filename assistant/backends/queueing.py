@@ -64,13 +64,17 @@ class ModelQueue:
     def pending(self) -> int:
         """Model calls running or waiting now."""
         with self._cond:
-            return self._next_ticket - self._serving - len(self._abandoned)
+            return self._outstanding()
 
     @property
     def busy(self) -> bool:
         """Whether a reader's request is under way or a model call is running or waiting."""
         with self._cond:
-            return self._readers > 0 or self._next_ticket - self._serving - len(self._abandoned) > 0
+            return self._readers > 0 or self._outstanding() > 0
+
+    def _outstanding(self) -> int:
+        """Tickets taken and not yet done or given up (caller holds the condition)."""
+        return self._next_ticket - self._serving - len(self._abandoned)
 
     @contextmanager
     def serving_reader(self) -> Iterator[None]:
