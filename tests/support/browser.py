@@ -34,6 +34,16 @@ def chromium_path() -> Path:
     return Path(os.environ.get("ASSISTANT_CHROMIUM", "/usr/bin/chromium"))
 
 
+def require_chromium() -> None:
+    """Fail in CI (`make test` installs Debian's chromium), skip elsewhere, when the browser is missing."""
+    import pytest
+
+    if not chromium_path().exists():
+        if os.environ.get("CI"):
+            pytest.fail(f"{chromium_path()} missing in CI: `make test` installs it (make browser)")
+        pytest.skip("Debian chromium not installed (make browser)")
+
+
 @dataclass
 class ServedApp:
     url: str

@@ -11,6 +11,8 @@ ROOT = Path(__file__).resolve().parents[2]
 SEEDS = ROOT / "seeds"
 SHARED_EVAL = ROOT.parent / "shared" / "eval"
 EVAL = ROOT / "eval"
+#: Screenshots and server logs of the browser tests (git-ignored).
+ARTIFACTS = ROOT / "tests" / "artifacts"
 
 
 def eval_file(name: str) -> Path:

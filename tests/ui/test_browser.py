@@ -4,26 +4,20 @@ them (and a bad one's error) in the library, make a two-language brief. Screensh
 
 from __future__ import annotations
 
-import os
 import shutil
 
 import pytest
 
-from tests.support.browser import ask, choose, chromium_path, open_app, open_browser, open_tab, served_app
-from tests.support.paths import ROOT
+from tests.support.browser import ask, choose, open_app, open_browser, open_tab, require_chromium, served_app
+from tests.support.paths import ARTIFACTS
 
 pytestmark = [pytest.mark.browser, pytest.mark.integration, pytest.mark.slow]
-
-ARTIFACTS = ROOT / "tests" / "artifacts"
 
 
 @pytest.fixture(scope="module")
 def app(real, tmp_path_factory):
     """The app served from a copy of the real seeds store (so uploads here do not leak into other tests)."""
-    if not chromium_path().exists():
-        if os.environ.get("CI"):
-            pytest.fail(f"{chromium_path()} missing in CI: `make test` installs it (make browser)")
-        pytest.skip("Debian chromium not installed (make browser)")
+    require_chromium()
     store = tmp_path_factory.mktemp("ui") / "store"
     shutil.copytree(real.settings.store_dir, store)
     tmp = tmp_path_factory.mktemp("ui-tmp")  # the server's temporary files, checked when it has stopped

@@ -5,25 +5,19 @@ share the two cores with them."""
 
 from __future__ import annotations
 
-import os
 import shutil
 
 import pytest
 
-from tests.support.browser import ask, choose, chromium_path, open_app, open_browser, served_app
-from tests.support.paths import ROOT
+from tests.support.browser import ask, choose, open_app, open_browser, require_chromium, served_app
+from tests.support.paths import ARTIFACTS
 
 pytestmark = [pytest.mark.browser, pytest.mark.integration, pytest.mark.slow]
-
-ARTIFACTS = ROOT / "tests" / "artifacts"
 
 
 @pytest.fixture(scope="module")
 def browser():
-    if not chromium_path().exists():
-        if os.environ.get("CI"):
-            pytest.fail(f"{chromium_path()} missing in CI: `make test` installs it (make browser)")
-        pytest.skip("Debian chromium not installed (make browser)")
+    require_chromium()
     with open_browser() as b:
         yield b
 
