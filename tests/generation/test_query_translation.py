@@ -13,7 +13,6 @@ from assistant.generation.query_translation import (
     clean,
     examples,
     masked_names,
-    question_language,
     unmasked,
 )
 from assistant.models import SearchFilters
@@ -83,13 +82,6 @@ def test_clean_keeps_a_translation_and_drops_what_is_not_one():
     assert clean("When did the two countries establish diplomatic relations?", QUESTION, "vi", "en") is None  # English
     assert clean(VIETNAMESE * 6, QUESTION, "vi", "en") is None  # far longer than the question
     assert clean("Việt Nam và Hàn Quốc đã có liên hệ外交 từ khi nào?", QUESTION, "vi", "en") is None  # drifted into Chinese
-
-
-def test_the_question_language_ignores_names():
-    codes = ["en", "de", "vi", "fr", "id"]
-    assert question_language("Who is Nguyen Manh Hung?", codes) == "en"
-    assert question_language(QUESTION, codes) == "en"
-    assert question_language("Wann wurde die Vereinbarung mit dem Ministerium unterzeichnet?", codes) == "de"
 
 
 def test_person_names_are_masked_and_places_titles_and_acronyms_are_not():
