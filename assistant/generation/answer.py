@@ -143,12 +143,15 @@ class AnswerPipeline:
             return text
         return f"{history[-1][0]} {question}"
 
+    def asked_in(self, question: str) -> str:
+        """The language ``question`` is asked in (see :func:`assistant.text.language.question_language`)."""
+        return question_language(question, tuple(LANGUAGE_NAMES), ["en", *self.retriever.languages()])
+
     def answer_language(self, question: str, answer_lang: str | None) -> str:
-        """``answer_lang`` when the reader chose one, else the question's language (see
-        :func:`assistant.text.language.question_language`)."""
+        """``answer_lang`` when the reader chose one, else the question's language."""
         chosen = answer_lang or self.settings.answer_lang
         if chosen in (None, "", "auto"):
-            return question_language(question, tuple(LANGUAGE_NAMES), ["en", *self.retriever.languages()])
+            return self.asked_in(question)
         language_name(chosen)
         return chosen
 
@@ -248,10 +251,10 @@ class AnswerPipeline:
         the others are translated."""
         wanted = {s.n for s in self.to_translate(evidence, answer_lang)}
         ranked = by_standing(evidence.sources, self.settings.judge_weight)
-        kind = expected_answer(evidence.question)
+        kind = expected_answer(evidence.question, evidence.question_lang)
         stating = False
         for s in ranked[:QUOTE_POOL]:
-            states = self.stating(s, evidence.question, answer_lang, translate=s.n in wanted)
+            states = self.stating(s, evidence, answer_lang, translate=s.n in wanted)
             if states and readable_by(s, answer_lang):
                 return s
             stating = stating or states
@@ -259,20 +262,20 @@ class AnswerPipeline:
             return next((s for s in ranked[:QUOTE_POOL] if readable_by(s, answer_lang)), None)
         return None
 
-    def stating(self, source: Source, question: str, answer_lang: str, *, translate: bool) -> bool:
-        """Does ``source`` state the kind of answer ``question`` asks for (any source does when the question
-        asks for no particular kind), as the reader reads it: translated first when ``translate``."""
+    def stating(self, source: Source, evidence: Evidence, answer_lang: str, *, translate: bool) -> bool:
+        """Does ``source`` state the kind of answer the question of ``evidence`` asks for (any source does when
+        the question asks for no particular kind), as the reader reads it: translated first when ``translate``."""
         if translate and not source.translation and not source.translation_note:
             self.translate_sources([source], answer_lang)
-        kind = expected_answer(question)
-        return not kind or states_it(source, question, kind, self.settings.judge_second)
+        kind = expected_answer(evidence.question, evidence.question_lang)
+        return not kind or states_it(source, evidence.question, kind, self.settings.judge_second)
 
-    def settled_lead(self, source: Source, question: str, answer_lang: str) -> bool:
+    def settled_lead(self, source: Source, evidence: Evidence, answer_lang: str) -> bool:
         """Will ``source``, sure to stand first (see :func:`~assistant.retrieval.answer_judge.settled_first`),
         lead the answer? It does when it states the answer and the reader can read it: then :meth:`leading`
         returns it whatever the judge says of the others, and it can be shown before they are judged."""
         foreign = source.lang != answer_lang and self.settings.translate_evidence > 0
-        return self.stating(source, question, answer_lang, translate=foreign) and readable_by(source, answer_lang)
+        return self.stating(source, evidence, answer_lang, translate=foreign) and readable_by(source, answer_lang)
 
     def seconding(self, evidence: Evidence, first: Source, answer_lang: str) -> Source | None:
         """Another source the answer judge read and found likely to state the answer (``Source.answers`` at
@@ -355,6 +358,7 @@ class AnswerPipeline:
             translation_weight=self.settings.translation_weight,
             renderings=(answer_lang, self.model.name) if self.settings.search_renderings else None,
         )
+        evidence.question_lang = self.asked_in(question)
         timings = Timings(retrieve_ms=round((time.perf_counter() - started) * 1000, 1))
         result = Answer(
             question=question,
@@ -399,7 +403,7 @@ class AnswerPipeline:
         def lead_at_once(source: Source) -> None:
             nonlocal leading_ms
             began = time.perf_counter()
-            if self.settings.lead_with_evidence and self.settled_lead(source, evidence.question, answer_lang):
+            if self.settings.lead_with_evidence and self.settled_lead(source, evidence, answer_lang):
                 early.append(source)
                 show(as_sentence(source.model_copy(update={"n": 1}), answer_lang))
             leading_ms += (time.perf_counter() - began) * 1000
@@ -499,7 +503,9 @@ class AnswerPipeline:
         contexts = self.referent_contexts(evidence, answer_lang)
 
         def check(text: str) -> list[AnswerSentence]:
-            return self.verifier.check_answer(text, evidence.question, texts, vectors, langs, answer_lang, contexts)
+            return self.verifier.check_answer(
+                text, evidence.question, texts, vectors, langs, answer_lang, contexts, evidence.question_lang
+            )
 
         draft, checked = "", 0
         for piece in self.model.stream(

@@ -68,7 +68,7 @@ def quotes(evidence: Evidence, answer_lang: str, weight: float = 0.0, judged: fl
     """
     ranked = by_standing(evidence.sources, weight)
     pool = ranked
-    kind = expected_answer(evidence.question)
+    kind = expected_answer(evidence.question, evidence.question_lang)
     if kind:
         stating = [
             s for s in ranked[:QUOTE_POOL]

@@ -186,11 +186,12 @@ class Verifier:
         langs: dict[int, str],
         answer_lang: str,
         contexts: dict[int, str] | None = None,
+        question_lang: str = "en",
     ) -> list[AnswerSentence]:
-        """The sentences of a model's ``draft`` answer to ``question``, each checked against the numbered
-        sources it cites (``texts``, their passage ``vectors``, ``langs`` and the ``contexts`` of those
-        that open with a pronoun, see :meth:`check`); then, together, against the kind of answer the
-        question asks for."""
+        """The sentences of a model's ``draft`` answer to ``question`` (asked in ``question_lang``), each
+        checked against the numbered sources it cites (``texts``, their passage ``vectors``, ``langs`` and the
+        ``contexts`` of those that open with a pronoun, see :meth:`check`); then, together, against the kind
+        of answer the question asks for."""
         parsed = parse_cited(draft, len(texts))
         sentence_vectors = self.embed([p.text for p in parsed])
         out: list[AnswerSentence] = []
@@ -226,7 +227,7 @@ class Verifier:
                     cited_by_model=p.citations + p.invalid,
                 )
             )
-        return answers_the_question(out, question, answer_lang)
+        return answers_the_question(out, question, answer_lang, question_lang)
 
     # --- translations -----------------------------------------------------------------------------------
 
@@ -357,7 +358,9 @@ def _handed_over(source_actor: str, said_actor: str) -> str:
 _ASKED_FOR = {"number": "a number", "date": "a date", "person": "who", "name": "which one"}
 
 
-def answers_the_question(sentences: list[AnswerSentence], question: str, answer_lang: str) -> list[AnswerSentence]:
+def answers_the_question(
+    sentences: list[AnswerSentence], question: str, answer_lang: str, question_lang: str = "en"
+) -> list[AnswerSentence]:
     """``sentences`` with the supported generated ones marked unsupported when, together, they do not
     state the kind of answer the question asks for (see :mod:`assistant.grounding.answer_type`).
 
@@ -368,7 +371,7 @@ def answers_the_question(sentences: list[AnswerSentence], question: str, answer_
     question that names no person, number, date or name the question does not already hold is no
     answer; the quotes, chosen by the same test, are shown instead.
     """
-    kind = expected_answer(question)
+    kind = expected_answer(question, question_lang)
     generated = [s for s in sentences if s.supported and s.kind == "generated"]
     if kind is None or not generated or any(states_answer(s.text, answer_lang, question, kind) for s in generated):
         return sentences

@@ -50,6 +50,7 @@ class Evidence:
     hits: list[Hit] = field(default_factory=list)
     best_cosine: float = 0.0  # question ↔ best sentence, without the lexical bonus
     withheld: list[str] = field(default_factory=list)  # sources of sentences that read as instructions
+    question_lang: str = "en"  # the language the question is asked in: what its question words ask for
 
     def source(self, n: int) -> Source:
         return self.sources[n - 1]
@@ -260,6 +261,7 @@ def keep_sources(evidence: Evidence, numbers: Sequence[int]) -> Evidence:
         hits=evidence.hits,
         best_cosine=evidence.best_cosine,
         withheld=evidence.withheld,
+        question_lang=evidence.question_lang,
     )
 
 
@@ -272,4 +274,5 @@ def renumber(evidence: Evidence, keep: int) -> Evidence:
         hits=evidence.hits,
         best_cosine=evidence.best_cosine,
         withheld=evidence.withheld,
+        question_lang=evidence.question_lang,
     )

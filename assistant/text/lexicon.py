@@ -112,6 +112,17 @@ NUMBER_WORDS = _per_language("number_words")
 #: Words that open a sentence whose subject the sentence before names ("He is 39 …"), per language.
 SUBJECT_PRONOUNS = _per_language("subject_pronouns")
 
+#: Per language, per kind of answer ("date", "number", "person"), the phrases that ask for it, as compared words,
+#: each marked whether it counts only where the question opens with it; see
+#: :func:`assistant.grounding.answer_type.expected_answer`.
+QUESTION_WORDS: dict[str, dict[str, tuple[tuple[bool, tuple[str, ...]], ...]]] = {
+    lang: {
+        kind: tuple((p.startswith("^"), tuple(closed_class_words(p.removeprefix("^"), lang))) for p in phrases)
+        for kind, phrases in kinds.items()
+    }
+    for lang, kinds in _LEXICON["question_words"].items()
+}
+
 #: Words that join two numbers into one range, score or ratio ("0,3 bis 0,6"), per language.
 NUMBER_JOINERS = _per_language("number_joiners")
 

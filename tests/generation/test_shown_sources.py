@@ -107,3 +107,17 @@ def test_every_display_labels_a_translation_and_a_quote_in_the_answer_language()
         assert "übersetzt, Original: Französisch" in view, where
         assert "Original auf Vietnamesisch, nicht übersetzt" in view, where
         assert "translated from" not in view and "not translated" not in view, where
+
+
+def test_a_question_in_another_language_asks_by_its_own_question_words():
+    # TyDi QA: the sentence nearest the question names the regency; the one with its area comes next.
+    def indonesian(n: int, quote: str, score: float) -> Source:
+        return _source(n, quote, score).model_copy(update={"lang": "id"})
+
+    evidence = Evidence(question="berapakah luas Kabupaten Banggai?", sources=[
+        indonesian(1, "Kabupaten Banggai adalah salah satu Daerah Tingkat II di Provinsi Sulawesi Tengah.", 0.90),
+        indonesian(2, "Kabupaten Banggai memiliki luas wilayah 9.672 km² dengan 23 kecamatan.", 0.86),
+    ], question_lang="id")
+    assert [s.citations for s in quotes(evidence, "id")] == [[2]]
+    evidence.question_lang = "en"  # read as English, it asks for no particular kind: the nearest leads
+    assert [s.citations for s in quotes(evidence, "id")][0] == [1]

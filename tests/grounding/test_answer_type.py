@@ -28,6 +28,33 @@ def test_the_kind_of_answer_a_question_asks_for(question, kind):
     assert expected_answer(question) == kind
 
 
+@pytest.mark.parametrize(
+    ("question", "lang", "kind"),
+    [
+        ("berapakah luas Kabupaten Banggai?", "id", "number"),  # TyDi QA
+        ("Pada tahun berapa Yekaterina I lahir?", "id", "date"),  # a year, not a count
+        ("Siapakah R.L. Stine?", "id", "person"),
+        ("Apa itu karapas?", "id", None),
+        ("Wann wurde CMC Korea gegründet?", "de", "date"),
+        ("Wie viele Absolventen hat Da Nang?", "de", "number"),
+        ("Wer ist der koreanische Botschafter?", "de", "person"),
+        ("Wie heißt der Minister?", "de", None),
+        ("Qui a fondé la ville ?", "fr", "person"),
+        ("Quel est le nom de l'homme qui a fondé la ville ?", "fr", None),  # "qui" that opens no question
+        ("Combien d'entreprises vietnamiennes ont participé ?", "fr", "number"),
+        ("Đại sứ Hàn Quốc là ai?", "vi", "person"),  # the question word where the answer goes
+        ("Công nghệ AI là gì?", "vi", None),  # an acronym, not "ai" (who)
+        ("Hai nước thiết lập quan hệ ngoại giao năm nào?", "vi", "date"),
+        ("¿Cuántos estudiantes se gradúan?", "es", "number"),
+        ("Wie is de ambassadeur?", "nl", "person"),  # Dutch "wie" asks who; German "wie" asks how
+        ("Wie ist der Botschafter?", "de", None),
+        ("Kto jest ambasadorem?", "pl", None),  # a language without question words listed: no kind
+    ],
+)
+def test_questions_in_other_languages_ask_by_their_own_question_words(question, lang, kind):
+    assert expected_answer(question, lang) == kind
+
+
 def test_a_sentence_states_an_answer_only_with_something_the_question_does_not_hold():
     q = "Which Korean minister did Nguyen Manh Hung meet during his August 2024 trip?"
     restating = "Minister of Information and Communications Nguyen Manh Hung paid a working trip to the RoK in early August."

@@ -145,3 +145,12 @@ def test_sister_languages_are_languages_read_and_each_others():
     assert sisters["id"] == ("ms",)
     assert all(s in read and code in sister_languages(s) for code, theirs in sisters.items() for s in theirs)
     assert sister_languages("de") == ()
+
+
+def test_question_words_are_of_languages_read_listed_as_compared_and_of_the_three_kinds():
+    for lang, kinds in data_file("lexicon")["question_words"].items():
+        assert lang in reading_languages() and lang != "en", lang  # English: answer_type's patterns
+        assert set(kinds) <= {"date", "number", "person"} and kinds, lang
+        for kind, phrases in kinds.items():
+            off = sorted(p for p in phrases if closed_class_key(p.removeprefix("^"), lang) != p.removeprefix("^"))
+            assert phrases and not off, f"question_words/{lang}/{kind}: not in compared form: {off}"
