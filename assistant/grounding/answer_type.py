@@ -19,7 +19,6 @@ from assistant.grounding.facts import months_in, names_in, numbers_in
 from assistant.grounding.titles import person_names
 from assistant.text.folding import fold
 from assistant.text.lexicon import NUMBER_WORDS, QUESTION_WORDS, closed_class_words
-from assistant.text.words import WORD
 
 AnswerKind = Literal["number", "date", "person", "name"]
 
@@ -44,8 +43,8 @@ def expected_answer(question: str, lang: str = "en") -> AnswerKind | None:
     """The kind of answer ``question``, asked in ``lang``, asks for, when it is one of these four.
 
     English is read by the patterns above; other languages by their question words (``[question_words]``
-    of ``data/lexicon.toml``): a date, a number or a person, not a "which university" name. Acronyms are
-    left out first: Vietnamese "ai" asks who, "AI" names a technology."""
+    of ``data/lexicon.toml``): a date or a number, which any language writes in digits and month names the
+    checks read, not a person or a "which university" name (see that file for why)."""
     if lang == "en":
         q = " ".join(question.casefold().split())
         for kind, pattern in (("number", _NUMBER), ("date", _DATE), ("person", _PERSON), ("name", _NAME)):
@@ -55,8 +54,8 @@ def expected_answer(question: str, lang: str = "en") -> AnswerKind | None:
     asking = QUESTION_WORDS.get(lang)
     if not asking:
         return None
-    words = closed_class_words(" ".join(w for w in WORD.findall(question) if not (len(w) > 1 and w.isupper())), lang)
-    for kind in ("date", "number", "person"):  # "tahun berapa" (what year) before "berapa" (how many)
+    words = closed_class_words(question, lang)
+    for kind in ("date", "number"):  # "tahun berapa" (what year) before "berapa" (how many)
         for opening, phrase in asking.get(kind, ()):
             n = len(phrase)
             if any(words[i : i + n] == list(phrase) for i in (range(1) if opening else range(len(words) - n + 1))):

@@ -33,21 +33,21 @@ def test_the_kind_of_answer_a_question_asks_for(question, kind):
     [
         ("berapakah luas Kabupaten Banggai?", "id", "number"),  # TyDi QA
         ("Pada tahun berapa Yekaterina I lahir?", "id", "date"),  # a year, not a count
-        ("Siapakah R.L. Stine?", "id", "person"),
+        ("Kabupaten Banggai luasnya berapa?", "id", "number"),  # the question word where the answer goes
         ("Apa itu karapas?", "id", None),
         ("Wann wurde CMC Korea gegründet?", "de", "date"),
         ("Wie viele Absolventen hat Da Nang?", "de", "number"),
-        ("Wer ist der koreanische Botschafter?", "de", "person"),
         ("Wie heißt der Minister?", "de", None),
-        ("Qui a fondé la ville ?", "fr", "person"),
-        ("Quel est le nom de l'homme qui a fondé la ville ?", "fr", None),  # "qui" that opens no question
+        ("Quand la ville a-t-elle été fondée ?", "fr", "date"),
         ("Combien d'entreprises vietnamiennes ont participé ?", "fr", "number"),
-        ("Đại sứ Hàn Quốc là ai?", "vi", "person"),  # the question word where the answer goes
-        ("Công nghệ AI là gì?", "vi", None),  # an acronym, not "ai" (who)
+        ("Le forum a eu lieu quand les ministres se sont rencontrés ?", "fr", None),  # "quand" opening no question
+        ("Đà Nẵng có bao nhiêu cơ sở đào tạo?", "vi", "number"),
         ("Hai nước thiết lập quan hệ ngoại giao năm nào?", "vi", "date"),
         ("¿Cuántos estudiantes se gradúan?", "es", "number"),
-        ("Wie is de ambassadeur?", "nl", "person"),  # Dutch "wie" asks who; German "wie" asks how
-        ("Wie ist der Botschafter?", "de", None),
+        ("Hoeveel mensen wonen er?", "nl", "number"),
+        # Who is asked for is read in English only (lexicon.toml, question_words: why).
+        ("Siapakah yang menemukan benua Amerika?", "id", None),
+        ("Wer ist der koreanische Botschafter?", "de", None),
         ("Kto jest ambasadorem?", "pl", None),  # a language without question words listed: no kind
     ],
 )
