@@ -54,13 +54,18 @@ def expected_answer(question: str, lang: str = "en") -> AnswerKind | None:
     asking = QUESTION_WORDS.get(lang)
     if not asking:
         return None
-    words = closed_class_words(question, lang)
+    words = tuple(closed_class_words(question, lang))
     for kind in ("date", "number"):  # "tahun berapa" (what year) before "berapa" (how many)
-        for opening, phrase in asking.get(kind, ()):
-            n = len(phrase)
-            if any(words[i : i + n] == list(phrase) for i in (range(1) if opening else range(len(words) - n + 1))):
-                return kind  # type: ignore[return-value]
+        if any(_asks(words, phrase, opening) for opening, phrase in asking.get(kind, ())):
+            return kind  # type: ignore[return-value]
     return None
+
+
+def _asks(words: tuple[str, ...], phrase: tuple[str, ...], opening: bool) -> bool:
+    """Whether ``words`` hold ``phrase``: as their first words when ``opening``, else anywhere."""
+    if opening:
+        return words[: len(phrase)] == phrase
+    return any(words[i : i + len(phrase)] == phrase for i in range(len(words) - len(phrase) + 1))
 
 
 def number_words_in(text: str, lang: str) -> set[str]:
