@@ -82,8 +82,8 @@ def written_in(text: str, lang: str, alternatives: Sequence[str], min_words: int
 QUESTION_TIE = 0.15
 #: Languages the quick trigram pass keeps for the full models to decide between.
 SHORTLIST = 3
-#: How sure lingua must be of a question's only ordinary word to take its language (as :func:`word_language`
-#: is by default): "siapakah" is Indonesian or Malay (0.99 together), "how" reads as Polish at 0.51.
+#: How sure lingua must be of a single word to take its language (:func:`word_language`, and a question's only
+#: ordinary word): "siapakah" is Indonesian or Malay (0.99 together), "how" reads as Polish at 0.51.
 SURE_WORD = 0.8
 
 
@@ -139,7 +139,7 @@ def _with_sisters(scores: dict[str, float], preferred: Sequence[str]) -> dict[st
     return merged
 
 
-def word_language(word: str, candidates: Sequence[str], confidence: float = 0.8) -> str | None:
+def word_language(word: str, candidates: Sequence[str], confidence: float = SURE_WORD) -> str | None:
     """The one of ``candidates`` a single word reads as, when lingua's full models are at least
     ``confidence`` sure; None otherwise ("international" is English, French and German alike)."""
     values = _detector(tuple(sorted(set(candidates))), high_accuracy=True).compute_language_confidence_values(word)

@@ -112,7 +112,7 @@ NUMBER_WORDS = _per_language("number_words")
 #: Words that open a sentence whose subject the sentence before names ("He is 39 …"), per language.
 SUBJECT_PRONOUNS = _per_language("subject_pronouns")
 
-#: Per language, per kind of answer ("date", "number", "person"), the phrases that ask for it, as compared words,
+#: Per language, per kind of answer ("date", "number"), the phrases that ask for it, as compared words,
 #: each marked whether it counts only where the question opens with it; see
 #: :func:`assistant.grounding.answer_type.expected_answer`.
 QUESTION_WORDS: dict[str, dict[str, tuple[tuple[bool, tuple[str, ...]], ...]]] = {
