@@ -1,0 +1,18 @@
+"""The answer profile counts each model call under the step of the package that made it."""
+
+from __future__ import annotations
+
+from assistant.backends.fake_chat import FakeChatModel
+from assistant.generation.translation import translate_one
+from benchmarks.answer_profile import TimedModel
+
+
+def test_calls_are_counted_under_the_step_that_made_them_and_pass_through_unchanged():
+    fake = FakeChatModel(replies=["Da Nang has 37 establishments."], scorer=lambda messages, reply: [-0.5, -1.0])
+    model = TimedModel(fake)
+    text = translate_one(model, "Dà Nang compte 37 établissements.", "fr", "en", candidates=1)
+    assert text == "Da Nang has 37 establishments."
+    assert model.reply_logprobs([], "x") == [-0.5, -1.0]  # called from here, outside the package
+    assert model.name == "fake" and len(fake.prompts) == 1
+    assert set(model.calls) == {("stream", "translate_one"), ("reply_logprobs", "?")}
+    assert model.calls[("stream", "translate_one")][0] == 1
