@@ -22,9 +22,9 @@ from pathlib import Path
 from assistant.backends.chat import ChatMessage, get_chat_model
 from assistant.config import Settings
 from assistant.service import NewsAssistant
-from benchmarks.output import publish
+from benchmarks.output import ROOT, publish
 
-PACKAGE = Path(__file__).resolve().parents[1] / "assistant"
+PACKAGE = ROOT / "assistant"
 ADAPTERS = PACKAGE / "backends"
 #: The model's methods that run it; the rest (its name, counting tokens) are passed through untimed.
 TIMED = ("stream", "choice_probs", "reply_logprobs", "reply_variants")
@@ -66,14 +66,17 @@ class TimedModel:
         return timed
 
 
-def profile(question: str, store_dir: Path, cached: bool) -> dict:
+def profile(question: str, store_dir: Path, cached: bool, model: TimedModel) -> dict:
+    """One answer to ``question`` over ``store_dir`` (a fresh copy unless ``cached``), its calls counted anew."""
+    model.calls.clear()
+    forget = getattr(model.model, "forget_replies", None)
+    if forget:  # replies and readings remembered from an earlier question would be replayed, not timed
+        forget()
     with tempfile.TemporaryDirectory() as tmp:
         if not cached:
             shutil.copytree(store_dir, Path(tmp) / "store")
             store_dir = Path(tmp) / "store"
         settings = Settings(store_dir=store_dir)
-        model = TimedModel(get_chat_model(settings))
-        list(model.model.stream([ChatMessage("user", "Hello")], max_tokens=2))  # loaded and warm
         began = time.perf_counter()
         answer = NewsAssistant(settings, model=model).answers.ask(question)
         seconds = time.perf_counter() - began
@@ -108,11 +111,13 @@ def render(results: list[dict]) -> list[str]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("questions", nargs="+")
-    parser.add_argument("--output", default=str(Path(__file__).resolve().parents[1] / ".bench" / "answer_profile.json"))
+    parser.add_argument("--output", default=str(ROOT / ".bench" / "answer_profile.json"))
     parser.add_argument("--store-dir", type=Path, default=Settings().store_dir)
     parser.add_argument("--cached", action="store_true", help="use the store as it is, its cached translations too")
     args = parser.parse_args()
-    results = [profile(q, args.store_dir, args.cached) for q in args.questions]
+    model = TimedModel(get_chat_model(Settings()))  # loaded once, and warm before the first question
+    list(model.model.stream([ChatMessage("user", "Hello")], max_tokens=2))
+    results = [profile(q, args.store_dir, args.cached, model) for q in args.questions]
     publish(render(results), results, args.output)
 
 
