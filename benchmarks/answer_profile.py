@@ -3,10 +3,12 @@
     .venv/bin/python -m benchmarks.answer_profile --store-dir vectorstore "Wie viele IT-Ausbildungseinrichtungen gibt es in Da Nang?"
 
 The store is copied to a temporary folder first (unless ``--cached``), so no translation of an earlier run is
-reused and the store itself is left as it was. The model is loaded and warmed before the question, so the
-figures are the answer's own. A call is counted under the nearest function of the package outside the model
-adapter (``translate_one``, ``reads_best``, ``p_answers``, ``compose`` …), as a profiler's flat view would,
-but in wall time of the model alone: what choosing a translation, judging or writing costs on this machine.
+reused and the store itself is left as it was. Before the question the assistant warms up as `serve` does at
+start (:meth:`~assistant.service.NewsAssistant.warm_up`: the prompts' fixed instructions evaluated), so the
+figures are what a reader of a started server waits for. A call is counted under the nearest function of the
+package outside the model adapters (``translate_one``, ``reads_best``, ``p_answers``, ``compose`` …), as a
+profiler's flat view would, but in wall time of the model alone: what choosing a translation, judging or
+writing costs on this machine.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ import time
 from collections import defaultdict
 from pathlib import Path
 
-from assistant.backends.chat import ChatMessage, get_chat_model
+from assistant.backends.chat import get_chat_model
 from assistant.config import Settings
 from assistant.service import NewsAssistant
 from benchmarks.output import ROOT, publish
@@ -68,7 +70,6 @@ class TimedModel:
 
 def profile(question: str, store_dir: Path, cached: bool, model: TimedModel) -> dict:
     """One answer to ``question`` over ``store_dir`` (a fresh copy unless ``cached``), its calls counted anew."""
-    model.calls.clear()
     forget = getattr(model.model, "forget_replies", None)
     if forget:  # replies and readings remembered from an earlier question would be replayed, not timed
         forget()
@@ -76,9 +77,11 @@ def profile(question: str, store_dir: Path, cached: bool, model: TimedModel) -> 
         if not cached:
             shutil.copytree(store_dir, Path(tmp) / "store")
             store_dir = Path(tmp) / "store"
-        settings = Settings(store_dir=store_dir)
+        assistant = NewsAssistant(Settings(store_dir=store_dir), model=model)
+        assistant.warm_up()  # as `serve` starts: the prompts' fixed instructions evaluated, not timed here
+        model.calls.clear()
         began = time.perf_counter()
-        answer = NewsAssistant(settings, model=model).answers.ask(question)
+        answer = assistant.answers.ask(question)
         seconds = time.perf_counter() - began
     return {
         "question": question,
@@ -115,8 +118,7 @@ def main() -> None:
     parser.add_argument("--store-dir", type=Path, default=Settings().store_dir)
     parser.add_argument("--cached", action="store_true", help="use the store as it is, its cached translations too")
     args = parser.parse_args()
-    model = TimedModel(get_chat_model(Settings()))  # loaded once, and warm before the first question
-    list(model.model.stream([ChatMessage("user", "Hello")], max_tokens=2))
+    model = TimedModel(get_chat_model(Settings()))  # loaded once for all the questions
     results = [profile(q, args.store_dir, args.cached, model) for q in args.questions]
     publish(render(results), results, args.output)
 
