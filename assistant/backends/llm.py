@@ -271,8 +271,8 @@ class LlamaCppModel:
         self._formatter = None
         #: Requests read to the end, with their replies (a request asked again is replayed), newest last.
         self._replies: OrderedDict[tuple, list[str]] = OrderedDict()
-        #: Readings of given replies, with or without the other tokens, newest last (see :meth:`_forced`).
-        self._readings: OrderedDict[tuple, tuple[bool, list[tuple[float, int]]]] = OrderedDict()
+        #: Readings of given replies, newest last (see :meth:`_forced`).
+        self._readings: OrderedDict[tuple, list[tuple[float, int]]] = OrderedDict()
         self._prefixes = _PrefixStates(self._llm)
         self.closed = False
 
@@ -438,7 +438,7 @@ class LlamaCppModel:
     def reply_logprobs(self, messages: Sequence[ChatMessage], reply: str) -> list[float] | None:
         self._check_open()
         forced = self._llm.tokenize(reply.encode("utf-8"), add_bos=False, special=False)
-        return [lp for lp, _ in self._forced(messages, forced, others=False)]
+        return [lp for lp, _ in self._forced(messages, forced)]
 
     def reply_variants(
         self, messages: Sequence[ChatMessage], reply: str, *, n: int, below: float, max_tokens: int,
@@ -446,7 +446,7 @@ class LlamaCppModel:
     ) -> list[str] | None:
         self._check_open()
         forced = self._llm.tokenize(reply.encode("utf-8"), add_bos=False, special=False)
-        scores = self._forced(messages, forced, others=True)
+        scores = self._forced(messages, forced)
         unsure = sorted((i for i, (lp, _) in enumerate(scores) if lp < math.log(below)), key=lambda i: scores[i][0])[:n]
         variants: list[str] = []
         with self.lock:
@@ -472,9 +472,11 @@ class LlamaCppModel:
                 variants.append(text)
         return variants
 
-    def _forced(self, messages: Sequence[ChatMessage], forced: Sequence[int], *, others: bool) -> list[tuple[float, int]]:
-        """Each token of ``forced`` read as the reply to ``messages``: its log-probability, and (with
-        ``others``) the token the model would have put there instead, its likeliest other one (else -1)."""
+    def _forced(self, messages: Sequence[ChatMessage], forced: Sequence[int]) -> list[tuple[float, int]]:
+        """Each token of ``forced`` read as the reply to ``messages``: its log-probability, and the token the
+        model would have put there instead, its likeliest other one. Both are always read (two passes over
+        the logits, against a model pass per token), so a reading made for a check serves the variants of
+        the same reply too."""
         import numpy as np
         from llama_cpp import llama_get_logits_ith
 
@@ -484,9 +486,9 @@ class LlamaCppModel:
         with self.lock:
             self._check_open()
             known = self._readings.get(key)
-            if known is not None and (known[0] or not others):
+            if known is not None:
                 self._readings.move_to_end(key)
-                return list(known[1])
+                return list(known)
             llm = self._llm
             tokens = self._prepare(messages)
             if len(tokens) + len(forced) > self.n_ctx:
@@ -510,19 +512,18 @@ class LlamaCppModel:
                         top = float(logits.max())
                         log_total = top + float(np.log(np.exp(logits - top).sum()))
                         token = forced[start + i]
-                        other = -1
-                        if others:
-                            two = np.argpartition(logits, -2)[-2:]
-                            two = two[np.argsort(-logits[two])]
-                            other = int(two[1] if int(two[0]) == token else two[0])
-                        out.append((float(logits[token]) - log_total, other))
+                        chosen = float(logits[token])
+                        logits[token] = -np.inf  # the likeliest other token; the buffer is restored at once
+                        other = int(logits.argmax())
+                        logits[token] = chosen
+                        out.append((chosen - log_total, other))
                     llm.input_ids[llm.n_tokens : llm.n_tokens + len(batch)] = batch
                     llm.n_tokens += len(batch)
             except (RuntimeError, ValueError) as exc:
                 raise ModelError(f"the model failed while scoring a text: {exc}", hint="try a shorter text") from exc
             finally:
                 self._last_prompt = None  # the KV cache holds this prompt now
-            self._readings[key] = (others, list(out))
+            self._readings[key] = list(out)
             while len(self._readings) > REMEMBERED_READINGS:
                 self._readings.popitem(last=False)
         return out

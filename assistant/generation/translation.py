@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Callable, NamedTuple, Sequence
 
@@ -153,10 +154,11 @@ def numbers_grammar(sentence: str) -> str:
 
 def translate_one(
     model: ChatModel, sentence: str, lang_from: str, lang_to: str, *, attempt: int = 0, candidates: int = CANDIDATES,
-    avoid: Sequence[str] = (),
+    avoid: Sequence[str] = (), greedy: str | None = None,
 ) -> str:
     """The model's translation of one sentence (unchecked): its first line, quotes stripped. Attempt 0 is
-    the greedy translation or one of its variants (``candidates`` in all), whichever :func:`reads_best`; later attempts
+    the greedy translation (``greedy`` when the caller has it already) or one of its variants
+    (``candidates`` in all), whichever :func:`reads_best`; later attempts
     are sampled with a fixed seed each (so a run is repeatable), their digits writing only the sentence's
     own numbers (:func:`numbers_grammar`), and without the words of ``avoid``: those an earlier draft was
     refused for stating where the original does not. Sampling alone mostly drew the same misreading again
@@ -167,7 +169,10 @@ def translate_one(
     if attempt and avoid:
         retry["avoid"] = tuple(avoid)
     messages = translation_messages(sentence, lang_from, lang_to)
-    reply = _first_line("".join(model.stream(messages, max_tokens=budget, stop=["\n"], **retry)))
+    if greedy is not None and not attempt:
+        reply = greedy
+    else:
+        reply = _first_line("".join(model.stream(messages, max_tokens=budget, stop=["\n"], **retry)))
     if attempt or candidates < 2 or not reply:
         return reply
     others = model.reply_variants(messages, reply, n=candidates - 1, below=UNSURE, max_tokens=budget, stop=["\n"])
@@ -231,6 +236,9 @@ def contradiction(model: ChatModel, original: str, lang_from: str, text: str, la
 
 ProgressCallback = Callable[[int, int], None]
 
+#: Greedy drafts whose scores a translator keeps for :meth:`SentenceTranslator.render` to read again.
+DRAFTS_REMEMBERED = 64
+
 
 class _Scores(NamedTuple):
     """The model's scores of one translation (None: not asked yet): its yes/no judgement, the
@@ -268,6 +276,9 @@ class SentenceTranslator:
         self.verifier = verifier
         self.store = store
         self.judge = FaithfulnessJudge(model)
+        #: The greedy drafts :meth:`draft` wrote and checked, with their scores, by (sentence, its language,
+        #: target), for :meth:`render` to start from.
+        self._drafted: OrderedDict[tuple[str, str, str], tuple[str, _Scores]] = OrderedDict()
 
     @classmethod
     def from_settings(
@@ -310,6 +321,54 @@ class SentenceTranslator:
             original, original_lang, lang, text, verdict.supported, verdict.reason, cosine, scores.judge,
             vector=vector, confidence=scores.sure, contradiction=scores.against, unfounded=verdict.unfounded,
         )
+
+    def _checked(self, sentence: str, sentence_lang: str, lang: str, text: str, vector: np.ndarray,
+                 original_vector: np.ndarray, scores: _Scores,
+                 carried: Callable[[str, str], bool] | None) -> tuple[Rendering, _Scores]:
+        """The verdict on ``text`` as the translation of ``sentence``, the model asked for the scores it lacks
+        only while the cheaper checks pass: how sure it was of each word, how much the original speaks
+        against them, then its yes/no judgement."""
+
+        def decide() -> Rendering:
+            return self._decide(sentence, sentence_lang, lang, text, vector, original_vector, scores, carried)
+
+        rendering = decide()
+        if rendering.verified and scores.sure is None:
+            scores = scores._replace(sure=confidence(self.model, sentence, sentence_lang, text, lang))
+            rendering = decide()
+        if rendering.verified and scores.against is None and self.verifier.contradiction_threshold is not None:
+            scores = scores._replace(against=contradiction(self.model, sentence, sentence_lang, text, lang))
+            rendering = decide()
+        if rendering.verified and scores.judge is None and self.verifier.faithfulness_threshold > 0:
+            scores = scores._replace(judge=self.judge.p_faithful(sentence, sentence_lang, text, lang))
+            rendering = decide()
+        return rendering, scores
+
+    def draft(self, sentence: str, sentence_lang: str, lang: str) -> Rendering | None:
+        """The model's greedy translation of ``sentence``, checked as any translation is, before the variants
+        it is chosen among are written and read (:func:`translate_one`): what an answer can show while that
+        choice is made (None when the sentence is in ``lang``, or its translation is cached: :meth:`render`
+        then costs no model call).
+
+        Choosing among three candidates takes two thirds of a translation's time on a two-core machine
+        (BENCHMARKS.md, where an uncached answer's time goes), and the greedy translation is often the one
+        chosen (translations chosen by reading back). The draft is not cached as the sentence's translation: :meth:`render` still chooses, starting
+        from this greedy reply, and takes the scores given here for it when it is chosen."""
+        if sentence_lang == lang or self.candidates < 2:
+            return None
+        if self.store is not None and self.store.get_translations([self.key(sentence, sentence_lang, lang)]):
+            return None
+        text = translate_one(self.model, sentence, sentence_lang, lang, candidates=1)
+        if not text:
+            return None
+        original_vector, vector = self.verifier.embed([sentence, text])
+        rendering, scores = self._checked(
+            sentence, sentence_lang, lang, text, vector, original_vector, _Scores(), self.carried()
+        )
+        self._drafted[(sentence, sentence_lang, lang)] = (text, scores)
+        while len(self._drafted) > DRAFTS_REMEMBERED:
+            self._drafted.popitem(last=False)
+        return rendering
 
     def _read(self, items: Sequence[tuple[str, str]], lang: str) -> dict[int, tuple[CachedTranslation, Rendering]]:
         """The cached translation of each of ``items`` into ``lang`` that has one, by index, with today's
@@ -397,9 +456,10 @@ class SentenceTranslator:
                 else:
                     sentence, sentence_lang = items[i]
                     again = self.attempts - 1 if keys[i] in cached else 0  # a cached refusal drafted again
+                    greedy = self._drafted.get((sentence, sentence_lang, lang), (None,))[0]
                     written[i] = translate_one(
                         self.model, sentence, sentence_lang, lang, attempt=attempt + again, candidates=self.candidates,
-                        avoid=avoid.get(i, ()),
+                        avoid=avoid.get(i, ()), greedy=greedy,
                     )
             for i, vector in zip(written, self.verifier.embed([text or "-" for text in written.values()])):
                 drafts[i] = (written[i], vector, _Scores(), False)
@@ -409,21 +469,10 @@ class SentenceTranslator:
             for i in pending:
                 sentence, sentence_lang = items[i]
                 text, vector, had, was_cached = drafts[i]
-                scores = had
-
-                def decide() -> Rendering:
-                    return self._decide(sentence, sentence_lang, lang, text, vector, original_vector[i], scores, carried)
-
-                rendering = decide()
-                if rendering.verified and scores.sure is None:
-                    scores = scores._replace(sure=confidence(self.model, sentence, sentence_lang, text, lang))
-                    rendering = decide()
-                if rendering.verified and scores.against is None and self.verifier.contradiction_threshold is not None:
-                    scores = scores._replace(against=contradiction(self.model, sentence, sentence_lang, text, lang))
-                    rendering = decide()
-                if rendering.verified and scores.judge is None and self.verifier.faithfulness_threshold > 0:
-                    scores = scores._replace(judge=self.judge.p_faithful(sentence, sentence_lang, text, lang))
-                    rendering = decide()
+                drafted = self._drafted.get((sentence, sentence_lang, lang))
+                if not was_cached and drafted and drafted[0] == text:  # checked already (see :meth:`draft`)
+                    had = drafted[1]
+                rendering, scores = self._checked(sentence, sentence_lang, lang, text, vector, original_vector[i], had, carried)
                 rendering.cached = was_cached
                 if not rendering.verified:
                     words = avoid.setdefault(i, [])

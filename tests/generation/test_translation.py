@@ -319,6 +319,49 @@ def test_a_first_translation_is_the_one_of_the_greedy_and_its_variants_that_read
     assert translate_one(retried, original, "de", "en", attempt=1) == greedy and retried.scored == []
 
 
+def test_a_greedy_draft_is_checked_before_the_choice_and_the_choice_starts_from_it(library):
+    """What an answer shows while a translation is chosen: the greedy one, checked as any is. The choice
+    then writes no greedy reply again, and takes the draft's scores when it keeps it."""
+    variant = "The new bridge was opened on 3 June 2021 by Mayor Anna Berg."
+
+    def model(prefer: str) -> FakeChatModel:  # reads ``prefer`` best both ways
+        return FakeChatModel(
+            replies=[EN], judge=lambda messages, options: [0.9, 0.1], variants=lambda messages, reply: [variant],
+            scorer=lambda messages, reply: [-0.1] if prefer in (reply, messages[-1].content) else [-2.0],
+        )
+
+    changed = model(variant)
+    drafting = translator(changed)
+    draft = drafting.draft(DE, "de", "en")
+    assert draft is not None and draft.text == EN and draft.verified and not draft.cached
+    assert len(changed.prompts) == 1 and len(changed.judged) == 1
+    (chosen,) = drafting.render([(DE, "de")], "en")
+    assert chosen.text == variant and chosen.verified
+    assert len(changed.prompts) == 1  # the greedy reply was not written again
+    judged = [m[-1].content.split("Translation (English): ")[1] for m in changed.judged]
+    assert judged == [EN + "\nFaithful?\n", variant + "\nFaithful?\n"]  # the chosen one judged on its own
+    kept = model(EN)
+    drafting = translator(kept)
+    assert drafting.draft(DE, "de", "en").text == EN
+    (chosen,) = drafting.render([(DE, "de")], "en")
+    assert chosen.text == EN and chosen.verified and len(kept.judged) == 1  # the draft's judgement taken
+    # Nothing to draft: a sentence in the reader's language, a translation in the cache, greedy alone.
+    cached = translator(model(EN), library.store)
+    assert cached.draft(DE, "de", "de") is None
+    cached.render([(DE, "de")], "en")
+    assert cached.draft(DE, "de", "en") is None
+    alone = translator(model(EN))
+    alone.candidates = 1
+    assert alone.draft(DE, "de", "en") is None
+
+
+def test_a_refused_greedy_draft_is_refused_as_it_would_be_in_the_choice():
+    model = FakeChatModel(replies=["Mayor Anna Berg opened the new bridge in June 2021."],
+                          variants=lambda messages, reply: [EN], scorer=lambda messages, reply: [-0.5])
+    draft = translator(model).draft(DE, "de", "en")
+    assert draft is not None and not draft.verified and "drops 3" in draft.reason and model.judged == []
+
+
 @pytest.mark.integration
 def test_the_real_model_offers_variants_where_it_was_unsure_and_reads_the_better_one_best(real):
     original = "Warschau war während seiner gesamten Existenz eine multikulturelle Stadt."
@@ -342,9 +385,16 @@ def test_the_real_model_reads_a_reply_it_has_just_read_from_memory(real, monkeyp
     monkeypatch.setattr(llm, "eval", lambda tokens, _eval=llm.eval: (evaluated.append(len(tokens)), _eval(tokens))[1])
     first = real.model.reply_logprobs(messages, reply)
     assert evaluated == [] and len(first) > 5 and with_others is not None  # read when the variants were found
+    # The other way round (a greedy draft checked before its variants are sought): read once as well.
+    other = "The bridge over the Havel was shut in spring."
+    checked = real.model.reply_logprobs(messages, other)
+    before = len(evaluated)
+    assert real.model.reply_variants(messages, other, n=0, below=0.5, max_tokens=40, stop=["\n"]) == []
+    assert len(evaluated) == before and len(checked) > 5
     again = real.model.reply_logprobs(translation_messages(reply, "en", "de"), original)
-    assert evaluated and real.model.reply_logprobs(translation_messages(reply, "en", "de"), original) == again
-    assert len(evaluated) == 1  # the second reading of the same text evaluated nothing
+    read = len(evaluated)
+    assert read > before and real.model.reply_logprobs(translation_messages(reply, "en", "de"), original) == again
+    assert len(evaluated) == read  # the second reading of the same text evaluated nothing
 
 
 def test_into_english_the_prompt_names_the_english_title_of_each_title_in_another_languages_form():
