@@ -46,6 +46,19 @@ def real(tmp_path_factory: pytest.TempPathFactory) -> NewsAssistant:
 
 
 @pytest.fixture(scope="session")
+def real_store_copy(real: NewsAssistant, tmp_path_factory: pytest.TempPathFactory):
+    """Makes a copy of the ``real`` seeds store, to change without touching the session's: the translations
+    earlier real-model tests cached come with it, so a test pays only for what it adds."""
+
+    def copy() -> Path:
+        target = tmp_path_factory.mktemp("real-store-copy") / "store"
+        shutil.copytree(real.settings.store_dir, target)
+        return target
+
+    return copy
+
+
+@pytest.fixture(scope="session")
 def chroma_server(tmp_path_factory: pytest.TempPathFactory):
     """A real ``chroma run`` on a free loopback port for the whole session (each test uses its own collections)."""
     from tests.support.servers import chroma_server as chroma_server_process

@@ -151,12 +151,11 @@ def test_fake_model_obeying_an_injection_gets_no_verified_claim(tmp_path):
 
 @pytest.mark.integration
 @pytest.mark.slow
-def test_real_model_answers_stay_cited_and_verified_next_to_an_injection(real, tmp_path):
+def test_real_model_answers_stay_cited_and_verified_next_to_an_injection(real_store_copy, tmp_path):
     """The hostile article is added to a copy of the session's seeds store, so the seeds' sentences keep the
     translations earlier real-model tests cached (the answer costs the hostile evidence and the model's
     answer, not the seeds' translations over again)."""
-    shutil.copytree(real.settings.store_dir, tmp_path / "store")
-    assistant = NewsAssistant(Settings(store_dir=tmp_path / "store", embedder="e5"))
+    assistant = NewsAssistant(Settings(store_dir=real_store_copy(), embedder="e5"))
     report = assistant.ingest([hostile_library(tmp_path)])
     assert report.count("added") == 1 and report.count("unchanged") == 5
     answer = assistant.ask("How many IT training establishments does Da Nang have?")

@@ -4,8 +4,6 @@ them (and a bad one's error) in the library, make a two-language brief. Screensh
 
 from __future__ import annotations
 
-import shutil
-
 import pytest
 
 from tests.support.browser import ask, choose, open_app, open_browser, open_tab, require_chromium, served_app
@@ -15,11 +13,10 @@ pytestmark = [pytest.mark.browser, pytest.mark.integration, pytest.mark.slow]
 
 
 @pytest.fixture(scope="module")
-def app(real, tmp_path_factory):
+def app(real_store_copy, tmp_path_factory):
     """The app served from a copy of the real seeds store (so uploads here do not leak into other tests)."""
     require_chromium()
-    store = tmp_path_factory.mktemp("ui") / "store"
-    shutil.copytree(real.settings.store_dir, store)
+    store = real_store_copy()
     tmp = tmp_path_factory.mktemp("ui-tmp")  # the server's temporary files, checked when it has stopped
     env = {"ASSISTANT_STORE_DIR": str(store), "ASSISTANT_BRIEF_POINTS": "2", "ASSISTANT_BRIEF_MAX_POINTS": "2", "TMPDIR": str(tmp)}
     with served_app(env, ARTIFACTS / "serve.log") as served:
