@@ -72,6 +72,8 @@ from assistant.text.words import anchors
 
 TokenCallback = Callable[[str], None]
 SentenceCallback = Callable[[AnswerSentence], None]
+#: Receives a source with its greedy, verified translation, before the translation is chosen.
+DraftCallback = Callable[[Source], None]
 #: The end of a cited sentence as the citation grammar writes it: markers, then a full stop.
 _SENTENCE_END = re.compile(r"\]\.")
 
@@ -245,12 +247,15 @@ class AnswerPipeline:
             else:
                 source.translation_note = f"{rendering.text!r} not used: {rendering.reason}" if rendering.text else rendering.reason
 
-    def leading(self, evidence: Evidence, answer_lang: str) -> Source | None:
+    def leading(self, evidence: Evidence, answer_lang: str, on_draft: DraftCallback | None = None) -> Source | None:
         """The source :func:`~assistant.generation.shown_sources.quotes` would show first, when the reader can
         read it; found translating as few sources as that takes (one, mostly), so that it can be shown before
-        the others are translated."""
+        the others are translated (and, before any is, the first greedy draft that states the answer given
+        to ``on_draft``: :meth:`show_draft`)."""
         wanted = {s.n for s in self.to_translate(evidence, answer_lang)}
         ranked = by_standing(evidence.sources, self.settings.judge_weight)
+        if on_draft is not None:
+            self.show_draft(ranked[:QUOTE_POOL], wanted, evidence, answer_lang, on_draft)
         kind = expected_answer(evidence.question, evidence.question_lang)
         stating = False
         for s in ranked[:QUOTE_POOL]:
@@ -262,6 +267,26 @@ class AnswerPipeline:
             return next((s for s in ranked[:QUOTE_POOL] if readable_by(s, answer_lang)), None)
         return None
 
+    def show_draft(self, ranked: Sequence[Source], wanted: set[int], evidence: Evidence, answer_lang: str,
+                   on_draft: DraftCallback) -> bool:
+        """Give ``on_draft`` the first of ``ranked`` whose greedy translation (or cached one) states the answer
+        (:meth:`drafted`; only sources due for translation, ``wanted``, are drafted), unless a source the reader
+        can already read and that states it comes first: that one leads at once. False when neither was found.
+
+        The drafts come before any translation is chosen among its variants: when the best sources do not
+        state the answer in the reader's words, the lead is otherwise found only after each of them was
+        translated in full (an English question over Vietnamese, German and Indonesian sources waited for
+        three translations; BENCHMARKS.md). A draft the translation then takes costs nothing more."""
+        for source in ranked:
+            if source.n in wanted and not source.translation and not source.translation_note:
+                draft = self.drafted(source, evidence, answer_lang)
+                if draft is not None:
+                    on_draft(draft)
+                    return True
+            elif readable_by(source, answer_lang) and self.stating(source, evidence, answer_lang, translate=False):
+                return True
+        return False
+
     def stating(self, source: Source, evidence: Evidence, answer_lang: str, *, translate: bool) -> bool:
         """Does ``source`` state the kind of answer the question of ``evidence`` asks for (any source does when
         the question asks for no particular kind), as the reader reads it: translated first when ``translate``."""
@@ -270,11 +295,31 @@ class AnswerPipeline:
         kind = expected_answer(evidence.question, evidence.question_lang)
         return not kind or states_it(source, evidence.question, kind, self.settings.judge_second)
 
-    def settled_lead(self, source: Source, evidence: Evidence, answer_lang: str) -> bool:
+    def drafted(self, source: Source, evidence: Evidence, answer_lang: str) -> Source | None:
+        """A copy of ``source`` with its greedy translation into ``answer_lang``
+        (:meth:`~assistant.generation.translation.SentenceTranslator.draft`), when that passes the checks and
+        states the kind of answer the question asks for: a verified sentence the reader can be shown while the
+        translation is chosen (the greedy translation costs a fraction of the choice). The answer then
+        shows the chosen translation, which may read otherwise."""
+        rendering = self.translator.draft(source.quote, source.lang, answer_lang)
+        if rendering is None or not rendering.verified:
+            return None
+        draft = source.model_copy(update={"translation": rendering.text, "translation_lang": answer_lang})
+        kind = expected_answer(evidence.question, evidence.question_lang)
+        return draft if not kind or states_it(draft, evidence.question, kind, self.settings.judge_second) else None
+
+    def settled_lead(self, source: Source, evidence: Evidence, answer_lang: str,
+                     on_draft: DraftCallback | None = None) -> bool:
         """Will ``source``, sure to stand first (see :func:`~assistant.retrieval.answer_judge.settled_first`),
         lead the answer? It does when it states the answer and the reader can read it: then :meth:`leading`
-        returns it whatever the judge says of the others, and it can be shown before they are judged."""
+        returns it whatever the judge says of the others, and it can be shown before they are judged.
+
+        With ``on_draft``, its greedy draft is given there before its translation is chosen; a draft that does not
+        state the answer leaves the lead to :meth:`leading`, which reads the other sources' drafts before any
+        translation is chosen (this one's would be chosen first, in vain when it states nothing either)."""
         foreign = source.lang != answer_lang and self.settings.translate_evidence > 0
+        if foreign and on_draft is not None and not self.show_draft([source], {source.n}, evidence, answer_lang, on_draft):
+            return False
         return self.stating(source, evidence, answer_lang, translate=foreign) and readable_by(source, answer_lang)
 
     def seconding(self, evidence: Evidence, first: Source, answer_lang: str) -> Source | None:
@@ -397,15 +442,23 @@ class AnswerPipeline:
             if on_sentence:
                 on_sentence(sentence)
 
-        early: list[Source] = []  # the lead, when shown before the judge had read every sentence it reads
+        early: list[Source] = []  # shown as source 1 before the judge had read all it reads, or as a draft
         leading_ms = 0.0
+
+        def show_first(source: Source) -> None:
+            if all(s.quote != source.quote for s in early):
+                early.append(source)
+                show(as_sentence(source.model_copy(update={"n": 1}), answer_lang))
+
+        def draft_first(source: Source) -> None:  # a lead's greedy translation, while nothing else is shown
+            if not shown:
+                show_first(source)
 
         def lead_at_once(source: Source) -> None:
             nonlocal leading_ms
             began = time.perf_counter()
-            if self.settings.lead_with_evidence and self.settled_lead(source, evidence, answer_lang):
-                early.append(source)
-                show(as_sentence(source.model_copy(update={"n": 1}), answer_lang))
+            if self.settings.lead_with_evidence and self.settled_lead(source, evidence, answer_lang, draft_first):
+                show_first(source)
             leading_ms += (time.perf_counter() - began) * 1000
 
         # a doubtful match may yet be refused when the judge has read all it reads: nothing is shown before
@@ -421,13 +474,12 @@ class AnswerPipeline:
             )
 
         self.read_cached_translations(evidence, answer_lang)
-        first = self.leading(evidence, answer_lang) if self.settings.lead_with_evidence else None
+        first = self.leading(evidence, answer_lang, draft_first) if self.settings.lead_with_evidence else None
         leads = [first] if first else []
         lead: list[AnswerSentence] = []
         if first:  # before the other sources are translated: it will be source 1
             lead.append(as_sentence(first.model_copy(update={"n": 1}), answer_lang))
-            if not early or early[0].quote != first.quote:  # not shown while the judge read the others
-                show(lead[-1])
+            show_first(first)  # unless shown while the judge read the others, or as its draft
             second = self.seconding(evidence, first, answer_lang)
             if second:  # source 2
                 leads.append(second)
@@ -461,9 +513,10 @@ class AnswerPipeline:
             result.sentences += self.with_contexts(as_they_stand, result.sources, answer_lang)
             if readable:
                 result.notes.append("no generated sentence was supported by its sources; showing the sources instead")
-            seen = {plain(x.text) for x in shown}
+            # a source shown already (its draft translation, maybe worded otherwise) is not shown again
+            seen = {plain(x.original or x.text) for x in shown}
             for sentence in result.sentences:
-                if sentence.supported and plain(sentence.text) not in seen:
+                if sentence.supported and plain(sentence.original or sentence.text) not in seen:
                     show(sentence)
         result.answer = " ".join(displayed(s, answer_lang) for s in result.sentences if s.supported)
         result.disagreements = self.disagreements(result.sources)

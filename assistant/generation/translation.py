@@ -347,8 +347,8 @@ class SentenceTranslator:
     def draft(self, sentence: str, sentence_lang: str, lang: str) -> Rendering | None:
         """The model's greedy translation of ``sentence``, checked as any translation is, before the variants
         it is chosen among are written and read (:func:`translate_one`): what an answer can show while that
-        choice is made (None when the sentence is in ``lang``, or its translation is cached: :meth:`render`
-        then costs no model call).
+        choice is made. A translation cached (chosen before) is returned in its place when the checks pass it
+        today, at no model call; None when the sentence is in ``lang``, or its cached translation is refused.
 
         Choosing among three candidates takes two thirds of a translation's time on a two-core machine
         (BENCHMARKS.md, where an uncached answer's time goes), and the greedy translation is often the one
@@ -357,15 +357,16 @@ class SentenceTranslator:
         if sentence_lang == lang or self.candidates < 2:
             return None
         if self.store is not None and self.store.get_translations([self.key(sentence, sentence_lang, lang)]):
-            return None
-        text = translate_one(self.model, sentence, sentence_lang, lang, candidates=1)
+            return self.cached([(sentence, sentence_lang)], lang)[0]  # chosen before: itself, when it passes
+        drafted = (sentence, sentence_lang, lang)
+        text, scores = self._drafted.get(drafted, (None, _Scores()))  # drafted before: its scores taken
+        if text is None:
+            text = translate_one(self.model, sentence, sentence_lang, lang, candidates=1)
         if not text:
             return None
         original_vector, vector = self.verifier.embed([sentence, text])
-        rendering, scores = self._checked(
-            sentence, sentence_lang, lang, text, vector, original_vector, _Scores(), self.carried()
-        )
-        self._drafted[(sentence, sentence_lang, lang)] = (text, scores)
+        rendering, scores = self._checked(sentence, sentence_lang, lang, text, vector, original_vector, scores, self.carried())
+        self._drafted[drafted] = (text, scores)
         while len(self._drafted) > DRAFTS_REMEMBERED:
             self._drafted.popitem(last=False)
         return rendering

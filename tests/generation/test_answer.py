@@ -12,7 +12,7 @@ from assistant.config import Settings
 from assistant.errors import InputError
 from assistant.generation.answer import NOT_ANSWERED
 from assistant.generation.shown_sources import repeats
-from assistant.models import Answer
+from assistant.models import Answer, SearchFilters
 from assistant.service import NewsAssistant
 from assistant.templates import render
 from tests.support.paths import SEEDS
@@ -308,6 +308,59 @@ def test_the_best_evidence_sentence_leads_at_once_and_the_models_sentences_follo
     assert [(s.kind, s.citations) for s in answer.sentences if s.supported] == [("translation", [1]), ("generated", [1])]
     assert answer.answer.startswith(EN_37 + " [1] (translated from French) Dà Nang trains IT students")
     assert not any("no generated sentence" in note for note in answer.notes)
+
+
+def test_the_leads_greedy_translation_is_shown_while_its_translation_is_chosen(tmp_path):
+    """The lead's greedy translation, checked, is shown before its variants are written and read; the answer
+    then holds the one chosen, here a variant that reads better both ways."""
+    chosen = EN_37.replace("Currently, Dà Nang has", "Dà Nang currently has")
+
+    def scorer(messages, reply):  # the variant reads better, forward and back
+        return [-0.1] if chosen in (reply, messages[-1].content) else [-1.0]
+
+    model = FakeChatModel(
+        replies=translating(lambda messages: "x [1].", {FR_37: EN_37}), scorer=scorer,
+        variants=lambda messages, reply: [chosen] if reply == EN_37 else [],
+    )
+    assistant, _ = make(tmp_path, model, translate_evidence=1, translation_threshold=0.0)
+    seen = []
+
+    def on_sentence(sentence):
+        seen.append((sentence.kind, sentence.text, len([m for m, _ in model.scored if m[-1].content == chosen])))
+
+    answer = assistant.answers.ask("How many IT training establishments does Da Nang have?", on_sentence=on_sentence)
+    assert seen[0] == ("translation", EN_37, 0)  # shown before the variant was read back
+    assert [(s.kind, s.text) for s in answer.sentences if s.supported][0] == ("translation", chosen)
+    assert answer.sources[0].translation == chosen and answer.timings.first_answer_ms < answer.timings.total_ms
+    assert len([p for p in model.prompts if p[-1].content == FR_37]) == 1  # the greedy reply written once
+    # The draft is shown once, with nothing before it: no second lead appears beside it while the answer is made.
+    assert [kind for kind, _, _ in seen].count("translation") == 1
+
+
+def test_the_first_draft_that_states_the_answer_is_shown_before_any_translation_is_chosen(tmp_path):
+    """The best source's greedy translation is refused (it states a number its original does not); the next
+    one's draft is shown before the best source's translation is chosen among its variants, not after."""
+    fr_korea = ("La République de Corée reste l'un des pays clés dans la politique d'attraction des investissements de "
+                "Dà Nang, a-t-il dit, ajoutant que sa ville avait déjà préparé des fonds fonciers, des infrastructures "
+                "dans des zones informatiques concentrées, ainsi que des parcs de logiciels et de haute technologie pour "
+                "que les entreprises puissent mettre en œuvre leurs projets.")
+    wrong = "Korea remains one of the 99 key countries in Dà Nang's investment policy, he said."
+    model = FakeChatModel(
+        replies=translating(lambda messages: "x [1].", {fr_korea: wrong, FR_37: EN_37, FR_THACH: EN_THACH}),
+        scorer=lambda messages, reply: [-0.1], variants=lambda messages, reply: [reply.replace(", he said", ", according to him")],
+    )
+    # no answer judge: the lead is sought after retrieval, not while a judge reads (the tests above)
+    assistant, _ = make(tmp_path, model, translate_evidence=2, translation_threshold=0.0, judge_evidence=0)
+    seen = []
+
+    def on_sentence(sentence):
+        seen.append((sentence.original, len([m for m, _ in model.scored if "according to him" in m[-1].content])))
+
+    question = "What did the deputy director say about Da Nang and IT training establishments?"  # of no kind
+    answer = assistant.answers.ask(question, on_sentence=on_sentence, filters=SearchFilters(langs=["fr"]))
+    ranked = [s.quote for s in sorted(answer.sources, key=lambda s: -s.score)]
+    assert ranked[0] == fr_korea and ranked[1] in (FR_37, FR_THACH)
+    assert seen[0] == (ranked[1], 0)  # the second source's draft, shown before any variant was read back
 
 
 def test_a_model_sentence_copied_from_the_lead_is_not_shown_twice(tmp_path):

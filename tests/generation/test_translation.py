@@ -345,11 +345,14 @@ def test_a_greedy_draft_is_checked_before_the_choice_and_the_choice_starts_from_
     assert drafting.draft(DE, "de", "en").text == EN
     (chosen,) = drafting.render([(DE, "de")], "en")
     assert chosen.text == EN and chosen.verified and len(kept.judged) == 1  # the draft's judgement taken
-    # Nothing to draft: a sentence in the reader's language, a translation in the cache, greedy alone.
+    # Nothing to draft: a sentence in the reader's language, greedy alone; a translation chosen before is
+    # itself, read from the cache.
     cached = translator(model(EN), library.store)
     assert cached.draft(DE, "de", "de") is None
     cached.render([(DE, "de")], "en")
-    assert cached.draft(DE, "de", "en") is None
+    reading = translator(FakeChatModel(replies=["unused"]), library.store)
+    from_cache = reading.draft(DE, "de", "en")
+    assert from_cache.cached and from_cache.verified and from_cache.text == EN and reading.model.prompts == []
     alone = translator(model(EN))
     alone.candidates = 1
     assert alone.draft(DE, "de", "en") is None
