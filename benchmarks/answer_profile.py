@@ -80,13 +80,17 @@ def profile(question: str, store_dir: Path, cached: bool, model: TimedModel) -> 
         assistant = NewsAssistant(Settings(store_dir=store_dir), model=model)
         assistant.warm_up()  # as `serve` starts: the prompts' fixed instructions evaluated, not timed here
         model.calls.clear()
+        shown = []
         began = time.perf_counter()
-        answer = assistant.answers.ask(question)
+        answer = assistant.answers.ask(question, on_sentence=lambda sentence: shown.append(sentence.text))
         seconds = time.perf_counter() - began
     return {
         "question": question,
         "answer_lang": answer.answer_lang,
         "seconds": round(seconds, 1),
+        # what the reader saw first, and what the answer opens with (a draft translation may read otherwise)
+        "first_shown": shown[0] if shown else None,
+        "answer_opens": next((s.text for s in answer.sentences if s.supported), None),
         "timings": answer.timings.model_dump(),
         "calls": sorted(
             ({"method": m, "step": s, "calls": n, "seconds": round(t, 1)} for (m, s), (n, t) in model.calls.items()),
@@ -102,6 +106,8 @@ def render(results: list[dict]) -> list[str]:
         lines += [
             f"{r['question']} (answered in {r['answer_lang']}): {r['seconds']} s in all, first visible sentence "
             f"at {first / 1000:.1f} s" if first else f"{r['question']}: {r['seconds']} s in all, nothing shown",
+            "",
+            f"First shown: {r['first_shown']!r}; the answer opens: {r['answer_opens']!r}",
             "",
             "| step | model method | calls | seconds |",
             "|---|---|---|---|",
