@@ -318,8 +318,9 @@ class AnswerPipeline:
         state the answer leaves the lead to :meth:`leading`, which reads the other sources' drafts before any
         translation is chosen (this one's would be chosen first, in vain when it states nothing either)."""
         foreign = source.lang != answer_lang and self.settings.translate_evidence > 0
-        if foreign and on_draft is not None and not self.show_draft([source], {source.n}, evidence, answer_lang, on_draft):
-            return False
+        if foreign and on_draft is not None:
+            if not self.show_draft([source], {source.n}, evidence, answer_lang, on_draft):
+                return False
         return self.stating(source, evidence, answer_lang, translate=foreign) and readable_by(source, answer_lang)
 
     def seconding(self, evidence: Evidence, first: Source, answer_lang: str) -> Source | None:

@@ -350,9 +350,9 @@ class SentenceTranslator:
         choice is made. A translation cached (chosen before) is returned in its place when the checks pass it
         today, at no model call; None when the sentence is in ``lang``, or its cached translation is refused.
 
-        Choosing among three candidates takes two thirds of a translation's time on a two-core machine
-        (BENCHMARKS.md, where an uncached answer's time goes), and the greedy translation is often the one
-        chosen (translations chosen by reading back). The draft is not cached as the sentence's translation: :meth:`render` still chooses, starting
+        Choosing among the candidates takes most of a translation's time (BENCHMARKS.md, where an uncached
+        answer's time goes), and the greedy translation is often the one chosen (translations chosen by reading
+        back). The draft is not cached as the sentence's translation: :meth:`render` still chooses, starting
         from this greedy reply, and takes the scores given here for it when it is chosen."""
         if sentence_lang == lang or self.candidates < 2:
             return None
@@ -365,7 +365,9 @@ class SentenceTranslator:
         if not text:
             return None
         original_vector, vector = self.verifier.embed([sentence, text])
-        rendering, scores = self._checked(sentence, sentence_lang, lang, text, vector, original_vector, scores, self.carried())
+        rendering, scores = self._checked(
+            sentence, sentence_lang, lang, text, vector, original_vector, scores, self.carried()
+        )
         self._drafted[drafted] = (text, scores)
         while len(self._drafted) > DRAFTS_REMEMBERED:
             self._drafted.popitem(last=False)
@@ -473,7 +475,9 @@ class SentenceTranslator:
                 drafted = self._drafted.get((sentence, sentence_lang, lang))
                 if not was_cached and drafted and drafted[0] == text:  # checked already (see :meth:`draft`)
                     had = drafted[1]
-                rendering, scores = self._checked(sentence, sentence_lang, lang, text, vector, original_vector[i], had, carried)
+                rendering, scores = self._checked(
+                    sentence, sentence_lang, lang, text, vector, original_vector[i], had, carried
+                )
                 rendering.cached = was_cached
                 if not rendering.verified:
                     words = avoid.setdefault(i, [])
